@@ -1,0 +1,189 @@
+"""Service application factory: the parts every service's FastAPI app has in common."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shopkit.db import Database
+from shopkit.errors import install_error_handlers
+from shopkit.observability import RequestContextMiddleware, configure_logging
+from shopkit.settings import ServiceSettings
+from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
+
+log = logging.getLogger("shopkit.app")
+
+# A background job gets the app and a stop event; it should return soon after stop is set.
+BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+StartupHook = Callable[[FastAPI], Awaitable[None]]
+
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over `max_bytes` with 413 before the endpoint reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = self.max_bytes + 1
+                if declared > self.max_bytes:
+                    await _too_large(send)
+                    return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await _too_large(send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    response = JSONResponse({"detail": "Request body too large"}, status_code=413)
+    await response({"type": "http"}, _noop_receive, send)
+
+
+async def _noop_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", summary="Process is up")
+    async def health(request: Request) -> dict[str, str]:
+        return {"status": "ok", "service": request.app.state.settings.service_name}
+
+    @router.get(
+        "/health/ready",
+        summary="Database reachable",
+        responses={503: {"description": "Database unreachable"}},
+    )
+    async def ready(request: Request) -> JSONResponse:
+        db: Database = request.app.state.db
+        try:
+            async with asyncio.timeout(3):
+                async with db.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means not ready
+            log.warning("readiness check failed: %s", exc.__class__.__name__)
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return router
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    background_jobs: Sequence[BackgroundJob] = (),
+    on_startup: Sequence[StartupHook] = (),
+    version: str = "0.1.0",
+    openapi_tags: list[dict[str, Any]] | None = None,
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = app.state
+        owns_db = not hasattr(state, "db")  # tests hand in their own
+        if owns_db:
+            state.db = Database(
+                settings.sqlalchemy_url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+            )
+            state.session_factory = state.db.sessionmaker
+        for hook in on_startup:
+            await hook(app)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(job(app, stop)) for job in background_jobs]
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                try:
+                    await asyncio.wait_for(task, timeout=5)
+                except (TimeoutError, asyncio.CancelledError):
+                    task.cancel()
+                except Exception:
+                    log.exception("background job ended with an error")
+            if owns_db:
+                await state.db.dispose()
+                del state.db
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+    )
+    app.state.settings = settings
+    app.state.keys_dir = settings.keys_dir
+    if not settings.is_production:
+        ensure_dev_key(settings.keys_dir, settings.service_name)
+    app.state.token_signer = TokenSigner.from_keys_dir(
+        settings.keys_dir,
+        settings.service_name,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        generate=False,
+    )
+    app.state.token_verifier = TokenVerifier.from_keys_dir(
+        settings.keys_dir, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,147 @@
+"""Errors as FastAPI-style JSON `{"detail": ...}`, never a stack trace.
+
+Service code raises `ProblemError` subclasses; the handlers installed by `install_error_handlers`
+turn them, validation errors and anything unexpected into clean responses.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("shopkit.errors")
+
+
+class ProblemError(Exception):
+    status_code = 400
+    default_detail = "Bad request"
+
+    def __init__(
+        self,
+        detail: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        self.detail = detail if detail is not None else self.default_detail
+        self.headers = headers
+        self.extra = extra
+        super().__init__(str(self.detail))
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.detail, **self.extra}
+
+
+class BadRequest(ProblemError):
+    status_code = 400
+    default_detail = "Bad request"
+
+
+class Unauthorized(ProblemError):
+    status_code = 401
+    default_detail = "Not authenticated"
+
+    def __init__(self, detail: Any = None, **extra: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extra)
+
+
+class PaymentRequired(ProblemError):
+    status_code = 402
+    default_detail = "Payment declined"
+
+
+class Forbidden(ProblemError):
+    status_code = 403
+    default_detail = "Not allowed"
+
+
+class NotFound(ProblemError):
+    status_code = 404
+    default_detail = "Not found"
+
+
+class Conflict(ProblemError):
+    status_code = 409
+    default_detail = "Conflict"
+
+
+class TooManyRequests(ProblemError):
+    status_code = 429
+    default_detail = "Too many requests"
+
+    def __init__(self, detail: Any = None, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **extra)
+
+
+class ServiceUnavailable(ProblemError):
+    status_code = 503
+    default_detail = "A service this request needs is unavailable; try again shortly"
+
+    def __init__(self, detail: Any = None, *, retry_after: int = 5, **extra: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)}, **extra)
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+async def _problem(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return _json(exc.status_code, exc.body(), exc.headers)
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
+
+
+def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors without the raw exception objects pydantic puts in `ctx`."""
+    cleaned = []
+    for err in errors:
+        item = {k: v for k, v in err.items() if k in ("type", "loc", "msg")}
+        if "input" in err and isinstance(err["input"], str | int | float | bool | None):
+            item["input"] = (
+                err["input"] if not isinstance(err["input"], str) else err["input"][:200]
+            )
+        cleaned.append(item)
+    return cleaned
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _json(422, {"detail": _jsonable_errors(exc.errors())})
+
+
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.error(
+        "database error on %s %s: %s", request.method, request.url.path, exc.__class__.__name__
+    )
+    return _json(503, {"detail": "Database unavailable; try again shortly"}, {"Retry-After": "5"})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _json(500, {"detail": "Internal server error"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _problem)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(DBAPIError, _database_down_or_unexpected)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _database_down_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_down(request, exc)
+    return await _unexpected(request, exc)

@@ -1,0 +1,42 @@
+"""The event envelope every service writes to its outbox and notifications receives."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventType(StrEnum):
+    ORDER_PLACED = "ORDER_PLACED"
+    ORDER_PAID = "ORDER_PAID"
+    ORDER_PAYMENT_FAILED = "ORDER_PAYMENT_FAILED"
+    ORDER_SHIPPED = "ORDER_SHIPPED"
+    ORDER_DELIVERED = "ORDER_DELIVERED"
+    ORDER_CANCELLED = "ORDER_CANCELLED"
+    ORDER_REFUNDED = "ORDER_REFUNDED"
+    ORDER_EXPIRED = "ORDER_EXPIRED"
+    LOW_STOCK = "LOW_STOCK"
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    type: str = Field(min_length=1, max_length=64)
+    version: int = Field(default=1, ge=1)
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    source: str = Field(min_length=1, max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def make_event(
+    event_type: EventType | str, *, source: str, data: dict[str, Any], version: int = 1
+) -> EventEnvelope:
+    return EventEnvelope(type=str(event_type), source=source, data=data, version=version)

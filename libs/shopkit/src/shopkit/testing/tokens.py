@@ -1,0 +1,119 @@
+"""Tokens for tests: good ones for each role and every kind of bad one."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from shopkit.tokens import IDENTITY_KEY_ID, TokenSigner, ensure_dev_key
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+class TokenFactory:
+    __test__ = False
+
+    def __init__(self, keys_dir: Path, *, issuer: str, audience: str) -> None:
+        self.keys_dir = keys_dir
+        self.issuer = issuer
+        self.audience = audience
+        for name in (IDENTITY_KEY_ID, "catalog-fulfillment", "notifications"):
+            ensure_dev_key(keys_dir, name)
+        self.identity = self.signer(IDENTITY_KEY_ID)
+
+    def signer(self, name: str, *, audience: str | None = None) -> TokenSigner:
+        return TokenSigner.from_keys_dir(
+            self.keys_dir,
+            name,
+            issuer=self.issuer,
+            audience=audience or self.audience,
+            generate=False,
+        )
+
+    def user(
+        self,
+        role: str = "customer",
+        *,
+        user_id: uuid.UUID | None = None,
+        email: str | None = None,
+        ttl: timedelta = timedelta(minutes=15),
+    ) -> str:
+        uid = user_id or uuid.uuid4()
+        return self.identity.issue(
+            subject=str(uid),
+            role=role,
+            ttl=ttl,
+            email=email or f"{uid.hex[:8]}@example.com",  # type: ignore[arg-type]
+        )
+
+    def customer(self, user_id: uuid.UUID | None = None, email: str | None = None) -> str:
+        return self.user("customer", user_id=user_id, email=email)
+
+    def admin(self, user_id: uuid.UUID | None = None) -> str:
+        return self.user("admin", user_id=user_id)
+
+    def service(self, name: str = IDENTITY_KEY_ID) -> str:
+        return self.signer(name).service_token()
+
+    # --- tokens that must be refused -------------------------------------------------
+    def expired(self) -> str:
+        return self.user(ttl=timedelta(seconds=-60))
+
+    def wrong_key(self, tmp_dir: Path) -> str:
+        ensure_dev_key(tmp_dir, IDENTITY_KEY_ID)  # same kid, different key
+        signer = TokenSigner.from_keys_dir(
+            tmp_dir, IDENTITY_KEY_ID, issuer=self.issuer, audience=self.audience, generate=False
+        )
+        return signer.issue(subject=str(uuid.uuid4()), role="admin", ttl=timedelta(minutes=5))
+
+    def wrong_audience(self) -> str:
+        return self.signer(IDENTITY_KEY_ID, audience="someone-else").issue(
+            subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=5)
+        )
+
+    def alg_none(self, role: str = "admin") -> str:
+        header = {"alg": "none", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        claims = {
+            "sub": str(uuid.uuid4()),
+            "role": role,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": 1_700_000_000,
+            "exp": 4_000_000_000,
+            "typ": "access",
+        }
+        return f"{_b64(header)}.{_b64(claims)}."
+
+    def hs256_with_public_key(self, role: str = "admin") -> str:
+        """Algorithm confusion: HMAC-signed with the RSA public key as the secret."""
+        public = (self.keys_dir / f"{IDENTITY_KEY_ID}.pub").read_text()
+        claims = {
+            "sub": str(uuid.uuid4()),
+            "role": role,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": 1_700_000_000,
+            "exp": 4_000_000_000,
+            "typ": "access",
+        }
+        header = {"alg": "HS256", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        signing_input = f"{_b64(header)}.{_b64(claims)}"
+        sig = hmac.new(public.encode(), signing_input.encode(), hashlib.sha256).digest()
+        return signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
+
+    def bad_tokens(self, tmp_dir: Path) -> dict[str, str]:
+        return {
+            "expired": self.expired(),
+            "wrong_key": self.wrong_key(tmp_dir),
+            "wrong_audience": self.wrong_audience(),
+            "alg_none": self.alg_none(),
+            "hs256_public_key": self.hs256_with_public_key(),
+            "garbage": "not-a-token",
+        }

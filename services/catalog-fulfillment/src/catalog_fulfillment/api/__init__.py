@@ -1,0 +1,5 @@
+"""HTTP routers of catalog-fulfillment."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []

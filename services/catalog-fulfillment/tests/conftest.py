@@ -1,0 +1,20 @@
+from pathlib import Path
+
+import pytest
+from catalog_fulfillment.core.config import Settings
+from catalog_fulfillment.main import create_app
+from shopkit.testing import ServiceUnderTest
+
+SERVICE_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="catalog_fulfillment",
+        alembic_ini=SERVICE_ROOT / "alembic.ini",
+        settings_cls=Settings,
+        app_factory=create_app,  # type: ignore[arg-type]
+        app_path="catalog_fulfillment.main:app",
+        database_env="CATALOG_DATABASE_URL",
+    )

@@ -1,0 +1,5 @@
+"""HTTP routers of identity-commerce."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []

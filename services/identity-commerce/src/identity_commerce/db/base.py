@@ -1,0 +1,5 @@
+"""Declarative base of identity-commerce: its own metadata, shared naming convention."""
+
+from shopkit.db import new_base
+
+Base = new_base()

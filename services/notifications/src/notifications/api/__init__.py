@@ -1,0 +1,5 @@
+"""HTTP routers of notifications."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []
