@@ -15,6 +15,6 @@ def service_under_test() -> ServiceUnderTest:
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         settings_cls=Settings,
         app_factory=create_app,  # type: ignore[arg-type]
-        app_path="identity_commerce.main:app",
+        app_path="identity_commerce.main:create_app",
         database_env="IDENTITY_DATABASE_URL",
     )

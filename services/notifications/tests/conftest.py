@@ -15,6 +15,6 @@ def service_under_test() -> ServiceUnderTest:
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         settings_cls=Settings,
         app_factory=create_app,  # type: ignore[arg-type]
-        app_path="notifications.main:app",
+        app_path="notifications.main:create_app",
         database_env="NOTIFICATIONS_DATABASE_URL",
     )

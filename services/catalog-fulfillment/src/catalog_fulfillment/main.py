@@ -1,10 +1,15 @@
-"""Catalog & Fulfillment service: FastAPI application (uvicorn catalog_fulfillment.main:app --port 8002)."""
+"""Catalog & Fulfillment service: the FastAPI application.
+
+Run with `uvicorn catalog_fulfillment.main:create_app --factory --port 8002`.
+"""
 
 from fastapi import FastAPI
 from shopkit.app import create_service_app
+from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from catalog_fulfillment.api import routers
 from catalog_fulfillment.core.config import Settings
+from catalog_fulfillment.models import OutboxMessage
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -13,8 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Catalog & Fulfillment",
         description="Categories, products, variants, inventory (reserve/commit/release), search, reviews, stores and fulfillments.",
-        routers=routers,
+        routers=[*routers, outbox_admin_router(OutboxMessage)],
+        background_jobs=[outbox_relay_job(OutboxMessage)],
     )
 
-
-app = create_app()

@@ -1,10 +1,15 @@
-"""Identity & Commerce service: FastAPI application (uvicorn identity_commerce.main:app --port 8001)."""
+"""Identity & Commerce service: the FastAPI application.
+
+Run with `uvicorn identity_commerce.main:create_app --factory --port 8001`.
+"""
 
 from fastapi import FastAPI
 from shopkit.app import create_service_app
+from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from identity_commerce.api import routers
 from identity_commerce.core.config import Settings
+from identity_commerce.models import OutboxMessage
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -13,8 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Identity & Commerce",
         description="Accounts, tokens, addresses, cart, checkout, Stripe payments and orders.",
-        routers=routers,
+        routers=[*routers, outbox_admin_router(OutboxMessage)],
+        background_jobs=[outbox_relay_job(OutboxMessage)],
     )
 
-
-app = create_app()

@@ -1,4 +1,7 @@
-"""Notifications service: FastAPI application (uvicorn notifications.main:app --port 8010)."""
+"""Notifications service: the FastAPI application.
+
+Run with `uvicorn notifications.main:create_app --factory --port 8010`.
+"""
 
 from fastapi import FastAPI
 from shopkit.app import create_service_app
@@ -16,5 +19,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=routers,
     )
 
-
-app = create_app()

@@ -118,6 +118,7 @@ def uvicorn_argv(app_path: str, port: int, workers: int = 1) -> list[str]:
         "-m",
         "uvicorn",
         app_path,
+        "--factory",
         "--host",
         "127.0.0.1",
         "--port",

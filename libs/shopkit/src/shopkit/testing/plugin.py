@@ -37,7 +37,7 @@ class ServiceUnderTest:
     alembic_ini: Path
     settings_cls: type[ServiceSettings]
     app_factory: Callable[[ServiceSettings], FastAPI]
-    app_path: str  # "catalog_fulfillment.main:app" for live processes
+    app_path: str  # "catalog_fulfillment.main:app" (uvicorn --factory) for live processes
     database_env: str  # e.g. "CATALOG_DATABASE_URL"
     settings_overrides: dict[str, Any] = field(default_factory=dict)
 
