@@ -3,10 +3,23 @@
 from shopkit.outbox import OutboxMixin
 
 from identity_commerce.db.base import Base
+from identity_commerce.models.address import Address, AddressKind
+from identity_commerce.models.cart import CartItem
+from identity_commerce.models.rate_limit import RateLimitCounter
+from identity_commerce.models.user import User, UserRole
 
 
 class OutboxMessage(OutboxMixin, Base):
     """Events waiting for delivery to notifications (same transaction as the change)."""
 
 
-__all__ = ["Base", "OutboxMessage"]
+__all__ = [
+    "Address",
+    "AddressKind",
+    "Base",
+    "CartItem",
+    "OutboxMessage",
+    "RateLimitCounter",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,42 @@
+"""Accounts: customers and admins who sign in with an email and a password."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from shopkit.db import Timestamps, UUIDPrimaryKey
+from sqlalchemy import CheckConstraint, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity_commerce.db.base import Base
+
+
+class UserRole(enum.StrEnum):
+    customer = "customer"
+    admin = "admin"
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    """One account. `email` is stored trimmed and lower-cased, so the plain unique
+    constraint is a case-insensitive one (the check constraint keeps it that way)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("email = lower(btrim(email))", name="email_normalised"),
+        CheckConstraint("role IN ('customer', 'admin')", name="role_known"),
+    )
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16), default=UserRole.customer.value)
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    last_login_at: Mapped[datetime | None] = mapped_column()
+    password_changed_at: Mapped[datetime | None] = mapped_column()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
