@@ -36,7 +36,9 @@ def notifications_deliverer(settings: ServiceSettings, signer: TokenSigner) -> D
     async def deliver(envelope: dict[str, Any]) -> None:
         response = await client.post("/notify", json=envelope)
         if response.status_code // 100 != 2:
-            raise DeliveryRejected(f"notifications answered {response.status_code}: {response.text[:200]}")
+            raise DeliveryRejected(
+                f"notifications answered {response.status_code}: {response.text[:200]}"
+            )
 
     return deliver
 

@@ -94,7 +94,7 @@ class ServiceClient:
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(attempts),
-                wait=wait_exponential_jitter(initial=0.1, max=self.backoff_max),
+                wait=wait_exponential_jitter(multiplier=0.1, max=self.backoff_max),
                 retry=retry_if_exception(_is_transient),
                 reraise=True,
             ):

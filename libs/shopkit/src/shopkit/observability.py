@@ -105,6 +105,7 @@ class RequestContextMiddleware:
                 status,
                 extra={
                     "fields": {
+                        "request_id": rid,
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": status,

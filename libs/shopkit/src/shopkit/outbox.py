@@ -183,8 +183,8 @@ class OutboxRelay:
             except Exception:  # the DB may be briefly down; keep the loop alive
                 log.exception("outbox relay pass failed")
                 stats = RelayStats()
-            if stats.delivered == self.batch_size:
-                continue  # more may be waiting
+            if stats.delivered:
+                continue  # more may be due, e.g. the next event of an order just unblocked
             self._wake.clear()
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             await asyncio.wait(waiters, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")

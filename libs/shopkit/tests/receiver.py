@@ -1,0 +1,54 @@
+"""A real HTTP receiver on a free port, standing in for notifications in relay tests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from shopkit.testing.live import free_port
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass
+class Receiver:
+    """Answers 503 for the first `fail_first` requests (or always while `down`)."""
+
+    fail_first: int = 0
+    down: bool = False
+    calls: int = 0
+    received: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""
+
+    async def notify(self, request: Request) -> JSONResponse:
+        self.calls += 1
+        self.headers.append(dict(request.headers))
+        if self.down or self.calls <= self.fail_first:
+            return JSONResponse({"detail": "unavailable"}, status_code=503)
+        self.received.append(await request.json())
+        return JSONResponse({"status": "sent"}, status_code=202)
+
+
+@contextmanager
+def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
+    app = Starlette(routes=[Route("/notify", receiver.notify, methods=["POST"])])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.02)
+    receiver.url = f"http://127.0.0.1:{port}"
+    try:
+        yield receiver
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)

@@ -1,0 +1,172 @@
+"""The service app factory: sessions, errors, health, limits, logs, CORS."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, Field
+from shopkit.app import create_service_app
+from shopkit.auth import AdminPrincipal, ServicePrincipal
+from shopkit.db import SessionDep
+from shopkit.errors import Conflict
+from shopkit.testing.tokens import TokenFactory
+from sqlalchemy import func, select
+
+from .conftest import KitSettings, Thing
+
+
+class NewThing(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+
+
+def demo_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/things", status_code=201)
+    async def create(body: NewThing, session: SessionDep) -> dict[str, str]:
+        session.add(Thing(name=body.name))
+        await session.flush()
+        return {"name": body.name}
+
+    @router.post("/things/then-conflict")
+    async def create_then_fail(body: NewThing, session: SessionDep) -> None:
+        session.add(Thing(name=body.name))
+        await session.flush()
+        raise Conflict("already there", shortages=[{"sku": "A"}])
+
+    @router.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @router.get("/admin-only")
+    async def admin_only(principal: AdminPrincipal) -> dict[str, str]:
+        return {"role": principal.role}
+
+    @router.get("/service-only")
+    async def service_only(principal: ServicePrincipal) -> dict[str, str]:
+        return {"sub": principal.subject}
+
+    return router
+
+
+@pytest.fixture
+async def demo_app(kit_settings: KitSettings, database: object) -> AsyncIterator[FastAPI]:
+    app = create_service_app(
+        kit_settings, title="demo", description="demo", routers=[demo_router()]
+    )
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def http(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=demo_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        yield c
+
+
+async def count_things(app: FastAPI) -> int:
+    async with app.state.db.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(Thing)) or 0)
+
+
+async def test_session_commits_when_the_endpoint_succeeds(
+    http: httpx.AsyncClient, demo_app: FastAPI
+) -> None:
+    assert (await http.post("/things", json={"name": "kept"})).status_code == 201
+    assert await count_things(demo_app) == 1
+
+
+async def test_session_rolls_back_when_the_endpoint_raises(
+    http: httpx.AsyncClient, demo_app: FastAPI
+) -> None:
+    response = await http.post("/things/then-conflict", json={"name": "dropped"})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "already there", "shortages": [{"sku": "A"}]}
+    assert await count_things(demo_app) == 0
+
+
+async def test_unexpected_errors_hide_internals(http: httpx.AsyncClient) -> None:
+    response = await http.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    assert "secret" not in response.text
+
+
+async def test_validation_errors_are_422_with_locations(http: httpx.AsyncClient) -> None:
+    response = await http.post("/things", json={"name": ""})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "name"]
+
+
+async def test_malformed_json_is_422_not_500(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/things", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+async def test_oversized_bodies_are_refused(http: httpx.AsyncClient, demo_app: FastAPI) -> None:
+    response = await http.post("/things", json={"name": "x" * 5000})
+    assert response.status_code == 413
+    assert await count_things(demo_app) == 0
+
+
+async def test_roles_are_enforced(http: httpx.AsyncClient, token_factory: TokenFactory) -> None:
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    assert (await http.get("/admin-only")).status_code == 401
+    assert (
+        await http.get("/admin-only", headers=bearer(token_factory.customer()))
+    ).status_code == 403
+    assert (await http.get("/admin-only", headers=bearer(token_factory.admin()))).status_code == 200
+    assert (
+        await http.get("/service-only", headers=bearer(token_factory.admin()))
+    ).status_code == 403
+    ok = await http.get("/service-only", headers=bearer(token_factory.service("notifications")))
+    assert ok.json() == {"sub": "service:notifications"}
+
+
+async def test_cors_allows_only_the_frontend_origin(http: httpx.AsyncClient) -> None:
+    def preflight(origin: str) -> dict[str, str]:
+        return {"Origin": origin, "Access-Control-Request-Method": "POST"}
+
+    allowed = await http.options("/things", headers=preflight("http://localhost:5173"))
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:5173"
+    refused = await http.options("/things", headers=preflight("https://evil.example"))
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_one_json_access_line_per_request_with_its_id(
+    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    from shopkit.observability import JsonFormatter
+
+    caplog.set_level(logging.INFO, logger="shopkit.access")
+    await http.get("/health", headers={"X-Request-ID": "req-7"})
+    [record] = [r for r in caplog.records if r.name == "shopkit.access"]
+    line = json.loads(JsonFormatter("demo").format(record))
+    assert line["request_id"] == "req-7"
+    assert line["status"] == 200
+    assert line["path"] == "/health"
+
+
+async def test_ready_is_503_when_the_database_is_unreachable(kit_settings: KitSettings) -> None:
+    settings = kit_settings.model_copy(
+        update={"database_url": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"}
+    )
+    app = create_service_app(settings, title="down", description="down", routers=[])
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            assert (await c.get("/health")).status_code == 200
+            ready = await c.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.headers["Retry-After"] == "5"

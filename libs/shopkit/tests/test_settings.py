@@ -1,0 +1,47 @@
+"""Production refuses the development keys and secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from shopkit.settings import DEV_KEYS_DIR, ServiceSettings, postgres_url
+
+
+class WithSecret(ServiceSettings):
+    webhook_secret: str = "dev-webhook-secret"
+
+    def secret_values(self) -> dict[str, str]:
+        return {"webhook_secret": self.webhook_secret}
+
+
+def test_development_accepts_the_defaults() -> None:
+    assert WithSecret().keys_dir == DEV_KEYS_DIR
+
+
+def test_production_refuses_dev_keys_secrets_and_local_origins() -> None:
+    with pytest.raises(ValidationError) as caught:
+        WithSecret(env="production")
+    message = str(caught.value)
+    assert "KEYS_DIR" in message
+    assert "WEBHOOK_SECRET" in message
+    assert "CORS_ORIGINS" in message
+
+
+def test_production_starts_with_real_settings(tmp_path: Path) -> None:
+    settings = WithSecret(
+        env="production",
+        keys_dir=tmp_path,
+        webhook_secret="whsec_live_value",
+        cors_origins=["https://shop.example.com"],
+    )
+    assert settings.is_production
+
+
+def test_socket_hosts_build_socket_urls() -> None:
+    url = postgres_url("db", host="/run/pg", port=5433, user="u", password="p w")
+    assert url == "postgresql+psycopg://u:p%20w@/db?host=/run/pg&port=5433"
+    assert postgres_url("db", host="h", port=1, user="u", password="") == (
+        "postgresql+psycopg://u@h:1/db"
+    )
