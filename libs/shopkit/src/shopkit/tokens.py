@@ -123,7 +123,7 @@ class TokenSigner:
         role: Role,
         ttl: timedelta,
         email: str | None = None,
-        token_type: str = "access",
+        token_type: str = "access",  # noqa: S107 - a claim value, not a secret
         extra: dict[str, Any] | None = None,
     ) -> str:
         now = datetime.now(UTC)
