@@ -1,0 +1,63 @@
+"""Shipping, tax and minor-unit rules (services/pricing.py)."""
+
+from decimal import Decimal
+
+import pytest
+from identity_commerce.services.pricing import (
+    PricedLine,
+    PricingRules,
+    from_minor_units,
+    to_minor_units,
+)
+
+RULES = PricingRules(
+    flat_shipping=Decimal("9.99"),
+    free_shipping_threshold=Decimal("100.00"),
+    tax_rates={"US": Decimal("0.08"), "DE": Decimal("0.19")},
+    default_tax_rate=Decimal("0.05"),
+)
+
+
+def test_contract_example_free_shipping_and_us_tax() -> None:
+    quote = RULES.quote([PricedLine("LAP-13-16GB", Decimal("999.00"), 1)], country="US")
+    assert (quote.subtotal, quote.shipping, quote.tax, quote.total) == (
+        Decimal("999.00"),
+        Decimal("0.00"),
+        Decimal("79.92"),
+        Decimal("1078.92"),
+    )
+
+
+def test_flat_shipping_below_threshold_and_free_at_it() -> None:
+    assert RULES.shipping_for(Decimal("99.99")) == Decimal("9.99")
+    assert RULES.shipping_for(Decimal("100.00")) == Decimal("0.00")
+
+
+def test_tax_is_on_the_subtotal_rounded_half_up() -> None:
+    # 2 x 10.05 = 20.10; 19% = 3.819 -> 3.82
+    quote = RULES.quote([PricedLine("A", Decimal("10.05"), 2)], country="de")
+    assert quote.subtotal == Decimal("20.10")
+    assert quote.tax == Decimal("3.82")
+    assert quote.total == Decimal("20.10") + Decimal("9.99") + Decimal("3.82")
+
+
+def test_unknown_country_uses_the_default_rate() -> None:
+    assert RULES.tax_rate_for("JP") == Decimal("0.05")
+
+
+def test_line_total_multiplies_exactly() -> None:
+    assert PricedLine("A", Decimal("0.10"), 3).line_total == Decimal("0.30")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [
+        (Decimal("1078.92"), "USD", 107892),
+        (Decimal("0.01"), "eur", 1),
+        (Decimal("19.99"), "USD", 1999),
+        (Decimal("500"), "JPY", 500),
+    ],
+)
+def test_minor_units_round_trip(amount: Decimal, currency: str, minor: int) -> None:
+    assert to_minor_units(amount, currency) == minor
+    assert from_minor_units(minor, currency) == amount.quantize(Decimal("0.01"))
