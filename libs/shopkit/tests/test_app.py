@@ -15,7 +15,7 @@ from shopkit.auth import AdminPrincipal, ServicePrincipal
 from shopkit.db import SessionDep
 from shopkit.errors import Conflict
 from shopkit.testing.tokens import TokenFactory
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from .conftest import KitSettings, Thing
 
@@ -38,6 +38,16 @@ def demo_router() -> APIRouter:
         session.add(Thing(name=body.name))
         await session.flush()
         raise Conflict("already there", shortages=[{"sku": "A"}])
+
+    @router.post("/things/commit-fails", status_code=201)
+    async def create_but_commit_fails(body: NewThing, session: SessionDep) -> dict[str, str]:
+        def refuse(_: object) -> None:
+            raise RuntimeError("commit refused")
+
+        event.listen(session.sync_session, "before_commit", refuse)
+        session.add(Thing(name=body.name))
+        await session.flush()
+        return {"name": body.name}
 
     @router.get("/boom")
     async def boom() -> None:
@@ -88,6 +98,15 @@ async def test_session_rolls_back_when_the_endpoint_raises(
     response = await http.post("/things/then-conflict", json={"name": "dropped"})
     assert response.status_code == 409
     assert response.json() == {"detail": "already there", "shortages": [{"sku": "A"}]}
+    assert await count_things(demo_app) == 0
+
+
+async def test_session_commits_before_the_response_is_sent(
+    http: httpx.AsyncClient, demo_app: FastAPI
+) -> None:
+    # Had the commit run after the response, the client would already hold a 201.
+    response = await http.post("/things/commit-fails", json={"name": "never"})
+    assert response.status_code == 500
     assert await count_things(demo_app) == 0
 
 

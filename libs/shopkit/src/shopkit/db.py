@@ -93,4 +93,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.close()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit (or roll back) right after the endpoint returns and *before* the
+# response is sent, so a client never sees 201 for a write that is not yet visible to its
+# next request, nor a success whose commit then failed.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
