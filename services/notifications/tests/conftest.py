@@ -9,7 +9,13 @@ SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def service_under_test() -> ServiceUnderTest:
+def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the file provider of the in-process app writes (.eml / .json per message)."""
+    return tmp_path_factory.mktemp("outbox-mail")
+
+
+@pytest.fixture(scope="session")
+def service_under_test(mail_dir: Path) -> ServiceUnderTest:
     return ServiceUnderTest(
         name="notifications",
         alembic_ini=SERVICE_ROOT / "alembic.ini",
@@ -17,4 +23,11 @@ def service_under_test() -> ServiceUnderTest:
         app_factory=create_app,  # type: ignore[arg-type]
         app_path="notifications.main:create_app",
         database_env="NOTIFICATIONS_DATABASE_URL",
+        settings_overrides={
+            "email_provider": "file",
+            "sms_provider": "file",
+            "file_dir": mail_dir,
+            "admin_emails": ["ops@shop.test", "buyer@shop.test"],
+            "shop_url": "https://shop.test",
+        },
     )

@@ -8,14 +8,21 @@ from shopkit.app import create_service_app
 
 from notifications.api import routers
 from notifications.core.config import Settings
+from notifications.providers import build_notifier
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Notifications",
         description="Lambda-style event handler sending email and SMS for order and stock events.",
         routers=routers,
+        openapi_tags=[
+            {"name": "events", "description": "Events from the other services (service token)"},
+            {"name": "sent log", "description": "What was sent (admin or service)"},
+        ],
     )
-
+    # Built once here (not per request); tests may swap it for a provider they control.
+    app.state.notifier = build_notifier(settings)
+    return app

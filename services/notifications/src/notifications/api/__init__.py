@@ -2,4 +2,7 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from notifications.api.notifications import router as sent_log_router
+from notifications.api.notify import router as notify_router
+
+routers: list[APIRouter] = [notify_router, sent_log_router]

@@ -1,7 +1,23 @@
-"""Settings for notifications; every variable is listed with its dev default in .env.sample."""
+"""Settings for notifications; every variable is listed with its dev default in .env.sample.
 
-from pydantic import AliasChoices, Field
-from shopkit.settings import ServiceSettings
+Names carry a `NOTIFY_` (or `SMTP_`) prefix because the three services share one `.env`;
+tests pass the Python field names (`Settings(email_provider="smtp")`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+from shopkit.settings import REPO_ROOT, ServiceSettings
+
+DEFAULT_FILE_DIR = REPO_ROOT / ".data" / "outbox-mail"
+
+EmailProviderName = Literal["console", "file", "smtp"]
+SmsProviderName = Literal["console", "file"]
+SmtpSecurity = Literal["none", "starttls", "ssl"]
 
 
 class Settings(ServiceSettings):
@@ -10,3 +26,68 @@ class Settings(ServiceSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("NOTIFICATIONS_DATABASE_URL", "database_url")
     )
+
+    # Where messages go. `file` is the dev default: one .eml per email and one .json per SMS
+    # in `file_dir`, so a developer can open exactly what a customer would receive.
+    email_provider: EmailProviderName = Field(
+        default="file", validation_alias="NOTIFY_EMAIL_PROVIDER"
+    )
+    sms_provider: SmsProviderName = Field(
+        default="file", validation_alias="NOTIFY_SMS_PROVIDER"
+    )
+    file_dir: Path = Field(
+        default=DEFAULT_FILE_DIR, validation_alias="NOTIFY_FILE_DIR"
+    )
+
+    mail_from: str = Field(
+        default="Shop <no-reply@shop.localhost>",
+        validation_alias="NOTIFY_MAIL_FROM",
+    )
+    sms_sender: str = Field(default="Shop", validation_alias="NOTIFY_SMS_SENDER")
+    # LOW_STOCK goes to these addresses (comma-separated in the environment).
+    admin_emails: Annotated[list[str], NoDecode] = Field(
+        default=["ops@shop.localhost"],
+        validation_alias="NOTIFY_ADMIN_EMAILS",
+    )
+    # Links in messages point at the storefront (order page when a carrier link is missing).
+    shop_url: str = Field(
+        default="http://localhost:5173", validation_alias="NOTIFY_SHOP_URL"
+    )
+    shop_name: str = Field(default="Shop", validation_alias="NOTIFY_SHOP_NAME")
+
+    smtp_host: str = Field(default="localhost", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, ge=1, le=65535, validation_alias="SMTP_PORT")
+    smtp_security: SmtpSecurity = Field(
+        default="starttls", validation_alias="SMTP_SECURITY"
+    )
+    smtp_username: str | None = Field(
+        default=None, validation_alias="SMTP_USERNAME"
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, validation_alias="SMTP_PASSWORD"
+    )
+    # A private CA bundle for a relay with an internal certificate; system CAs otherwise.
+    smtp_ca_file: Path | None = Field(
+        default=None, validation_alias="SMTP_CA_FILE"
+    )
+    smtp_timeout_seconds: float = Field(
+        default=10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS"
+    )
+
+    @field_validator("admin_emails", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("smtp_username", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def secret_values(self) -> dict[str, str]:
+        if self.email_provider == "smtp" and self.smtp_username:
+            password = self.smtp_password.get_secret_value() if self.smtp_password else ""
+            return {"smtp_password": password}
+        return {}

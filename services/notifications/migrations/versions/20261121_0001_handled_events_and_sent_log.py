@@ -1,0 +1,73 @@
+"""handled events (idempotency by event id) and the sent-message log
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-21
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "handled_events",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "received_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("message_count", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_handled_events")),
+    )
+    op.create_table(
+        "sent_messages",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("recipient", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=True),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column("provider", sa.String(length=16), nullable=False),
+        sa.Column("message_id", sa.String(length=255), nullable=False),
+        sa.Column(
+            "sent_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["handled_events.event_id"],
+            name=op.f("fk_sent_messages_event_id_handled_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sent_messages")),
+    )
+    op.create_index(
+        "ix_sent_messages_event_type_sent_at", "sent_messages", ["event_type", "sent_at"]
+    )
+    op.create_index(
+        "ix_sent_messages_recipient_lower", "sent_messages", [sa.text("lower(recipient)")]
+    )
+    op.create_index("ix_sent_messages_event_id", "sent_messages", ["event_id"])
+    op.create_index("ix_sent_messages_sent_at", "sent_messages", ["sent_at"])
+
+
+def downgrade() -> None:
+    op.drop_table("sent_messages")
+    op.drop_table("handled_events")

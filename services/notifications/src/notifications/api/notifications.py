@@ -1,0 +1,55 @@
+"""`GET /notifications`: the sent log, for admins and services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from shopkit.auth import AdminOrService
+from shopkit.db import SessionDep
+from shopkit.events import EventType
+
+from notifications.schemas.notifications import SentMessageOut, SentMessagePage
+from notifications.services.sent_log import list_sent_messages
+
+router = APIRouter(tags=["sent log"])
+
+
+@router.get(
+    "/notifications",
+    response_model=SentMessagePage,
+    summary="Messages sent, newest first",
+    responses={
+        401: {"description": "No or invalid token"},
+        403: {"description": "Customers may not read the sent log"},
+        422: {"description": "Unknown type or bad paging"},
+    },
+)
+async def sent_log(
+    session: SessionDep,
+    _: AdminOrService,
+    type: Annotated[EventType | None, Query(description="Event type")] = None,  # noqa: A002
+    recipient: Annotated[
+        str | None, Query(min_length=1, max_length=320, description="Email or phone, exact")
+    ] = None,
+    event_id: Annotated[uuid.UUID | None, Query()] = None,
+    channel: Annotated[Literal["email", "sms"] | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SentMessagePage:
+    rows, total = await list_sent_messages(
+        session,
+        event_type=type.value if type else None,
+        recipient=recipient,
+        event_id=event_id,
+        channel=channel,
+        page=page,
+        page_size=page_size,
+    )
+    return SentMessagePage(
+        items=[SentMessageOut.model_validate(row) for row in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )

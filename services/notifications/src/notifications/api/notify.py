@@ -1,0 +1,77 @@
+"""`POST /notify`: the HTTP face of the event handler (the Lambda handler runs the same
+`handle_event`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from shopkit.auth import ServicePrincipal
+from shopkit.db import SessionDep
+
+from notifications.api.deps import NotifierDep, SettingsDep
+from notifications.schemas.notifications import NotifyResult
+from notifications.services.intake import handle_event
+
+router = APIRouter(tags=["events"])
+
+ENVELOPE_EXAMPLE = {
+    "event_id": "0b7d4c1e-4a4f-4a58-9d2b-7f0c2b0e9a11",
+    "type": "ORDER_PAID",
+    "version": 1,
+    "occurred_at": "2026-11-21T10:15:00Z",
+    "source": "identity-commerce",
+    "data": {
+        "order_id": "6f1c8a9e-2d3b-4c5d-8e7f-901a2b3c4d5e",
+        "order_number": "SO-2026-000123",
+        "user_id": "1e2d3c4b-5a69-4788-99aa-bbccddeeff00",
+        "email": "alice@example.com",
+        "customer_name": "Alice Doe",
+        "phone": "+15550100",
+        "items": [
+            {
+                "sku": "LAP-13-16GB",
+                "name": 'Laptop 13" 16 GB',
+                "quantity": 1,
+                "unit_price": "999.00",
+                "line_total": "999.00",
+            }
+        ],
+        "subtotal": "999.00",
+        "shipping": "0.00",
+        "tax": "79.92",
+        "total": "1078.92",
+        "currency": "USD",
+    },
+}
+
+
+@router.post(
+    "/notify",
+    status_code=202,
+    response_model=NotifyResult,
+    summary="Handle one event: send its messages once per event id",
+    responses={
+        401: {"description": "No or invalid token"},
+        403: {"description": "Not a service token (customers and admins may not post events)"},
+        413: {"description": "Body too large"},
+        422: {"description": "Malformed envelope, unknown event type or missing data fields"},
+        503: {"description": "Database or mail provider unavailable; retry later"},
+    },
+)
+async def notify(
+    envelope: Annotated[
+        dict[str, Any],
+        Body(
+            description="Event envelope {event_id, type, version, occurred_at, source, data}; "
+            "see docs/events.md",
+            openapi_examples={"order_paid": {"value": ENVELOPE_EXAMPLE}},
+        ),
+    ],
+    session: SessionDep,
+    _: ServicePrincipal,
+    notifier: NotifierDep,
+    settings: SettingsDep,
+) -> NotifyResult:
+    outcome = await handle_event(session, envelope, notifier=notifier, settings=settings)
+    return NotifyResult.model_validate(outcome.body())

@@ -1,0 +1,159 @@
+"""The inbound event envelope and the `data` each event type must carry.
+
+Strict on the fields a message needs (a missing order number or address is a 422 that the
+sender's outbox marks failed, visible to its admins), tolerant of anything extra so an emitter
+can add fields without a coordinated release. Field lists agreed in docs/contracts.md.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+)
+from shopkit.events import EventType
+
+SUPPORTED_VERSIONS = frozenset({1})
+
+
+def _money_without_floats(value: Any) -> Any:
+    # A JSON number like 19.99 has already been through a binary float: refuse it rather
+    # than print a rounded amount in a customer's email.
+    if isinstance(value, float):
+        raise ValueError('money must be a decimal string like "19.99", not a JSON number')
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_without_floats),
+    Field(ge=0, max_digits=12, decimal_places=2),
+]
+
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,24}$")
+
+
+def _email_address(value: str) -> str:
+    # Deliberately lenient (no DNS, no special-use-domain rules): the address was validated
+    # when the account was made; here it only has to be a plausible single mailbox.
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+def _phone_number(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not _PHONE.match(value):
+        raise ValueError("not a valid phone number")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+PhoneNumber = Annotated[str | None, AfterValidator(_phone_number)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class OrderItem(EventData):
+    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    name: ShortText
+    quantity: Annotated[int, Field(ge=1, le=100_000)]
+    unit_price: Money
+    line_total: Money
+
+
+class OrderEventData(EventData):
+    """Common `data` of every ORDER_* event."""
+
+    order_id: uuid.UUID
+    order_number: Annotated[str, Field(min_length=1, max_length=64)]
+    email: EmailAddress
+    items: Annotated[list[OrderItem], Field(min_length=1, max_length=500)]
+    total: Money
+    currency: CurrencyCode
+    # Useful but not needed to write a message: tolerated when missing.
+    user_id: uuid.UUID | None = None
+    customer_name: Annotated[str, Field(max_length=200)] | None = None
+    phone: PhoneNumber = None
+    subtotal: Money | None = None
+    shipping: Money | None = None
+    tax: Money | None = None
+
+
+class OrderShippedData(OrderEventData):
+    carrier: ShortText
+    tracking_number: Annotated[str, Field(min_length=1, max_length=100)]
+    tracking_url: HttpUrl | None = None  # http(s) only, so no javascript: link in an email
+
+
+class OrderCancelledData(OrderEventData):
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class OrderRefundedData(OrderEventData):
+    refund_amount: Money
+
+
+class LowStockData(EventData):
+    sku: Annotated[str, Field(min_length=1, max_length=64)]
+    product_name: ShortText
+    available: int
+    product_id: uuid.UUID | None = None
+    on_hand: int | None = None
+    reorder_level: int | None = None
+
+
+DATA_MODELS: dict[EventType, type[EventData]] = {
+    EventType.ORDER_PLACED: OrderEventData,
+    EventType.ORDER_PAID: OrderEventData,
+    EventType.ORDER_PAYMENT_FAILED: OrderEventData,
+    EventType.ORDER_SHIPPED: OrderShippedData,
+    EventType.ORDER_DELIVERED: OrderEventData,
+    EventType.ORDER_CANCELLED: OrderCancelledData,
+    EventType.ORDER_REFUNDED: OrderRefundedData,
+    EventType.ORDER_EXPIRED: OrderEventData,
+    EventType.LOW_STOCK: LowStockData,
+}
+
+
+class InboundEnvelope(BaseModel):
+    """The envelope as received: every field required (no generated event id here, or a
+    redelivery would look like a new event)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: uuid.UUID
+    type: Annotated[str, Field(min_length=1, max_length=64)]
+    version: Annotated[int, Field(ge=1)]
+    occurred_at: AwareDatetime
+    source: Annotated[str, Field(min_length=1, max_length=64)]
+    data: dict[str, Any]
+
+
+class ValidEvent(BaseModel):
+    """An envelope whose type is known and whose data passed that type's model."""
+
+    event_id: uuid.UUID
+    type: EventType
+    version: int
+    occurred_at: AwareDatetime
+    source: str
+    data: EventData

@@ -1,0 +1,155 @@
+"""Write the messages for an event: who gets what, from the Jinja templates in templates/.
+
+Every order event emails the customer (text + HTML); most also send a short SMS when the
+order has a phone number (not ORDER_PLACED: the payment outcome follows within seconds).
+LOW_STOCK emails each admin address from settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from shopkit.events import EventType
+
+from notifications.core.config import Settings
+from notifications.providers.base import OutgoingEmail, OutgoingMessage, OutgoingSms
+from notifications.schemas.events import (
+    LowStockData,
+    OrderEventData,
+    OrderShippedData,
+    ValidEvent,
+)
+
+log = logging.getLogger("notifications.messages")
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    subject: str  # a Jinja expression template, rendered with the event's fields
+    headline: str
+    sms: bool
+
+
+SPECS: dict[EventType, MessageSpec] = {
+    EventType.ORDER_PLACED: MessageSpec(
+        "We received your order {{ order_number }}", "Thanks for your order", sms=False
+    ),
+    EventType.ORDER_PAID: MessageSpec(
+        "Order {{ order_number }} confirmed: payment received", "Your order is confirmed", sms=True
+    ),
+    EventType.ORDER_PAYMENT_FAILED: MessageSpec(
+        "Payment for order {{ order_number }} did not go through", "Payment failed", sms=True
+    ),
+    EventType.ORDER_SHIPPED: MessageSpec(
+        "Order {{ order_number }} is on its way", "Your order has shipped", sms=True
+    ),
+    EventType.ORDER_DELIVERED: MessageSpec(
+        "Order {{ order_number }} was delivered", "Your order was delivered", sms=True
+    ),
+    EventType.ORDER_CANCELLED: MessageSpec(
+        "Order {{ order_number }} was cancelled", "Your order was cancelled", sms=True
+    ),
+    EventType.ORDER_REFUNDED: MessageSpec(
+        "Refund of {{ refund_amount | money(currency) }} for order {{ order_number }}",
+        "Your refund is on its way",
+        sms=True,
+    ),
+    EventType.ORDER_EXPIRED: MessageSpec(
+        "Order {{ order_number }} expired: payment not received", "Your order expired", sms=True
+    ),
+    EventType.LOW_STOCK: MessageSpec(
+        "Low stock: {{ product_name }} ({{ sku }}), {{ available }} left",
+        "Low stock",
+        sms=False,
+    ),
+}
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("notifications", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,  # a typo in a template fails the test, not a customer
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = format_money
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def _one_line(text: str) -> str:
+    # Subjects and SMS are single lines; collapsing whitespace also keeps any newline that
+    # slipped into a product name out of an email header.
+    return " ".join(text.split())
+
+
+def _context(event: ValidEvent, settings: Settings) -> dict[str, Any]:
+    shop_url = settings.shop_url.rstrip("/")
+    context: dict[str, Any] = {
+        **{name: getattr(event.data, name) for name in type(event.data).model_fields},
+        "shop_name": settings.shop_name,
+        "event_type": event.type.value,
+    }
+    if isinstance(event.data, OrderEventData):
+        context["order_url"] = f"{shop_url}/orders/{event.data.order_id}"
+    if isinstance(event.data, OrderShippedData):
+        # The carrier's page when the event has one, else the order page (shows tracking).
+        context["tracking_link"] = (
+            str(event.data.tracking_url) if event.data.tracking_url else context["order_url"]
+        )
+    if isinstance(event.data, LowStockData):
+        context["admin_url"] = f"{shop_url}/admin/inventory?sku={event.data.sku}"
+    return context
+
+
+def render_messages(event: ValidEvent, settings: Settings) -> list[OutgoingMessage]:
+    spec = SPECS[event.type]
+    context = _context(event, settings)
+    subject = _one_line(ENVIRONMENT.from_string(spec.subject).render(context))
+    context.update(subject=subject, headline=spec.headline)
+    name = event.type.value.lower()
+    text = ENVIRONMENT.get_template(f"email/{name}.txt").render(context)
+    html = ENVIRONMENT.get_template(f"email/{name}.html").render(context)
+
+    if isinstance(event.data, LowStockData):
+        recipients = settings.admin_emails
+        if not recipients:
+            log.warning("LOW_STOCK for %s but NOTIFY_ADMIN_EMAILS is empty", event.data.sku)
+    else:
+        assert isinstance(event.data, OrderEventData)
+        recipients = [event.data.email]
+
+    messages: list[OutgoingMessage] = [
+        OutgoingEmail(
+            to=address,
+            subject=subject,
+            text=text,
+            html=html,
+            event_id=event.event_id,
+            event_type=event.type.value,
+        )
+        for address in recipients
+    ]
+    if spec.sms and isinstance(event.data, OrderEventData) and event.data.phone:
+        sms_text = ENVIRONMENT.get_template(f"sms/{name}.txt").render(context)
+        messages.append(
+            OutgoingSms(
+                to=event.data.phone,
+                text=_one_line(sms_text),
+                event_id=event.event_id,
+                event_type=event.type.value,
+            )
+        )
+    return messages
