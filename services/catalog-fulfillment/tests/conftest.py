@@ -17,4 +17,12 @@ def service_under_test() -> ServiceUnderTest:
         app_factory=create_app,  # type: ignore[arg-type]
         app_path="catalog_fulfillment.main:create_app",
         database_env="CATALOG_DATABASE_URL",
+        settings_overrides={
+            # In-process tests share one connection with the test; a background sweeper
+            # would race it. The sweeper is exercised directly and in live-process tests.
+            "reservation_sweeper_enabled": False,
+            # Listings must reflect what a test just arranged.
+            "listing_cache_seconds": 0,
+            "public_url": "http://catalog.test",
+        },
     )

@@ -3,22 +3,33 @@
 Run with `uvicorn catalog_fulfillment.main:create_app --factory --port 8002`.
 """
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from shopkit.app import create_service_app
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from catalog_fulfillment.api import routers
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.models import OutboxMessage
+from catalog_fulfillment.services.sweeper import reservation_sweeper_job
+
+# Product pictures that work offline (SVG placeholders shipped with the package).
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Catalog & Fulfillment",
-        description="Categories, products, variants, inventory (reserve/commit/release), search, reviews, stores and fulfillments.",
+        description=(
+            "Categories, products, variants, inventory (reserve/commit/release), search, "
+            "reviews, stores and fulfillments."
+        ),
         routers=[*routers, outbox_admin_router(OutboxMessage)],
-        background_jobs=[outbox_relay_job(OutboxMessage)],
+        background_jobs=[outbox_relay_job(OutboxMessage), reservation_sweeper_job],
     )
-
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from catalog_fulfillment.api import inventory
+
+routers: list[APIRouter] = [inventory.router]

@@ -1,4 +1,4 @@
-"""Settings for catalog-fulfillment; every variable is listed with its dev default in .env.sample."""
+"""Settings for catalog-fulfillment; .env.sample lists every variable with its dev default."""
 
 from pydantic import AliasChoices, Field
 from shopkit.settings import ServiceSettings
@@ -10,3 +10,26 @@ class Settings(ServiceSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CATALOG_DATABASE_URL", "database_url")
     )
+
+    # Where this service is reachable from browsers; turns stored image paths such as
+    # "/static/products/laptop.svg" into absolute URLs that work from the frontend and in carts.
+    public_url: str = Field(
+        default="http://127.0.0.1:8002",
+        validation_alias=AliasChoices("CATALOG_PUBLIC_URL", "public_url"),
+    )
+
+    # Two-phase inventory: how long a reservation holds stock unless the caller asks for
+    # another TTL, the longest TTL a caller may ask for, and how often the sweeper releases
+    # expired reservations.
+    reservation_ttl_seconds: int = Field(default=900, ge=1)
+    reservation_max_ttl_seconds: int = Field(default=86_400, ge=1)
+    reservation_sweep_seconds: float = Field(default=5.0, gt=0)
+    reservation_sweeper_enabled: bool = True
+    reservation_sweep_batch: int = Field(default=200, ge=1)
+
+    # Search: minimum pg_trgm word similarity for the typo fallback ("lapotp" -> "Laptop"
+    # scores 0.43; unrelated words stay below 0.2).
+    search_typo_threshold: float = Field(default=0.4, gt=0, le=1)
+    # Totals and facets of a catalog listing are cached this long per filter combination
+    # (0 disables); counting 100k rows on every page view would dominate the latency.
+    listing_cache_seconds: float = Field(default=30.0, ge=0)

@@ -3,10 +3,34 @@
 from shopkit.outbox import OutboxMixin
 
 from catalog_fulfillment.db.base import Base
+from catalog_fulfillment.models.catalog import Category, Product, ProductImage, Variant
+from catalog_fulfillment.models.fulfillments import Fulfillment
+from catalog_fulfillment.models.inventory import (
+    InventoryItem,
+    Reservation,
+    ReservationItem,
+    Restock,
+)
+from catalog_fulfillment.models.reviews import Review
+from catalog_fulfillment.models.stores import Store
 
 
 class OutboxMessage(OutboxMixin, Base):
     """Events waiting for delivery to notifications (same transaction as the change)."""
 
 
-__all__ = ["Base", "OutboxMessage"]
+__all__ = [
+    "Base",
+    "Category",
+    "Fulfillment",
+    "InventoryItem",
+    "OutboxMessage",
+    "Product",
+    "ProductImage",
+    "Reservation",
+    "ReservationItem",
+    "Restock",
+    "Review",
+    "Store",
+    "Variant",
+]

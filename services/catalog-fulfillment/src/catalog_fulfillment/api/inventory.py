@@ -1,0 +1,137 @@
+"""Inventory: stock levels and the two-phase reserve/commit/release protocol (service only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+from fastapi.responses import JSONResponse
+from shopkit.auth import AdminOrService, ServicePrincipal
+from shopkit.db import SessionDep
+
+from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.models import InventoryItem, Reservation
+from catalog_fulfillment.schemas.inventory import (
+    ReservationLine,
+    ReservationOut,
+    ReservationRef,
+    ReserveRequest,
+    RestockOut,
+    RestockRequest,
+    StockLevel,
+)
+from catalog_fulfillment.services import inventory
+
+router = APIRouter(prefix="/inventory", tags=["inventory"])
+
+SkuPath = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def reservation_out(reservation: Reservation) -> ReservationOut:
+    return ReservationOut(
+        reservation_id=reservation.id,
+        status=reservation.status,  # type: ignore[arg-type]
+        expires_at=reservation.expires_at,
+        items=[ReservationLine(sku=i.sku, quantity=i.quantity) for i in reservation.items],
+    )
+
+
+def stock_level(item: InventoryItem) -> StockLevel:
+    return StockLevel(
+        sku=item.sku,
+        on_hand=item.on_hand,
+        reserved=item.reserved,
+        available=item.available,
+        reorder_level=item.reorder_level,
+    )
+
+
+@router.get(
+    "/{sku}",
+    response_model=StockLevel,
+    summary="Stock level of one sku (admins and services)",
+    responses=errors(401, 403, 404, not_found="Unknown sku"),
+)
+async def read_stock(sku: SkuPath, session: SessionDep, _: AdminOrService) -> StockLevel:
+    return stock_level(await inventory.get_stock(session, sku=sku))
+
+
+@router.post(
+    "/reserve",
+    response_model=ReservationOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Hold stock for an order: all lines or none",
+    responses={
+        200: {"model": ReservationOut, "description": "Replay: the first result, unchanged"},
+        **errors(
+            401,
+            403,
+            409,
+            conflict="Not enough stock (with `shortages`), or the id was used for other items",
+        ),
+    },
+)
+async def reserve(
+    body: ReserveRequest,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: ServicePrincipal,
+) -> ReservationOut:
+    ttl = body.ttl_seconds or settings.reservation_ttl_seconds
+    ttl = min(ttl, settings.reservation_max_ttl_seconds)
+    outcome = await inventory.reserve(
+        session,
+        reservation_id=body.reservation_id,
+        lines=[(line.sku, line.quantity) for line in body.items],
+        ttl_seconds=ttl,
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return reservation_out(outcome.reservation)
+
+
+@router.post(
+    "/commit",
+    response_model=ReservationOut,
+    summary="Sell the held stock (idempotent)",
+    responses=errors(
+        401, 403, 404, 409, not_found="No such reservation", conflict="Released or expired"
+    ),
+)
+async def commit(
+    body: ReservationRef, session: SessionDep, _: ServicePrincipal
+) -> ReservationOut | JSONResponse:
+    outcome = await inventory.commit(session, reservation_id=body.reservation_id)
+    if outcome.conflict:
+        # Returned, not raised: an overdue reservation was just expired and that must commit.
+        return JSONResponse(
+            {"detail": outcome.conflict, "status": outcome.reservation.status}, status_code=409
+        )
+    return reservation_out(outcome.reservation)
+
+
+@router.post(
+    "/release",
+    response_model=ReservationOut,
+    summary="Give the held stock back (idempotent)",
+    responses=errors(
+        401, 403, 404, 409, not_found="No such reservation", conflict="Already committed"
+    ),
+)
+async def release(body: ReservationRef, session: SessionDep, _: ServicePrincipal) -> ReservationOut:
+    return reservation_out(await inventory.release(session, reservation_id=body.reservation_id))
+
+
+@router.post(
+    "/restock",
+    response_model=RestockOut,
+    summary="Put units of a cancelled paid order back on hand (idempotent by key)",
+    responses=errors(
+        401, 403, 404, 409, not_found="Unknown sku", conflict="Key used for other items"
+    ),
+)
+async def restock(body: RestockRequest, session: SessionDep, _: ServicePrincipal) -> RestockOut:
+    lines, _created = await inventory.restock(
+        session, key=body.key, lines=[(line.sku, line.quantity) for line in body.items]
+    )
+    return RestockOut(key=body.key, items=[ReservationLine.model_validate(x) for x in lines])

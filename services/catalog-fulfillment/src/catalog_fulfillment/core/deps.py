@@ -1,0 +1,15 @@
+"""FastAPI dependencies of this service (settings, typed clients)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from catalog_fulfillment.core.config import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

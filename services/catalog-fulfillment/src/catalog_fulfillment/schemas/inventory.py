@@ -1,0 +1,77 @@
+"""Request and response bodies of the inventory endpoints (two-phase reserve/commit/release)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
+Quantity = Annotated[int, Field(ge=1, le=10_000)]
+
+
+class StockLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Sku
+    quantity: Quantity
+
+
+class ReserveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reservation_id: uuid.UUID = Field(description="The caller's id for this hold: the order id")
+    items: list[StockLine] = Field(min_length=1, max_length=100)
+    ttl_seconds: int | None = Field(
+        default=None, ge=1, description="How long to hold the stock; the service default if absent"
+    )
+
+
+class ReservationRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reservation_id: uuid.UUID
+
+
+class ReservationLine(BaseModel):
+    sku: str
+    quantity: int
+
+
+class ReservationOut(BaseModel):
+    reservation_id: uuid.UUID
+    status: Literal["reserved", "committed", "released", "expired"]
+    expires_at: datetime
+    items: list[ReservationLine]
+
+
+class RestockRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Idempotency key, e.g. 'cancel:<order_id>'; the same key never restocks twice",
+    )
+    items: list[StockLine] = Field(min_length=1, max_length=100)
+
+
+class RestockOut(BaseModel):
+    key: str
+    status: Literal["restocked"] = "restocked"
+    items: list[ReservationLine]
+
+
+class StockLevel(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_level: int
+
+
+class StockUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on_hand: int = Field(ge=0, le=10_000_000)
+    reorder_level: int | None = Field(default=None, ge=0, le=10_000_000)
