@@ -9,7 +9,9 @@ from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from identity_commerce.api import routers
 from identity_commerce.core.config import Settings
+from identity_commerce.core.lifecycle import close_catalog_client, start_accounts_and_cart
 from identity_commerce.models import OutboxMessage
+from identity_commerce.services.rate_limit import expired_counter_sweeper_job
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,6 +21,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Identity & Commerce",
         description="Accounts, tokens, addresses, cart, checkout, Stripe payments and orders.",
         routers=[*routers, outbox_admin_router(OutboxMessage)],
-        background_jobs=[outbox_relay_job(OutboxMessage)],
+        on_startup=[start_accounts_and_cart],
+        background_jobs=[
+            outbox_relay_job(OutboxMessage),
+            expired_counter_sweeper_job(),
+            close_catalog_client,
+        ],
     )
 

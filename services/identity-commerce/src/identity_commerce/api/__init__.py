@@ -2,4 +2,11 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from identity_commerce.api import addresses, auth, cart, jwks
+
+routers: list[APIRouter] = [
+    auth.router,
+    jwks.router,
+    addresses.router,
+    cart.router,
+]

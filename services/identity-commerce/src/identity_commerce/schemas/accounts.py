@@ -1,0 +1,72 @@
+"""Request and response bodies of /auth."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from identity_commerce.schemas.fields import (
+    AnyPassword,
+    Email,
+    LoginEmail,
+    NewPassword,
+    PersonName,
+    Phone,
+)
+
+
+class SignupRequest(BaseModel):
+    # Unknown fields (e.g. "role") are ignored: sign-up always makes a customer.
+    email: Email
+    password: NewPassword
+    first_name: PersonName
+    last_name: PersonName
+    phone: Phone = None
+
+
+class LoginRequest(BaseModel):
+    email: LoginEmail
+    password: AnyPassword
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int  # seconds
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    role: Literal["customer", "admin"]
+    created_at: datetime
+
+
+class ProfileUpdate(BaseModel):
+    """Only the fields sent change; `phone: null` removes the phone number."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    phone: Phone = None
+
+    @model_validator(mode="after")
+    def _names_cannot_be_removed(self) -> ProfileUpdate:
+        for field in ("first_name", "last_name"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
+
+
+class PasswordChange(BaseModel):
+    current_password: AnyPassword
+    new_password: NewPassword

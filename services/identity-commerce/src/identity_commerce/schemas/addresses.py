@@ -1,0 +1,51 @@
+"""Request and response bodies of /addresses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from identity_commerce.schemas.fields import CountryCode, Phone
+
+
+def _text(max_length: int) -> object:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+AddressKindName = Literal["shipping", "billing"]
+
+
+class AddressIn(BaseModel):
+    """A whole address: POST creates one, PUT replaces one."""
+
+    kind: AddressKindName = "shipping"
+    full_name: Annotated[str, _text(200)]
+    line1: Annotated[str, _text(200)]
+    line2: Annotated[str, _text(200)] | None = None
+    city: Annotated[str, _text(100)]
+    state: Annotated[str, _text(100)] | None = None
+    postal_code: Annotated[str, _text(20)]
+    country: CountryCode
+    phone: Phone = None
+    is_default: bool = False
+
+
+class AddressOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: AddressKindName
+    full_name: str
+    line1: str
+    line2: str | None
+    city: str
+    state: str | None
+    postal_code: str
+    country: str
+    phone: str | None
+    is_default: bool
+    created_at: datetime
+    updated_at: datetime

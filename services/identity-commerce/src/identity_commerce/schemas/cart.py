@@ -1,0 +1,83 @@
+"""Request and response bodies of /cart. Money is a Decimal serialised as a string."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field, PlainSerializer
+
+from identity_commerce.services.cart import CartLine, CartView
+
+Money = Annotated[
+    Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")
+]
+# Commas and spaces would break the catalog's `?skus=A,B` list; nothing else is assumed.
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^,\s]+$")]
+Quantity = Annotated[int, Field(ge=1, le=999)]
+
+
+class CartItemAdd(BaseModel):
+    sku: Sku
+    quantity: Quantity = 1
+
+
+class CartItemUpdate(BaseModel):
+    quantity: Quantity
+
+
+class CartLineOut(BaseModel):
+    id: uuid.UUID
+    sku: str
+    product_id: uuid.UUID | None
+    name: str
+    image_url: str | None
+    unit_price: Money
+    currency: str
+    quantity: int
+    line_total: Money
+    available: bool = Field(
+        description="False when the stock no longer covers the quantity or the sku is gone"
+    )
+    available_quantity: int | None = Field(
+        description="Units the catalog can sell now; null when the catalog was not reachable"
+    )
+
+    @classmethod
+    def of(cls, line: CartLine) -> CartLineOut:
+        item = line.item
+        return cls(
+            id=item.id,
+            sku=item.sku,
+            product_id=item.product_id,
+            name=item.name,
+            image_url=item.image_url,
+            unit_price=item.unit_price,
+            currency=item.currency,
+            quantity=item.quantity,
+            line_total=line.line_total,
+            available=item.available,
+            available_quantity=line.available_quantity,
+        )
+
+
+class CartOut(BaseModel):
+    items: list[CartLineOut]
+    subtotal: Money
+    currency: str
+    item_count: int
+    refreshed: bool = Field(
+        description="False when catalog-fulfillment was down: names, prices and availability "
+        "are the last ones seen"
+    )
+
+    @classmethod
+    def of(cls, view: CartView) -> CartOut:
+        return cls(
+            items=[CartLineOut.of(line) for line in view.lines],
+            subtotal=view.subtotal,
+            currency=view.currency,
+            item_count=view.item_count,
+            refreshed=view.refreshed,
+        )

@@ -1,0 +1,200 @@
+"""The cart: one server-side cart per user, one line per sku, checked against the catalog.
+
+For checkout (same service):
+- `list_cart_items(session, user_id=...)` -> the user's `CartItem` rows (sku, quantity and
+  the last catalog facts seen; re-price with `CatalogClient.get_variants` before charging);
+- `clear_cart(session, user_id=...)` -> deletes every line (call it in the transaction that
+  places the order).
+
+Writes ask catalog-fulfillment first and change nothing when it is down (503 from
+`UpstreamUnavailable`); reads fall back to the stored lines, flagged as not refreshed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shopkit.db import utcnow
+from shopkit.errors import Conflict, NotFound
+from shopkit.http import UpstreamUnavailable
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
+from identity_commerce.models import CartItem
+from identity_commerce.services.accounts import get_active_user
+
+
+@dataclass
+class CartLine:
+    item: CartItem
+    available_quantity: int | None  # from the catalog; None when it could not be asked
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.item.unit_price * self.item.quantity
+
+
+@dataclass
+class CartView:
+    lines: list[CartLine]
+    refreshed: bool  # False: catalog-fulfillment was down; names/prices are the last seen
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.item.quantity for line in self.lines)
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].item.currency if self.lines else "USD"
+
+
+def _shortage(sku: str, requested: int, available: int) -> Conflict:
+    return Conflict(
+        "Not enough stock",
+        shortages=[{"sku": sku, "requested": requested, "available": max(0, available)}],
+    )
+
+
+def _apply_catalog(item: CartItem, variant: CatalogVariant | None) -> None:
+    """Copy the catalog's current facts onto the line (a vanished sku is just unavailable)."""
+    item.catalog_checked_at = utcnow()
+    if variant is None:
+        item.available = False
+        return
+    item.product_id = variant.product_id
+    item.variant_id = variant.variant_id
+    item.name = variant.display_name[:300]
+    item.image_url = variant.image_url
+    item.unit_price = variant.price
+    item.currency = variant.currency
+    item.available = variant.active and variant.available >= item.quantity
+
+
+async def list_cart_items(session: AsyncSession, *, user_id: uuid.UUID) -> list[CartItem]:
+    """The user's cart lines, oldest first."""
+    statement = (
+        select(CartItem)
+        .where(CartItem.user_id == user_id)
+        .order_by(CartItem.created_at, CartItem.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def clear_cart(session: AsyncSession, *, user_id: uuid.UUID) -> int:
+    """Delete all of the user's cart lines; returns how many there were."""
+    result = await session.execute(delete(CartItem).where(CartItem.user_id == user_id))
+    return result.rowcount or 0
+
+
+async def get_cart_item(
+    session: AsyncSession, *, user_id: uuid.UUID, item_id: uuid.UUID
+) -> CartItem:
+    """The user's cart line; 404 when it does not exist or belongs to someone else."""
+    item = await session.scalar(
+        select(CartItem).where(CartItem.id == item_id, CartItem.user_id == user_id)
+    )
+    if item is None:
+        raise NotFound("Cart line not found")
+    return item
+
+
+async def view_cart(
+    session: AsyncSession, catalog: CatalogClient, *, user_id: uuid.UUID
+) -> CartView:
+    """Lines with current names, prices and availability; the stored ones when the catalog
+    cannot be reached."""
+    items = await list_cart_items(session, user_id=user_id)
+    if not items:
+        return CartView(lines=[], refreshed=True)
+    try:
+        variants = await catalog.get_variants(item.sku for item in items)
+    except UpstreamUnavailable:
+        return CartView(lines=[CartLine(item, None) for item in items], refreshed=False)
+    lines = []
+    for item in items:
+        variant = variants.get(item.sku)
+        _apply_catalog(item, variant)
+        lines.append(CartLine(item, variant.available if variant and variant.active else 0))
+    await session.flush()
+    return CartView(lines=lines, refreshed=True)
+
+
+async def add_item(
+    session: AsyncSession,
+    catalog: CatalogClient,
+    *,
+    user_id: uuid.UUID,
+    sku: str,
+    quantity: int,
+    max_lines: int,
+    max_quantity_per_line: int,
+) -> CartLine:
+    """Add `quantity` of `sku`; a sku already in the cart adds up on its line.
+
+    404 unknown or archived sku, 409 when the line would exceed the stock, the per-line cap
+    or the number of lines; 503 when the catalog is down (then nothing is written).
+    """
+    variant = await catalog.get_variant(sku)  # before any write: down means no change
+    if variant is None or not variant.active:
+        raise NotFound(f"Unknown sku: {sku}")
+    await get_active_user(session, user_id=user_id, for_update=True)  # one writer per cart
+    item = await session.scalar(
+        select(CartItem).where(CartItem.user_id == user_id, CartItem.sku == sku)
+    )
+    requested = (item.quantity if item else 0) + quantity
+    if requested > max_quantity_per_line:
+        raise Conflict(f"A cart line holds at most {max_quantity_per_line} units")
+    if requested > variant.available:
+        raise _shortage(sku, requested, variant.available)
+    if item is None:
+        lines = await session.scalar(
+            select(func.count()).select_from(CartItem).where(CartItem.user_id == user_id)
+        )
+        if (lines or 0) >= max_lines:
+            raise Conflict(f"The cart holds at most {max_lines} different skus")
+        item = CartItem(user_id=user_id, sku=sku, quantity=requested, name=variant.display_name[:300], unit_price=variant.price)
+        session.add(item)
+    item.quantity = requested
+    _apply_catalog(item, variant)
+    await session.flush()
+    return CartLine(item, variant.available)
+
+
+async def set_quantity(
+    session: AsyncSession,
+    catalog: CatalogClient,
+    *,
+    user_id: uuid.UUID,
+    item_id: uuid.UUID,
+    quantity: int,
+    max_quantity_per_line: int,
+) -> CartLine:
+    """Set a line's quantity: 404 not the user's line, 409 too many or no longer sold,
+    503 catalog down (nothing changes)."""
+    item = await get_cart_item(session, user_id=user_id, item_id=item_id)
+    variant = await catalog.get_variant(item.sku)
+    await get_active_user(session, user_id=user_id, for_update=True)
+    if quantity > max_quantity_per_line:
+        raise Conflict(f"A cart line holds at most {max_quantity_per_line} units")
+    if variant is None or not variant.active:
+        raise _shortage(item.sku, quantity, 0)
+    if quantity > variant.available:
+        raise _shortage(item.sku, quantity, variant.available)
+    item.quantity = quantity
+    _apply_catalog(item, variant)
+    await session.flush()
+    return CartLine(item, variant.available)
+
+
+async def remove_item(session: AsyncSession, *, user_id: uuid.UUID, item_id: uuid.UUID) -> None:
+    """Delete a line (404 when not the user's). Needs no catalog: removing is always safe."""
+    item = await get_cart_item(session, user_id=user_id, item_id=item_id)
+    await session.delete(item)
+    await session.flush()

@@ -1,0 +1,124 @@
+"""Rate limiting with fixed-window counters in PostgreSQL.
+
+Counters live in the database rather than in process memory so that every worker process
+(and every replica) sees the same numbers. One atomic `INSERT ... ON CONFLICT DO UPDATE`
+both starts a new window when the old one has expired and counts the attempt, so concurrent
+requests cannot slip past the limit between a read and a write.
+
+Callers count an attempt *before* doing the expensive or sensitive work (`hit`), make that
+count durable at once (the router commits), and then `refund` it when the attempt turned out
+fine; so only failures stay counted, and a burst of parallel guesses is stopped at the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi import FastAPI
+from shopkit.db import make_sessionmaker, utcnow
+from shopkit.errors import TooManyRequests
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity_commerce.models import RateLimitCounter
+
+log = logging.getLogger("identity_commerce.rate_limit")
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    max_attempts: int
+    window: timedelta
+
+
+async def hit(session: AsyncSession, *, limit: Limit, now: datetime | None = None) -> None:
+    """Count one attempt against `limit`; raise 429 (with Retry-After) past the limit.
+
+    The count stops one above the limit, so a blocked caller cannot extend its own block by
+    hammering: the window still ends `window` after its first attempt.
+    """
+    now = now or utcnow()
+    table = RateLimitCounter.__table__
+    expired = table.c.expires_at <= now
+    statement = (
+        insert(RateLimitCounter)
+        .values(key=limit.key, count=1, window_started_at=now, expires_at=now + limit.window)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case(
+                    (expired, 1),
+                    (table.c.count > limit.max_attempts, table.c.count),
+                    else_=table.c.count + 1,
+                ),
+                "window_started_at": case((expired, now), else_=table.c.window_started_at),
+                "expires_at": case((expired, now + limit.window), else_=table.c.expires_at),
+            },
+        )
+        .returning(table.c.count, table.c.expires_at)
+    )
+    count, expires_at = (await session.execute(statement)).one()
+    if count > limit.max_attempts:
+        retry_after = max(1, math.ceil((expires_at - now).total_seconds()))
+        raise TooManyRequests("Too many attempts; try again later", retry_after=retry_after)
+
+
+async def refund(session: AsyncSession, *, key: str) -> None:
+    """Take back one counted attempt (it succeeded)."""
+    await session.execute(
+        update(RateLimitCounter)
+        .where(RateLimitCounter.key == key, RateLimitCounter.count > 0)
+        .values(count=RateLimitCounter.count - 1)
+    )
+
+
+async def reset(session: AsyncSession, *, key: str) -> None:
+    """Forget every counted attempt for `key` (e.g. failures "in a row" end at a success)."""
+    await session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
+
+
+async def attempts(session: AsyncSession, *, key: str, now: datetime | None = None) -> int:
+    """Attempts counted in the current window (0 when none or expired)."""
+    now = now or utcnow()
+    value = await session.scalar(
+        select(RateLimitCounter.count).where(
+            RateLimitCounter.key == key, RateLimitCounter.expires_at > now
+        )
+    )
+    return value or 0
+
+
+async def delete_expired(session: AsyncSession, *, now: datetime | None = None) -> int:
+    result = await session.execute(
+        delete(RateLimitCounter).where(RateLimitCounter.expires_at <= (now or func.now()))
+    )
+    return result.rowcount or 0
+
+
+def expired_counter_sweeper_job():  # type: ignore[no-untyped-def]
+    """Background job: drop expired counters now and then so the table stays small."""
+
+    async def job(app: FastAPI, stop: asyncio.Event) -> None:
+        interval = app.state.settings.rate_limit_sweep_seconds
+        sessionmaker = make_sessionmaker(app.state.db.engine)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+                return
+            except TimeoutError:
+                pass
+            try:
+                async with sessionmaker() as session, session.begin():
+                    removed = await delete_expired(session)
+                if removed:
+                    log.info("removed %d expired rate-limit counters", removed)
+            except Exception:  # the next round tries again; never kill the app
+                log.exception("sweeping rate-limit counters failed")
+
+    return job

@@ -1,0 +1,224 @@
+"""Sign-up, login, /auth/me, profile and password changes, password hashing."""
+
+from __future__ import annotations
+
+import time
+
+import bcrypt
+import httpx
+from identity_commerce.core.config import Argon2Cost
+from identity_commerce.models import User
+from identity_commerce.services.accounts import authenticate
+from identity_commerce.services.passwords import PasswordHasher
+from shopkit.testing.tokens import TokenFactory
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .account_factories import DEFAULT_PASSWORD, auth, make_user, unique_email
+
+
+def signup_body(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "email": unique_email("signup"),
+        "password": "Sup3r-secret",
+        "first_name": "Alice",
+        "last_name": "Doe",
+    }
+    body.update(overrides)
+    return body
+
+
+async def test_signup_login_and_me(client: httpx.AsyncClient) -> None:
+    body = signup_body(email="  New.Person@Example.COM ", phone="+1 (555) 010-0100")
+    created = await client.post("/auth/signup", json=body)
+    assert created.status_code == 201, created.text
+    user = created.json()
+    assert user["email"] == "new.person@example.com"
+    assert user["role"] == "customer"
+    assert user["phone"] == "+15550100100"
+    assert "password" not in created.text and "argon2" not in created.text
+
+    login = await client.post(
+        "/auth/login", json={"email": "NEW.person@example.com ", "password": "Sup3r-secret"}
+    )
+    assert login.status_code == 200, login.text
+    token = login.json()
+    assert token["token_type"] == "bearer"
+    assert token["expires_in"] == 15 * 60
+
+    me = await client.get(
+        "/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}
+    )
+    assert me.status_code == 200
+    assert me.json()["id"] == user["id"]
+    assert me.json()["email"] == "new.person@example.com"
+
+
+async def test_signup_never_makes_an_admin(client: httpx.AsyncClient) -> None:
+    created = await client.post("/auth/signup", json=signup_body(role="admin"))
+    assert created.status_code == 201
+    assert created.json()["role"] == "customer"
+
+
+async def test_duplicate_email_in_another_case_is_409(client: httpx.AsyncClient) -> None:
+    email = unique_email("dup")
+    assert (await client.post("/auth/signup", json=signup_body(email=email))).status_code == 201
+    again = await client.post("/auth/signup", json=signup_body(email=email.upper()))
+    assert again.status_code == 409
+    assert "exists" in again.json()["detail"]
+
+
+async def test_short_password_or_bad_email_is_422(client: httpx.AsyncClient) -> None:
+    for bad in (
+        {"password": "short7!"},
+        {"email": "not-an-email"},
+        {"email": "two@@example.com"},
+        {"first_name": "   "},
+        {"phone": "call me maybe"},
+        {"password": "x" * 129},
+    ):
+        response = await client.post("/auth/signup", json=signup_body(**bad))
+        assert response.status_code == 422, (bad, response.text)
+        assert isinstance(response.json()["detail"], list)
+
+
+async def test_wrong_password_and_unknown_email_are_401(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    wrong = await client.post("/auth/login", json={"email": user.email, "password": "nope-nope"})
+    unknown = await client.post(
+        "/auth/login", json={"email": unique_email("ghost"), "password": "nope-nope"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json() == {"detail": "Wrong email or password"}
+    assert wrong.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_disabled_account_cannot_log_in_nor_use_its_token(
+    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
+) -> None:
+    user = await make_user(db_session)
+    headers = auth(tokens, user)
+    user.is_active = False
+    await db_session.commit()
+    login = await client.post(
+        "/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert login.status_code == 401
+    assert (await client.get("/auth/me", headers=headers)).status_code == 401
+
+
+async def test_token_of_unknown_user_is_401(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    response = await client.get(
+        "/auth/me", headers={"Authorization": f"Bearer {tokens.customer()}"}
+    )
+    assert response.status_code == 401
+
+
+async def test_service_token_cannot_use_account_routes(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    response = await client.get(
+        "/auth/me", headers={"Authorization": f"Bearer {tokens.service('catalog-fulfillment')}"}
+    )
+    assert response.status_code == 403
+
+
+async def test_update_profile(
+    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
+) -> None:
+    user = await make_user(db_session)
+    headers = auth(tokens, user)
+    changed = await client.patch(
+        "/auth/me", headers=headers, json={"first_name": " Alicia ", "phone": "555-010-0199"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["first_name"] == "Alicia"
+    assert changed.json()["last_name"] == "User"  # not sent, not changed
+    assert changed.json()["phone"] == "5550100199"
+
+    cleared = await client.patch("/auth/me", headers=headers, json={"phone": None})
+    assert cleared.json()["phone"] is None
+    for bad in ({"first_name": None}, {"role": "admin"}, {"email": "x@example.com"}):
+        response = await client.patch("/auth/me", headers=headers, json=bad)
+        assert response.status_code == 422, bad
+    me = await client.get("/auth/me", headers=headers)
+    assert me.json()["role"] == "customer"
+
+
+async def test_change_password(
+    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
+) -> None:
+    user = await make_user(db_session)
+    headers = auth(tokens, user)
+    wrong = await client.post(
+        "/auth/me/password",
+        headers=headers,
+        json={"current_password": "not-it-at-all", "new_password": "Brand-new-pass1"},
+    )
+    assert wrong.status_code == 400
+    short = await client.post(
+        "/auth/me/password",
+        headers=headers,
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "short"},
+    )
+    assert short.status_code == 422
+    changed = await client.post(
+        "/auth/me/password",
+        headers=headers,
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "Brand-new-pass1"},
+    )
+    assert changed.status_code == 204
+    old = await client.post("/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
+    new = await client.post("/auth/login", json={"email": user.email, "password": "Brand-new-pass1"})
+    assert old.status_code == 401
+    assert new.status_code == 200
+
+
+async def test_bcrypt_hash_verifies_and_is_upgraded_to_argon2id(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    legacy = bcrypt.hashpw(b"Legacy-pass-1", bcrypt.gensalt(rounds=4)).decode()
+    user = await make_user(db_session, password_hash=legacy)
+    assert user.password_hash.startswith("$2b$")
+
+    login = await client.post("/auth/login", json={"email": user.email, "password": "Legacy-pass-1"})
+    assert login.status_code == 200
+
+    stored = await db_session.scalar(select(User.password_hash).where(User.id == user.id))
+    assert stored is not None and stored.startswith("$argon2id$")
+    again = await client.post("/auth/login", json={"email": user.email, "password": "Legacy-pass-1"})
+    assert again.status_code == 200
+
+
+async def test_new_hashes_are_argon2id(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
+    email = unique_email("argon")
+    assert (await client.post("/auth/signup", json=signup_body(email=email))).status_code == 201
+    stored = await db_session.scalar(select(User.password_hash).where(User.email == email))
+    assert stored is not None and stored.startswith("$argon2id$")
+
+
+async def test_corrupt_stored_hash_never_lets_anyone_in(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session, password_hash="not-a-hash")
+    login = await client.post("/auth/login", json={"email": user.email, "password": "anything-1"})
+    assert login.status_code == 401
+
+
+async def test_unknown_email_costs_as_much_as_a_wrong_password(db_session: AsyncSession) -> None:
+    """Timing: without the dummy hash an unknown email would answer ~100x faster."""
+    hasher = PasswordHasher(Argon2Cost(time_cost=2, memory_cost_kib=16_384, parallelism=1))
+    user = await make_user(db_session, password_hash=hasher.hash("Right-password-1"))
+
+    async def timed(email: str) -> float:
+        start = time.perf_counter()
+        found = await authenticate(db_session, hasher, email=email, password="Wrong-password-1")
+        assert found is None
+        return time.perf_counter() - start
+
+    known = min([await timed(user.email) for _ in range(3)])
+    unknown = min([await timed(unique_email("ghost")) for _ in range(3)])
+    assert unknown >= 0.5 * known, (unknown, known)
+    assert known > 0.005  # the cost is real, so the comparison means something
