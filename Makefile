@@ -3,52 +3,75 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
-PY := $(UV) run --frozen
+# uv from PATH, else where `pip install --user uv` puts it (re-evaluated after `install`)
+UV = $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),uv)
+PY = $(UV) run --frozen
 SERVICES := identity-commerce catalog-fulfillment notifications
 PYTEST_ARGS ?=
 # Database location (PGHOST/PGPORT/PGUSER/PGPASSWORD) chosen by scripts/pg.py:
 # .env URLs, else a server on 127.0.0.1:5432, else the embedded PostgreSQL.
-PGENV = eval "$$($(PY) python scripts/pg.py env)"
+# (Assigning first makes a failing discovery stop the recipe; `eval "$(...)"` would not.)
+PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 
-.PHONY: help install initdb migrate seed dev test test-backend test-frontend e2e bench lint clean
+.PHONY: help install install-python install-frontend initdb migrate seed dev test \
+	test-backend test-frontend e2e bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-install: ## Install Python (uv workspace, locked) and frontend dependencies
-	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || { echo "==> installing uv"; python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv; }
-	@echo "==> Python dependencies (uv.lock)"
-	@$(UV) sync --frozen --all-packages
-	@if [ -f frontend/package.json ]; then echo "==> frontend dependencies (package-lock.json)"; cd frontend && npm ci --no-audit --no-fund --loglevel=error; fi
+install: install-python install-frontend ## Install Python (uv workspace, locked) and frontend dependencies
 
-initdb: ## Create the three databases (safe to run again)
+install-python:
+	@if ! command -v uv >/dev/null 2>&1 && ! test -x "$(HOME)/.local/bin/uv"; then \
+		echo "==> installing uv (pip)"; \
+		python3 -m pip install --user --quiet uv 2>/dev/null \
+		|| python3 -m pip install --user --quiet --break-system-packages uv \
+		|| python3 -m pip install --quiet --break-system-packages uv; \
+	fi
+	@echo "==> Python dependencies (uv.lock -> .venv)"
+	@$(UV) sync --frozen --all-packages
+	@echo "==> Python environment ready"
+
+install-frontend:
+	@if [ -f frontend/package.json ]; then \
+		command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 20+ first" >&2; exit 1; }; \
+		if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
+			echo "==> frontend dependencies (npm ci, package-lock.json)"; \
+			cd frontend && npm ci --no-audit --no-fund --loglevel=error --progress=true; \
+		else echo "==> frontend dependencies up to date"; fi; \
+	fi
+
+initdb: install-python ## Create the three databases (safe to run again)
 	@$(PGENV) && $(PY) python scripts/pg.py initdb
 
-migrate: ## Apply every service's migrations
+migrate: initdb ## Apply every service's migrations
 	@$(PGENV) && for s in $(SERVICES); do echo "==> migrate $$s"; (cd services/$$s && $(PY) alembic upgrade head) || exit 1; done
 
-seed: ## Load demo data (idempotent)
-	@$(PGENV) && for s in $(SERVICES); do if [ -f services/$$s/scripts/seed.py ]; then echo "==> seed $$s"; (cd services/$$s && $(PY) python scripts/seed.py) || exit 1; fi; done
+seed: migrate ## Load demo data (idempotent)
+	@$(PGENV) && for s in catalog-fulfillment identity-commerce notifications; do \
+		if [ -f services/$$s/scripts/seed.py ]; then echo "==> seed $$s"; (cd services/$$s && $(PY) python scripts/seed.py) || exit 1; \
+		else echo "==> seed $$s: no scripts/seed.py yet"; fi; done
 
-dev: install initdb migrate seed ## Run the whole shop with demo data (Ctrl-C stops it)
+dev: install ## Run the whole shop with demo data (Ctrl-C stops it)
 	@$(PGENV) && $(PY) python scripts/dev.py
 
 test: test-backend test-frontend e2e ## Every test: backend, frontend unit and browser tests
 
-test-backend: install
-	@$(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS)
-	@for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || exit 1; done
-	@if ls tests/test_*.py >/dev/null 2>&1; then $(PY) pytest -q tests $(PYTEST_ARGS); fi
+test-backend: install-python ## shopkit, the three services and the repository tests (real PostgreSQL)
+	@$(PGENV) && echo "==> tests: libs/shopkit" && $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS)
+	@$(PGENV) && for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || exit 1; done
+	@$(PGENV) && echo "==> tests: repository (tests/)" && $(PY) pytest -q tests $(PYTEST_ARGS)
 
-test-frontend: install
-	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+test-frontend: install-frontend ## Frontend unit tests (vitest)
+	@if [ -f frontend/package.json ]; then echo "==> tests: frontend"; cd frontend && npm test --silent; fi
 
 e2e: install ## Browser journeys (Playwright + system Chromium) against the real stack
-	@if [ -f frontend/e2e/run.sh ]; then bash frontend/e2e/run.sh; fi
+	@if [ -f frontend/e2e/run.sh ]; then echo "==> browser tests (e2e)"; $(PGENV) && bash frontend/e2e/run.sh; \
+	else echo "==> e2e: frontend/e2e/run.sh does not exist yet"; fi
 
 bench: install ## Measure under load and write docs/benchmarks.md (not a test)
-	@$(PGENV) && $(PY) python bench/run.py
+	@if [ -f bench/run.py ]; then $(PGENV) && $(PY) python bench/run.py; \
+	else echo "bench/run.py does not exist yet" >&2; exit 1; fi
 
 lint: install ## ruff, mypy, tsc and eslint
 	@$(PY) ruff check libs services scripts tests
@@ -57,6 +80,5 @@ lint: install ## ruff, mypy, tsc and eslint
 	@if [ -f frontend/package.json ]; then cd frontend && npm run -s lint && npm run -s typecheck; fi
 
 clean: ## Drop the dev databases, remove environments, keys and data
-	-@$(PGENV) && $(PY) python scripts/pg.py dropdb
-	-@$(PY) python scripts/pg.py stop-embedded
+	-@if [ -x .venv/bin/python ]; then $(PGENV) && $(PY) python scripts/pg.py dropdb; $(PY) python scripts/pg.py stop-embedded; fi
 	rm -rf .venv frontend/node_modules frontend/dist .data .run .keys
