@@ -13,6 +13,7 @@ from shopkit.delivery import outbox_admin_router, outbox_relay_job
 from catalog_fulfillment.api import routers
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.models import OutboxMessage
+from catalog_fulfillment.services.listing_cache import TtlCache
 from catalog_fulfillment.services.sweeper import reservation_sweeper_job
 
 # Product pictures that work offline (SVG placeholders shipped with the package).
@@ -31,5 +32,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[*routers, outbox_admin_router(OutboxMessage)],
         background_jobs=[outbox_relay_job(OutboxMessage), reservation_sweeper_job],
     )
+    app.state.listing_cache = TtlCache(ttl_seconds=settings.listing_cache_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import inventory
+from catalog_fulfillment.api import catalog, inventory
 
-routers: list[APIRouter] = [inventory.router]
+routers: list[APIRouter] = [catalog.router, inventory.router]

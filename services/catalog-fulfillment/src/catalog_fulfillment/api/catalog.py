@@ -1,0 +1,179 @@
+"""Public catalog: categories, product listings and search, product detail, variant lookup."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from shopkit.db import SessionDep
+
+from catalog_fulfillment.api import presenters
+from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.schemas.catalog import (
+    CategoryNode,
+    Facets,
+    ProductDetail,
+    ProductPage,
+    VariantLookupPage,
+)
+from catalog_fulfillment.services import catalog
+from catalog_fulfillment.services.catalog import ListingFilters, Sort
+
+router = APIRouter(prefix="/catalog", tags=["catalog"])
+
+PriceQuery = Query(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2)
+
+
+def _filters(
+    q: str | None,
+    category: str | None,
+    min_price: Decimal | None,
+    max_price: Decimal | None,
+    in_stock: bool,
+) -> ListingFilters:
+    if min_price is not None and max_price is not None and min_price > max_price:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", "min_price"),
+                    "msg": "min_price is above max_price",
+                }
+            ]
+        )
+    q = " ".join(q.split()) if q else None  # collapse whitespace: one cache key per query
+    return ListingFilters(
+        q=q or None, category=category, min_price=min_price, max_price=max_price, in_stock=in_stock
+    )
+
+
+async def _listing(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ListingFilters,
+    sort: Sort,
+    page: int,
+    page_size: int,
+) -> ProductPage:
+    result = await catalog.list_products(
+        session,
+        filters=filters,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        cache=request.app.state.listing_cache,
+        typo_threshold=settings.search_typo_threshold,
+    )
+    return ProductPage(
+        items=[presenters.product_summary(settings, row) for row in result.rows],
+        total=result.total,
+        page=page,
+        page_size=page_size,
+        facets=Facets.model_validate(result.facets),
+        typo_corrected=result.typo_corrected,
+    )
+
+
+CategoryQuery = Annotated[
+    str | None,
+    Query(max_length=140, description="Category slug or id; includes its subcategories"),
+]
+SortQuery = Annotated[
+    Sort,
+    Query(
+        description="relevance (with q; otherwise newest), price_asc, price_desc, newest, rating"
+    ),
+]
+PageQuery = Annotated[int, Query(ge=1, le=10_000)]
+PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
+MinPrice = Annotated[Decimal | None, PriceQuery]
+MaxPrice = Annotated[Decimal | None, PriceQuery]
+
+
+@router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
+async def categories(session: SessionDep) -> list[CategoryNode]:
+    return [CategoryNode.model_validate(node) for node in await catalog.category_tree(session)]
+
+
+@router.get(
+    "/products",
+    response_model=ProductPage,
+    summary="Browse and filter products",
+    responses=errors(404, not_found="Unknown category"),
+)
+async def list_products(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    category: CategoryQuery = None,
+    min_price: MinPrice = None,
+    max_price: MaxPrice = None,
+    in_stock: bool = False,
+    sort: SortQuery = "relevance",
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 20,
+) -> ProductPage:
+    filters = _filters(q, category, min_price, max_price, in_stock)
+    return await _listing(request, session, settings, filters, sort, page, page_size)
+
+
+@router.get(
+    "/search",
+    response_model=ProductPage,
+    summary="Full-text product search, tolerant of typos",
+    responses=errors(404, not_found="Unknown category"),
+)
+async def search(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    category: CategoryQuery = None,
+    min_price: MinPrice = None,
+    max_price: MaxPrice = None,
+    in_stock: bool = False,
+    sort: SortQuery = "relevance",
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 20,
+) -> ProductPage:
+    filters = _filters(q, category, min_price, max_price, in_stock)
+    return await _listing(request, session, settings, filters, sort, page, page_size)
+
+
+@router.get(
+    "/products/{product_id}",
+    response_model=ProductDetail,
+    summary="One product with its images and variants (by id or slug)",
+    responses=errors(404, not_found="No such product, or it is archived"),
+)
+async def product_detail(
+    product_id: Annotated[
+        str, Path(min_length=1, max_length=220, description="Product id (or its slug)")
+    ],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ProductDetail:
+    view = await catalog.get_product(session, id_or_slug=product_id)
+    return presenters.product_detail(settings, view)
+
+
+@router.get(
+    "/variants",
+    response_model=VariantLookupPage,
+    summary="Look variants up by sku (cart and checkout); unknown skus are left out",
+)
+async def variants(
+    session: SessionDep,
+    settings: SettingsDep,
+    skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],
+) -> VariantLookupPage:
+    wanted = sorted({s.strip() for s in skus.split(",") if s.strip()})
+    if not wanted or len(wanted) > 100:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "skus"), "msg": "give 1 to 100 skus"}]
+        )
+    rows = await catalog.lookup_variants(session, wanted)
+    return VariantLookupPage(items=[presenters.variant_lookup(settings, r) for r in rows])

@@ -1,0 +1,121 @@
+"""Public catalog responses: category tree, product listings, product detail, variant lookup."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from catalog_fulfillment.schemas.common import Money
+
+
+class CategoryRef(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class CategoryNode(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    description: str
+    parent_id: uuid.UUID | None
+    children: list[CategoryNode]
+
+
+class ProductSummary(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    brand: str | None
+    price: Money  # the lowest price of its variants ("from")
+    currency: str
+    image_url: str | None
+    category: CategoryRef
+    rating_avg: float
+    rating_count: int
+    in_stock: bool
+
+
+class CategoryFacet(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    count: int
+
+
+class PriceBandFacet(BaseModel):
+    min: Money
+    max: Money | None  # None: open-ended top band
+    count: int
+
+
+class Facets(BaseModel):
+    categories: list[CategoryFacet]
+    price_bands: list[PriceBandFacet]
+
+
+class ProductPage(BaseModel):
+    items: list[ProductSummary]
+    total: int
+    page: int
+    page_size: int
+    facets: Facets
+    typo_corrected: bool = False  # true when nothing matched exactly and similar names did
+
+
+class ImageOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    alt: str
+
+
+class VariantOut(BaseModel):
+    id: uuid.UUID
+    sku: str
+    name: str
+    attributes: dict[str, Any]
+    price: Money
+    currency: str
+    available: int
+    in_stock: bool
+
+
+class ProductDetail(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    brand: str | None
+    description: str
+    status: str
+    category: CategoryRef
+    images: list[ImageOut]
+    variants: list[VariantOut]
+    price: Money
+    currency: str
+    rating_avg: float
+    rating_count: int
+    in_stock: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class VariantLookup(BaseModel):
+    sku: str
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    product_name: str
+    variant_name: str
+    attributes: dict[str, Any]
+    price: Money
+    currency: str
+    image_url: str | None
+    active: bool  # false when the variant or its product is archived: not for sale
+    available: int
+
+
+class VariantLookupPage(BaseModel):
+    items: list[VariantLookup]

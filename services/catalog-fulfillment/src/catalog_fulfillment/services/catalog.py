@@ -1,0 +1,409 @@
+"""Read side of the catalog: category tree, listings with search/filters/sorts/facets,
+product detail and the variant lookup used by identity-commerce.
+
+Every listing is built from the same filtered set of active products; the page is read
+with an index-ordered LIMIT, totals and facets with one aggregate over the same set.
+Search is PostgreSQL full-text search (weighted tsvector, GIN) with a pg_trgm fallback for
+typos: when the words match nothing, names with a similar word are returned instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from shopkit.errors import NotFound
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog_fulfillment.models import Category, InventoryItem, Product, ProductImage, Variant
+from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
+from catalog_fulfillment.services.listing_cache import TtlCache
+
+Sort = Literal["relevance", "price_asc", "price_desc", "newest", "rating"]
+
+# Upper bounds of the price bands in the facets; the last band is open-ended.
+PRICE_BANDS: tuple[Decimal, ...] = tuple(
+    Decimal(x) for x in ("25", "50", "100", "250", "500", "1000")
+)
+SEARCH_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    q: str | None = None
+    category: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+
+
+@dataclass
+class ListingAggregate:
+    total: int
+    categories: list[dict[str, Any]]
+    price_bands: list[dict[str, Any]]
+    typo_mode: bool
+
+
+@dataclass
+class ListingPage:
+    rows: list[dict[str, Any]]
+    total: int
+    facets: dict[str, Any]
+    typo_corrected: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- categories -----------------------------------------------------------------------
+
+
+async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
+    categories = (
+        await session.scalars(select(Category).order_by(Category.position, Category.name))
+    ).all()
+    nodes = {
+        c.id: {
+            "id": c.id,
+            "name": c.name,
+            "slug": c.slug,
+            "description": c.description,
+            "parent_id": c.parent_id,
+            "children": [],
+        }
+        for c in categories
+    }
+    roots = []
+    for c in categories:
+        if c.parent_id is not None and c.parent_id in nodes:
+            nodes[c.parent_id]["children"].append(nodes[c.id])
+        else:
+            roots.append(nodes[c.id])
+    return roots
+
+
+async def find_category(session: AsyncSession, slug_or_id: str) -> Category:
+    query = select(Category)
+    try:
+        query = query.where(Category.id == uuid.UUID(slug_or_id))
+    except ValueError:
+        query = query.where(Category.slug == slug_or_id)
+    category = (await session.scalars(query)).one_or_none()
+    if category is None:
+        raise NotFound("Unknown category")
+    return category
+
+
+async def category_with_descendants(session: AsyncSession, root_id: uuid.UUID) -> list[uuid.UUID]:
+    tree = select(Category.id).where(Category.id == root_id).cte("tree", recursive=True)
+    tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
+    return list((await session.scalars(select(tree.c.id))).all())
+
+
+# --- listings -------------------------------------------------------------------------
+
+
+def _tsquery(q: str) -> ColumnElement[Any]:
+    return func.websearch_to_tsquery(SEARCH_CONFIG, q)
+
+
+def _fts_match(q: str) -> ColumnElement[bool]:
+    return Product.search_vector.op("@@")(_tsquery(q))
+
+
+def _typo_match(q: str) -> ColumnElement[bool]:
+    # `q <% name`: some word-sized extent of the name is similar to q (GIN trigram index).
+    return literal(q).op("<%")(Product.name)
+
+
+def _sellable_stock_exists() -> ColumnElement[bool]:
+    return exists(
+        select(literal(1))
+        .select_from(Variant)
+        .join(InventoryItem, InventoryItem.sku == Variant.sku)
+        .where(
+            Variant.product_id == Product.id,
+            Variant.active,
+            InventoryItem.on_hand > InventoryItem.reserved,
+        )
+    )
+
+
+def _filtered(
+    filters: ListingFilters, category_ids: Sequence[uuid.UUID] | None, typo_mode: bool
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [Product.status == PRODUCT_ACTIVE]
+    if category_ids is not None:
+        where.append(Product.category_id.in_(category_ids))
+    if filters.min_price is not None or filters.max_price is not None:
+        # A product matches when one of its variants is in the range (variants differ
+        # in price: a 256 GB phone costs more than the 128 GB one).
+        price_conditions = [Variant.product_id == Product.id, Variant.active]
+        if filters.min_price is not None:
+            price_conditions.append(Variant.price >= filters.min_price)
+        if filters.max_price is not None:
+            price_conditions.append(Variant.price <= filters.max_price)
+        where.append(exists(select(literal(1)).select_from(Variant).where(*price_conditions)))
+    if filters.in_stock:
+        where.append(_sellable_stock_exists())
+    if filters.q:
+        where.append(_typo_match(filters.q) if typo_mode else _fts_match(filters.q))
+    return where
+
+
+def _order_by(sort: Sort, filters: ListingFilters, typo_mode: bool) -> list[Any]:
+    if sort == "relevance" and filters.q:
+        if typo_mode:
+            return [func.word_similarity(filters.q, Product.name).desc(), Product.id]
+        return [
+            func.ts_rank_cd(Product.search_vector, _tsquery(filters.q)).desc(),
+            Product.id,
+        ]
+    if sort == "price_asc":
+        return [Product.min_price.asc(), Product.id.asc()]
+    if sort == "price_desc":
+        return [Product.min_price.desc(), Product.id.desc()]
+    if sort == "rating":
+        return [Product.rating_avg.desc(), Product.rating_count.desc(), Product.id.desc()]
+    return [Product.created_at.desc(), Product.id.desc()]  # newest (and relevance without q)
+
+
+def _band_expression() -> ColumnElement[int]:
+    whens = [(Product.min_price < bound, index) for index, bound in enumerate(PRICE_BANDS)]
+    return case(*whens, else_=len(PRICE_BANDS))
+
+
+async def _aggregate(
+    session: AsyncSession, where: list[ColumnElement[bool]]
+) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    band = _band_expression().label("band")
+    rows = (
+        await session.execute(
+            select(Product.category_id, band, func.count().label("n"))
+            .where(*where)
+            .group_by(Product.category_id, band)
+        )
+    ).all()
+    total = sum(n for _, _, n in rows)
+    per_category: dict[uuid.UUID, int] = {}
+    per_band = [0] * (len(PRICE_BANDS) + 1)
+    for category_id, band_index, n in rows:
+        per_category[category_id] = per_category.get(category_id, 0) + n
+        per_band[band_index] += n
+    names = {}
+    if per_category:
+        names = {
+            c.id: c
+            for c in (
+                await session.scalars(select(Category).where(Category.id.in_(per_category)))
+            ).all()
+        }
+    categories = sorted(
+        (
+            {"id": cid, "name": names[cid].name, "slug": names[cid].slug, "count": n}
+            for cid, n in per_category.items()
+            if cid in names
+        ),
+        key=lambda f: (-f["count"], f["name"]),
+    )
+    lower = (Decimal("0"), *PRICE_BANDS)
+    upper: tuple[Decimal | None, ...] = (*PRICE_BANDS, None)
+    bands = [
+        {"min": lower[i], "max": upper[i], "count": per_band[i]}
+        for i in range(len(per_band))
+        if per_band[i]
+    ]
+    return total, categories, bands
+
+
+async def _set_typo_threshold(session: AsyncSession, threshold: float) -> None:
+    # SET LOCAL lasts until the end of this request's transaction only.
+    await session.execute(
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :value, true)"),
+        {"value": str(threshold)},
+    )
+
+
+async def list_products(
+    session: AsyncSession,
+    *,
+    filters: ListingFilters,
+    sort: Sort,
+    page: int,
+    page_size: int,
+    cache: TtlCache[ListingAggregate],
+    typo_threshold: float,
+) -> ListingPage:
+    category_ids = None
+    if filters.category:
+        category = await find_category(session, filters.category)
+        category_ids = await category_with_descendants(session, category.id)
+
+    aggregate = cache.get(filters)
+    if aggregate is None:
+        typo_mode = False
+        total, categories, bands = await _aggregate(
+            session, _filtered(filters, category_ids, False)
+        )
+        if total == 0 and filters.q:
+            # Nothing has these words: look for names with a similar word ("lapotp").
+            typo_mode = True
+            await _set_typo_threshold(session, typo_threshold)
+            total, categories, bands = await _aggregate(
+                session, _filtered(filters, category_ids, True)
+            )
+        aggregate = ListingAggregate(total, categories, bands, typo_mode)
+        cache.put(filters, aggregate)
+    elif aggregate.typo_mode:
+        await _set_typo_threshold(session, typo_threshold)
+
+    rows: list[dict[str, Any]] = []
+    if aggregate.total:
+        query: Select[Any] = (
+            select(Product, Category)
+            .join(Category, Category.id == Product.category_id)
+            .where(*_filtered(filters, category_ids, aggregate.typo_mode))
+            .order_by(*_order_by(sort, filters, aggregate.typo_mode))
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        found = (await session.execute(query)).all()
+        ids = [product.id for product, _ in found]
+        images = await first_images(session, ids)
+        stocked = await products_in_stock(session, ids)
+        rows = [
+            {
+                "product": product,
+                "category": category,
+                "image_url": images.get(product.id),
+                "in_stock": product.id in stocked,
+            }
+            for product, category in found
+        ]
+    return ListingPage(
+        rows=rows,
+        total=aggregate.total,
+        facets={"categories": aggregate.categories, "price_bands": aggregate.price_bands},
+        typo_corrected=aggregate.typo_mode,
+    )
+
+
+async def first_images(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not product_ids:
+        return {}
+    rows = await session.execute(
+        select(ProductImage.product_id, ProductImage.url)
+        .where(ProductImage.product_id.in_(product_ids))
+        .order_by(ProductImage.product_id, ProductImage.position)
+        .ext(distinct_on(ProductImage.product_id))
+    )
+    return {pid: url for pid, url in rows}
+
+
+async def products_in_stock(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    if not product_ids:
+        return set()
+    rows = await session.scalars(
+        select(Variant.product_id)
+        .join(InventoryItem, InventoryItem.sku == Variant.sku)
+        .where(
+            Variant.product_id.in_(product_ids),
+            Variant.active,
+            InventoryItem.on_hand > InventoryItem.reserved,
+        )
+        .distinct()
+    )
+    return set(rows.all())
+
+
+# --- detail ---------------------------------------------------------------------------
+
+
+@dataclass
+class ProductView:
+    product: Product
+    category: Category
+    images: list[ProductImage]
+    variants: list[tuple[Variant, int]]  # (variant, available units)
+
+
+async def get_product(
+    session: AsyncSession, *, id_or_slug: str, include_archived: bool = False
+) -> ProductView:
+    query = select(Product, Category).join(Category, Category.id == Product.category_id)
+    try:
+        query = query.where(Product.id == uuid.UUID(id_or_slug))
+    except ValueError:
+        query = query.where(Product.slug == id_or_slug)
+    if not include_archived:
+        query = query.where(Product.status == PRODUCT_ACTIVE)
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        raise NotFound("No such product")
+    product, category = row
+    images = list(
+        (
+            await session.scalars(
+                select(ProductImage)
+                .where(ProductImage.product_id == product.id)
+                .order_by(ProductImage.position)
+            )
+        ).all()
+    )
+    variant_query = (
+        select(Variant, func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0))
+        .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
+        .where(Variant.product_id == product.id)
+        .order_by(Variant.position, Variant.sku)
+    )
+    if not include_archived:
+        variant_query = variant_query.where(Variant.active)
+    variants = [(v, int(a)) for v, a in (await session.execute(variant_query)).all()]
+    return ProductView(product, category, images, variants)
+
+
+# --- variant lookup (identity-commerce: cart and checkout) ------------------------------
+
+
+async def lookup_variants(session: AsyncSession, skus: Sequence[str]) -> list[dict[str, Any]]:
+    rows = (
+        await session.execute(
+            select(
+                Variant,
+                Product,
+                func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0),
+            )
+            .join(Product, Product.id == Variant.product_id)
+            .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
+            .where(Variant.sku.in_(list(skus)))
+            .order_by(Variant.sku)
+        )
+    ).all()
+    images = await first_images(session, list({p.id for _, p, _ in rows}))
+    return [
+        {
+            "variant": variant,
+            "product": product,
+            "available": int(available),
+            "active": variant.active and product.status == PRODUCT_ACTIVE,
+            "image_url": images.get(product.id),
+        }
+        for variant, product, available in rows
+    ]
