@@ -4,6 +4,8 @@ import pytest
 from notifications.core.config import Settings
 from notifications.main import create_app
 from shopkit.testing import ServiceUnderTest
+from shopkit.testing.database import TestDatabases
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +33,16 @@ def service_under_test(mail_dir: Path) -> ServiceUnderTest:
             "shop_url": "https://shop.test",
         },
     )
+
+
+@pytest.fixture
+async def clone_database(test_databases: TestDatabases, db_engine: AsyncEngine):  # type: ignore[no-untyped-def]
+    """`await clone_database("name")`: a fresh migrated database for code that commits for
+    real. The pooled connections to the template are closed first (PostgreSQL refuses to copy
+    a database that has other sessions)."""
+
+    async def clone(suffix: str) -> str:
+        await db_engine.dispose()
+        return test_databases.clone(suffix)
+
+    return clone

@@ -316,3 +316,36 @@ async def test_what_was_written_is_a_real_email(
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "https://track.example.com/1Z999AA10123456784" in text
     assert 'href="https://track.example.com/1Z999AA10123456784"' in html
+
+
+async def test_event_sent_through_smtp_reaches_the_mail_server(
+    app: FastAPI, client: httpx.AsyncClient, tokens: TokenFactory, tmp_path: Path
+) -> None:
+    from notifications.core.config import Settings
+    from notifications.providers import build_notifier
+
+    from tests.smtp_server import PASSWORD, USERNAME, SmtpServer
+
+    working = app.state.notifier
+    with SmtpServer("starttls", tmp_path) as server:
+        settings = Settings(
+            email_provider="smtp",
+            sms_provider="console",
+            smtp_host="127.0.0.1",
+            smtp_port=server.port,
+            smtp_security="starttls",
+            smtp_username=USERNAME,
+            smtp_password=PASSWORD,
+            smtp_ca_file=server.cert,
+        )
+        app.state.notifier = build_notifier(settings)
+        try:
+            body = envelope("ORDER_SHIPPED", email="frank@example.com")
+            response = await client.post("/notify", json=body, headers=service(tokens))
+        finally:
+            app.state.notifier = working
+    assert response.status_code == 202, response.text
+    [received] = server.received
+    assert received.rcpt_tos == ["frank@example.com"]
+    assert received.message["Subject"] == "Order SO-2026-000123 is on its way"
+    assert received.message["X-Shop-Event-Id"] == body["event_id"]

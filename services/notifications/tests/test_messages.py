@@ -1,0 +1,129 @@
+"""What each event type's messages say: order number, items, totals, links; escaping; SMS."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from notifications.core.config import Settings
+from notifications.providers import OutgoingEmail, OutgoingSms
+from notifications.services.messages import SPECS, render_messages
+from notifications.services.validation import parse_event
+from shopkit.events import EventType
+
+from tests.factories import ORDER_TYPES, envelope
+
+SETTINGS = Settings(
+    shop_url="https://shop.test/", shop_name="Test Shop", admin_emails=["ops@shop.test"]
+)
+
+
+def render(body: dict) -> tuple[list[OutgoingEmail], list[OutgoingSms]]:  # type: ignore[type-arg]
+    messages = render_messages(parse_event(body), SETTINGS)
+    return (
+        [m for m in messages if isinstance(m, OutgoingEmail)],
+        [m for m in messages if isinstance(m, OutgoingSms)],
+    )
+
+
+def test_every_event_type_has_templates() -> None:
+    assert set(SPECS) == set(EventType)
+
+
+@pytest.mark.parametrize("event_type", ORDER_TYPES)
+def test_order_email_has_number_items_total_and_order_link(event_type: str) -> None:
+    body = envelope(event_type)
+    [email], _ = render(body)
+    order_url = f"https://shop.test/orders/{body['data']['order_id']}"
+    assert "SO-2026-000123" in email.subject
+    for part in (email.text, email.html):
+        assert "SO-2026-000123" in part
+        assert "Blue mug" in part and "MUG-BLUE" in part
+        assert "1,095.12 USD" in part  # total
+        assert "15.00 USD" in part  # a line total
+        assert "Alice Doe" in part
+        assert order_url in part
+    assert email.to == body["data"]["email"]
+
+
+def test_shipped_has_carrier_and_tracking_link() -> None:
+    [email], [sms] = render(envelope("ORDER_SHIPPED"))
+    link = "https://track.example.com/1Z999AA10123456784"
+    assert "UPS" in email.text and "1Z999AA10123456784" in email.text and link in email.text
+    assert f'href="{link}"' in email.html
+    assert link in sms.text and "UPS" in sms.text
+
+
+def test_shipped_without_carrier_link_points_at_the_order_page() -> None:
+    body = envelope("ORDER_SHIPPED", tracking_url=None)
+    [email], [sms] = render(body)
+    assert f"Track your parcel: https://shop.test/orders/{body['data']['order_id']}" in email.text
+    assert f"https://shop.test/orders/{body['data']['order_id']}" in sms.text
+
+
+def test_refund_states_the_amount() -> None:
+    [email], [sms] = render(envelope("ORDER_REFUNDED", refund_amount="40.00"))
+    assert email.subject == "Refund of 40.00 USD for order SO-2026-000123"
+    assert "40.00 USD" in email.text and "40.00 USD" in sms.text
+
+
+def test_cancellation_gives_the_reason() -> None:
+    [email], _ = render(envelope("ORDER_CANCELLED", reason="Out of stock at the warehouse"))
+    assert "Out of stock at the warehouse" in email.text
+
+
+def test_html_escapes_names_from_the_catalog() -> None:
+    body = envelope("ORDER_PAID")
+    body["data"]["items"][1]["name"] = '<script>alert("x")</script> mug'
+    body["data"]["customer_name"] = "<b>Eve</b>"
+    [email], _ = render(body)
+    assert "<script>" not in email.html and "&lt;script&gt;" in email.html
+    assert "<b>Eve</b>" not in email.html
+    assert '<script>alert("x")</script> mug' in email.text  # plain text stays as written
+
+
+def test_newline_in_a_name_stays_out_of_the_subject() -> None:
+    body = envelope("LOW_STOCK", product_name="Laptop\nBcc: victim@example.com")
+    [email], _ = render(body)
+    assert "\n" not in email.subject
+
+
+@pytest.mark.parametrize("event_type", [t for t in ORDER_TYPES if t != "ORDER_PLACED"])
+def test_sms_is_short_and_names_the_order(event_type: str) -> None:
+    _, [sms] = render(envelope(event_type))
+    assert sms.to == "+15550100"
+    assert "SO-2026-000123" in sms.text
+    assert "\n" not in sms.text
+    assert len(sms.text) <= 160, sms.text
+
+
+def test_no_sms_for_a_placed_order_or_without_a_phone() -> None:
+    assert render(envelope("ORDER_PLACED"))[1] == []
+    assert render(envelope("ORDER_PAID", phone=None))[1] == []
+    assert render(envelope("ORDER_PAID", phone=""))[1] == []
+
+
+def test_low_stock_goes_to_each_admin_address() -> None:
+    settings = Settings(admin_emails="ops@shop.test, buyer@shop.test", shop_url="https://shop.test")
+    messages = render_messages(parse_event(envelope("LOW_STOCK")), settings)
+    assert [m.to for m in messages] == ["ops@shop.test", "buyer@shop.test"]
+    email = messages[0]
+    assert isinstance(email, OutgoingEmail)
+    assert email.subject == 'Low stock: Laptop 13" (LAP-13-16GB), 2 left'
+    assert "Reorder level: 3" in email.text
+    assert "https://shop.test/admin/inventory?sku=LAP-13-16GB" in email.text
+
+
+def test_low_stock_without_admin_addresses_sends_nothing() -> None:
+    settings = Settings(admin_emails="")
+    assert render_messages(parse_event(envelope("LOW_STOCK")), settings) == []
+
+
+def test_optional_totals_may_be_missing() -> None:
+    body = envelope("ORDER_PAID")
+    for name in ("subtotal", "shipping", "tax", "customer_name", "user_id"):
+        del body["data"][name]
+    [email], _ = render(body)
+    assert "Subtotal" not in email.text and "Hi there," in email.text
+    assert "1,095.12 USD" in email.text
+    assert uuid.UUID(body["data"]["order_id"])
