@@ -13,8 +13,8 @@ from identity_commerce.services.cart import CartLine, CartView
 Money = Annotated[
     Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")
 ]
-# Commas and spaces would break the catalog's `?skus=A,B` list; nothing else is assumed.
-Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^,\s]+$")]
+# catalog-fulfillment's sku syntax; it also keeps commas out of its `?skus=A,B` list.
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
 Quantity = Annotated[int, Field(ge=1, le=999)]
 
 

@@ -1,0 +1,67 @@
+"""The demo accounts: created once, logged in with the documented passwords, idempotent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from identity_commerce.core.config import Settings
+from identity_commerce.main import create_app
+from shopkit.testing.database import TestDatabases
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+SERVICE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_seed(url: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "scripts/seed.py"],
+        cwd=SERVICE_ROOT,
+        env={"IDENTITY_DATABASE_URL": url, "ENV": "test", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+async def test_seed_is_idempotent_and_its_users_can_log_in(
+    test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
+) -> None:
+    await db_engine.dispose()  # a template database must have no open connections
+    url = test_databases.clone("seed")
+    first = run_seed(url)
+    assert first.count("created") == 3
+    second = run_seed(url)
+    assert "created" not in second and "added" not in second
+    assert second.count(": present") == 3
+
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://seed") as api,
+    ):
+        roles = {}
+        for email, password in [
+            ("admin@example.com", "Admin@123"),
+            ("alice@example.com", "Alice@123"),
+            ("bob@example.com", "Bob@123"),
+        ]:
+            login = await api.post("/auth/login", json={"email": email, "password": password})
+            assert login.status_code == 200, (email, login.text)
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            roles[email] = (await api.get("/auth/me", headers=headers)).json()["role"]
+            addresses = (await api.get("/addresses", headers=headers)).json()
+            if email != "admin@example.com":
+                assert [(a["kind"], a["is_default"], a["country"]) for a in addresses] == [
+                    ("shipping", True, "US")
+                ]
+        assert roles == {
+            "admin@example.com": "admin",
+            "alice@example.com": "customer",
+            "bob@example.com": "customer",
+        }
