@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import catalog, inventory
+from catalog_fulfillment.api import admin, catalog, inventory
 
-routers: list[APIRouter] = [catalog.router, inventory.router]
+routers: list[APIRouter] = [catalog.router, inventory.router, admin.router]

@@ -67,7 +67,8 @@ def product_detail(settings: Settings, view: ProductView) -> ProductDetail:
                 price=v.price,
                 currency=v.currency,
                 available=max(available, 0),
-                in_stock=available > 0,
+                in_stock=available > 0 and v.active,
+                active=v.active,
             )
             for v, available in view.variants
         ],

@@ -82,6 +82,7 @@ class VariantOut(BaseModel):
     currency: str
     available: int
     in_stock: bool
+    active: bool = True  # false only in the admin view, for retired skus
 
 
 class ProductDetail(BaseModel):

@@ -1,0 +1,186 @@
+"""Admin endpoints (admin JWT from identity-commerce): categories, products, stock."""
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from shopkit.auth import AdminPrincipal
+from shopkit.db import SessionDep
+
+from catalog_fulfillment.api import presenters
+from catalog_fulfillment.api.inventory import stock_level
+from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.schemas.admin import (
+    AdminProductPage,
+    AdminProductSummary,
+    CategoryCreate,
+    ProductCreate,
+    ProductUpdate,
+)
+from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
+from catalog_fulfillment.schemas.inventory import StockLevel, StockUpdate
+from catalog_fulfillment.services import catalog, catalog_admin, inventory
+
+router = APIRouter(prefix="/admin", tags=["admin: catalog"])
+
+SkuPath = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def _listing_changed(request: Request) -> None:
+    """Totals and facets cached by this process are stale after an admin change."""
+    request.app.state.listing_cache.clear()
+
+
+async def _detail(
+    session: SessionDep, settings: SettingsDep, product_id: uuid.UUID
+) -> ProductDetail:
+    view = await catalog.get_product(session, id_or_slug=str(product_id), include_archived=True)
+    return presenters.product_detail(settings, view)
+
+
+@router.post(
+    "/categories",
+    response_model=CategoryNode,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a category (optionally under a parent)",
+    responses=errors(401, 403, 404, 409, not_found="Parent not found", conflict="Slug taken"),
+)
+async def create_category(
+    body: CategoryCreate, request: Request, session: SessionDep, _: AdminPrincipal
+) -> CategoryNode:
+    category = await catalog_admin.create_category(session, data=body)
+    _listing_changed(request)
+    return CategoryNode(
+        id=category.id,
+        name=category.name,
+        slug=category.slug,
+        description=category.description,
+        parent_id=category.parent_id,
+        children=[],
+    )
+
+
+@router.get(
+    "/products",
+    response_model=AdminProductPage,
+    summary="All products, archived ones included",
+    responses=errors(401, 403),
+)
+async def list_products(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: AdminPrincipal,
+    status: Literal["active", "archived"] | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> AdminProductPage:
+    rows, total = await catalog_admin.list_all_products(
+        session, status=status, q=q, page=page, page_size=page_size
+    )
+    ids = [p.id for p, _ in rows]
+    images = await catalog.first_images(session, ids)
+    stocked = await catalog.products_in_stock(session, ids)
+    items = [
+        AdminProductSummary(
+            **presenters.product_summary(
+                settings,
+                {
+                    "product": p,
+                    "category": c,
+                    "image_url": images.get(p.id),
+                    "in_stock": p.id in stocked,
+                },
+            ).model_dump(),
+            status=p.status,
+        )
+        for p, c in rows
+    ]
+    return AdminProductPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get(
+    "/products/{product_id}",
+    response_model=ProductDetail,
+    summary="One product as admins see it (archived products and retired skus included)",
+    responses=errors(401, 403, 404, not_found="No such product"),
+)
+async def read_product(
+    product_id: uuid.UUID, session: SessionDep, settings: SettingsDep, _: AdminPrincipal
+) -> ProductDetail:
+    return await _detail(session, settings, product_id)
+
+
+@router.post(
+    "/products",
+    response_model=ProductDetail,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a product with its variants, images and initial stock",
+    responses=errors(
+        401, 403, 404, 409, not_found="Category not found", conflict="Slug or sku taken"
+    ),
+)
+async def create_product(
+    body: ProductCreate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: AdminPrincipal,
+) -> ProductDetail:
+    product = await catalog_admin.create_product(session, data=body)
+    _listing_changed(request)
+    return await _detail(session, settings, product.id)
+
+
+@router.put(
+    "/products/{product_id}",
+    response_model=ProductDetail,
+    summary="Edit a product; a given variant list replaces the old one (left-out skus retire)",
+    responses=errors(
+        401, 403, 404, 409, not_found="No such product or category", conflict="Slug or sku taken"
+    ),
+)
+async def update_product(
+    product_id: uuid.UUID,
+    body: ProductUpdate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: AdminPrincipal,
+) -> ProductDetail:
+    await catalog_admin.update_product(session, product_id=product_id, data=body)
+    _listing_changed(request)
+    return await _detail(session, settings, product_id)
+
+
+@router.delete(
+    "/products/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Archive a product: gone from the catalog, past orders unaffected",
+    responses=errors(401, 403, 404, not_found="No such product"),
+)
+async def archive_product(
+    product_id: uuid.UUID, request: Request, session: SessionDep, _: AdminPrincipal
+) -> Response:
+    await catalog_admin.archive_product(session, product_id=product_id)
+    _listing_changed(request)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/inventory/{sku}",
+    response_model=StockLevel,
+    summary="Set the counted stock of a sku (and optionally its reorder level)",
+    responses=errors(
+        401, 403, 404, 409, not_found="Unknown sku", conflict="Below the units already reserved"
+    ),
+)
+async def set_stock(
+    sku: SkuPath, body: StockUpdate, request: Request, session: SessionDep, _: AdminPrincipal
+) -> StockLevel:
+    item = await inventory.set_stock(
+        session, sku=sku, on_hand=body.on_hand, reorder_level=body.reorder_level
+    )
+    _listing_changed(request)
+    return stock_level(item)

@@ -1,0 +1,117 @@
+"""Admin request bodies: categories, products with variants/images/initial stock."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from catalog_fulfillment.schemas.catalog import ProductSummary
+from catalog_fulfillment.schemas.common import Currency, MoneyIn
+from catalog_fulfillment.schemas.inventory import Sku
+
+Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CategoryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    slug: Slug | None = None
+    description: str = Field(default="", max_length=2000)
+    parent_id: uuid.UUID | None = None
+    position: int = Field(default=0, ge=0, le=10_000)
+
+    _strip_name = field_validator("name", mode="before")(_strip)
+
+
+class ImageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        pattern=r"^(https?://|/static/|data:image/)",
+        description="http(s) URL, a path under /static/, or a data:image URI",
+    )
+    alt: str = Field(default="", max_length=300)
+
+
+Attributes = Annotated[dict[str, str | int | float | bool], Field(max_length=30)]
+
+
+class VariantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Sku
+    name: Name
+    attributes: Attributes = Field(default_factory=dict)
+    price: MoneyIn
+    on_hand: int = Field(default=0, ge=0, le=10_000_000, description="Initial stock (new skus)")
+    reorder_level: int = Field(default=5, ge=0, le=10_000_000)
+
+
+def _unique_skus(variants: list[VariantIn] | None) -> list[VariantIn] | None:
+    if variants is not None:
+        skus = [v.sku for v in variants]
+        if len(skus) != len(set(skus)):
+            raise ValueError("each sku may appear only once")
+    return variants
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    slug: Slug | None = None
+    description: str = Field(default="", max_length=20_000)
+    brand: str | None = Field(default=None, max_length=120)
+    category_id: uuid.UUID
+    currency: Currency = "USD"
+    images: list[ImageIn] = Field(default_factory=list, max_length=20)
+    variants: list[VariantIn] = Field(min_length=1, max_length=100)
+
+    _strip_name = field_validator("name", mode="before")(_strip)
+
+    @model_validator(mode="after")
+    def _check_skus(self) -> ProductCreate:
+        _unique_skus(self.variants)
+        return self
+
+
+class ProductUpdate(BaseModel):
+    """Only the fields given change. `variants`, when given, is the full new list: skus not
+    in it are retired (kept for past orders, no longer sold), new skus get `on_hand`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    slug: Slug | None = None
+    description: str | None = Field(default=None, max_length=20_000)
+    brand: str | None = Field(default=None, max_length=120)
+    category_id: uuid.UUID | None = None
+    status: Literal["active", "archived"] | None = None
+    images: list[ImageIn] | None = Field(default=None, max_length=20)
+    variants: list[VariantIn] | None = Field(default=None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _check_skus(self) -> ProductUpdate:
+        _unique_skus(self.variants)
+        return self
+
+
+class AdminProductSummary(ProductSummary):
+    status: str
+
+
+class AdminProductPage(BaseModel):
+    items: list[AdminProductSummary]
+    total: int
+    page: int
+    page_size: int
