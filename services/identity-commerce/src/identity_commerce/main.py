@@ -11,6 +11,11 @@ from identity_commerce.api import routers
 from identity_commerce.core.config import Settings
 from identity_commerce.core.lifecycle import close_catalog_client, start_accounts_and_cart
 from identity_commerce.models import OutboxMessage
+from identity_commerce.services.checkout_wiring import (
+    close_checkout_clients,
+    start_checkout_and_payments,
+)
+from identity_commerce.services.orders_expiry import order_expiry_job
 from identity_commerce.services.rate_limit import expired_counter_sweeper_job
 
 
@@ -21,11 +26,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Identity & Commerce",
         description="Accounts, tokens, addresses, cart, checkout, Stripe payments and orders.",
         routers=[*routers, outbox_admin_router(OutboxMessage)],
-        on_startup=[start_accounts_and_cart],
+        on_startup=[start_accounts_and_cart, start_checkout_and_payments],
         background_jobs=[
             outbox_relay_job(OutboxMessage),
             expired_counter_sweeper_job(),
             close_catalog_client,
+            order_expiry_job,
+            close_checkout_clients,
         ],
     )
 

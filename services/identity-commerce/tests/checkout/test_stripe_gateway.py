@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -196,21 +197,22 @@ async def test_webhooks_signed_by_localstripe_verify(
     thread.start()
     try:
         hook_id = uuid.uuid4().hex
-        response = httpx.post(
-            f"{localstripe.url}/_config/webhooks/{hook_id}",
-            data={
-                "url": f"http://127.0.0.1:{server.server_port}/hook",
-                "secret": SECRET,
-                "events[]": ["payment_intent.succeeded"],
-            },
-        )
+        async with httpx.AsyncClient() as http:
+            response = await http.post(
+                f"{localstripe.url}/_config/webhooks/{hook_id}",
+                data={
+                    "url": f"http://127.0.0.1:{server.server_port}/hook",
+                    "secret": SECRET,
+                    "events[]": ["payment_intent.succeeded"],
+                },
+            )
         assert response.status_code == 200
         pi_id = await new_intent(gateway)
         await gateway.confirm_payment_intent(pi_id, payment_method_id="pm_card_visa")
         deadline = time.monotonic() + 10
         mine: list[dict] = []
         while time.monotonic() < deadline and not mine:
-            time.sleep(0.1)
+            await asyncio.sleep(0.1)
             for body, signature in list(_Receiver.received):
                 event = gateway.verify_webhook(body, signature)
                 if event["data"]["object"]["id"] == pi_id:
@@ -219,7 +221,8 @@ async def test_webhooks_signed_by_localstripe_verify(
     finally:
         server.shutdown()
         # Point the hook at nothing so later events are not sent to a closed port forever.
-        httpx.post(
-            f"{localstripe.url}/_config/webhooks/{hook_id}",
-            data={"url": "http://127.0.0.1:9/", "secret": SECRET, "events[]": ["none"]},
-        )
+        async with httpx.AsyncClient() as http:
+            await http.post(
+                f"{localstripe.url}/_config/webhooks/{hook_id}",
+                data={"url": "http://127.0.0.1:9/", "secret": SECRET, "events[]": ["none"]},
+            )

@@ -2,11 +2,26 @@
 
 from fastapi import APIRouter
 
-from identity_commerce.api import addresses, auth, cart, jwks
+from identity_commerce.api import (
+    addresses,
+    admin_orders,
+    auth,
+    cart,
+    checkout,
+    internal,
+    jwks,
+    orders,
+    payments,
+)
 
 routers: list[APIRouter] = [
     auth.router,
     jwks.router,
     addresses.router,
     cart.router,
+    checkout.router,
+    orders.router,
+    admin_orders.router,
+    payments.router,
+    internal.router,
 ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import stripe
+from fastapi import Depends, Request
 from shopkit.errors import BadRequest, ServiceUnavailable
 
 from identity_commerce.core.config import STRIPE_PRODUCTION_API_BASE, Settings
@@ -183,7 +184,12 @@ class StripeGateway:
                 self.client.v1.payment_methods.create_async,
                 params={
                     "type": "card",
-                    "card": {"number": card_number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+                    "card": {
+                        "number": card_number,
+                        "exp_month": 12,
+                        "exp_year": 2034,
+                        "cvc": "123",
+                    },
                 },
             )
             payment_method_id = method["id"]
@@ -250,3 +256,11 @@ class StripeRequestRefused(Exception):
         super().__init__(message)
         self.message = message
         self.http_status = http_status
+
+
+def _stripe_gateway(request: Request) -> StripeGateway:
+    gateway: StripeGateway = request.app.state.stripe_gateway
+    return gateway
+
+
+StripeDep = Annotated[StripeGateway, Depends(_stripe_gateway)]

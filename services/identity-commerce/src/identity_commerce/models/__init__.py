@@ -5,6 +5,8 @@ from shopkit.outbox import OutboxMixin
 from identity_commerce.db.base import Base
 from identity_commerce.models.address import Address, AddressKind
 from identity_commerce.models.cart import CartItem
+from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
+from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
 from identity_commerce.models.rate_limit import RateLimitCounter
 from identity_commerce.models.user import User, UserRole
 
@@ -18,8 +20,15 @@ __all__ = [
     "AddressKind",
     "Base",
     "CartItem",
+    "IdempotencyKey",
+    "Order",
+    "OrderItem",
+    "OrderStatusChange",
     "OutboxMessage",
+    "Payment",
+    "ProcessedStripeEvent",
     "RateLimitCounter",
+    "Refund",
     "User",
     "UserRole",
 ]

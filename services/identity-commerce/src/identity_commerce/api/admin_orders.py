@@ -1,0 +1,115 @@
+"""/admin/orders: every order, filtered by status; status changes by the state machine."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from shopkit.auth import AdminPrincipal
+from shopkit.db import SessionDep
+
+from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.schemas.orders import (
+    AdminOrderOut,
+    AdminOrderPage,
+    AdminOrderSummary,
+    OrderStatusName,
+    StatusChangeIn,
+)
+from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services.orders import (
+    admin_actor,
+    get_order_detail,
+    list_orders,
+    live_fulfillment,
+    order_view,
+    summary_view,
+)
+from identity_commerce.services.orders_changes import admin_change_status
+
+router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
+
+
+@router.get(
+    "",
+    response_model=AdminOrderPage,
+    summary="All orders, newest first, optionally of one status",
+    responses=problem_responses(401, 403, 422),
+)
+async def all_orders(
+    _: AdminPrincipal,
+    session: SessionDep,
+    status: OrderStatusName | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> AdminOrderPage:
+    rows, total = await list_orders(session, status=status, page=page, page_size=page_size)
+    return AdminOrderPage(
+        items=[AdminOrderSummary.model_validate(summary_view(r)) for r in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get(
+    "/{order_id}",
+    response_model=AdminOrderOut,
+    summary="Any order in full",
+    responses=problem_responses(401, 403, 404, 422, e404="No such order"),
+)
+async def any_order(
+    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: InventoryDep
+) -> AdminOrderOut:
+    order = await get_order_detail(session, order_id=order_id)
+    fulfillment = await live_fulfillment(order, inventory)
+    return AdminOrderOut.model_validate(
+        order_view(order, fulfillment=fulfillment), from_attributes=True
+    )
+
+
+@router.post(
+    "/{order_id}/status",
+    response_model=AdminOrderOut,
+    summary="Move an order: processing, shipped, delivered, cancelled or refunded",
+    description=(
+        "`shipped` needs `carrier` and `tracking_number` and records the shipment in "
+        "catalog-fulfillment; `cancelled` releases or refunds and restocks; `refunded` "
+        "refunds through Stripe (and restocks orders that never shipped). Each change adds "
+        "a timeline entry and emits its event."
+    ),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+        e404="No such order",
+        e409="The state machine does not allow this change",
+        e422="Unknown status, or shipped without carrier and tracking_number",
+        e503="Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)",
+    ),
+)
+async def change_order_status(
+    order_id: uuid.UUID,
+    body: StatusChangeIn,
+    admin: AdminPrincipal,
+    session: SessionDep,
+    inventory: InventoryDep,
+    stripe: StripeDep,
+) -> AdminOrderOut:
+    order = await admin_change_status(
+        session,
+        order_id=order_id,
+        target=body.status,
+        actor=admin_actor(admin.subject),
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+        note=body.note,
+        inventory=inventory,
+        stripe=stripe,
+    )
+    return AdminOrderOut.model_validate(order_view(order), from_attributes=True)

@@ -1,0 +1,158 @@
+"""/checkout: turn the cart into an order awaiting payment, then confirm the payment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, status
+from fastapi.responses import JSONResponse
+from shopkit.auth import CurrentUser
+from shopkit.db import SessionDep
+
+from identity_commerce.api.dependencies import CatalogDep, CurrentAccount, SettingsDep
+from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.schemas.orders import (
+    ConfirmIn,
+    CreatePaymentIntentIn,
+    OrderOut,
+    OutOfStockProblem,
+    PaymentDeclinedProblem,
+    PaymentIntentOut,
+)
+from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services import checkout
+from identity_commerce.services.orders import order_view
+
+router = APIRouter(prefix="/checkout", tags=["checkout"])
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any printable key; the same key (and body) replays the first reply",
+    ),
+]
+
+
+def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
+    """Answer with the error *and* keep the transaction (cancelled order, failed payment):
+    returning, not raising, lets the session commit."""
+    problem = failed.problem
+    return JSONResponse(problem.body(), status_code=problem.status_code, headers=problem.headers)
+
+
+@router.post(
+    "/create-payment-intent",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PaymentIntentOut,
+    summary="Place an order for the cart and open its Stripe PaymentIntent",
+    description=(
+        "Prices come from catalog-fulfillment, shipping and tax from the server's rules. The "
+        "stock is held until `reservation_expires_at`; unpaid orders then expire. "
+        "With an `Idempotency-Key`, a repeat returns the first reply "
+        "(header `Idempotent-Replayed: true`) and creates nothing."
+    ),
+    responses={
+        **problem_responses(
+            400,
+            401,
+            403,
+            404,
+            422,
+            503,
+            e400="The cart is empty",
+            e404="An address does not exist or is not yours",
+            e422="Invalid body or Idempotency-Key, or the key was used with another body",
+            e503="catalog-fulfillment or Stripe is down: nothing is held (see Retry-After)",
+        ),
+        409: {"model": OutOfStockProblem, "description": "Not enough stock; no order is kept"},
+    },
+)
+async def create_payment_intent(
+    body: CreatePaymentIntentIn,
+    user: CurrentAccount,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    inventory: InventoryDep,
+    stripe: StripeDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    try:
+        reply = await checkout.create_payment_intent(
+            session,
+            user=user,
+            shipping_address_id=body.shipping_address_id,
+            billing_address_id=body.billing_address_id,
+            idempotency_key=idempotency_key,
+            settings=settings,
+            catalog=catalog,
+            inventory=inventory,
+            stripe=stripe,
+        )
+    except checkout.CheckoutFailed as failed:
+        return committed_problem(failed)
+    headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
+    return JSONResponse(reply.body, status_code=reply.status_code, headers=headers)
+
+
+@router.post(
+    "/confirm",
+    response_model=OrderOut,
+    summary="Confirm the order's payment (server-side, or after Stripe.js)",
+    description=(
+        "With `payment_method_id` the PaymentIntent is confirmed here. Without it the "
+        "PaymentIntent is read (the browser confirmed it with Stripe.js). Either way the "
+        "outcome is the same as the webhook's, and whichever comes first does the work. "
+        "An order still waiting (3-D Secure: `payment.status` = `requires_action`) is "
+        "returned as `pending_payment` with its `client_secret`."
+    ),
+    responses={
+        **problem_responses(
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            503,
+            e400="Stripe refused the payment method",
+            e404="No such order, or not yours",
+            e409="The order is no longer awaiting payment (failed, expired or cancelled)",
+            e503="Stripe or catalog-fulfillment is down; try again (see Retry-After)",
+        ),
+        402: {"model": PaymentDeclinedProblem, "description": "Declined; order payment_failed"},
+    },
+)
+async def confirm(
+    body: ConfirmIn,
+    principal: CurrentUser,
+    session: SessionDep,
+    inventory: InventoryDep,
+    stripe: StripeDep,
+) -> OrderOut | JSONResponse:
+    result = await checkout.confirm_payment(
+        session,
+        user_id=principal.user_id,
+        order_id=body.order_id,
+        payment_method_id=body.payment_method_id,
+        inventory=inventory,
+        stripe=stripe,
+    )
+    if result.settlement == "failed":
+        # Returned, not raised: the payment_failed order and released stock are committed.
+        payment = result.order.payment
+        return JSONResponse(
+            {
+                "detail": (payment.failure_message if payment else None) or "Payment declined",
+                "order_id": str(result.order.id),
+                "status": result.order.status,
+                "decline_code": result.decline_code or (payment.failure_code if payment else None),
+            },
+            status_code=status.HTTP_402_PAYMENT_REQUIRED,
+        )
+    return OrderOut.model_validate(order_view(result.order), from_attributes=True)

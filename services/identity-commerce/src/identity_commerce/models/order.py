@@ -1,0 +1,136 @@
+"""Orders as they were bought: prices, names and addresses are copies, never references.
+
+The catalog may change a price or archive a product and a user may edit or delete an
+address; an order keeps what the customer saw and paid for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from shopkit.db import Timestamps, utcnow
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Numeric,
+    Sequence,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from identity_commerce.db.base import Base
+from identity_commerce.services.orders_state_machine import OrderStatus
+
+if TYPE_CHECKING:
+    from identity_commerce.models.payment import Payment
+
+Money = Numeric(12, 2)
+ORDER_NUMBER_SEQUENCE = Sequence("order_number_seq", metadata=Base.metadata)
+# "SO-2026-000123": year of placement and a gap-tolerant counter, readable over the phone.
+ORDER_NUMBER_DEFAULT = text(
+    "'SO-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' "
+    "|| lpad(nextval('order_number_seq')::text, 6, '0')"
+)
+_STATUS_NAMES = ", ".join(f"'{s.value}'" for s in OrderStatus)
+
+
+class Order(Timestamps, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
+        CheckConstraint("total = subtotal + shipping + tax", name="total_adds_up"),
+        Index("ix_orders_user_id_created_at", "user_id", "created_at"),
+        Index("ix_orders_status_created_at", "status", "created_at"),
+        # The expiry sweeper's query: only unpaid orders, by deadline.
+        Index(
+            "ix_orders_pending_expiry",
+            "reservation_expires_at",
+            postgresql_where=text("status = 'pending_payment'"),
+        ),
+    )
+    # The INSERT returns the generated number, no second round trip.
+    __mapper_args__ = {"eager_defaults": True}
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(
+        String(32), unique=True, server_default=ORDER_NUMBER_DEFAULT
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.PENDING_PAYMENT.value)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[Decimal] = mapped_column(Money)
+    shipping: Mapped[Decimal] = mapped_column(Money)
+    tax: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    customer_email: Mapped[str] = mapped_column(String(320))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    customer_phone: Mapped[str | None] = mapped_column(String(32))
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    billing_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    reservation_expires_at: Mapped[datetime] = mapped_column()
+    # Shipment facts mirrored from catalog-fulfillment, so the order reads without it.
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(128))
+    tracking_url: Mapped[str | None] = mapped_column(String(1000))
+
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", lazy="raise", order_by="OrderItem.position"
+    )
+    timeline: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order",
+        lazy="raise",
+        order_by="(OrderStatusChange.at, OrderStatusChange.seq)",
+    )
+    payment: Mapped[Payment | None] = relationship(
+        back_populates="order", lazy="raise", uselist=False
+    )
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("line_total = unit_price * quantity", name="line_total_adds_up"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    sku: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    variant_id: Mapped[uuid.UUID | None] = mapped_column()
+    name: Mapped[str] = mapped_column(String(300))
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    quantity: Mapped[int] = mapped_column()
+    line_total: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
+
+
+class OrderStatusChange(Base):
+    """The order's timeline: one row per status it entered, with who did it and why."""
+
+    __tablename__ = "order_status_changes"
+    __table_args__ = (Index("ix_order_status_changes_order_id_seq", "order_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity())  # tie-break within one instant
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(80))  # customer | admin:<id> | stripe | system
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="timeline", lazy="raise")

@@ -1,0 +1,90 @@
+"""Payments (one Stripe PaymentIntent per order), refunds, the Stripe events already handled
+and the Idempotency-Key replies of checkout."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from shopkit.db import Timestamps, utcnow
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from identity_commerce.db.base import Base
+
+if TYPE_CHECKING:
+    from identity_commerce.models.order import Order
+
+Money = Numeric(12, 2)
+
+
+class Payment(Timestamps, Base):
+    __tablename__ = "payments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE"), unique=True
+    )
+    provider: Mapped[str] = mapped_column(String(16), default="stripe")
+    payment_intent_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # Handed to the browser for Stripe.js; kept so an Idempotency-Key replay can answer it.
+    client_secret: Mapped[str | None] = mapped_column(String(255))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    # Stripe's PaymentIntent status as last seen (succeeded, requires_payment_method, ...).
+    status: Mapped[str] = mapped_column(String(32))
+    failure_code: Mapped[str | None] = mapped_column(String(64))
+    failure_message: Mapped[str | None] = mapped_column(Text)
+    refunded_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+
+    order: Mapped[Order] = relationship(back_populates="payment", lazy="raise")
+    refunds: Mapped[list[Refund]] = relationship(
+        back_populates="payment", lazy="raise", order_by="Refund.created_at"
+    )
+
+
+class Refund(Base):
+    __tablename__ = "payment_refunds"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
+    stripe_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds", lazy="raise")
+
+
+class ProcessedStripeEvent(Base):
+    """Stripe delivers webhooks at least once; the primary key makes a replay a no-op."""
+
+    __tablename__ = "stripe_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    object_id: Mapped[str | None] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """The first reply to a checkout made with an `Idempotency-Key`, per user and key."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # Hash of the request body: the same key with a different body is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[uuid.UUID | None] = mapped_column()
+    status_code: Mapped[int | None] = mapped_column()
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)

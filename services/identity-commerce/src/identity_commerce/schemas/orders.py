@@ -1,0 +1,246 @@
+"""Request and response bodies of checkout, orders, admin orders and the Stripe webhook.
+
+Money is a Decimal serialised as a string with two decimals ("19.99"), always next to its
+currency.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+
+Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
+OrderStatusName = Literal[
+    "pending_payment",
+    "paid",
+    "payment_failed",
+    "cancelled",
+    "expired",
+    "processing",
+    "shipped",
+    "delivered",
+    "refunded",
+]
+AdminTargetStatus = Literal["processing", "shipped", "delivered", "cancelled", "refunded"]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+# --- checkout -----------------------------------------------------------------------------
+class CreatePaymentIntentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shipping_address_id: uuid.UUID
+    billing_address_id: uuid.UUID
+
+
+class PaymentIntentOut(BaseModel):
+    order_id: uuid.UUID
+    order_number: str
+    payment_intent_id: str
+    client_secret: str
+    amount: Money
+    currency: str
+    status: Literal["pending_payment"] = "pending_payment"
+    reservation_expires_at: datetime
+    publishable_key: str = Field(description="Stripe publishable key for Stripe.js")
+
+
+class Shortage(BaseModel):
+    sku: str
+    requested: int
+    available: int
+
+
+class OutOfStockProblem(BaseModel):
+    detail: str
+    shortages: list[Shortage]
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: uuid.UUID
+    payment_method_id: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, pattern=r"^pm_[A-Za-z0-9_]{1,200}$"),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Confirm server-side with this PaymentMethod (test: pm_card_visa, "
+        "pm_card_visa_chargeDeclined). Leave out after confirming in the browser with Stripe.js.",
+    )
+
+
+class PaymentDeclinedProblem(BaseModel):
+    detail: str
+    order_id: uuid.UUID
+    status: Literal["payment_failed"]
+    decline_code: str | None
+
+
+# --- orders -------------------------------------------------------------------------------
+class OrderItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    sku: str
+    product_id: uuid.UUID | None
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class AddressSnapshot(BaseModel):
+    full_name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    state: str | None = None
+    postal_code: str
+    country: str
+    phone: str | None = None
+
+
+class RefundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(validation_alias="stripe_refund_id")
+    amount: Money
+    status: str
+    reason: str | None
+    created_at: datetime
+
+
+class PaymentOut(BaseModel):
+    provider: str
+    payment_intent_id: str
+    status: str
+    amount: Money
+    currency: str
+    refunded_amount: Money
+    failure_message: str | None
+    client_secret: str | None = Field(
+        description="Only while the order awaits payment, for Stripe.js"
+    )
+    refunds: list[RefundOut]
+
+
+class FulfillmentOut(BaseModel):
+    carrier: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    status: str
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+class TimelineEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    status: OrderStatusName
+    at: datetime
+    note: str | None
+
+
+class OrderOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: OrderStatusName
+    items: list[OrderItemOut]
+    subtotal: Money
+    shipping: Money
+    tax: Money
+    total: Money
+    currency: str
+    shipping_address: AddressSnapshot
+    billing_address: AddressSnapshot
+    payment: PaymentOut | None
+    fulfillment: FulfillmentOut | None
+    timeline: list[TimelineEntry]
+    reservation_expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class AdminOrderOut(OrderOut):
+    user_id: uuid.UUID
+    customer_email: str
+    customer_name: str
+
+
+class OrderSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    number: str
+    status: OrderStatusName
+    total: Money
+    currency: str
+    item_count: int
+    created_at: datetime
+
+
+class AdminOrderSummary(OrderSummary):
+    user_id: uuid.UUID
+    customer_email: str
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class AdminOrderPage(BaseModel):
+    items: list[AdminOrderSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class StatusChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: AdminTargetStatus
+    carrier: ShortText | None = None
+    tracking_number: ShortText | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _shipping_needs_tracking(self) -> StatusChangeIn:
+        if self.status == "shipped" and not (self.carrier and self.tracking_number):
+            raise ValueError("shipping an order needs carrier and tracking_number")
+        return self
+
+
+# --- webhook and internal -----------------------------------------------------------------
+class WebhookAck(BaseModel):
+    received: bool = True
+    outcome: Literal["processed", "duplicate", "ignored"]
+
+
+class VerifiedPurchase(BaseModel):
+    verified: bool
+
+
+JSON = dict[str, Any]

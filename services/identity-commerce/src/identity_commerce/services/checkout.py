@@ -1,0 +1,395 @@
+"""Checkout: turn the cart into a `pending_payment` order, hold its stock, open a Stripe
+PaymentIntent; then confirm it.
+
+Create, in this order (docs/api/identity-commerce-orders.md):
+1. claim the Idempotency-Key (a concurrent twin waits on the unique index, then replays);
+2. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
+3. price every line from the catalog (never from the client), add shipping and tax;
+4. insert the order, its items and the first timeline entry;
+5. reserve the stock with reservation_id = order id (409 shortages / 503: the transaction
+   rolls back, so no order is left behind and nothing is held);
+6. create the PaymentIntent (idempotency key from the order id). If Stripe fails, the stock
+   is released and the order is kept as `cancelled`: `CheckoutFailed` lets the router answer
+   503 *and* commit that;
+7. record the payment, queue ORDER_PLACED, store the reply under the Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shopkit.errors import BadRequest, Conflict, NotFound, ProblemError
+from shopkit.events import EventType
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
+from identity_commerce.clients.inventory import (
+    InventoryClient,
+    OutOfStock,
+    Shortage,
+    StockRequest,
+)
+from identity_commerce.clients.stripe import (
+    PaymentDeclined,
+    PaymentIntentState,
+    PaymentProviderUnavailable,
+    StripeGateway,
+    StripeRequestRefused,
+)
+from identity_commerce.core.config import Settings
+from identity_commerce.models import (
+    Address,
+    CartItem,
+    IdempotencyKey,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+    Payment,
+    User,
+)
+from identity_commerce.services.cart import list_cart_items
+from identity_commerce.services.orders import (
+    SYSTEM_ACTOR,
+    change_status,
+    customer_actor,
+    emit_order_event,
+    load_timeline_and_refunds,
+    lock_order_or_404,
+)
+from identity_commerce.services.orders_state_machine import OrderStatus
+from identity_commerce.services.payments import PaymentNews, Settlement, settle_payment
+from identity_commerce.services.pricing import PricedLine, PricingRules, money, to_minor_units
+
+# The catalog holds the stock a little longer than the order waits for payment, so the
+# sweeper (not the catalog's own expiry) decides, and a payment made at the last second
+# still finds its stock.
+CATALOG_HOLD_GRACE = timedelta(seconds=60)
+ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "state", "postal_code", "country", "phone")
+
+
+class CheckoutFailed(Exception):
+    """A failure whose side effects must be committed (order cancelled / payment_failed)."""
+
+    def __init__(self, problem: ProblemError) -> None:
+        super().__init__(str(problem.detail))
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class CheckoutReply:
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def pricing_rules(settings: Settings) -> PricingRules:
+    return PricingRules(
+        flat_shipping=settings.shipping_flat_rate,
+        free_shipping_threshold=settings.free_shipping_threshold,
+        tax_rates=settings.tax_rates,
+        default_tax_rate=settings.default_tax_rate,
+    )
+
+
+def request_fingerprint(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------
+async def _claim_key(
+    session: AsyncSession, *, user_id: uuid.UUID, key: str, fingerprint: str
+) -> CheckoutReply | None:
+    """None when this request owns the key now; the stored reply when it was used before."""
+    claimed = await session.scalar(
+        insert(IdempotencyKey)
+        .values(id=uuid.uuid4(), user_id=user_id, key=key, request_hash=fingerprint)
+        .on_conflict_do_nothing(constraint="uq_idempotency_keys_user_id_key")
+        .returning(IdempotencyKey.id)
+    )
+    if claimed is not None:
+        return None
+    stored = await session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if stored is None or stored.response_body is None or stored.status_code is None:
+        # The first request is still running in a transaction we cannot see yet.
+        raise Conflict("A request with this Idempotency-Key is in progress; retry shortly")
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReused("This Idempotency-Key was used with a different request")
+    return CheckoutReply(status_code=stored.status_code, body=stored.response_body, replayed=True)
+
+
+class IdempotencyKeyReused(ProblemError):
+    status_code = 422
+
+
+# --- create -------------------------------------------------------------------------------
+async def _owned_addresses(
+    session: AsyncSession, *, user_id: uuid.UUID, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, Address]:
+    rows = (
+        await session.scalars(
+            select(Address).where(Address.id.in_(ids), Address.user_id == user_id)
+        )
+    ).all()
+    found = {a.id: a for a in rows}
+    if set(found) != ids:
+        raise NotFound("Address not found")
+    return found
+
+
+def _snapshot(address: Address) -> dict[str, Any]:
+    return {field: getattr(address, field) for field in ADDRESS_FIELDS}
+
+
+def _priced_lines(
+    cart: list[CartItem], variants: dict[str, CatalogVariant], currency: str
+) -> list[tuple[CartItem, CatalogVariant]]:
+    """Cart lines with their current catalog facts; 409 with shortages for anything that
+    cannot be sold now (unknown, archived, not enough available, other currency)."""
+    shortages: list[Shortage] = []
+    priced = []
+    for line in cart:
+        variant = variants.get(line.sku)
+        sellable = variant is not None and variant.active and variant.currency.upper() == currency
+        available = variant.available if (variant is not None and sellable) else 0
+        if not sellable or available < line.quantity:
+            shortages.append(Shortage(sku=line.sku, requested=line.quantity, available=available))
+        elif variant is not None:
+            priced.append((line, variant))
+    if shortages:
+        raise OutOfStock(shortages)
+    return priced
+
+
+async def create_payment_intent(
+    session: AsyncSession,
+    *,
+    user: User,
+    shipping_address_id: uuid.UUID,
+    billing_address_id: uuid.UUID,
+    idempotency_key: str | None,
+    settings: Settings,
+    catalog: CatalogClient,
+    inventory: InventoryClient,
+    stripe: StripeGateway,
+) -> CheckoutReply:
+    fingerprint = request_fingerprint(
+        {"shipping_address_id": shipping_address_id, "billing_address_id": billing_address_id}
+    )
+    if idempotency_key is not None:
+        replay = await _claim_key(
+            session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
+        )
+        if replay is not None:
+            return replay
+
+    addresses = await _owned_addresses(
+        session, user_id=user.id, ids={shipping_address_id, billing_address_id}
+    )
+    cart = await list_cart_items(session, user_id=user.id)
+    if not cart:
+        raise BadRequest("Your cart is empty")
+    currency = settings.shop_currency.upper()
+    variants = await catalog.get_variants([line.sku for line in cart])
+    priced = _priced_lines(cart, variants, currency)
+    shipping_address = addresses[shipping_address_id]
+    quote = pricing_rules(settings).quote(
+        [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced],
+        country=shipping_address.country,
+    )
+    if quote.total <= 0:
+        raise BadRequest("Nothing to pay for")
+
+    now = datetime.now(UTC)
+    ttl = timedelta(seconds=settings.reservation_ttl_seconds)
+    order = Order(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        status=OrderStatus.PENDING_PAYMENT.value,
+        currency=currency,
+        subtotal=quote.subtotal,
+        shipping=quote.shipping,
+        tax=quote.tax,
+        total=quote.total,
+        customer_email=user.email,
+        customer_name=user.full_name or shipping_address.full_name,
+        customer_phone=user.phone or shipping_address.phone,
+        shipping_address=_snapshot(shipping_address),
+        billing_address=_snapshot(addresses[billing_address_id]),
+        reservation_expires_at=now + ttl,
+        created_at=now,
+        updated_at=now,
+    )
+    items = [
+        OrderItem(
+            order_id=order.id,
+            position=position,
+            sku=variant.sku,
+            product_id=variant.product_id,
+            variant_id=variant.variant_id,
+            name=variant.display_name[:300],
+            unit_price=money(variant.price),
+            quantity=line.quantity,
+            line_total=money(money(variant.price) * line.quantity),
+        )
+        for position, (line, variant) in enumerate(priced)
+    ]
+    actor = customer_actor(user.id)
+    session.add(order)
+    session.add_all(items)
+    session.add(
+        OrderStatusChange(
+            order_id=order.id, status=order.status, actor=actor, note="Order placed", at=now
+        )
+    )
+    await session.flush()  # the number comes back with the INSERT
+
+    try:
+        await inventory.reserve(
+            reservation_id=order.id,
+            items=[StockRequest(sku=i.sku, quantity=i.quantity) for i in items],
+            ttl_seconds=int((ttl + CATALOG_HOLD_GRACE).total_seconds()),
+        )
+    except OutOfStock:
+        raise  # rolls back: no order, nothing held
+    except ProblemError:
+        # The catalog may have reserved before the connection broke: free it if so.
+        await inventory.release_quietly(order.id)
+        raise
+
+    try:
+        intent = await stripe.create_payment_intent(
+            amount_minor=to_minor_units(order.total, currency),
+            currency=currency,
+            order_id=str(order.id),
+            order_number=order.number,
+        )
+    except (PaymentProviderUnavailable, StripeRequestRefused) as exc:
+        await inventory.release_quietly(order.id)
+        change_status(
+            session,
+            order,
+            OrderStatus.CANCELLED,
+            actor=SYSTEM_ACTOR,
+            note="The payment provider was unavailable; the stock hold was released",
+        )
+        if idempotency_key is not None:  # let the customer retry with the same key
+            await session.execute(
+                delete(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key
+                )
+            )
+        problem = (
+            exc
+            if isinstance(exc, PaymentProviderUnavailable)
+            else PaymentProviderUnavailable(exc.message)
+        )
+        raise CheckoutFailed(problem) from exc
+
+    session.add(
+        Payment(
+            order_id=order.id,
+            provider="stripe",
+            payment_intent_id=intent.id,
+            client_secret=intent.client_secret,
+            amount=order.total,
+            currency=currency,
+            status=intent.status,
+            refunded_amount=money(0),
+        )
+    )
+    set_committed_value(order, "items", items)  # already flushed; no reload needed
+    emit_order_event(session, order, EventType.ORDER_PLACED)
+    body = {
+        "order_id": str(order.id),
+        "order_number": order.number,
+        "payment_intent_id": intent.id,
+        "client_secret": intent.client_secret,
+        "amount": f"{order.total:.2f}",
+        "currency": currency,
+        "status": order.status,
+        "reservation_expires_at": order.reservation_expires_at.isoformat(),
+        "publishable_key": settings.stripe_publishable_key,
+    }
+    if idempotency_key is not None:
+        await session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key)
+            .values(order_id=order.id, status_code=201, response_body=body)
+        )
+    await session.flush()
+    return CheckoutReply(status_code=201, body=body)
+
+
+# --- confirm ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConfirmResult:
+    order: Order
+    settlement: Settlement
+    decline_code: str | None = None
+
+
+async def confirm_payment(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    order_id: uuid.UUID,
+    payment_method_id: str | None,
+    inventory: InventoryClient,
+    stripe: StripeGateway,
+) -> ConfirmResult:
+    """Confirm server-side with `payment_method_id`, or read the intent the browser
+    confirmed; then settle. A decline is committed as `payment_failed` (CheckoutFailed)."""
+    order = await lock_order_or_404(session, order_id=order_id, user_id=user_id)
+    payment = order.payment
+    if payment is None:
+        raise Conflict("This order has no payment to confirm")
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        if order.status in (OrderStatus.PAYMENT_FAILED, OrderStatus.EXPIRED, OrderStatus.CANCELLED):
+            raise Conflict(
+                f"This order is {order.status}; start a new checkout", status=order.status
+            )
+        await load_timeline_and_refunds(session, order)
+        return ConfirmResult(order=order, settlement="unchanged")  # already paid: a replay
+
+    actor = customer_actor(user_id)
+    decline_code = None
+    if payment_method_id is not None:
+        try:
+            intent = await stripe.confirm_payment_intent(
+                payment.payment_intent_id, payment_method_id=payment_method_id
+            )
+            news = PaymentNews(intent=intent)
+        except PaymentDeclined as declined:
+            # After a decline Stripe's intent asks for another payment method.
+            decline_code = declined.code
+            news = PaymentNews(
+                intent=PaymentIntentState(
+                    id=payment.payment_intent_id,
+                    status="requires_payment_method",
+                    amount=to_minor_units(payment.amount, payment.currency),
+                    currency=payment.currency,
+                    client_secret=None,
+                    metadata={},
+                    failure_message=declined.message,
+                    failure_code=declined.code,
+                ),
+                attempt_failed=True,
+            )
+    else:
+        news = PaymentNews(intent=await stripe.retrieve_payment_intent(payment.payment_intent_id))
+
+    settlement = await settle_payment(
+        session, order=order, news=news, actor=actor, inventory=inventory, stripe=stripe
+    )
+    await load_timeline_and_refunds(session, order)
+    return ConfirmResult(order=order, settlement=settlement, decline_code=decline_code)

@@ -1,0 +1,312 @@
+"""Orders: loading them (own or any), changing their status through the state machine with a
+timeline entry, the outbox events they emit, and the shape they are shown in."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from shopkit.errors import NotFound
+from shopkit.events import EventType, make_event
+from shopkit.http import UpstreamUnavailable
+from shopkit.outbox import add_event
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from identity_commerce.clients.inventory import Fulfillment, InventoryClient
+from identity_commerce.models import Order, OrderItem, OrderStatusChange, OutboxMessage, Payment
+from identity_commerce.services.orders_state_machine import (
+    PAID_STATUSES,
+    OrderStatus,
+    ensure_transition,
+)
+
+SOURCE = "identity-commerce"
+STRIPE_ACTOR = "stripe"
+SYSTEM_ACTOR = "system"
+
+
+def customer_actor(user_id: uuid.UUID) -> str:
+    return f"customer:{user_id}"
+
+
+def admin_actor(user_id: uuid.UUID | str) -> str:
+    return f"admin:{user_id}"
+
+
+# --- loading ------------------------------------------------------------------------------
+async def lock_order(
+    session: AsyncSession,
+    *,
+    order_id: uuid.UUID,
+    user_id: uuid.UUID | None = None,
+    wait: bool = True,
+) -> Order | None:
+    """The order with its payment and items, its row locked until the transaction ends.
+
+    Confirm, webhooks, the expiry sweeper, cancel and admin changes all lock first, so only
+    one of them moves an order at a time and the others then see the new status.
+    `user_id` limits the search to that customer's orders (anyone else's is "not found").
+    """
+    statement = (
+        select(Order)
+        .options(joinedload(Order.payment), selectinload(Order.items))
+        .where(Order.id == order_id)
+        .with_for_update(of=Order, skip_locked=not wait)
+        .execution_options(populate_existing=True)
+    )
+    if user_id is not None:
+        statement = statement.where(Order.user_id == user_id)
+    return (await session.scalars(statement)).unique().one_or_none()
+
+
+async def lock_order_or_404(
+    session: AsyncSession, *, order_id: uuid.UUID, user_id: uuid.UUID | None = None
+) -> Order:
+    order = await lock_order(session, order_id=order_id, user_id=user_id)
+    if order is None:
+        raise NotFound("Order not found")
+    return order
+
+
+async def get_order_detail(
+    session: AsyncSession, *, order_id: uuid.UUID, user_id: uuid.UUID | None = None
+) -> Order:
+    """The order with everything its detail view shows; 404 when absent or not the user's."""
+    statement = (
+        select(Order)
+        .options(
+            joinedload(Order.payment).selectinload(Payment.refunds),
+            selectinload(Order.items),
+            selectinload(Order.timeline),
+        )
+        .where(Order.id == order_id)
+        .execution_options(populate_existing=True)
+    )
+    if user_id is not None:
+        statement = statement.where(Order.user_id == user_id)
+    order = (await session.scalars(statement)).unique().one_or_none()
+    if order is None:
+        raise NotFound("Order not found")
+    return order
+
+
+async def load_timeline_and_refunds(session: AsyncSession, order: Order) -> None:
+    """After a change: read the timeline (and refunds) again so the response shows them."""
+    await session.flush()
+    await session.refresh(order, ["timeline"])
+    payment = order.payment
+    if payment is None or "refunds" not in inspect(payment).unloaded:
+        return
+    if payment.refunded_amount == 0:
+        set_committed_value(payment, "refunds", [])  # nothing refunded: no query needed
+    else:
+        await session.refresh(payment, ["refunds"])
+
+
+@dataclass(frozen=True)
+class OrderListRow:
+    order: Order
+    item_count: int
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    page: int,
+    page_size: int,
+    user_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> tuple[list[OrderListRow], int]:
+    """Newest first; one query for the page (with item counts) and one for the total."""
+    filters = []
+    if user_id is not None:
+        filters.append(Order.user_id == user_id)
+    if status is not None:
+        filters.append(Order.status == status)
+    item_count = (
+        select(func.coalesce(func.sum(OrderItem.quantity), 0))
+        .where(OrderItem.order_id == Order.id)
+        .scalar_subquery()
+    )
+    rows = (
+        await session.execute(
+            select(Order, item_count)
+            .where(*filters)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    ).all()
+    total = await session.scalar(select(func.count()).select_from(Order).where(*filters))
+    return [OrderListRow(order=o, item_count=int(n)) for o, n in rows], int(total or 0)
+
+
+# --- changing -----------------------------------------------------------------------------
+def change_status(
+    session: AsyncSession,
+    order: Order,
+    target: OrderStatus,
+    *,
+    actor: str,
+    note: str | None = None,
+) -> None:
+    """Move the order along the state machine (409 if not allowed) and record it."""
+    ensure_transition(order.status, target)
+    order.status = target.value
+    add_timeline_note(session, order, actor=actor, note=note)
+
+
+def add_timeline_note(session: AsyncSession, order: Order, *, actor: str, note: str | None) -> None:
+    """A timeline entry at the order's current status (also used for notes without a move)."""
+    session.add(OrderStatusChange(order_id=order.id, status=order.status, actor=actor, note=note))
+
+
+def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
+    """The `data` of every order event (docs/contracts.md)."""
+    return {
+        "order_id": str(order.id),
+        "order_number": order.number,
+        "user_id": str(order.user_id),
+        "email": order.customer_email,
+        "customer_name": order.customer_name,
+        "phone": order.customer_phone,
+        "items": [
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "quantity": item.quantity,
+                "unit_price": f"{item.unit_price:.2f}",
+                "line_total": f"{item.line_total:.2f}",
+            }
+            for item in order.items
+        ],
+        "subtotal": f"{order.subtotal:.2f}",
+        "shipping": f"{order.shipping:.2f}",
+        "tax": f"{order.tax:.2f}",
+        "total": f"{order.total:.2f}",
+        "currency": order.currency,
+        **extra,
+    }
+
+
+def emit_order_event(
+    session: AsyncSession, order: Order, event_type: EventType, **extra: Any
+) -> None:
+    """Queue the event in the outbox, in the same transaction as the change it reports."""
+    add_event(
+        session,
+        OutboxMessage,
+        make_event(event_type, source=SOURCE, data=order_event_data(order, **extra)),
+        aggregate_id=order.id,
+    )
+
+
+# --- showing ------------------------------------------------------------------------------
+def fulfillment_view(order: Order, live: Fulfillment | None) -> dict[str, Any] | None:
+    """The shipment as catalog-fulfillment reports it, else the facts mirrored on the order."""
+    if live is not None:
+        return {
+            "carrier": live.carrier,
+            "tracking_number": live.tracking_number,
+            "tracking_url": live.tracking_url,
+            "status": live.status,
+            "shipped_at": live.shipped_at,
+            "delivered_at": live.delivered_at,
+        }
+    if order.tracking_number is None:
+        return None
+    return {
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
+        "tracking_url": order.tracking_url,
+        "status": order.status if order.status in ("shipped", "delivered") else "shipped",
+    }
+
+
+def order_view(order: Order, *, fulfillment: Fulfillment | None = None) -> dict[str, Any]:
+    """The order as GET /orders/{id} shows it (items, payment and timeline loaded)."""
+    payment = order.payment
+    payment_view = None
+    if payment is not None:
+        payment_view = {
+            "provider": payment.provider,
+            "payment_intent_id": payment.payment_intent_id,
+            "status": payment.status,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "refunded_amount": payment.refunded_amount,
+            "failure_message": payment.failure_message,
+            "client_secret": (
+                payment.client_secret if order.status == OrderStatus.PENDING_PAYMENT else None
+            ),
+            "refunds": list(payment.refunds),
+        }
+    return {
+        "id": order.id,
+        "number": order.number,
+        "status": order.status,
+        "items": list(order.items),
+        "subtotal": order.subtotal,
+        "shipping": order.shipping,
+        "tax": order.tax,
+        "total": order.total,
+        "currency": order.currency,
+        "shipping_address": order.shipping_address,
+        "billing_address": order.billing_address,
+        "payment": payment_view,
+        "fulfillment": fulfillment_view(order, fulfillment),
+        "timeline": list(order.timeline),
+        "reservation_expires_at": order.reservation_expires_at,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "user_id": order.user_id,
+        "customer_email": order.customer_email,
+        "customer_name": order.customer_name,
+    }
+
+
+def summary_view(row: OrderListRow) -> dict[str, Any]:
+    order = row.order
+    return {
+        "id": order.id,
+        "number": order.number,
+        "status": order.status,
+        "total": order.total,
+        "currency": order.currency,
+        "item_count": row.item_count,
+        "created_at": order.created_at,
+        "user_id": order.user_id,
+        "customer_email": order.customer_email,
+    }
+
+
+async def live_fulfillment(order: Order, inventory: InventoryClient) -> Fulfillment | None:
+    """The shipment from catalog-fulfillment when there is one; when it is down the facts
+    mirrored on the order are shown instead."""
+    if order.tracking_number is None:
+        return None
+    try:
+        return await inventory.get_fulfillment(order.id)
+    except UpstreamUnavailable:
+        return None
+
+
+async def has_verified_purchase(
+    session: AsyncSession, *, user_id: uuid.UUID, product_id: uuid.UUID
+) -> bool:
+    paid = [s.value for s in PAID_STATUSES]
+    found = await session.scalar(
+        select(OrderItem.id)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(
+            Order.user_id == user_id,
+            Order.status.in_(paid),
+            OrderItem.product_id == product_id,
+        )
+        .limit(1)
+    )
+    return found is not None
