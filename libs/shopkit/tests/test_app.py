@@ -189,3 +189,11 @@ async def test_ready_is_503_when_the_database_is_unreachable(kit_settings: KitSe
             ready = await c.get("/health/ready")
     assert ready.status_code == 503
     assert ready.headers["Retry-After"] == "5"
+
+
+async def test_undecodable_body_is_422_like_malformed_json(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/things", content=b"\xff\xfe\x00garbage", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]

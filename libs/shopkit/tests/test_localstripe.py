@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import httpx
-
 from shopkit.testing.live import free_port, start_process
 
 PICKLE = Path("/tmp/localstripe.pickle")  # noqa: S108 - the path stock localstripe uses

@@ -96,8 +96,16 @@ async def _problem(_: Request, exc: Exception) -> JSONResponse:
     return _json(exc.status_code, exc.body(), exc.headers)
 
 
+BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+        # FastAPI answers 400 for a body that is not even text; malformed JSON is 422, so a
+        # body that cannot be parsed at all is reported the same way.
+        error = {"type": "json_invalid", "loc": ["body"], "msg": "Request body is not valid JSON"}
+        return _json(422, {"detail": [error]})
     return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
 
 
