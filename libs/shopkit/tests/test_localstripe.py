@@ -12,7 +12,6 @@ PICKLE = Path("/tmp/localstripe.pickle")  # noqa: S108 - the path stock localstr
 
 
 def test_localstripe_runs_in_memory(tmp_path: Path) -> None:
-    before = PICKLE.stat().st_mtime if PICKLE.exists() else None
     port = free_port()
     argv = [sys.executable, "-m", "shopkit.testing.localstripe", "--port", str(port)]
     with start_process("localstripe", argv, port=port, health_path="/js.stripe.com/v3/"):
@@ -23,5 +22,7 @@ def test_localstripe_runs_in_memory(tmp_path: Path) -> None:
         )
     assert created.status_code == 200
     assert created.json()["amount"] == 1999
-    after = PICKLE.stat().st_mtime if PICKLE.exists() else None
-    assert after == before
+    # Other localstripe instances on this machine may write the file; ours never does, so
+    # whatever is there cannot contain the intent just created.
+    if PICKLE.exists():
+        assert created.json()["id"].encode() not in PICKLE.read_bytes()
