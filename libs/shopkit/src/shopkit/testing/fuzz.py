@@ -13,9 +13,9 @@ service token for service-only paths, an admin token otherwise); each response m
 a 5xx, must use a status code and content type the document declares, must match the
 declared schema. (Schemathesis' negative_data_rejection is left out: FastAPI ignores
 unknown query parameters by design, and the token header is always set here.) The cases are
-derandomized, so a failure reproduces on the next run. Operations are driven one by one with Hypothesis
-directly (rather than schemathesis' pytest parametrisation) so pytest's internals don't
-matter; every failure is collected and reported together.
+derandomized, so a failure reproduces on the next run. Operations are driven one by one with
+Hypothesis directly (rather than schemathesis' pytest parametrisation) so pytest's internals
+don't matter; every failure is collected and reported together.
 """
 
 from __future__ import annotations
