@@ -24,5 +24,8 @@ def service_under_test() -> ServiceUnderTest:
             # Listings must reflect what a test just arranged.
             "listing_cache_seconds": 0,
             "public_url": "http://catalog.test",
+            # Outbound calls to identity-commerce are mocked with respx on this host.
+            "identity_url": "http://identity.test",
+            "verified_purchase_retries": 2,
         },
     )

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import admin, catalog, inventory
+from catalog_fulfillment.api import admin, catalog, inventory, reviews
 
-routers: list[APIRouter] = [catalog.router, inventory.router, admin.router]
+routers: list[APIRouter] = [catalog.router, inventory.router, reviews.router, admin.router]

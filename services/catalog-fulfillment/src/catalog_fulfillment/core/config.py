@@ -27,6 +27,11 @@ class Settings(ServiceSettings):
     reservation_sweeper_enabled: bool = True
     reservation_sweep_batch: int = Field(default=200, ge=1)
 
+    # Reviews ask identity-commerce whether the reviewer bought the product; a review must
+    # not wait long for that (when it can't tell, verified_purchase is stored as false).
+    verified_purchase_timeout_seconds: float = Field(default=2.0, gt=0)
+    verified_purchase_retries: int = Field(default=2, ge=1)
+
     # Search: minimum pg_trgm word similarity for the typo fallback ("lapotp" -> "Laptop"
     # scores 0.43; unrelated words stay below 0.2).
     search_typo_threshold: float = Field(default=0.4, gt=0, le=1)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 
 
@@ -13,3 +14,11 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_identity_client(request: Request) -> IdentityClient:
+    client: IdentityClient = request.app.state.identity_client
+    return client
+
+
+IdentityDep = Annotated[IdentityClient, Depends(get_identity_client)]

@@ -1,0 +1,41 @@
+"""Review bodies: create with the reviewer's JWT; list with average, count and histogram."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: uuid.UUID
+    rating: int = Field(ge=1, le=5, strict=True)
+    title: Annotated[Text, StringConstraints(max_length=200)]
+    comment: Annotated[Text, StringConstraints(max_length=5000)]
+    display_name: Annotated[Text, StringConstraints(max_length=60)] | None = Field(
+        default=None, description="Name shown with the review; defaults to the email's first part"
+    )
+
+
+class ReviewOut(BaseModel):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    author_name: str
+    rating: int
+    title: str
+    comment: str
+    verified_purchase: bool
+    created_at: datetime
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewOut]
+    average: float  # 0.0 when there are no reviews
+    count: int
+    histogram: dict[str, int]  # "1".."5" -> number of reviews with that rating
+    page: int
+    page_size: int
