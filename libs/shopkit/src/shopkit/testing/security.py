@@ -1,0 +1,68 @@
+"""Auth sweep over a service's whole OpenAPI document.
+
+Every operation that declares bearer security is called with no token and with each kind of
+bad token (expired, another key, wrong audience, `alg: none`, HS256 signed with the public
+key, garbage): each must answer 401. Operations under `privileged` prefixes (admin or
+service routes) must also refuse a valid customer token with 403, and `service_only` ones a
+valid admin token too. Path parameters get random UUIDs and bodies are empty: the token is
+checked before anything else is read.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from shopkit.testing.tokens import TokenFactory
+
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
+def secured_operations(openapi: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for path, item in openapi.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete") and operation.get("security"):
+                found.append((method.upper(), path))
+    return found
+
+
+async def assert_auth_enforced(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    tmp_path: Path,
+    *,
+    privileged: tuple[str, ...] = ("/admin",),
+    service_only: tuple[str, ...] = (),
+    exclude: tuple[tuple[str, str], ...] = (),
+) -> int:
+    """Returns how many operations were checked (so a caller can assert it is not zero)."""
+    openapi = (await client.get("/openapi.json")).json()
+    bad = tokens.bad_tokens(tmp_path)
+    problems: list[str] = []
+    operations = [op for op in secured_operations(openapi) if op not in exclude]
+    for method, template in operations:
+        path = _PARAM.sub(lambda _: str(uuid.uuid4()), template)
+
+        async def call(token: str | None, method: str = method, path: str = path) -> int:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            body = {} if method in ("POST", "PUT", "PATCH") else None
+            return (await client.request(method, path, headers=headers, json=body)).status_code
+
+        if (status := await call(None)) != 401:
+            problems.append(f"{method} {template} without a token answered {status}")
+        for kind, token in bad.items():
+            if (status := await call(token)) != 401:
+                problems.append(f"{method} {template} with a {kind} token answered {status}")
+        if any(template.startswith(p) for p in (*privileged, *service_only)):
+            if (status := await call(tokens.customer())) != 403:
+                problems.append(f"{method} {template} with a customer token answered {status}")
+        if any(template.startswith(p) for p in service_only):
+            if (status := await call(tokens.admin())) != 403:
+                problems.append(f"{method} {template} with an admin token answered {status}")
+    assert not problems, "\n".join(problems)
+    return len(operations)
