@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import admin, catalog, inventory, reviews
+from catalog_fulfillment.api import admin, catalog, inventory, reviews, stores
 
-routers: list[APIRouter] = [catalog.router, inventory.router, reviews.router, admin.router]
+routers: list[APIRouter] = [
+    catalog.router,
+    inventory.router,
+    reviews.router,
+    stores.router,
+    admin.router,
+]

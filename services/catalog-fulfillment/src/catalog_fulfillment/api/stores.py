@@ -1,0 +1,73 @@
+"""Store locator: list, one store, and the nearest stores to a point."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from shopkit.db import SessionDep
+
+from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
+from catalog_fulfillment.services import stores
+
+router = APIRouter(prefix="/stores", tags=["stores"])
+
+# A store locator answers "which stores can I get to"; 1000 km already spans a country, so a
+# larger radius is a mistake (metres passed as km) rather than a question worth a full scan.
+MAX_RADIUS_KM = 1000
+
+
+@router.get("", response_model=StorePage, summary="All stores, by country, city and name")
+async def list_stores(
+    session: SessionDep,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    city: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> StorePage:
+    items, total = await stores.list_stores(
+        session, country=country, city=city, page=page, page_size=page_size
+    )
+    return StorePage(
+        items=[StoreOut.model_validate(s, from_attributes=True) for s in items],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get(
+    "/nearby",
+    response_model=NearbyStores,
+    summary="Stores within radius_km of a point, nearest first, with distance_km",
+)
+async def nearby(
+    session: SessionDep,
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
+    lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
+    radius_km: Annotated[float, Query(gt=0, le=MAX_RADIUS_KM, allow_inf_nan=False)] = 25,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> NearbyStores:
+    found = await stores.nearby(session, lat=lat, lng=lng, radius_km=radius_km, limit=limit)
+    return NearbyStores(
+        items=[
+            NearbyStore(
+                **StoreOut.model_validate(store, from_attributes=True).model_dump(),
+                distance_km=round(km, 2),
+            )
+            for store, km in found
+        ],
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+    )
+
+
+@router.get(
+    "/{store_id}",
+    response_model=StoreOut,
+    summary="One store",
+    responses=errors(404, not_found="No such store"),
+)
+async def read_store(store_id: uuid.UUID, session: SessionDep) -> StoreOut:
+    return StoreOut.model_validate(await stores.get_store(session, store_id), from_attributes=True)

@@ -1,0 +1,79 @@
+"""Store locator: nearest stores within a radius, by great-circle distance.
+
+The prefilter is earthdistance's `earth_box(...) @> ll_to_earth(lat, lng)`, backed by the
+GiST index `ix_stores_earth`; it is a cube around the point (correct across the date line
+and near the poles) that may contain a few stores slightly too far, so the exact
+great-circle (haversine) distance on the mean Earth radius decides and orders.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from shopkit.errors import NotFound
+from sqlalchemy import ColumnElement, Float, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog_fulfillment.models import Store
+
+MEAN_EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius: what published city distances use
+# earthdistance measures on a sphere of radius earth() = 6378168 m; a box that big in its
+# units holds every point within radius_km on the mean sphere (plus a safety margin).
+EARTH_BOX_SCALE = 6378.168 / MEAN_EARTH_RADIUS_KM * 1.001
+
+
+def great_circle_km(lat: float, lng: float) -> ColumnElement[float]:
+    """Haversine distance from (lat, lng) to each store, in km on the mean Earth sphere."""
+    origin_lat, origin_lng = literal(lat, Float), literal(lng, Float)
+    half_dlat = func.radians(Store.lat - origin_lat) / 2
+    half_dlng = func.radians(Store.lng - origin_lng) / 2
+    a = func.power(func.sin(half_dlat), 2) + func.cos(func.radians(origin_lat)) * func.cos(
+        func.radians(Store.lat)
+    ) * func.power(func.sin(half_dlng), 2)
+    return 2 * MEAN_EARTH_RADIUS_KM * func.asin(func.least(1.0, func.sqrt(a)))
+
+
+async def nearby(
+    session: AsyncSession, *, lat: float, lng: float, radius_km: float, limit: int
+) -> list[tuple[Store, float]]:
+    distance_km = great_circle_km(lat, lng).label("distance_km")
+    in_box = func.earth_box(
+        func.ll_to_earth(literal(lat, Float), literal(lng, Float)),
+        literal(radius_km * 1000 * EARTH_BOX_SCALE, Float),
+    ).op("@>")(func.ll_to_earth(Store.lat, Store.lng))
+    query = (
+        select(Store, distance_km)
+        .where(in_box, great_circle_km(lat, lng) <= radius_km)
+        .order_by(distance_km, Store.id)
+        .limit(limit)
+    )
+    rows = await session.execute(query)
+    return [(store, float(km)) for store, km in rows.all()]
+
+
+async def get_store(session: AsyncSession, store_id: uuid.UUID) -> Store:
+    store = await session.get(Store, store_id)
+    if store is None:
+        raise NotFound("No such store")
+    return store
+
+
+async def list_stores(
+    session: AsyncSession, *, country: str | None, city: str | None, page: int, page_size: int
+) -> tuple[list[Store], int]:
+    where = []
+    if country:
+        where.append(Store.country == country.upper())
+    if city:
+        where.append(func.lower(Store.city) == city.lower())
+    total = int(await session.scalar(select(func.count()).select_from(Store).where(*where)) or 0)
+    stores = (
+        await session.scalars(
+            select(Store)
+            .where(*where)
+            .order_by(Store.country, Store.city, Store.name, Store.id)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    ).all()
+    return list(stores), total
