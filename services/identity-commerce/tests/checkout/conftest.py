@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import sys
+import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
-from shopkit.testing import LiveService, free_port, start_process
+from shopkit.testing import LiveService, TestDatabases, TokenFactory
 
-LOCALSTRIPE_LAUNCHER = Path(__file__).with_name("localstripe_process.py")
-LOCALSTRIPE_HEALTH = "/js.stripe.com/v3/"  # answers 200 without an API key
-
-
-def start_localstripe(log_dir: Path, *, port: int | None = None) -> LiveService:
-    port = port or free_port()
-    return start_process(
-        "localstripe",
-        [sys.executable, str(LOCALSTRIPE_LAUNCHER), "--port", str(port)],
-        port=port,
-        health_path=LOCALSTRIPE_HEALTH,
-        log_dir=log_dir,
-    )
+from .stack import (
+    Stack,
+    catalog_databases,
+    notifications_databases,
+    register_webhook,
+    start_localstripe,
+    start_service,
+)
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +25,90 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServic
     service = start_localstripe(tmp_path_factory.mktemp("localstripe"))
     yield service
     service.stop()
+
+
+@dataclass
+class StackTemplates:
+    catalog: TestDatabases
+    notifications: TestDatabases
+
+
+@pytest.fixture(scope="session")
+def stack_templates(test_databases: TestDatabases) -> Iterator[StackTemplates]:
+    """Migrated databases of the other two services, cloned for each stack."""
+    templates = StackTemplates(
+        catalog=catalog_databases(test_databases.server_url),
+        notifications=notifications_databases(test_databases.server_url),
+    )
+    templates.catalog.create_migrated()
+    templates.notifications.create_migrated()
+    yield templates
+    templates.catalog.drop_all()
+    templates.notifications.drop_all()
+
+
+@pytest.fixture(scope="module")
+def shop(
+    test_databases: TestDatabases,
+    stack_templates: StackTemplates,
+    tokens: TokenFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Stack]:
+    """catalog-fulfillment, identity-commerce, notifications and localstripe as processes,
+    shared by the tests of one module (each test uses its own skus and shoppers)."""
+    tag = uuid.uuid4().hex[:8]
+    log_dir = tmp_path_factory.mktemp(f"stack-{tag}")
+    keys = tokens.keys_dir
+    identity_db = test_databases.clone(f"s{tag}")
+    catalog_db = stack_templates.catalog.clone(f"s{tag}")
+    notifications_db = stack_templates.notifications.clone(f"s{tag}")
+    started: list[LiveService] = []
+    try:
+        localstripe = start_localstripe(log_dir)
+        started.append(localstripe)
+        notifications = start_service(
+            "notifications",
+            "notifications.main:create_app",
+            {
+                "NOTIFICATIONS_DATABASE_URL": notifications_db,
+                "NOTIFY_EMAIL_PROVIDER": "file",
+                "NOTIFY_SMS_PROVIDER": "file",
+                "NOTIFY_FILE_DIR": str(log_dir / "mail"),
+            },
+            log_dir=log_dir,
+            keys_dir=keys,
+        )
+        started.append(notifications)
+        catalog = start_service(
+            "catalog-fulfillment",
+            "catalog_fulfillment.main:create_app",
+            {
+                "CATALOG_DATABASE_URL": catalog_db,
+                "NOTIFICATIONS_URL": notifications.url,
+                "LISTING_CACHE_SECONDS": "0",
+                "OUTBOX_POLL_SECONDS": "0.5",
+            },
+            log_dir=log_dir,
+            keys_dir=keys,
+        )
+        started.append(catalog)
+        stack = Stack(
+            tokens=tokens,
+            log_dir=log_dir,
+            identity_db=identity_db,
+            catalog_db=catalog_db,
+            notifications_db=notifications_db,
+            localstripe=localstripe,
+            notifications=notifications,
+            catalog=catalog,
+            identity=None,  # type: ignore[arg-type]
+        )
+        stack.identity = stack.start_identity()
+        started.append(stack.identity)
+        register_webhook(localstripe.url, stack.identity.url)
+    except BaseException:
+        for service in reversed(started):
+            service.stop()
+        raise
+    yield stack
+    stack.stop()

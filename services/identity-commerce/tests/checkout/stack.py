@@ -1,0 +1,285 @@
+"""The whole shop as real processes for the acceptance tests: catalog-fulfillment,
+identity-commerce and notifications under uvicorn, and localstripe, on free ports, each
+service on its own fresh database, the Stripe webhook registered with localstripe."""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from shopkit.testing import LiveService, TestDatabases, TokenFactory, free_port, start_process
+from shopkit.testing.database import _libpq_conninfo
+
+HERE = Path(__file__).resolve().parent
+SERVICES = HERE.parents[2]
+LAUNCHER = HERE / "sql_counting_launcher.py"
+WEBHOOK_SECRET = "whsec_test_acceptance"
+PASSWORD = "correct horse battery"
+
+
+LOCALSTRIPE_LAUNCHER = HERE / "localstripe_process.py"
+LOCALSTRIPE_HEALTH = "/js.stripe.com/v3/"  # answers 200 without an API key
+
+
+def start_localstripe(log_dir: Path, *, port: int | None = None) -> LiveService:
+    port = port or free_port()
+    return start_process(
+        "localstripe",
+        [sys.executable, str(LOCALSTRIPE_LAUNCHER), "--port", str(port)],
+        port=port,
+        health_path=LOCALSTRIPE_HEALTH,
+        log_dir=log_dir,
+    )
+
+
+def catalog_databases(server_url: str) -> TestDatabases:
+    return TestDatabases(
+        server_url, "catalog_fulfillment", SERVICES / "catalog-fulfillment" / "alembic.ini"
+    )
+
+
+def notifications_databases(server_url: str) -> TestDatabases:
+    return TestDatabases(server_url, "notifications", SERVICES / "notifications" / "alembic.ini")
+
+
+def wait_until(check: Callable[[], Any], *, timeout: float = 15.0, every: float = 0.2) -> Any:
+    """Poll until `check()` is truthy; return its value or fail with the last one."""
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every)
+        value = check()
+    assert value, f"condition not met within {timeout}s (last: {value!r})"
+    return value
+
+
+@dataclass
+class Shopper:
+    email: str
+    user_id: str
+    token: str
+    shipping_address_id: str
+    billing_address_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Stack:
+    tokens: TokenFactory
+    log_dir: Path
+    identity_db: str
+    catalog_db: str
+    notifications_db: str
+    localstripe: LiveService
+    notifications: LiveService
+    catalog: LiveService
+    identity: LiveService
+    extra: list[LiveService] = field(default_factory=list)
+
+    # --- processes ------------------------------------------------------------------
+    def identity_env(self, **overrides: str) -> dict[str, str]:
+        return {
+            "IDENTITY_DATABASE_URL": self.identity_db,
+            "CATALOG_URL": self.catalog.url,
+            "NOTIFICATIONS_URL": self.notifications.url,
+            "STRIPE_API_BASE": self.localstripe.url,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "OUTBOX_POLL_SECONDS": "0.2",
+            "ORDER_EXPIRY_SWEEP_SECONDS": "0.5",
+            "HTTP_TIMEOUT_SECONDS": "5",
+            "STRIPE_MAX_NETWORK_RETRIES": "0",
+            **overrides,
+        }
+
+    def start_identity(self, name: str = "identity-commerce", **env: str) -> LiveService:
+        return start_service(
+            name,
+            "identity_commerce.main:create_app",
+            self.identity_env(**env),
+            log_dir=self.log_dir,
+            keys_dir=self.tokens.keys_dir,
+        )
+
+    def register_webhook(self, identity: LiveService | None = None) -> None:
+        register_webhook(self.localstripe.url, (identity or self.identity).url)
+
+    def stop(self) -> None:
+        for service in [
+            *self.extra,
+            self.identity,
+            self.catalog,
+            self.notifications,
+            self.localstripe,
+        ]:
+            service.stop()
+
+    # --- arranging ------------------------------------------------------------------
+    def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.admin()}"}
+
+    def service_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.service()}"}
+
+    def new_product(self, *variants: tuple[str, str, int]) -> dict[str, Any]:
+        """A product with (sku, price, on_hand) variants; returns the catalog's answer."""
+        admin = self.admin_headers()
+        suffix = uuid.uuid4().hex[:8]
+        category = httpx.post(
+            f"{self.catalog.url}/admin/categories",
+            json={"name": f"Category {suffix}"},
+            headers=admin,
+        )
+        assert category.status_code == 201, category.text
+        product = httpx.post(
+            f"{self.catalog.url}/admin/products",
+            json={
+                "name": f"Product {suffix}",
+                "category_id": category.json()["id"],
+                "variants": [
+                    {"sku": sku, "name": sku, "price": price, "on_hand": on_hand}
+                    for sku, price, on_hand in variants
+                ],
+            },
+            headers=admin,
+        )
+        assert product.status_code == 201, product.text
+        return product.json()
+
+    def stock(self, sku: str) -> dict[str, int]:
+        response = httpx.get(f"{self.catalog.url}/inventory/{sku}", headers=self.service_headers())
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def new_shopper(self, *cart: tuple[str, int], country: str = "US") -> Shopper:
+        email = f"shopper-{uuid.uuid4().hex[:12]}@example.com"
+        url = self.identity.url
+        signup = httpx.post(
+            f"{url}/auth/signup",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "first_name": "Ada",
+                "last_name": "Buyer",
+                "phone": "+15550100",
+            },
+        )
+        assert signup.status_code == 201, signup.text
+        login = httpx.post(f"{url}/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        ids = []
+        for kind in ("shipping", "billing"):
+            address = httpx.post(
+                f"{url}/addresses",
+                json={
+                    "kind": kind,
+                    "full_name": "Ada Buyer",
+                    "line1": "1 Main St",
+                    "city": "Springfield",
+                    "postal_code": "12345",
+                    "country": country,
+                },
+                headers=headers,
+            )
+            assert address.status_code == 201, address.text
+            ids.append(address.json()["id"])
+        for sku, quantity in cart:
+            line = httpx.post(
+                f"{url}/cart/items", json={"sku": sku, "quantity": quantity}, headers=headers
+            )
+            assert line.status_code == 201, line.text
+        return Shopper(email, signup.json()["id"], login.json()["access_token"], ids[0], ids[1])
+
+    # --- acting ---------------------------------------------------------------------
+    def create_intent(self, shopper: Shopper, **headers: str) -> httpx.Response:
+        return httpx.post(
+            f"{self.identity.url}/checkout/create-payment-intent",
+            json={
+                "shipping_address_id": shopper.shipping_address_id,
+                "billing_address_id": shopper.billing_address_id,
+            },
+            headers={**shopper.headers, **headers},
+            timeout=30,
+        )
+
+    def confirm(
+        self, shopper: Shopper, order_id: str, payment_method_id: str | None = None, **headers: str
+    ) -> httpx.Response:
+        body: dict[str, Any] = {"order_id": order_id}
+        if payment_method_id is not None:
+            body["payment_method_id"] = payment_method_id
+        return httpx.post(
+            f"{self.identity.url}/checkout/confirm",
+            json=body,
+            headers={**shopper.headers, **headers},
+            timeout=30,
+        )
+
+    def order(self, shopper: Shopper, order_id: str) -> dict[str, Any]:
+        response = httpx.get(f"{self.identity.url}/orders/{order_id}", headers=shopper.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def cart(self, shopper: Shopper) -> dict[str, Any]:
+        response = httpx.get(f"{self.identity.url}/cart", headers=shopper.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def sent(self, event_type: str, recipient: str) -> list[dict[str, Any]]:
+        response = httpx.get(
+            f"{self.notifications.url}/notifications",
+            params={"type": event_type, "recipient": recipient, "channel": "email"},
+            headers=self.service_headers(),
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    # --- looking inside identity's own database ------------------------------------------
+    def identity_rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with psycopg.connect(_libpq_conninfo(self.identity_db, _dbname(self.identity_db))) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+def _dbname(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).database)
+
+
+def start_service(
+    name: str, app_path: str, env: dict[str, str], *, log_dir: Path, keys_dir: Path
+) -> LiveService:
+    port = free_port()
+    return start_process(
+        name,
+        [sys.executable, str(LAUNCHER), app_path, str(port), str(log_dir / f"{name}.sql")],
+        port=port,
+        env={"ENV": "test", "KEYS_DIR": str(keys_dir), "LOG_JSON": "true", **env},
+        log_dir=log_dir,
+    )
+
+
+def register_webhook(localstripe_url: str, identity_url: str) -> None:
+    sys.path.insert(0, str(SERVICES / "identity-commerce" / "scripts"))
+    from register_stripe_webhook import register_webhook as register
+
+    register(
+        stripe_api_base=localstripe_url,
+        webhook_url=f"{identity_url}/payments/webhook",
+        secret=WEBHOOK_SECRET,
+    )
+
+
+def money(value: str) -> Decimal:
+    return Decimal(value)
