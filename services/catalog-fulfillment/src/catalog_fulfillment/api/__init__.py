@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import admin, catalog, inventory, reviews, stores
+from catalog_fulfillment.api import admin, catalog, fulfillments, inventory, reviews, stores
 
 routers: list[APIRouter] = [
     catalog.router,
     inventory.router,
     reviews.router,
     stores.router,
+    fulfillments.router,
     admin.router,
 ]

@@ -1,0 +1,45 @@
+"""Fulfillment (shipment) bodies."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+FulfillmentStatus = Literal["shipped", "in_transit", "delivered"]
+
+
+class FulfillmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    tracking_number: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=1,
+            max_length=120,
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$",
+        ),
+    ]
+
+
+class FulfillmentStatusUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: FulfillmentStatus
+
+
+class FulfillmentOut(BaseModel):
+    id: uuid.UUID
+    order_id: uuid.UUID
+    carrier: str
+    tracking_number: str
+    tracking_url: str | None
+    status: FulfillmentStatus
+    shipped_at: datetime
+    in_transit_at: datetime | None
+    delivered_at: datetime | None
+    updated_at: datetime
