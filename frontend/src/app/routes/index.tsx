@@ -1,10 +1,65 @@
 import type { RouteObject } from 'react-router';
 
+import { AccountPage } from '@/app/routes/account';
+import { CartPage } from '@/app/routes/cart';
+import { CategoryPage } from '@/app/routes/category';
+import { CheckoutPage } from '@/app/routes/checkout';
+import { HomePage } from '@/app/routes/home';
+import { LoginPage } from '@/app/routes/login';
+import { NotFoundPage } from '@/app/routes/not-found';
+import { OrderPage } from '@/app/routes/order';
+import { OrdersPage } from '@/app/routes/orders';
+import { ProductPage } from '@/app/routes/product';
+import { RouteError } from '@/app/routes/route-error';
+import { SearchPage } from '@/app/routes/search';
+import { SignupPage } from '@/app/routes/signup';
+import { StoresPage } from '@/app/routes/stores';
 import { RootLayout } from '@/components/layout/root-layout';
+import { RequireAdmin, RequireAuth } from '@/features/auth/components/require-auth';
+
+/** Admin pages are split into their own chunk: shoppers never download them. */
+const admin = (load: () => Promise<{ Component: React.ComponentType }>): RouteObject['lazy'] => async () => {
+  const { Component } = await load();
+  return {
+    Component: () => (
+      <RequireAdmin>
+        <Component />
+      </RequireAdmin>
+    ),
+  };
+};
 
 export const routes: RouteObject[] = [
   {
     element: <RootLayout />,
-    children: [{ index: true, element: <h1 className="text-2xl font-semibold">Welcome to the shop</h1> }],
+    errorElement: <RouteError />,
+    children: [
+      {
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'categories/:slug', element: <CategoryPage /> },
+          { path: 'search', element: <SearchPage /> },
+          { path: 'products/:id', element: <ProductPage /> },
+          { path: 'stores', element: <StoresPage /> },
+          { path: 'login', element: <LoginPage /> },
+          { path: 'signup', element: <SignupPage /> },
+          { path: 'cart', element: <RequireAuth><CartPage /></RequireAuth> },
+          { path: 'checkout', element: <RequireAuth><CheckoutPage /></RequireAuth> },
+          { path: 'orders', element: <RequireAuth><OrdersPage /></RequireAuth> },
+          { path: 'orders/:id', element: <RequireAuth><OrderPage /></RequireAuth> },
+          { path: 'account', element: <RequireAuth><AccountPage /></RequireAuth> },
+          { path: 'admin', lazy: admin(() => import('@/app/routes/admin/dashboard')) },
+          { path: 'admin/products', lazy: admin(() => import('@/app/routes/admin/products')) },
+          { path: 'admin/products/new', lazy: admin(() => import('@/app/routes/admin/product-edit')) },
+          { path: 'admin/products/:id', lazy: admin(() => import('@/app/routes/admin/product-edit')) },
+          { path: 'admin/inventory', lazy: admin(() => import('@/app/routes/admin/inventory')) },
+          { path: 'admin/orders', lazy: admin(() => import('@/app/routes/admin/orders')) },
+          { path: 'admin/orders/:id', lazy: admin(() => import('@/app/routes/admin/order')) },
+          { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
   },
 ];

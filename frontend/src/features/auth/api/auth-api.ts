@@ -1,0 +1,119 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+
+import { useSessionStore, type SessionUser } from '@/features/auth/stores/session-store';
+import { identityApi, parseResponse } from '@/lib/api-client';
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string().nullish().transform((v) => v ?? ''),
+  last_name: z.string().nullish().transform((v) => v ?? ''),
+  phone: z.string().nullish(),
+  role: z.enum(['customer', 'admin']),
+});
+export type User = z.infer<typeof userSchema>;
+
+const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive().catch(900),
+});
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export interface SignupInput extends LoginInput {
+  first_name: string;
+  last_name: string;
+  phone?: string;
+}
+
+export const authKeys = {
+  me: (token: string | null) => ['auth', 'me', token] as const,
+};
+
+export async function fetchMe(): Promise<User> {
+  const { data } = await identityApi.get<unknown>('/auth/me');
+  return parseResponse(userSchema, data);
+}
+
+async function login(input: LoginInput) {
+  const { data } = await identityApi.post<unknown>('/auth/login', input);
+  return parseResponse(tokenSchema, data);
+}
+
+function toSessionUser(user: User): SessionUser {
+  return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, role: user.role };
+}
+
+/** Signs in, then loads the profile so the header knows the name and role at once. */
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: LoginInput) => {
+      const token = await login(input);
+      useSessionStore.getState().signIn(token.access_token, token.expires_in);
+      const me = await fetchMe();
+      useSessionStore.getState().setUser(toSessionUser(me));
+      return me;
+    },
+    onSuccess: () => {
+      // Anything cached for the anonymous visitor (an empty cart, say) is stale now.
+      void queryClient.invalidateQueries();
+    },
+  });
+}
+
+export function useSignup() {
+  const loginMutation = useLogin();
+  return useMutation({
+    mutationFn: async (input: SignupInput) => {
+      const body = { ...input, phone: input.phone?.trim() ? input.phone.trim() : undefined };
+      const { data } = await identityApi.post<unknown>('/auth/signup', body);
+      const user = parseResponse(userSchema, data);
+      await loginMutation.mutateAsync({ email: input.email, password: input.password });
+      return user;
+    },
+  });
+}
+
+/** The profile of the signed-in user; also restores name and role after a reload. */
+export function useMe() {
+  const token = useSessionStore((state) => state.token);
+  return useQuery({
+    queryKey: authKeys.me(token),
+    enabled: token !== null,
+    queryFn: async () => {
+      const me = await fetchMe();
+      useSessionStore.getState().setUser(toSessionUser(me));
+      return me;
+    },
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useUpdateProfile() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { first_name: string; last_name: string; phone?: string | null }) => {
+      const { data } = await identityApi.patch<unknown>('/auth/me', input);
+      return parseResponse(userSchema, data);
+    },
+    onSuccess: (user) => {
+      useSessionStore.getState().setUser(toSessionUser(user));
+      void queryClient.invalidateQueries({ queryKey: ['auth', 'me'] });
+    },
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return () => {
+    useSessionStore.getState().signOut();
+    // Drop every cached answer that belonged to the signed-in user.
+    queryClient.clear();
+  };
+}

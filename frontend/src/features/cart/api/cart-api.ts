@@ -1,0 +1,96 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+
+import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
+import { identityApi, parseResponse } from '@/lib/api-client';
+import { currencySchema, moneySchema } from '@/lib/schemas';
+
+export const cartLineSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  product_id: z.string().nullish(),
+  name: z.string().nullish().transform((v) => v ?? ''),
+  unit_price: moneySchema.nullish(),
+  quantity: z.number().int(),
+  line_total: moneySchema.nullish(),
+  available: z.union([z.boolean(), z.number()]).nullish(),
+  image_url: z.string().nullish(),
+});
+export type CartLine = z.infer<typeof cartLineSchema>;
+
+export const cartSchema = z.object({
+  items: z.array(cartLineSchema),
+  subtotal: moneySchema,
+  currency: currencySchema,
+  item_count: z.number().int().nonnegative(),
+  refreshed: z.boolean().optional(),
+});
+export type Cart = z.infer<typeof cartSchema>;
+
+/** A line is buyable unless the service flagged it (false, or zero units left). */
+export function isLineAvailable(line: CartLine): boolean {
+  if (line.available === null || line.available === undefined) return true;
+  if (typeof line.available === 'number') return line.available >= line.quantity;
+  return line.available;
+}
+
+export const cartKeys = { cart: ['cart'] as const };
+
+export function useCart() {
+  const signedIn = useSessionStore(selectIsSignedIn);
+  return useQuery({
+    queryKey: cartKeys.cart,
+    enabled: signedIn,
+    queryFn: async () => {
+      const { data } = await identityApi.get<unknown>('/cart');
+      return parseResponse(cartSchema, data);
+    },
+  });
+}
+
+export function useAddToCart() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { sku: string; quantity: number }) => {
+      const { data } = await identityApi.post<unknown>('/cart/items', input);
+      return parseResponse(cartLineSchema, data);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
+  });
+}
+
+export function useUpdateCartLine() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, quantity }: { id: string; quantity: number }) => {
+      const { data } = await identityApi.put<unknown>(`/cart/items/${id}`, { quantity });
+      return data;
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
+  });
+}
+
+export function useRemoveCartLine() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      await identityApi.delete(`/cart/items/${id}`);
+    },
+    // Take the line off the screen at once; put it back if the server says no.
+    onMutate: async (id) => {
+      await queryClient.cancelQueries({ queryKey: cartKeys.cart });
+      const previous = queryClient.getQueryData<Cart>(cartKeys.cart);
+      if (previous) {
+        queryClient.setQueryData<Cart>(cartKeys.cart, {
+          ...previous,
+          items: previous.items.filter((line) => line.id !== id),
+        });
+      }
+      return { previous };
+    },
+    onError: (_error, _id, context) => {
+      if (context?.previous) queryClient.setQueryData(cartKeys.cart, context.previous);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
+  });
+}

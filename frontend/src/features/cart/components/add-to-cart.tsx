@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+
+import { Button } from '@/components/ui/button';
+import { toast } from '@/components/ui/toast-store';
+import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
+import { useAddToCart } from '@/features/cart/api/cart-api';
+import { ApiError } from '@/lib/api-client';
+
+export function AddToCart({ sku, available, label }: { sku: string | undefined; available: number; label: string }) {
+  const [quantity, setQuantity] = useState(1);
+  const [error, setError] = useState<string | null>(null);
+  const add = useAddToCart();
+  const signedIn = useSessionStore(selectIsSignedIn);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const soldOut = available <= 0;
+  const maxQuantity = Math.max(1, Math.min(available, 10));
+
+  function addToCart() {
+    if (!sku) return;
+    if (!signedIn) {
+      // The cart lives on the server, per account: sign in first, then come straight back here.
+      void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      return;
+    }
+    setError(null);
+    add.mutate(
+      { sku, quantity },
+      {
+        onSuccess: () => toast.success(`Added ${quantity} × ${label} to your cart`),
+        onError: (err) => {
+          const message =
+            err instanceof ApiError && err.status === 409
+              ? 'Sorry, there is not enough stock for that quantity.'
+              : err instanceof ApiError && err.status === 404
+                ? 'This option is no longer sold.'
+                : err.message;
+          setError(message);
+          toast.error(message);
+        },
+      },
+    );
+  }
+
+  return (
+    <div className="space-y-2">
+      <div className="flex items-end gap-3">
+        <div>
+          <label htmlFor="add-quantity" className="block text-sm font-medium">
+            Quantity
+          </label>
+          <select
+            id="add-quantity"
+            value={quantity}
+            disabled={soldOut}
+            onChange={(e) => setQuantity(Number(e.target.value))}
+            className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+          >
+            {Array.from({ length: maxQuantity }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button onClick={addToCart} disabled={!sku || soldOut} isLoading={add.isPending} className="flex-1 sm:flex-none">
+          {soldOut ? 'Sold out' : 'Add to cart'}
+        </Button>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

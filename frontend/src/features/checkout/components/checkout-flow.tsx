@@ -1,0 +1,301 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+
+import { Button } from '@/components/ui/button';
+import { FormError } from '@/components/ui/form-field';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { toast } from '@/components/ui/toast-store';
+import { useAddresses, type Address } from '@/features/addresses/api/addresses-api';
+import { isLineAvailable, useCart, cartKeys } from '@/features/cart/api/cart-api';
+import {
+  newIdempotencyKey,
+  useConfirmCheckout,
+  useCreatePaymentIntent,
+  type PaymentIntent,
+} from '@/features/checkout/api/checkout-api';
+import { AddressPicker } from '@/features/checkout/components/address-picker';
+import { CardField } from '@/features/checkout/components/card-field';
+import { OrderTotals } from '@/features/checkout/components/order-totals';
+import { createPaymentMethodId, describeStripeError, type CardElement, type StripeClient } from '@/features/checkout/lib/stripe';
+import { fetchOrder, orderKeys } from '@/features/orders/api/orders-api';
+import type { Order } from '@/features/orders/api/schemas';
+import { ApiError } from '@/lib/api-client';
+import { formatMoney } from '@/lib/money';
+
+function pickDefault(addresses: Address[], kind: Address['kind']): string | null {
+  return (
+    addresses.find((a) => a.kind === kind && a.is_default)?.id ??
+    addresses.find((a) => a.kind === kind)?.id ??
+    addresses[0]?.id ??
+    null
+  );
+}
+
+function describeCheckoutError(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+  if (error.status === 409 && error.shortages.length) {
+    const lines = error.shortages.map((s) => `${s.sku}: ${s.available} left, you asked for ${s.requested}`);
+    return `Some items ran out while you were shopping (${lines.join('; ')}). Please update your cart.`;
+  }
+  if (error.status === 400) return error.message || 'Your cart is empty.';
+  if (error.status === 402) {
+    const code = (error.body as { decline_code?: string | null } | undefined)?.decline_code ?? undefined;
+    return describeStripeError({ code, message: error.message || undefined });
+  }
+  return error.message;
+}
+
+interface Prepared {
+  intent: PaymentIntent;
+  order: Order;
+}
+
+/**
+ * Checkout in three steps on one page: addresses -> order review with the server's shipping and
+ * tax (this also reserves the stock) -> card payment. A declined card leaves the cart as it is and
+ * prepares a fresh order so the shopper can try another card at once.
+ */
+export function CheckoutFlow() {
+  const cart = useCart();
+  const addresses = useAddresses();
+  const createIntent = useCreatePaymentIntent();
+  const confirm = useConfirmCheckout();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  // null until the shopper picks one: the default address is used meanwhile.
+  const [chosenShippingId, setShippingId] = useState<string | null>(null);
+  const [chosenBillingId, setBillingId] = useState<string | null>(null);
+  const [billingSameAsShipping, setBillingSameAsShipping] = useState(true);
+  const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const [preparing, setPreparing] = useState(false);
+  const [paying, setPaying] = useState(false);
+  const [checkoutError, setCheckoutError] = useState<string | null>(null);
+  const [paymentError, setPaymentError] = useState<string | null>(null);
+  const stripeRef = useRef<{ stripe: StripeClient; card: CardElement } | null>(null);
+  const idempotencyKey = useRef(newIdempotencyKey());
+
+  if (cart.isPending || addresses.isPending) return <LoadingState label="Preparing checkout…" />;
+  if (cart.isError) return <ErrorState error={cart.error} onRetry={() => void cart.refetch()} />;
+  if (addresses.isError) return <ErrorState error={addresses.error} onRetry={() => void addresses.refetch()} />;
+  if (cart.data.items.length === 0 && !prepared) {
+    return (
+      <EmptyState title="Your cart is empty">
+        <Link to="/" className="font-medium text-brand-700 underline">
+          Continue shopping
+        </Link>
+      </EmptyState>
+    );
+  }
+
+  const shippingId = chosenShippingId ?? pickDefault(addresses.data, 'shipping');
+  const billingId = chosenBillingId ?? pickDefault(addresses.data, 'billing');
+  const unavailable = cart.data.items.filter((line) => !isLineAvailable(line));
+  const effectiveBillingId = billingSameAsShipping ? shippingId : billingId;
+
+  async function prepare() {
+    if (!shippingId || !effectiveBillingId) {
+      setCheckoutError('Choose a shipping and a billing address first.');
+      return;
+    }
+    setCheckoutError(null);
+    setPaymentError(null);
+    setPreparing(true);
+    try {
+      const intent = await createIntent.mutateAsync({
+        shipping_address_id: shippingId,
+        billing_address_id: effectiveBillingId,
+        idempotencyKey: idempotencyKey.current,
+      });
+      const order = await fetchOrder(intent.order_id);
+      setPrepared({ intent, order });
+    } catch (error) {
+      setCheckoutError(describeCheckoutError(error));
+      if (error instanceof ApiError && error.status === 409) void queryClient.invalidateQueries({ queryKey: cartKeys.cart });
+      // A fresh key: what failed created nothing the next try should be tied to.
+      idempotencyKey.current = newIdempotencyKey();
+    } finally {
+      setPreparing(false);
+    }
+  }
+
+  function changeAddresses() {
+    // The prepared order holds stock for a while; it expires on its own if not paid.
+    setPrepared(null);
+    idempotencyKey.current = newIdempotencyKey();
+  }
+
+  async function pay(event: FormEvent) {
+    event.preventDefault();
+    if (!prepared || !stripeRef.current) return;
+    setPaymentError(null);
+    setPaying(true);
+    const { stripe, card } = stripeRef.current;
+    try {
+      const method = await createPaymentMethodId(stripe, card);
+      if ('error' in method) {
+        setPaymentError(method.error);
+        return;
+      }
+      let order = await confirm.mutateAsync({ order_id: prepared.intent.order_id, payment_method_id: method.paymentMethodId });
+
+      // Cards that need 3-D Secure: let Stripe.js authenticate, then ask the server again.
+      if (order.status === 'pending_payment' && order.payment?.status === 'requires_action') {
+        const authenticated = await stripe.confirmCardPayment(prepared.intent.client_secret);
+        if (authenticated.error) {
+          setPaymentError(describeStripeError(authenticated.error));
+          return;
+        }
+        order = await confirm.mutateAsync({ order_id: prepared.intent.order_id });
+      }
+
+      if (order.status === 'paid' || order.status === 'processing') {
+        queryClient.setQueryData(orderKeys.detail(order.id), order);
+        toast.success('Payment received. Thank you for your order!');
+        void navigate(`/orders/${order.id}?placed=1`);
+        return;
+      }
+      setPaymentError(order.payment?.failure_message ?? 'The payment did not go through. Please try another card.');
+    } catch (error) {
+      const message = describeCheckoutError(error);
+      setPaymentError(message);
+      if (error instanceof ApiError && error.status === 402) {
+        toast.error('Payment declined. Your cart is unchanged.');
+        // That order is closed as payment_failed; prepare a new one for the next card.
+        idempotencyKey.current = newIdempotencyKey();
+        setPrepared(null);
+        void prepareAfterDecline(message);
+      }
+    } finally {
+      setPaying(false);
+    }
+  }
+
+  async function prepareAfterDecline(message: string) {
+    await prepare();
+    // prepare() clears errors; the shopper still needs to read why the last card failed.
+    setPaymentError(message);
+  }
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-3">
+      <div className="space-y-8 lg:col-span-2">
+        {unavailable.length > 0 && (
+          <div role="alert" className="rounded-md bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
+            Some items are no longer available: {unavailable.map((line) => line.name || line.sku).join(', ')}.{' '}
+            <Link to="/cart" className="font-medium underline">
+              Update your cart
+            </Link>{' '}
+            before paying.
+          </div>
+        )}
+
+        <section aria-labelledby="step-addresses" className="space-y-6">
+          <h2 id="step-addresses" className="text-xl font-semibold">
+            1. Addresses
+          </h2>
+          {prepared ? (
+            <div className="flex flex-wrap items-start justify-between gap-3 rounded-md bg-white p-4 text-sm ring-1 ring-slate-200">
+              <AddressSummary order={prepared.order} />
+              <Button variant="secondary" size="sm" onClick={changeAddresses}>
+                Change
+              </Button>
+            </div>
+          ) : (
+            <>
+              <AddressPicker legend="Shipping address" kind="shipping" addresses={addresses.data} selectedId={shippingId} onSelect={setShippingId} />
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" className="h-4 w-4" checked={billingSameAsShipping} onChange={(e) => setBillingSameAsShipping(e.target.checked)} />
+                Billing address is the same as shipping
+              </label>
+              {!billingSameAsShipping && (
+                <AddressPicker legend="Billing address" kind="billing" addresses={addresses.data} selectedId={billingId} onSelect={setBillingId} />
+              )}
+              <FormError message={checkoutError} />
+              <Button onClick={() => void prepare()} isLoading={preparing} disabled={unavailable.length > 0 || !shippingId}>
+                Review order
+              </Button>
+            </>
+          )}
+        </section>
+
+        <section aria-labelledby="step-payment" className="space-y-4">
+          <h2 id="step-payment" className={prepared ? 'text-xl font-semibold' : 'text-xl font-semibold text-slate-500'}>
+            2. Payment
+          </h2>
+          {prepared ? (
+            <form onSubmit={(e) => void pay(e)} className="space-y-4 rounded-md bg-white p-4 ring-1 ring-slate-200" aria-label="Payment">
+              <CardField onReady={(stripe, card) => (stripeRef.current = { stripe, card })} />
+              {paymentError && (
+                <div role="alert" data-testid="payment-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+                  {paymentError}
+                </div>
+              )}
+              <Button type="submit" isLoading={paying} className="w-full sm:w-auto">
+                Pay {formatMoney(prepared.order.total, prepared.order.currency)}
+              </Button>
+              {prepared.intent.reservation_expires_at && (
+                <p className="text-xs text-slate-600">
+                  Your items are held for you until {new Date(prepared.intent.reservation_expires_at).toLocaleTimeString()}.
+                </p>
+              )}
+            </form>
+          ) : (
+            <>
+              {paymentError && (
+                <div role="alert" data-testid="payment-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+                  {paymentError}
+                </div>
+              )}
+              <p className="text-sm text-slate-600">Review your order to see shipping and tax, then pay by card.</p>
+            </>
+          )}
+        </section>
+      </div>
+
+      <aside aria-labelledby="summary-heading" className="h-fit space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+        <h2 id="summary-heading" className="font-semibold">
+          Order summary
+        </h2>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {(prepared ? prepared.order.items : cart.data.items).map((line) => (
+            <li key={line.sku} className="flex justify-between gap-2 py-2">
+              <span>
+                {line.quantity} × {line.name || line.sku}
+              </span>
+              <span>{formatMoney(line.line_total, prepared?.order.currency ?? cart.data.currency)}</span>
+            </li>
+          ))}
+        </ul>
+        {prepared ? (
+          <OrderTotals
+            subtotal={prepared.order.subtotal}
+            shipping={prepared.order.shipping}
+            tax={prepared.order.tax}
+            total={prepared.order.total}
+            currency={prepared.order.currency}
+          />
+        ) : (
+          <OrderTotals subtotal={cart.data.subtotal} currency={cart.data.currency} />
+        )}
+      </aside>
+    </div>
+  );
+}
+
+function AddressSummary({ order }: { order: Order }) {
+  const ship = order.shipping_address;
+  return (
+    <div>
+      <p className="font-medium">Shipping to</p>
+      {ship ? (
+        <p>
+          {ship.full_name}, {[ship.line1, ship.line2, ship.postal_code, ship.city, ship.country].filter(Boolean).join(', ')}
+        </p>
+      ) : (
+        <p>Your chosen address</p>
+      )}
+    </div>
+  );
+}

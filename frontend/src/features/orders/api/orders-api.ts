@@ -1,0 +1,73 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
+import { fulfillmentSchema, orderPageSchema, orderSchema } from '@/features/orders/api/schemas';
+import { ApiError, catalogApi, identityApi, parseResponse } from '@/lib/api-client';
+
+export const orderKeys = {
+  all: ['orders'] as const,
+  list: (page: number) => ['orders', 'list', page] as const,
+  detail: (id: string) => ['orders', 'detail', id] as const,
+  fulfillment: (id: string) => ['orders', 'fulfillment', id] as const,
+};
+
+export function useOrders(page: number) {
+  const signedIn = useSessionStore(selectIsSignedIn);
+  return useQuery({
+    queryKey: orderKeys.list(page),
+    enabled: signedIn,
+    queryFn: async () => {
+      const { data } = await identityApi.get<unknown>('/orders', { params: { page, page_size: 10 } });
+      return parseResponse(orderPageSchema, data);
+    },
+    placeholderData: keepPreviousData,
+  });
+}
+
+export async function fetchOrder(id: string) {
+  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(id)}`);
+  return parseResponse(orderSchema, data);
+}
+
+const LIVE_STATUSES = new Set(['pending_payment', 'paid', 'processing', 'shipped']);
+
+export function useOrder(id: string) {
+  return useQuery({
+    queryKey: orderKeys.detail(id),
+    queryFn: () => fetchOrder(id),
+    // While an order is moving (payment settling, parcel on its way) keep it fresh.
+    refetchInterval: (query) => (query.state.data && LIVE_STATUSES.has(query.state.data.status) ? 20_000 : false),
+  });
+}
+
+/** Tracking from catalog-fulfillment; absent until the order ships (404 means "none yet"). */
+export function useFulfillment(orderId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: orderKeys.fulfillment(orderId),
+    enabled,
+    retry: false,
+    queryFn: async () => {
+      try {
+        const { data } = await catalogApi.get<unknown>(`/fulfillments/${encodeURIComponent(orderId)}`);
+        return parseResponse(fulfillmentSchema, data);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+  });
+}
+
+export function useCancelOrder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      const { data } = await identityApi.post<unknown>(`/orders/${encodeURIComponent(id)}/cancel`, {});
+      return parseResponse(orderSchema, data);
+    },
+    onSuccess: (order) => {
+      queryClient.setQueryData(orderKeys.detail(order.id), order);
+      void queryClient.invalidateQueries({ queryKey: orderKeys.all });
+    },
+  });
+}
