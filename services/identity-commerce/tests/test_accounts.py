@@ -76,10 +76,19 @@ async def test_short_password_or_bad_email_is_422(client: httpx.AsyncClient) -> 
         {"first_name": "   "},
         {"phone": "call me maybe"},
         {"password": "x" * 129},
+        {"first_name": "Nul\u0000Byte"},  # PostgreSQL cannot store NUL: 422, not 500
+        {"last_name": "\ud800"},  # a lone surrogate cannot be encoded
+        {"password": "lone-\ud800-surrogate"},
     ):
         response = await client.post("/auth/signup", json=signup_body(**bad))
         assert response.status_code == 422, (bad, response.text)
         assert isinstance(response.json()["detail"], list)
+
+
+async def test_unstorable_login_email_is_422_not_500(client: httpx.AsyncClient) -> None:
+    for email in ("nul\u0000@example.com", "\udc00@example.com"):
+        response = await client.post("/auth/login", json={"email": email, "password": "x"})
+        assert response.status_code == 422
 
 
 async def test_wrong_password_and_unknown_email_are_401(

@@ -118,6 +118,8 @@ async def test_invalid_addresses_are_422(
         {"postal_code": "9" * 21},
         {"phone": "not a phone"},
         {"full_name": None},
+        {"line1": "Main St\u0000"},
+        {"city": "\x1b[31mred"},
     ):
         response = await client.post("/addresses", headers=headers, json=address_body(**bad))
         assert response.status_code == 422, (bad, response.text)

@@ -6,14 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
-from identity_commerce.schemas.fields import CountryCode, Phone
-
-
-def _text(max_length: int) -> object:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-
+from identity_commerce.schemas.fields import CountryCode, Phone, text
 
 AddressKindName = Literal["shipping", "billing"]
 
@@ -22,12 +17,12 @@ class AddressIn(BaseModel):
     """A whole address: POST creates one, PUT replaces one."""
 
     kind: AddressKindName = "shipping"
-    full_name: Annotated[str, _text(200)]
-    line1: Annotated[str, _text(200)]
-    line2: Annotated[str, _text(200)] | None = None
-    city: Annotated[str, _text(100)]
-    state: Annotated[str, _text(100)] | None = None
-    postal_code: Annotated[str, _text(20)]
+    full_name: Annotated[str, *text(200)]
+    line1: Annotated[str, *text(200)]
+    line2: Annotated[str, *text(200)] | None = None
+    city: Annotated[str, *text(100)]
+    state: Annotated[str, *text(100)] | None = None
+    postal_code: Annotated[str, *text(20)]
     country: CountryCode
     phone: Phone = None
     is_default: bool = False
