@@ -40,11 +40,18 @@ def test_happy_path_two_skus_paid_stock_committed_cart_emptied_events_sent(shop:
     assert [t["status"] for t in order["timeline"]] == ["pending_payment", "paid"]
     assert {i["sku"]: i["quantity"] for i in order["items"]} == {laptop: 1, mouse: 2}
     assert (order["subtotal"], order["shipping"], order["tax"], order["total"]) == (
-        "1050.00", "0.00", "84.00", "1134.00",
+        "1050.00",
+        "0.00",
+        "84.00",
+        "1134.00",
     )
 
     assert shop.stock(laptop) | {"reorder_level": 0} == {
-        "sku": laptop, "on_hand": 4, "reserved": 0, "available": 4, "reorder_level": 0,
+        "sku": laptop,
+        "on_hand": 4,
+        "reserved": 0,
+        "available": 4,
+        "reorder_level": 0,
     }
     assert (shop.stock(mouse)["on_hand"], shop.stock(mouse)["reserved"]) == (8, 0)
     assert shop.cart(shopper)["items"] == []
@@ -57,14 +64,20 @@ def test_happy_path_two_skus_paid_stock_committed_cart_emptied_events_sent(shop:
     wait_until(
         lambda: shop.identity_rows(
             "SELECT 1 FROM stripe_events WHERE object_id = %s AND type = %s",
-            body["payment_intent_id"], "payment_intent.succeeded",
+            body["payment_intent_id"],
+            "payment_intent.succeeded",
         )
     )
     assert shop.order(shopper, body["order_id"])["status"] == "paid"
-    assert len(shop.identity_rows(
-        "SELECT 1 FROM outbox WHERE aggregate_id = %s AND event_type = 'ORDER_PAID'",
-        body["order_id"],
-    )) == 1
+    assert (
+        len(
+            shop.identity_rows(
+                "SELECT 1 FROM outbox WHERE aggregate_id = %s AND event_type = 'ORDER_PAID'",
+                body["order_id"],
+            )
+        )
+        == 1
+    )
 
 
 def test_declined_card_is_402_payment_failed_stock_released_cart_kept(shop: Stack) -> None:
@@ -106,15 +119,18 @@ def test_idempotency_key_replay_returns_the_first_order_and_one_payment_intent(
     assert shop.stock(item)["reserved"] == 1
     orders = shop.identity_rows(
         "SELECT o.id, p.payment_intent_id FROM orders o JOIN payments p ON p.order_id = o.id "
-        "WHERE o.user_id = %s", uuid.UUID(shopper.user_id),
+        "WHERE o.user_id = %s",
+        uuid.UUID(shopper.user_id),
     )
     assert len(orders) == 1
     assert orders[0][1] == first.json()["payment_intent_id"]
     # The same key with another body is refused, not replayed.
     other = httpx.post(
         f"{shop.identity.url}/checkout/create-payment-intent",
-        json={"shipping_address_id": shopper.billing_address_id,
-              "billing_address_id": shopper.billing_address_id},
+        json={
+            "shipping_address_id": shopper.billing_address_id,
+            "billing_address_id": shopper.billing_address_id,
+        },
         headers={**shopper.headers, "Idempotency-Key": key},
     )
     assert other.status_code == 422
