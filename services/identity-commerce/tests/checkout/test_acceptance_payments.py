@@ -180,7 +180,11 @@ def test_race_thirty_buyers_ten_units(shop: Stack) -> None:
         assert refused.json()["shortages"][0]["sku"] == item
     assert shop.stock(item)["reserved"] == 10
 
-    winners = [(s, r.json()["order_id"]) for s, r in zip(shoppers, created) if r.status_code == 201]
+    winners = [
+        (s, r.json()["order_id"])
+        for s, r in zip(shoppers, created, strict=True)
+        if r.status_code == 201
+    ]
     with ThreadPoolExecutor(max_workers=10) as pool:
         confirmed = list(pool.map(lambda w: shop.confirm(w[0], w[1], "pm_card_visa"), winners))
     assert [c.status_code for c in confirmed] == [200] * 10, [c.text for c in confirmed]
