@@ -64,10 +64,11 @@ def test_the_schema_check_rejects_a_broken_compose_file(tmp_path: Path) -> None:
 
 def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
     services = compose["services"]
-    assert set(services) == {*APP_SERVICES, "postgres", "localstripe", "frontend"}
+    assert set(services) == {*APP_SERVICES, "postgres", "localstripe", "frontend", "stripe-webhook"}
     for name, (port, dockerfile) in APP_SERVICES.items():
         service = services[name]
         assert service["build"] == {"context": ".", "dockerfile": dockerfile}
+        assert service["environment"].get("MIGRATE_ON_START", "true") == "true"
         assert f"127.0.0.1:{port}:{port}" in service["ports"]
         env = service["environment"]
         assert env["PGHOST"] == "postgres"
@@ -81,6 +82,11 @@ def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
     assert services["identity-commerce"]["environment"]["STRIPE_API_BASE"] == (
         "http://localstripe:8420"
     )
+    hook = services["stripe-webhook"]
+    assert hook["image"] == services["identity-commerce"]["image"]
+    assert hook["command"][-1] == "scripts/register_stripe_webhook.py"
+    assert (REPO_ROOT / "services/identity-commerce" / hook["command"][-1]).is_file()
+    assert hook["environment"]["STRIPE_API_BASE"] == "http://localstripe:8420"
     assert "127.0.0.1:5173:8080" in services["frontend"]["ports"]
     assert "127.0.0.1:8420:8420" in services["localstripe"]["ports"]
 
@@ -126,7 +132,7 @@ def _dockerfiles(compose: dict) -> dict[str, tuple[Path, Path]]:
 
 def test_images_are_multi_stage_where_they_build_and_run_as_non_root(compose: dict) -> None:
     dockerfiles = _dockerfiles(compose)
-    assert set(dockerfiles) == {*APP_SERVICES, "frontend", "localstripe"}
+    assert set(dockerfiles) == {*APP_SERVICES, "frontend", "localstripe", "stripe-webhook"}
     for name, (dockerfile, _) in dockerfiles.items():
         assert dockerfile.is_file(), dockerfile
         stages = _stages(dockerfile)
