@@ -33,7 +33,14 @@ OrderStatusName = Literal[
     "refunded",
 ]
 AdminTargetStatus = Literal["processing", "shipped", "delivered", "cancelled", "refunded"]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+# As catalog-fulfillment accepts them for fulfillments.
+Carrier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+TrackingNumber = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"
+    ),
+]
 
 
 # --- checkout -----------------------------------------------------------------------------
@@ -222,8 +229,8 @@ class StatusChangeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: AdminTargetStatus
-    carrier: ShortText | None = None
-    tracking_number: ShortText | None = None
+    carrier: Carrier | None = None
+    tracking_number: TrackingNumber | None = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
 
     @model_validator(mode="after")
