@@ -111,7 +111,11 @@ class SmtpServer:
         elif security == "ssl":
             kwargs = {"ssl_context": tls}
         self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="localhost", **kwargs
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            server_hostname="localhost",
+            **kwargs,
         )
 
     @property

@@ -132,16 +132,14 @@ async def test_duplicate_event_id_sends_nothing(
     assert await count_messages(db_session, body["event_id"]) == sent_before
     assert files_for(mail_dir, body["event_id"]) == files_before
     handled = await db_session.scalar(
-        select(func.count()).select_from(HandledEvent).where(
-            HandledEvent.event_id == uuid.UUID(body["event_id"])
-        )
+        select(func.count())
+        .select_from(HandledEvent)
+        .where(HandledEvent.event_id == uuid.UUID(body["event_id"]))
     )
     assert handled == 1
 
 
-async def test_extra_fields_are_tolerated(
-    client: httpx.AsyncClient, tokens: TokenFactory
-) -> None:
+async def test_extra_fields_are_tolerated(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     body = envelope("ORDER_PAID", loyalty_points=120, items_note="gift")
     body["trace"] = {"span": "abc"}
     body["data"]["items"][0]["color"] = "silver"
@@ -241,7 +239,10 @@ async def test_missing_envelope_field_is_422(
     ],
 )
 async def test_invalid_values_are_422(
-    client: httpx.AsyncClient, tokens: TokenFactory, mutate, loc: list  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    mutate,
+    loc: list,  # type: ignore[no-untyped-def]
 ) -> None:
     body = envelope("ORDER_PAID")
     mutate(body)
@@ -250,9 +251,7 @@ async def test_invalid_values_are_422(
     assert any(p["loc"] == loc for p in response.json()["detail"]), response.json()
 
 
-async def test_tracking_link_must_be_http(
-    client: httpx.AsyncClient, tokens: TokenFactory
-) -> None:
+async def test_tracking_link_must_be_http(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     body = envelope("ORDER_SHIPPED", tracking_url="javascript:alert(1)")
     response = await client.post("/notify", json=body, headers=service(tokens))
     assert response.status_code == 422

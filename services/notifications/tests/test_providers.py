@@ -23,6 +23,11 @@ from tests.smtp_server import PASSWORD, USERNAME, SmtpServer
 MAIL_FROM = "Shop <no-reply@shop.test>"
 
 
+def only_file(folder: Path) -> Path:
+    [path] = list(folder.iterdir())
+    return path
+
+
 def an_email(to: str = "alice@example.com") -> OutgoingEmail:
     return OutgoingEmail(
         to=to,
@@ -36,7 +41,10 @@ def an_email(to: str = "alice@example.com") -> OutgoingEmail:
 
 def an_sms() -> OutgoingSms:
     return OutgoingSms(
-        to="+15550100", text="Shop: order SO-1 shipped.", event_id=uuid.uuid4(), event_type="ORDER_SHIPPED"
+        to="+15550100",
+        text="Shop: order SO-1 shipped.",
+        event_id=uuid.uuid4(),
+        event_type="ORDER_SHIPPED",
     )
 
 
@@ -47,7 +55,7 @@ async def test_file_provider_writes_one_eml_per_email(tmp_path: Path) -> None:
     provider = FileProvider(tmp_path / "mail", mail_from=MAIL_FROM, sms_sender="Shop")
     email = an_email()
     receipt = await provider.send(email)
-    [path] = list((tmp_path / "mail").iterdir())
+    path = only_file(tmp_path / "mail")
     assert path.suffix == ".eml"
     assert str(email.event_id) in path.name and "order_paid" in path.name
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -65,7 +73,7 @@ async def test_file_provider_writes_one_json_per_sms(tmp_path: Path) -> None:
     provider = FileProvider(tmp_path, mail_from=MAIL_FROM, sms_sender="Shop")
     sms = an_sms()
     receipt = await provider.send(sms)
-    [path] = list(tmp_path.iterdir())
+    path = only_file(tmp_path)
     assert path.suffix == ".json"
     document = json.loads(path.read_text())
     assert document["id"] == receipt.message_id

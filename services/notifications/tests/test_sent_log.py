@@ -112,7 +112,9 @@ async def test_pages(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     ],
 )
 async def test_bad_filters_are_422(
-    client: httpx.AsyncClient, tokens: TokenFactory, params: dict  # type: ignore[type-arg]
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    params: dict,  # type: ignore[type-arg]
 ) -> None:
     response = await client.get("/notifications", params=params, headers=bearer(tokens.admin()))
     assert response.status_code == 422

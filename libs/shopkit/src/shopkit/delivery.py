@@ -16,7 +16,13 @@ from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 from shopkit.errors import NotFound
 from shopkit.http import make_client
-from shopkit.outbox import Deliver, OutboxMixin, OutboxRelay, retry_failed
+from shopkit.outbox import (
+    Deliver,
+    OutboxMixin,
+    OutboxRelay,
+    PermanentDeliveryError,
+    retry_failed,
+)
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
 
@@ -25,8 +31,21 @@ class DeliveryRejected(Exception):
     """Notifications answered with a non-2xx status."""
 
 
+class EventRefused(DeliveryRejected, PermanentDeliveryError):
+    """Notifications refused the event itself (400/413/422): retrying cannot help."""
+
+
+# Statuses that describe the event, not the moment: anything else (401/403 while keys
+# propagate, 404 from a misrouted URL, 429, 5xx, timeouts) is worth another attempt.
+PERMANENT_STATUSES = frozenset({400, 413, 422})
+
+
 def notifications_deliverer(settings: ServiceSettings, signer: TokenSigner) -> Deliver:
-    """POST each envelope to notifications' /notify with a fresh service token."""
+    """POST each envelope to notifications' /notify with a fresh service token.
+
+    2xx (including 202 `duplicate`) is delivered; 400/413/422 raise `EventRefused`, which
+    the relay marks `failed` at once; any other answer or a transport error is one failed
+    attempt, retried with backoff."""
     client = make_client(
         settings.notifications_url,
         timeout=settings.http_timeout_seconds,
@@ -35,10 +54,12 @@ def notifications_deliverer(settings: ServiceSettings, signer: TokenSigner) -> D
 
     async def deliver(envelope: dict[str, Any]) -> None:
         response = await client.post("/notify", json=envelope)
-        if response.status_code // 100 != 2:
-            raise DeliveryRejected(
-                f"notifications answered {response.status_code}: {response.text[:200]}"
-            )
+        if response.status_code // 100 == 2:
+            return
+        reason = f"notifications answered {response.status_code}: {response.text[:500]}"
+        if response.status_code in PERMANENT_STATUSES:
+            raise EventRefused(reason)
+        raise DeliveryRejected(reason)
 
     return deliver
 

@@ -34,6 +34,12 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class PermanentDeliveryError(Exception):
+    """The receiver refused the event itself (malformed, unknown type): sending it again
+    cannot succeed, so the row goes straight to `failed` for an admin to look at, instead of
+    retrying with backoff for minutes first. The admin retry still works once it is fixed."""
+
+
 class OutboxMixin:
     """Columns of the `outbox` table; a service maps it with its own Base."""
 
@@ -166,7 +172,7 @@ class OutboxRelay:
     def _record_failure(self, row: OutboxMixin, exc: Exception, stats: RelayStats) -> None:
         row.attempts += 1
         row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-        if row.attempts >= self.max_attempts:
+        if row.attempts >= self.max_attempts or isinstance(exc, PermanentDeliveryError):
             row.status = FAILED
             stats.dead += 1
             log.error("outbox event %s (%s) failed for good", row.id, row.event_type)

@@ -32,12 +32,8 @@ class Settings(ServiceSettings):
     email_provider: EmailProviderName = Field(
         default="file", validation_alias="NOTIFY_EMAIL_PROVIDER"
     )
-    sms_provider: SmsProviderName = Field(
-        default="file", validation_alias="NOTIFY_SMS_PROVIDER"
-    )
-    file_dir: Path = Field(
-        default=DEFAULT_FILE_DIR, validation_alias="NOTIFY_FILE_DIR"
-    )
+    sms_provider: SmsProviderName = Field(default="file", validation_alias="NOTIFY_SMS_PROVIDER")
+    file_dir: Path = Field(default=DEFAULT_FILE_DIR, validation_alias="NOTIFY_FILE_DIR")
 
     mail_from: str = Field(
         default="Shop <no-reply@shop.localhost>",
@@ -50,29 +46,17 @@ class Settings(ServiceSettings):
         validation_alias="NOTIFY_ADMIN_EMAILS",
     )
     # Links in messages point at the storefront (order page when a carrier link is missing).
-    shop_url: str = Field(
-        default="http://localhost:5173", validation_alias="NOTIFY_SHOP_URL"
-    )
+    shop_url: str = Field(default="http://localhost:5173", validation_alias="NOTIFY_SHOP_URL")
     shop_name: str = Field(default="Shop", validation_alias="NOTIFY_SHOP_NAME")
 
     smtp_host: str = Field(default="localhost", validation_alias="SMTP_HOST")
     smtp_port: int = Field(default=587, ge=1, le=65535, validation_alias="SMTP_PORT")
-    smtp_security: SmtpSecurity = Field(
-        default="starttls", validation_alias="SMTP_SECURITY"
-    )
-    smtp_username: str | None = Field(
-        default=None, validation_alias="SMTP_USERNAME"
-    )
-    smtp_password: SecretStr | None = Field(
-        default=None, validation_alias="SMTP_PASSWORD"
-    )
+    smtp_security: SmtpSecurity = Field(default="starttls", validation_alias="SMTP_SECURITY")
+    smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(default=None, validation_alias="SMTP_PASSWORD")
     # A private CA bundle for a relay with an internal certificate; system CAs otherwise.
-    smtp_ca_file: Path | None = Field(
-        default=None, validation_alias="SMTP_CA_FILE"
-    )
-    smtp_timeout_seconds: float = Field(
-        default=10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS"
-    )
+    smtp_ca_file: Path | None = Field(default=None, validation_alias="SMTP_CA_FILE")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS")
 
     @field_validator("admin_emails", mode="before")
     @classmethod

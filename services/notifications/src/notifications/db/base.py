@@ -2,4 +2,6 @@
 
 from shopkit.db import new_base
 
-Base = new_base()
+
+class Base(new_base()):  # type: ignore[misc]  # one dynamic base, so models type-check
+    __abstract__ = True

@@ -1,0 +1,114 @@
+"""The deliverer's outbound edge (respx): what it sends and how it classifies answers, and
+the relay's reaction to an event the receiver refuses for good."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+from shopkit.db import Database
+from shopkit.delivery import DeliveryRejected, EventRefused, notifications_deliverer
+from shopkit.events import make_event
+from shopkit.outbox import FAILED, PENDING, OutboxRelay, PermanentDeliveryError, add_event
+from shopkit.tokens import TokenSigner, TokenVerifier
+from sqlalchemy import select
+
+from .conftest import KitSettings, Outbox
+
+NOTIFY = "http://notifications.test/notify"
+
+
+def deliverer(settings: KitSettings):  # type: ignore[no-untyped-def]
+    settings = settings.model_copy(update={"notifications_url": "http://notifications.test"})
+    signer = TokenSigner.from_keys_dir(
+        settings.keys_dir,
+        "identity-commerce",
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        generate=False,
+    )
+    return notifications_deliverer(settings, signer)
+
+
+@respx.mock
+async def test_posts_the_envelope_with_a_service_token(kit_settings: KitSettings) -> None:
+    route = respx.post(NOTIFY).mock(return_value=httpx.Response(202, json={"status": "sent"}))
+    envelope = make_event("ORDER_PAID", source="identity-commerce", data={"x": 1}).to_json_dict()
+    await deliverer(kit_settings)(envelope)
+
+    request = route.calls.last.request
+    assert request.read() == httpx.Request("POST", NOTIFY, json=envelope).read()
+    token = request.headers["Authorization"].removeprefix("Bearer ")
+    verifier = TokenVerifier.from_keys_dir(
+        kit_settings.keys_dir, issuer=kit_settings.jwt_issuer, audience=kit_settings.jwt_audience
+    )
+    principal = verifier.verify(token)
+    assert principal.is_service and principal.subject == "service:identity-commerce"
+
+
+@respx.mock
+async def test_duplicate_counts_as_delivered(kit_settings: KitSettings) -> None:
+    respx.post(NOTIFY).mock(return_value=httpx.Response(202, json={"status": "duplicate"}))
+    await deliverer(kit_settings)({"event_id": "x"})
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [400, 413, 422])
+async def test_refused_event_is_permanent(kit_settings: KitSettings, status: int) -> None:
+    respx.post(NOTIFY).mock(
+        return_value=httpx.Response(status, json={"detail": [{"msg": "unknown event type"}]})
+    )
+    with pytest.raises(EventRefused) as caught:
+        await deliverer(kit_settings)({"event_id": "x"})
+    assert isinstance(caught.value, PermanentDeliveryError)
+    assert f"notifications answered {status}" in str(caught.value)
+    assert "unknown event type" in str(caught.value)
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [401, 403, 404, 429, 500, 502, 503])
+async def test_other_failures_are_worth_retrying(kit_settings: KitSettings, status: int) -> None:
+    respx.post(NOTIFY).mock(return_value=httpx.Response(status, json={"detail": "no"}))
+    with pytest.raises(DeliveryRejected) as caught:
+        await deliverer(kit_settings)({"event_id": "x"})
+    assert not isinstance(caught.value, PermanentDeliveryError)
+
+
+@respx.mock
+async def test_transport_error_is_raised(kit_settings: KitSettings) -> None:
+    respx.post(NOTIFY).mock(side_effect=httpx.ConnectError("connection refused"))
+    with pytest.raises(httpx.ConnectError):
+        await deliverer(kit_settings)({"event_id": "x"})
+
+
+@respx.mock
+async def test_relay_fails_a_refused_event_at_once_and_keeps_retrying_others(
+    database: Database, kit_settings: KitSettings
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if b"BAD_TYPE" in request.read():
+            return httpx.Response(422, json={"detail": "unknown event type"})
+        return httpx.Response(503, json={"detail": "down"})
+
+    respx.post(NOTIFY).mock(side_effect=answer)
+    async with database.sessionmaker() as session, session.begin():
+        refused = make_event("BAD_TYPE", source="test", data={})
+        unlucky = make_event("ORDER_PAID", source="test", data={})
+        add_event(session, Outbox, refused, aggregate_id="a")
+        add_event(session, Outbox, unlucky, aggregate_id="b")
+
+    relay = OutboxRelay(
+        sessionmaker=database.sessionmaker,
+        model=Outbox,
+        deliver=deliverer(kit_settings),
+        max_attempts=5,
+        backoff_base=0.0,
+        backoff_max=0.0,
+    )
+    await relay.run_once()
+
+    async with database.sessionmaker() as session:
+        rows = {r.id: r for r in (await session.scalars(select(Outbox))).all()}
+    assert (rows[refused.event_id].status, rows[refused.event_id].attempts) == (FAILED, 1)
+    assert "422" in (rows[refused.event_id].last_error or "")
+    assert (rows[unlucky.event_id].status, rows[unlucky.event_id].attempts) == (PENDING, 1)
