@@ -80,11 +80,14 @@ export function toApiError(error: unknown): ApiError {
     message = `${messageFor(status)} (${detail})`;
   } else if (Array.isArray(detail)) {
     for (const item of detail as ValidationItem[]) {
-      const loc = Array.isArray(item.loc) ? item.loc : [];
-      const field = loc.filter((part) => part !== 'body' && typeof part === 'string').at(-1);
-      if (typeof field === 'string' && item.msg && !fieldErrors[field]) {
-        fieldErrors[field] = item.msg.replace(/^Value error, /, '');
-      }
+      const loc = (Array.isArray(item.loc) ? item.loc : []).filter((part) => part !== 'body' && part !== 'query');
+      const message = item.msg?.replace(/^Value error, /, '');
+      if (!message) continue;
+      // Both "variants.2.price" (for nested forms) and "price" (for flat forms) point at the field.
+      const path = loc.map(String).join('.');
+      const last = loc.filter((part) => typeof part === 'string').at(-1);
+      if (path && !fieldErrors[path]) fieldErrors[path] = message;
+      if (typeof last === 'string' && !fieldErrors[last]) fieldErrors[last] = message;
     }
     const first = (detail as ValidationItem[])[0]?.msg;
     message = Object.keys(fieldErrors).length
