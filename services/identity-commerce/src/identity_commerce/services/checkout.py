@@ -40,6 +40,7 @@ from identity_commerce.clients.inventory import (
 from identity_commerce.clients.stripe import (
     PaymentDeclined,
     PaymentIntentState,
+    PaymentMethodRejected,
     PaymentProviderUnavailable,
     StripeGateway,
     StripeRequestRefused,
@@ -385,6 +386,13 @@ async def confirm_payment(
                 ),
                 attempt_failed=True,
             )
+        except PaymentMethodRejected:
+            # Stripe refuses to confirm an intent that is already paid: a retry after a
+            # failure on our side (catalog down while committing) reads it instead.
+            intent = await stripe.retrieve_payment_intent(payment.payment_intent_id)
+            if intent.status not in ("succeeded", "processing", "requires_action"):
+                raise
+            news = PaymentNews(intent=intent)
     else:
         news = PaymentNews(intent=await stripe.retrieve_payment_intent(payment.payment_intent_id))
 
