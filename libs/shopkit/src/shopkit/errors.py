@@ -109,14 +109,26 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
 
 
+def _encodable(value: Any) -> Any:
+    """A string JSON may carry (`"\\ud800"`) but UTF-8 cannot encode (a lone surrogate) would
+    make the error response itself fail; such characters are replaced by '?'."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
     """Validation errors without the raw exception objects pydantic puts in `ctx`."""
     cleaned = []
     for err in errors:
-        item = {k: v for k, v in err.items() if k in ("type", "loc", "msg")}
+        item = {k: v for k, v in err.items() if k in ("type", "msg")}
+        if "loc" in err:
+            item["loc"] = [_encodable(part) for part in err["loc"]]
+        if "msg" in item:
+            item["msg"] = _encodable(item["msg"])
         if "input" in err and isinstance(err["input"], str | int | float | bool | None):
             item["input"] = (
-                err["input"] if not isinstance(err["input"], str) else err["input"][:200]
+                err["input"] if not isinstance(err["input"], str) else _encodable(err["input"][:200])
             )
         cleaned.append(item)
     return cleaned
