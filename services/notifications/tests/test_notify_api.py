@@ -236,6 +236,18 @@ async def test_missing_envelope_field_is_422(
             lambda b: b["data"]["items"][0].update(quantity=0),
             ["body", "data", "items", 0, "quantity"],
         ),
+        # control characters would end up in headers, SMS and the database (no NUL there)
+        (
+            lambda b: b["data"]["items"][0].update(name="Laptop\x00"),
+            ["body", "data", "items", 0, "name"],
+        ),
+        (lambda b: b["data"].update(customer_name="Eve\x00"), ["body", "data", "customer_name"]),
+        (
+            lambda b: b["data"].update(order_number="SO-1\nBcc: x@example.com"),
+            ["body", "data", "order_number"],
+        ),
+        (lambda b: b["data"].update(email="a\x00@example.com"), ["body", "data", "email"]),
+        (lambda b: b.update(source="identity commerce\x00"), ["body", "source"]),
     ],
 )
 async def test_invalid_values_are_422(
@@ -348,3 +360,17 @@ async def test_event_sent_through_smtp_reaches_the_mail_server(
     assert received.rcpt_tos == ["frank@example.com"]
     assert received.message["Subject"] == "Order SO-2026-000123 is on its way"
     assert received.message["X-Shop-Event-Id"] == body["event_id"]
+
+
+async def test_longest_allowed_values_are_stored(
+    client: httpx.AsyncClient, tokens: TokenFactory, db_session: AsyncSession
+) -> None:
+    body = envelope("LOW_STOCK", product_name="P" * 200, sku="S" * 64)
+    response = await client.post("/notify", json=body, headers=service(tokens))
+    assert response.status_code == 202, response.text
+    rows = (
+        await db_session.scalars(
+            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
+        )
+    ).all()
+    assert rows and all(len(r.subject or "") <= 200 for r in rows)

@@ -62,10 +62,27 @@ def _phone_number(value: str | None) -> str | None:
     return value
 
 
-EmailAddress = Annotated[str, AfterValidator(_email_address)]
+def _single_line(value: str) -> str:
+    # Names and numbers end up in subjects, SMS and the database (which refuses NUL).
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("control characters (newlines, tabs, NUL...) are not allowed here")
+    return value
+
+
+def _free_text(value: str) -> str:
+    if any((ord(char) < 32 and char not in "\n\r\t") or ord(char) == 127 for char in value):
+        raise ValueError("control characters other than newlines and tabs are not allowed")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_single_line), AfterValidator(_email_address)]
 PhoneNumber = Annotated[str | None, AfterValidator(_phone_number)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+OneLine = AfterValidator(_single_line)
+Code = Annotated[str, Field(min_length=1, max_length=64), OneLine]  # SKU, order number
+Name = Annotated[str, Field(min_length=1, max_length=200), OneLine]
+TrackingNumber = Annotated[str, Field(min_length=1, max_length=100), OneLine]
+FreeText = Annotated[str, Field(max_length=500), AfterValidator(_free_text)]
 
 
 class EventData(BaseModel):
@@ -73,8 +90,8 @@ class EventData(BaseModel):
 
 
 class OrderItem(EventData):
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
-    name: ShortText
+    sku: Code
+    name: Name
     quantity: Annotated[int, Field(ge=1, le=100_000)]
     unit_price: Money
     line_total: Money
@@ -84,14 +101,14 @@ class OrderEventData(EventData):
     """Common `data` of every ORDER_* event."""
 
     order_id: uuid.UUID
-    order_number: Annotated[str, Field(min_length=1, max_length=64)]
+    order_number: Code
     email: EmailAddress
     items: Annotated[list[OrderItem], Field(min_length=1, max_length=500)]
     total: Money
     currency: CurrencyCode
     # Useful but not needed to write a message: tolerated when missing.
     user_id: uuid.UUID | None = None
-    customer_name: Annotated[str, Field(max_length=200)] | None = None
+    customer_name: Annotated[str, Field(max_length=200), OneLine] | None = None
     phone: PhoneNumber = None
     subtotal: Money | None = None
     shipping: Money | None = None
@@ -99,13 +116,13 @@ class OrderEventData(EventData):
 
 
 class OrderShippedData(OrderEventData):
-    carrier: ShortText
-    tracking_number: Annotated[str, Field(min_length=1, max_length=100)]
+    carrier: Name
+    tracking_number: TrackingNumber
     tracking_url: HttpUrl | None = None  # http(s) only, so no javascript: link in an email
 
 
 class OrderCancelledData(OrderEventData):
-    reason: Annotated[str, Field(max_length=500)] | None = None
+    reason: FreeText | None = None
 
 
 class OrderRefundedData(OrderEventData):
@@ -113,8 +130,8 @@ class OrderRefundedData(OrderEventData):
 
 
 class LowStockData(EventData):
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
-    product_name: ShortText
+    sku: Code
+    product_name: Name
     available: int
     product_id: uuid.UUID | None = None
     on_hand: int | None = None
@@ -144,7 +161,7 @@ class InboundEnvelope(BaseModel):
     type: Annotated[str, Field(min_length=1, max_length=64)]
     version: Annotated[int, Field(ge=1)]
     occurred_at: AwareDatetime
-    source: Annotated[str, Field(min_length=1, max_length=64)]
+    source: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
     data: dict[str, Any]
 
 

@@ -89,10 +89,20 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
+MAX_SUBJECT_LENGTH = 200
+
+
 def _one_line(text: str) -> str:
     # Subjects and SMS are single lines; collapsing whitespace also keeps any newline that
-    # slipped into a product name out of an email header.
+    # slipped into a value out of an email header.
     return " ".join(text.split())
+
+
+def _subject(text: str) -> str:
+    line = _one_line(text)
+    if len(line) <= MAX_SUBJECT_LENGTH:
+        return line
+    return line[: MAX_SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
 def _context(event: ValidEvent, settings: Settings) -> dict[str, Any]:
@@ -117,7 +127,7 @@ def _context(event: ValidEvent, settings: Settings) -> dict[str, Any]:
 def render_messages(event: ValidEvent, settings: Settings) -> list[OutgoingMessage]:
     spec = SPECS[event.type]
     context = _context(event, settings)
-    subject = _one_line(ENVIRONMENT.from_string(spec.subject).render(context))
+    subject = _subject(ENVIRONMENT.from_string(spec.subject).render(context))
     context.update(subject=subject, headline=spec.headline)
     name = event.type.value.lower()
     text = ENVIRONMENT.get_template(f"email/{name}.txt").render(context)
