@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 
@@ -144,3 +145,80 @@ def test_amounts_are_strings_with_cents(shop: Stack) -> None:
     # 59.97 + 9.99 shipping + 8% of 59.97 = 4.80 (4.7976 rounded half-up)
     assert body["amount"] == "74.76"
     assert Decimal(body["amount"]) == Decimal("59.97") + Decimal("9.99") + Decimal("4.80")
+
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+SQL_REPORT = REPO_ROOT / "docs" / "benchmarks-checkout-sql.md"
+STATEMENT_BUDGET = 30
+
+
+def statements_for(log: Path, request_id: str) -> list[str]:
+    if not log.exists():
+        return []
+    lines = log.read_text().splitlines()
+    return [line.split("\t", 1)[1] for line in lines if line.split("\t", 1)[0] == request_id]
+
+
+def test_sql_statements_of_one_checkout_stay_within_budget(shop: Stack) -> None:
+    """Counts every statement both services send for create + confirm (the launchers log
+    them with the request id, which identity passes on to catalog-fulfillment), writes the
+    numbers to docs/benchmarks-checkout-sql.md and holds them to the budget."""
+    laptop, mouse = sku("SQLA"), sku("SQLB")
+    shop.new_product((laptop, "999.00", 5), (mouse, "25.50", 10))
+    shopper = shop.new_shopper((laptop, 1), (mouse, 2))
+    run = uuid.uuid4().hex[:12]
+    create_id, confirm_id = f"sqlcount-create-{run}", f"sqlcount-confirm-{run}"
+
+    created = shop.create_intent(shopper, **{"X-Request-ID": create_id})
+    assert created.status_code == 201, created.text
+    confirmed = shop.confirm(
+        shopper, created.json()["order_id"], "pm_card_visa", **{"X-Request-ID": confirm_id}
+    )
+    assert confirmed.json()["status"] == "paid"
+
+    identity_log = shop.log_dir / "identity-commerce.sql"
+    catalog_log = shop.log_dir / "catalog-fulfillment.sql"
+    counts = {
+        (step, service): statements_for(log, request_id)
+        for step, request_id in (("create", create_id), ("confirm", confirm_id))
+        for service, log in (
+            ("identity-commerce", identity_log),
+            ("catalog-fulfillment", catalog_log),
+        )
+    }
+    total = sum(len(s) for s in counts.values())
+    assert all(counts[("create", s)] for s in ("identity-commerce", "catalog-fulfillment"))
+    write_sql_report(counts, total)
+    assert total <= STATEMENT_BUDGET, "\n".join(
+        f"{step} {service}: {stmt}" for (step, service), stmts in counts.items() for stmt in stmts
+    )
+
+
+def write_sql_report(counts: dict[tuple[str, str], list[str]], total: int) -> None:
+    rows = "\n".join(
+        f"| {step} | {service} | {len(statements)} |"
+        for (step, service), statements in counts.items()
+    )
+    listing = "\n".join(
+        f"{step:8} {service:20} {statement[:110]}"
+        for (step, service), statements in counts.items()
+        for statement in statements
+    )
+    SQL_REPORT.write_text(
+        "## Checkout SQL statements\n\n"
+        "Statements sent to PostgreSQL by both services for one successful checkout of two "
+        "skus: `POST /checkout/create-payment-intent` then `POST /checkout/confirm` with "
+        "`pm_card_visa` (written by "
+        "`services/identity-commerce/tests/checkout/test_acceptance_checkout.py::"
+        "test_sql_statements_of_one_checkout_stay_within_budget`, which counts every "
+        "statement through a SQLAlchemy cursor hook tagged with the request id that "
+        "identity-commerce passes on to catalog-fulfillment). Budget: "
+        f"{STATEMENT_BUDGET}; Saleor's checkoutComplete runs about 230.\n\n"
+        "| step | service | statements |\n|---|---|---|\n"
+        f"{rows}\n| **total** | | **{total}** |\n\n"
+        "Not counted: signing in, filling the cart, and the `payment_intent.succeeded` "
+        "webhook that arrives afterwards (three statements: it records the event id, finds "
+        "the order and locks it, then finds it paid and changes nothing).\n\n"
+        "<details><summary>The statements</summary>\n\n```\n"
+        f"{listing}\n```\n\n</details>\n"
+    )

@@ -53,7 +53,8 @@ async def lock_order(
     """
     statement = (
         select(Order)
-        .options(joinedload(Order.payment), selectinload(Order.items))
+        # One round trip: the row lock covers only `orders`, the joins just read along.
+        .options(joinedload(Order.payment), joinedload(Order.items))
         .where(Order.id == order_id)
         .with_for_update(of=Order, skip_locked=not wait)
         .execution_options(populate_existing=True)
@@ -97,7 +98,12 @@ async def get_order_detail(
 async def load_timeline_and_refunds(session: AsyncSession, order: Order) -> None:
     """After a change: read the timeline (and refunds) again so the response shows them."""
     await session.flush()
-    await session.refresh(order, ["timeline"])
+    timeline = await session.scalars(
+        select(OrderStatusChange)
+        .where(OrderStatusChange.order_id == order.id)
+        .order_by(OrderStatusChange.at, OrderStatusChange.seq)
+    )
+    set_committed_value(order, "timeline", list(timeline))
     payment = order.payment
     if payment is None or "refunds" not in inspect(payment).unloaded:
         return
