@@ -25,7 +25,6 @@ WEBHOOK_SECRET = "whsec_test_acceptance"
 PASSWORD = "correct horse battery"
 
 
-LOCALSTRIPE_LAUNCHER = HERE / "localstripe_process.py"
 LOCALSTRIPE_HEALTH = "/js.stripe.com/v3/"  # answers 200 without an API key
 
 
@@ -33,7 +32,8 @@ def start_localstripe(log_dir: Path, *, port: int | None = None) -> LiveService:
     port = port or free_port()
     return start_process(
         "localstripe",
-        [sys.executable, str(LOCALSTRIPE_LAUNCHER), "--port", str(port)],
+        # in memory only (shopkit's launcher): no shared /tmp pickle between test runs
+        [sys.executable, "-m", "shopkit.testing.localstripe", "--port", str(port)],
         port=port,
         health_path=LOCALSTRIPE_HEALTH,
         log_dir=log_dir,
