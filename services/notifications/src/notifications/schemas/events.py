@@ -7,6 +7,7 @@ can add fields without a coordinated release. Field lists agreed in docs/contrac
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from decimal import Decimal
@@ -20,10 +21,15 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    TypeAdapter,
+    ValidationError,
 )
 from shopkit.events import EventType
 
+log = logging.getLogger("notifications.events")
+
 SUPPORTED_VERSIONS = frozenset({1})
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def _money_without_floats(value: Any) -> Any:
@@ -53,13 +59,28 @@ def _email_address(value: str) -> str:
     return value
 
 
-def _phone_number(value: str | None) -> str | None:
-    if value is None or not value.strip():
+def _phone_number(value: Any) -> str | None:
+    # Optional extra: a number we cannot text costs the SMS, never the email.
+    if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
     if not _PHONE.match(value):
-        raise ValueError("not a valid phone number")
+        log.warning("ignoring an unusable phone number in an event (no SMS sent)")
+        return None
     return value
+
+
+def _http_link(value: Any) -> str | None:
+    # Optional extra: an unusable tracking link falls back to the order page, and anything
+    # but http(s) (javascript:, data:) never reaches an email.
+    if value is None or value == "":
+        return None
+    try:
+        url = _HTTP_URL.validate_python(value)
+    except ValidationError:
+        log.warning("ignoring a tracking_url that is not an http(s) URL")
+        return None
+    return str(url)
 
 
 def _single_line(value: str) -> str:
@@ -76,12 +97,13 @@ def _free_text(value: str) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_single_line), AfterValidator(_email_address)]
-PhoneNumber = Annotated[str | None, AfterValidator(_phone_number)]
+PhoneNumber = Annotated[str | None, BeforeValidator(_phone_number)]
+TrackingLink = Annotated[str | None, BeforeValidator(_http_link)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 OneLine = AfterValidator(_single_line)
 Code = Annotated[str, Field(min_length=1, max_length=64), OneLine]  # SKU, order number
-Name = Annotated[str, Field(min_length=1, max_length=200), OneLine]
-TrackingNumber = Annotated[str, Field(min_length=1, max_length=100), OneLine]
+Name = Annotated[str, Field(min_length=1, max_length=500), OneLine]
+TrackingNumber = Annotated[str, Field(min_length=1, max_length=200), OneLine]
 FreeText = Annotated[str, Field(max_length=500), AfterValidator(_free_text)]
 
 
@@ -118,7 +140,7 @@ class OrderEventData(EventData):
 class OrderShippedData(OrderEventData):
     carrier: Name
     tracking_number: TrackingNumber
-    tracking_url: HttpUrl | None = None  # http(s) only, so no javascript: link in an email
+    tracking_url: TrackingLink = None
 
 
 class OrderCancelledData(OrderEventData):

@@ -116,9 +116,7 @@ def _context(event: ValidEvent, settings: Settings) -> dict[str, Any]:
         context["order_url"] = f"{shop_url}/orders/{event.data.order_id}"
     if isinstance(event.data, OrderShippedData):
         # The carrier's page when the event has one, else the order page (shows tracking).
-        context["tracking_link"] = (
-            str(event.data.tracking_url) if event.data.tracking_url else context["order_url"]
-        )
+        context["tracking_link"] = event.data.tracking_url or context["order_url"]
     if isinstance(event.data, LowStockData):
         context["admin_url"] = f"{shop_url}/admin/inventory?sku={event.data.sku}"
     return context
