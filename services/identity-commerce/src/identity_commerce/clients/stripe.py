@@ -3,7 +3,7 @@
 Production talks to https://api.stripe.com. Dev, tests and demos talk to localstripe, which
 does not know Stripe's magic test payment method ids on confirm; for those API bases only,
 `TEST_CARDS` turns `pm_card_visa` and friends into real localstripe PaymentMethods made from
-the matching test card numbers (docs/adr/0002-checkout-stripe-localstripe.md).
+the matching test card numbers (docs/adr/0011-checkout-stripe-sdk-and-test-cards.md).
 """
 
 from __future__ import annotations
