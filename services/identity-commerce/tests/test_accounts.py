@@ -54,9 +54,7 @@ async def test_signup_login_and_me(client: httpx.AsyncClient) -> None:
     assert token["token_type"] == "bearer"
     assert token["expires_in"] == 15 * 60
 
-    me = await client.get(
-        "/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}
-    )
+    me = await client.get("/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
     assert me.status_code == 200
     assert me.json()["id"] == user["id"]
     assert me.json()["email"] == "new.person@example.com"
@@ -126,7 +124,9 @@ async def test_disabled_account_cannot_log_in_nor_use_its_token(
     assert (await client.get("/auth/me", headers=headers)).status_code == 401
 
 
-async def test_token_of_unknown_user_is_401(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+async def test_token_of_unknown_user_is_401(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
     response = await client.get(
         "/auth/me", headers={"Authorization": f"Bearer {tokens.customer()}"}
     )
@@ -188,7 +188,9 @@ async def test_change_password(
     )
     assert changed.status_code == 204
     old = await client.post("/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
-    new = await client.post("/auth/login", json={"email": user.email, "password": "Brand-new-pass1"})
+    new = await client.post(
+        "/auth/login", json={"email": user.email, "password": "Brand-new-pass1"}
+    )
     assert old.status_code == 401
     assert new.status_code == 200
 
@@ -200,12 +202,16 @@ async def test_bcrypt_hash_verifies_and_is_upgraded_to_argon2id(
     user = await make_user(db_session, password_hash=legacy)
     assert user.password_hash.startswith("$2b$")
 
-    login = await client.post("/auth/login", json={"email": user.email, "password": "Legacy-pass-1"})
+    login = await client.post(
+        "/auth/login", json={"email": user.email, "password": "Legacy-pass-1"}
+    )
     assert login.status_code == 200
 
     stored = await db_session.scalar(select(User.password_hash).where(User.id == user.id))
     assert stored is not None and stored.startswith("$argon2id$")
-    again = await client.post("/auth/login", json={"email": user.email, "password": "Legacy-pass-1"})
+    again = await client.post(
+        "/auth/login", json={"email": user.email, "password": "Legacy-pass-1"}
+    )
     assert again.status_code == 200
 
 

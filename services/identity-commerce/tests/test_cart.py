@@ -20,8 +20,15 @@ from .account_factories import auth, make_user
 PRODUCT_ID = uuid.uuid4()
 
 
-def variant(sku: str, *, price: str = "19.99", available: int = 10, active: bool = True,
-            name: str = "Trail Runner", variant_name: str | None = "Size 42") -> dict[str, Any]:
+def variant(
+    sku: str,
+    *,
+    price: str = "19.99",
+    available: int = 10,
+    active: bool = True,
+    name: str = "Trail Runner",
+    variant_name: str | None = "Size 42",
+) -> dict[str, Any]:
     return {
         "sku": sku,
         "variant_id": str(uuid.uuid5(uuid.NAMESPACE_URL, sku)),
@@ -93,9 +100,7 @@ async def test_add_view_update_remove(
     assert cart["refreshed"] is True
     assert cart["items"][1]["name"] == "Socks"
 
-    updated = await client.put(
-        f"/cart/items/{line['id']}", headers=headers, json={"quantity": 1}
-    )
+    updated = await client.put(f"/cart/items/{line['id']}", headers=headers, json={"quantity": 1})
     assert updated.status_code == 200
     assert updated.json()["quantity"] == 1
     removed = await client.delete(f"/cart/items/{line['id']}", headers=headers)
@@ -107,7 +112,11 @@ async def test_add_view_update_remove(
     assert (await client.delete("/cart", headers=headers)).status_code == 204
     empty = (await client.get("/cart", headers=headers)).json()
     assert empty == {
-        "items": [], "subtotal": "0.00", "currency": "USD", "item_count": 0, "refreshed": True
+        "items": [],
+        "subtotal": "0.00",
+        "currency": "USD",
+        "item_count": 0,
+        "refreshed": True,
     }
 
 
@@ -117,7 +126,9 @@ async def test_same_sku_twice_merges(
     _, headers = shopper
     catalog.put("RUN-42", available=10)
     first = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
-    second = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 3})
+    second = await client.post(
+        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 3}
+    )
     assert second.status_code == 201
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["quantity"] == 5
@@ -131,18 +142,24 @@ async def test_unknown_or_archived_sku_is_404(
     _, headers = shopper
     catalog.put("OLD-1", active=False)
     for sku in ("NOPE-1", "OLD-1"):
-        response = await client.post("/cart/items", headers=headers, json={"sku": sku, "quantity": 1})
+        response = await client.post(
+            "/cart/items", headers=headers, json={"sku": sku, "quantity": 1}
+        )
         assert response.status_code == 404, sku
         assert sku in response.json()["detail"]
 
 
 async def test_more_than_available_is_409_with_shortages(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]],
+    client: httpx.AsyncClient,
+    catalog: FakeCatalog,
+    shopper: tuple[Any, dict[str, str]],
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
     catalog.put("RUN-42", available=3)
-    too_many = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 4})
+    too_many = await client.post(
+        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 4}
+    )
     assert too_many.status_code == 409
     assert too_many.json()["shortages"] == [{"sku": "RUN-42", "requested": 4, "available": 3}]
     assert await list_cart_items(db_session, user_id=user.id) == []
@@ -150,7 +167,9 @@ async def test_more_than_available_is_409_with_shortages(
     # Merging counts too: 2 in the cart + 2 more > 3 available.
     ok = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
     assert ok.status_code == 201
-    merged = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
+    merged = await client.post(
+        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2}
+    )
     assert merged.status_code == 409
     assert merged.json()["shortages"][0]["requested"] == 4
     update = await client.put(
@@ -172,10 +191,14 @@ async def test_bad_quantities_are_422(
         add = await client.post(
             "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": quantity}
         )
-        put = await client.put(f"/cart/items/{line['id']}", headers=headers, json={"quantity": quantity})
+        put = await client.put(
+            f"/cart/items/{line['id']}", headers=headers, json={"quantity": quantity}
+        )
         assert add.status_code == put.status_code == 422, quantity
     for sku in ("", "A,B", "has space", "-LEADING-DASH", "SKU/1", "x" * 65):
-        response = await client.post("/cart/items", headers=headers, json={"sku": sku, "quantity": 1})
+        response = await client.post(
+            "/cart/items", headers=headers, json={"sku": sku, "quantity": 1}
+        )
         assert response.status_code == 422, sku
 
 
@@ -186,11 +209,15 @@ async def test_line_and_cart_caps_are_409(
     catalog.put("RUN-42", available=1000)
     catalog.put("RUN-43", available=1000)
     cap = app.state.settings.cart_max_quantity_per_line
-    over = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": cap + 1})
+    over = await client.post(
+        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": cap + 1}
+    )
     assert over.status_code == 409
     app.state.settings.cart_max_lines = 1
     try:
-        assert (await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})).status_code == 201
+        assert (
+            await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
+        ).status_code == 201
         full = await client.post("/cart/items", headers=headers, json={"sku": "RUN-43"})
         assert full.status_code == 409
         assert "at most 1" in full.json()["detail"]
@@ -224,12 +251,16 @@ async def test_cart_shows_current_prices_and_flags_lines_that_ran_out(
 
 
 async def test_catalog_down_writes_are_503_and_reads_are_stale(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]],
+    client: httpx.AsyncClient,
+    catalog: FakeCatalog,
+    shopper: tuple[Any, dict[str, str]],
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
     catalog.put("RUN-42", price="59.90", available=5)
-    line = (await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})).json()
+    line = (
+        await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
+    ).json()
 
     catalog.down = True
     add = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 1})
@@ -298,7 +329,9 @@ async def test_alice_cannot_touch_bobs_cart_lines(
     alice = await make_user(db_session)
     bob = await make_user(db_session)
     as_alice, as_bob = auth(tokens, alice), auth(tokens, bob)
-    bobs = (await client.post("/cart/items", headers=as_bob, json={"sku": "RUN-42", "quantity": 2})).json()
+    bobs = (
+        await client.post("/cart/items", headers=as_bob, json={"sku": "RUN-42", "quantity": 2})
+    ).json()
 
     change = await client.put(f"/cart/items/{bobs['id']}", headers=as_alice, json={"quantity": 1})
     delete = await client.delete(f"/cart/items/{bobs['id']}", headers=as_alice)
@@ -311,7 +344,9 @@ async def test_alice_cannot_touch_bobs_cart_lines(
 
 
 async def test_clear_cart_for_checkout(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]],
+    client: httpx.AsyncClient,
+    catalog: FakeCatalog,
+    shopper: tuple[Any, dict[str, str]],
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
@@ -319,6 +354,9 @@ async def test_clear_cart_for_checkout(
     catalog.put("SOCK-M")
     for sku in ("RUN-42", "SOCK-M"):
         await client.post("/cart/items", headers=headers, json={"sku": sku})
-    assert [i.sku for i in await list_cart_items(db_session, user_id=user.id)] == ["RUN-42", "SOCK-M"]
+    assert [i.sku for i in await list_cart_items(db_session, user_id=user.id)] == [
+        "RUN-42",
+        "SOCK-M",
+    ]
     assert await clear_cart(db_session, user_id=user.id) == 2
     assert await list_cart_items(db_session, user_id=user.id) == []

@@ -57,7 +57,9 @@ def live_catalog(live_processes: LiveProcesses, catalog_database: str, app: Any)
     return catalog
 
 
-def create_product(catalog: LiveService, tokens: TokenFactory, variants: list[dict[str, Any]]) -> str:
+def create_product(
+    catalog: LiveService, tokens: TokenFactory, variants: list[dict[str, Any]]
+) -> str:
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
     with httpx.Client(base_url=catalog.url, headers=admin, timeout=10) as api:
         category = api.post("/admin/categories", json={"name": f"Shoes {uuid.uuid4().hex[:6]}"})
@@ -75,7 +77,9 @@ def create_product(catalog: LiveService, tokens: TokenFactory, variants: list[di
         return str(product.json()["id"])
 
 
-def admin_call(catalog: LiveService, tokens: TokenFactory, method: str, path: str, **kw: Any) -> None:
+def admin_call(
+    catalog: LiveService, tokens: TokenFactory, method: str, path: str, **kw: Any
+) -> None:
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
     response = httpx.request(method, catalog.url + path, headers=admin, timeout=10, **kw)
     assert response.status_code < 300, response.text
@@ -106,7 +110,9 @@ async def test_cart_against_the_real_catalog(
     assert added.json()["product_id"] == product_id
     assert "Trail Runner" in added.json()["name"]
 
-    merged_too_far = await client.post("/cart/items", headers=headers, json={"sku": runner, "quantity": 2})
+    merged_too_far = await client.post(
+        "/cart/items", headers=headers, json={"sku": runner, "quantity": 2}
+    )
     assert merged_too_far.status_code == 409
     assert merged_too_far.json()["shortages"] == [{"sku": runner, "requested": 4, "available": 3}]
     merged = await client.post("/cart/items", headers=headers, json={"sku": runner, "quantity": 1})
@@ -121,7 +127,9 @@ async def test_cart_against_the_real_catalog(
     admin_call(live_catalog, tokens, "PUT", f"/admin/inventory/{runner}", json={"on_hand": 1})
     cart = (await client.get("/cart", headers=headers)).json()
     assert cart["refreshed"] is True
-    assert [(i["sku"], i["quantity"], i["available"]) for i in cart["items"]] == [(runner, 3, False)]
+    assert [(i["sku"], i["quantity"], i["available"]) for i in cart["items"]] == [
+        (runner, 3, False)
+    ]
     assert cart["items"][0]["available_quantity"] == 1
 
     # Archived products cannot be added any more.

@@ -89,14 +89,13 @@ async def test_openapi_contract_of_accounts_addresses_and_cart(
     app, token = fuzz_app
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     others = tuple(
-        {
-            "/" + path.split("/")[1]
-            for path in app.openapi()["paths"]
-            if not path.startswith(MINE)
-        }
+        {"/" + path.split("/")[1] for path in app.openapi()["paths"] if not path.startswith(MINE)}
     )
     with respx.mock(base_url=app.state.settings.catalog_url, assert_all_called=False) as router:
         router.get("/catalog/variants").mock(side_effect=catalog_answer)
         assert_openapi_contract(
-            schema, SignedInTokens(token), skip_paths=others, max_examples=15  # type: ignore[arg-type]
+            schema,
+            SignedInTokens(token),
+            skip_paths=others,
+            max_examples=15,  # type: ignore[arg-type]
         )

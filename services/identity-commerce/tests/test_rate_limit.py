@@ -10,8 +10,8 @@ from identity_commerce.main import create_app
 from identity_commerce.services import rate_limit
 from shopkit.db import utcnow
 from shopkit.errors import TooManyRequests
-from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.database import TestDatabases
+from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -30,7 +30,9 @@ async def test_sixth_failed_login_in_a_row_is_429_with_retry_after(
     assert blocked.status_code == 429
     assert 1 <= int(blocked.headers["Retry-After"]) <= 900
     # Blocked means blocked: even the right password waits for the window to end.
-    right = await client.post("/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
+    right = await client.post(
+        "/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+    )
     assert right.status_code == 429
 
 
@@ -38,7 +40,13 @@ async def test_the_email_limit_ignores_letter_case(
     client: httpx.AsyncClient, db_session: AsyncSession
 ) -> None:
     user = await make_user(db_session)
-    for variant in [user.email, user.email.upper(), f" {user.email}", user.email.title(), user.email]:
+    for variant in [
+        user.email,
+        user.email.upper(),
+        f" {user.email}",
+        user.email.title(),
+        user.email,
+    ]:
         response = await client.post("/auth/login", json={"email": variant, "password": "wrong-1"})
         assert response.status_code == 401
     blocked = await client.post("/auth/login", json={"email": user.email.upper(), "password": "x"})
@@ -109,7 +117,9 @@ async def test_wrong_current_passwords_are_limited_too(
     headers = auth(tokens, user)
     body = {"current_password": "guess-guess", "new_password": "Whatever-123"}
     for _ in range(5):
-        assert (await client.post("/auth/me/password", headers=headers, json=body)).status_code == 400
+        assert (
+            await client.post("/auth/me/password", headers=headers, json=body)
+        ).status_code == 400
     assert (await client.post("/auth/me/password", headers=headers, json=body)).status_code == 429
 
 
@@ -130,7 +140,9 @@ async def test_window_expires_and_counting_restarts(db_session: AsyncSession) ->
     except TooManyRequests as exc:
         assert exc.headers == {"Retry-After": "10"}
     await rate_limit.hit(db_session, limit=limit, now=start + timedelta(seconds=61))
-    assert await rate_limit.attempts(db_session, key=limit.key, now=start + timedelta(seconds=62)) == 1
+    assert (
+        await rate_limit.attempts(db_session, key=limit.key, now=start + timedelta(seconds=62)) == 1
+    )
     removed = await rate_limit.delete_expired(db_session, now=start + timedelta(minutes=5))
     assert removed >= 1
     assert await rate_limit.attempts(db_session, key=limit.key) == 0

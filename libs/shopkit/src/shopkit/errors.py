@@ -128,7 +128,9 @@ def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
             item["msg"] = _encodable(item["msg"])
         if "input" in err and isinstance(err["input"], str | int | float | bool | None):
             item["input"] = (
-                err["input"] if not isinstance(err["input"], str) else _encodable(err["input"][:200])
+                err["input"]
+                if not isinstance(err["input"], str)
+                else _encodable(err["input"][:200])
             )
         cleaned.append(item)
     return cleaned

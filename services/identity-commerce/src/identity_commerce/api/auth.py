@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from shopkit.db import SessionDep
 from shopkit.errors import Unauthorized
 from shopkit.tokens import TokenSigner
-from fastapi import Request
 
 from identity_commerce.api.dependencies import (
     ClientAddress,

@@ -16,9 +16,7 @@ _PHONE = re.compile(r"^\+?[0-9]{7,15}$")
 def _printable(value: str | None) -> str | None:
     """Refuse control characters (NUL, escapes) and lone surrogates: PostgreSQL cannot store
     NUL, UTF-8 cannot encode a lone surrogate, and neither belongs in a name or address."""
-    if value is not None and any(
-        unicodedata.category(char) in ("Cc", "Cs") for char in value
-    ):
+    if value is not None and any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
         raise ValueError("must not contain control characters")
     return value
 
@@ -79,4 +77,3 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=128), AfterValidator
 PersonName = Annotated[str, *text(100)]
 Phone = Annotated[str | None, Field(max_length=32), AfterValidator(_normalise_phone)]
 CountryCode = Annotated[str, BeforeValidator(_country_alpha2)]
-

@@ -34,7 +34,9 @@ async def list_addresses(
     return list((await session.scalars(statement)).all())
 
 
-async def get_address(session: AsyncSession, *, user_id: uuid.UUID, address_id: uuid.UUID) -> Address:
+async def get_address(
+    session: AsyncSession, *, user_id: uuid.UUID, address_id: uuid.UUID
+) -> Address:
     """The user's address; 404 when it does not exist or belongs to someone else."""
     address = await session.scalar(
         select(Address).where(Address.id == address_id, Address.user_id == user_id)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
 from shopkit.http import UpstreamUnavailable
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
@@ -90,7 +92,7 @@ async def list_cart_items(session: AsyncSession, *, user_id: uuid.UUID) -> list[
 async def clear_cart(session: AsyncSession, *, user_id: uuid.UUID) -> int:
     """Delete all of the user's cart lines; returns how many there were."""
     result = await session.execute(delete(CartItem).where(CartItem.user_id == user_id))
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 async def get_cart_item(
@@ -159,7 +161,13 @@ async def add_item(
         )
         if (lines or 0) >= max_lines:
             raise Conflict(f"The cart holds at most {max_lines} different skus")
-        item = CartItem(user_id=user_id, sku=sku, quantity=requested, name=variant.display_name[:300], unit_price=variant.price)
+        item = CartItem(
+            user_id=user_id,
+            sku=sku,
+            quantity=requested,
+            name=variant.display_name[:300],
+            unit_price=variant.price,
+        )
         session.add(item)
     item.quantity = requested
     _apply_catalog(item, variant)

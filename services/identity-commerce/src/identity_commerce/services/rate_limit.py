@@ -17,12 +17,14 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from fastapi import FastAPI
 from shopkit.db import make_sessionmaker, utcnow
 from shopkit.errors import TooManyRequests
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.models import RateLimitCounter
@@ -98,7 +100,7 @@ async def delete_expired(session: AsyncSession, *, now: datetime | None = None) 
     result = await session.execute(
         delete(RateLimitCounter).where(RateLimitCounter.expires_at <= (now or func.now()))
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def expired_counter_sweeper_job():  # type: ignore[no-untyped-def]
