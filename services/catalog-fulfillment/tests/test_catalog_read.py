@@ -225,7 +225,7 @@ async def test_search_ranks_name_above_description(client, db_session) -> None:
     body = (await client.get("/catalog/search", params={"q": "laptop"})).json()
     assert [i["id"] for i in body["items"]] == [str(in_name.id), str(in_description.id)]
     assert body["total"] == 2
-    assert body["typo_corrected"] is False
+    assert body["corrected_query"] is None
 
 
 async def test_search_understands_stems_and_phrases(client, db_session) -> None:
@@ -256,12 +256,18 @@ async def test_search_tolerates_typos(client, db_session, query, expected) -> No
         "Headphones": "Sony WH-1000XM5 Wireless Headphones",
         "Kettle": "Electric Kettle 1.7 L",
     }
+    corrections = {
+        "lapotp": "laptop",
+        "hedphones": "headphones",
+        "macbok air": "macbook air",
+        "kettel": "kettle",
+    }
     made = {key: await make_product(db_session, name=name) for key, name in names.items()}
     await make_product(db_session, name="Logitech Pebble Mouse")
     body = (await client.get("/catalog/search", params={"q": query})).json()
     assert body["items"], body
     assert body["items"][0]["id"] == str(made[expected].id)
-    assert body["typo_corrected"] is True
+    assert body["corrected_query"] == corrections[query]
     assert str(made["Kettle" if expected != "Kettle" else "Laptop"].id) not in {
         i["id"] for i in body["items"]
     }
@@ -348,3 +354,22 @@ async def test_variant_lookup_rejects_bad_input(client) -> None:
     assert (await client.get("/catalog/variants", params={"skus": " , "})).status_code == 422
     many = ",".join(f"S{i}" for i in range(101))
     assert (await client.get("/catalog/variants", params={"skus": many})).status_code == 422
+
+
+async def test_new_product_names_feed_the_spelling_lexicon(client, db_session) -> None:
+    product = await make_product(db_session, name="Quokka Plush Toy")
+    await db_session.execute(
+        update(Product).where(Product.id == product.id).values(name="Wombat Plush Toy")
+    )
+    for query, expected in (("qokka", "quokka"), ("wombta", "wombat")):
+        body = (await client.get("/catalog/search", params={"q": query})).json()
+        assert body["corrected_query"] == expected
+    renamed = (await client.get("/catalog/search", params={"q": "wombta plush"})).json()
+    assert [i["id"] for i in renamed["items"]] == [str(product.id)]
+    assert renamed["total"] == 1
+
+
+async def test_search_without_any_similar_word_is_empty(client, db_session) -> None:
+    await make_product(db_session, name="Quokka Plush Toy")
+    body = (await client.get("/catalog/search", params={"q": "xylophagous"})).json()
+    assert (body["items"], body["total"], body["corrected_query"]) == ([], 0, None)

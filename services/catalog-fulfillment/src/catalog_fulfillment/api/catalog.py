@@ -72,7 +72,7 @@ async def _listing(
         page=page,
         page_size=page_size,
         facets=Facets.model_validate(result.facets),
-        typo_corrected=result.typo_corrected,
+        corrected_query=result.corrected_query,
     )
 
 

@@ -32,9 +32,10 @@ class Settings(ServiceSettings):
     verified_purchase_timeout_seconds: float = Field(default=2.0, gt=0)
     verified_purchase_retries: int = Field(default=2, ge=1)
 
-    # Search: minimum pg_trgm word similarity for the typo fallback ("lapotp" -> "Laptop"
-    # scores 0.43; unrelated words stay below 0.2).
-    search_typo_threshold: float = Field(default=0.4, gt=0, le=1)
+    # Search: minimum pg_trgm similarity between a misspelt word and a word of a product
+    # name for it to be corrected ("lapotp" -> "laptop" scores 0.27, "hedphones" ->
+    # "headphones" 0.62; unrelated words stay lower and the best match wins).
+    search_typo_threshold: float = Field(default=0.25, gt=0, le=1)
     # Totals and facets of a catalog listing are cached this long per filter combination
     # (0 disables); counting 100k rows on every page view would dominate the latency.
     listing_cache_seconds: float = Field(default=30.0, ge=0)

@@ -12,6 +12,7 @@ from catalog_fulfillment.models.inventory import (
     Restock,
 )
 from catalog_fulfillment.models.reviews import Review
+from catalog_fulfillment.models.search import SearchTerm
 from catalog_fulfillment.models.stores import Store
 
 
@@ -31,6 +32,7 @@ __all__ = [
     "ReservationItem",
     "Restock",
     "Review",
+    "SearchTerm",
     "Store",
     "Variant",
 ]

@@ -115,6 +115,13 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
             "created_at",
             postgresql_where="status = 'active'",
         ),
+        # Covers the facet aggregate (count per category and price band) as an index-only scan.
+        Index(
+            "ix_products_active_facets",
+            "category_id",
+            "min_price",
+            postgresql_where="status = 'active'",
+        ),
     )
 
 

@@ -64,7 +64,9 @@ class ProductPage(BaseModel):
     page: int
     page_size: int
     facets: Facets
-    typo_corrected: bool = False  # true when nothing matched exactly and similar names did
+    # Set when no product had the words searched for and the results are for this
+    # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
+    corrected_query: str | None = None
 
 
 class ImageOut(BaseModel):

@@ -9,9 +9,10 @@ typos: when the words match nothing, names with a similar word are returned inst
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -56,7 +57,8 @@ class ListingAggregate:
     total: int
     categories: list[dict[str, Any]]
     price_bands: list[dict[str, Any]]
-    typo_mode: bool
+    search_text: str | None  # the words searched: the query, or its typo-corrected form
+    corrected: bool = False
 
 
 @dataclass
@@ -64,8 +66,7 @@ class ListingPage:
     rows: list[dict[str, Any]]
     total: int
     facets: dict[str, Any]
-    typo_corrected: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    corrected_query: str | None = None
 
 
 # --- categories -----------------------------------------------------------------------
@@ -124,11 +125,6 @@ def _fts_match(q: str) -> ColumnElement[bool]:
     return Product.search_vector.op("@@")(_tsquery(q))
 
 
-def _typo_match(q: str) -> ColumnElement[bool]:
-    # `q <% name`: some word-sized extent of the name is similar to q (GIN trigram index).
-    return literal(q).op("<%")(Product.name)
-
-
 def _sellable_stock_exists() -> ColumnElement[bool]:
     return exists(
         select(literal(1))
@@ -143,7 +139,7 @@ def _sellable_stock_exists() -> ColumnElement[bool]:
 
 
 def _filtered(
-    filters: ListingFilters, category_ids: Sequence[uuid.UUID] | None, typo_mode: bool
+    filters: ListingFilters, category_ids: Sequence[uuid.UUID] | None, search_text: str | None
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [Product.status == PRODUCT_ACTIVE]
     if category_ids is not None:
@@ -159,19 +155,14 @@ def _filtered(
         where.append(exists(select(literal(1)).select_from(Variant).where(*price_conditions)))
     if filters.in_stock:
         where.append(_sellable_stock_exists())
-    if filters.q:
-        where.append(_typo_match(filters.q) if typo_mode else _fts_match(filters.q))
+    if search_text:
+        where.append(_fts_match(search_text))
     return where
 
 
-def _order_by(sort: Sort, filters: ListingFilters, typo_mode: bool) -> list[Any]:
-    if sort == "relevance" and filters.q:
-        if typo_mode:
-            return [func.word_similarity(filters.q, Product.name).desc(), Product.id]
-        return [
-            func.ts_rank_cd(Product.search_vector, _tsquery(filters.q)).desc(),
-            Product.id,
-        ]
+def _order_by(sort: Sort, search_text: str | None) -> list[Any]:
+    if sort == "relevance" and search_text:
+        return [func.ts_rank_cd(Product.search_vector, _tsquery(search_text)).desc(), Product.id]
     if sort == "price_asc":
         return [Product.min_price.asc(), Product.id.asc()]
     if sort == "price_desc":
@@ -229,12 +220,53 @@ async def _aggregate(
     return total, categories, bands
 
 
-async def _set_typo_threshold(session: AsyncSession, threshold: float) -> None:
-    # SET LOCAL lasts until the end of this request's transaction only.
+_CORRECT_WORDS = text(
+    """
+    SELECT (SELECT word FROM search_terms
+             WHERE word % t.token
+             ORDER BY similarity(word, t.token) DESC, word
+             LIMIT 1)
+      FROM unnest(CAST(:tokens AS text[])) WITH ORDINALITY AS t(token, n)
+     ORDER BY t.n
+    """
+)
+
+
+async def correct_spelling(session: AsyncSession, q: str, *, threshold: float) -> str | None:
+    """Replace each word of `q` by the most similar word of a product name ("lapotp" ->
+    "laptop"); words with nothing similar are dropped. None when nothing changed."""
+    tokens = re.findall(r"[^\W\d_]{3,}", q.lower())[:10]
+    if not tokens:
+        return None
+    # SET LOCAL: only this request's transaction uses the lower threshold.
     await session.execute(
-        text("SELECT set_config('pg_trgm.word_similarity_threshold', :value, true)"),
+        text("SELECT set_config('pg_trgm.similarity_threshold', :value, true)"),
         {"value": str(threshold)},
     )
+    words = [w for w in (await session.scalars(_CORRECT_WORDS, {"tokens": tokens})).all() if w]
+    if not words or words == tokens:
+        return None
+    return " ".join(words)
+
+
+async def _compute_aggregate(
+    session: AsyncSession,
+    filters: ListingFilters,
+    category_ids: Sequence[uuid.UUID] | None,
+    typo_threshold: float,
+) -> ListingAggregate:
+    total, categories, bands = await _aggregate(
+        session, _filtered(filters, category_ids, filters.q)
+    )
+    if total or not filters.q:
+        return ListingAggregate(total, categories, bands, filters.q)
+    corrected = await correct_spelling(session, filters.q, threshold=typo_threshold)
+    if corrected is None:
+        return ListingAggregate(0, [], [], filters.q)
+    total, categories, bands = await _aggregate(
+        session, _filtered(filters, category_ids, corrected)
+    )
+    return ListingAggregate(total, categories, bands, corrected, corrected=True)
 
 
 async def list_products(
@@ -252,31 +284,16 @@ async def list_products(
         category = await find_category(session, filters.category)
         category_ids = await category_with_descendants(session, category.id)
 
-    aggregate = cache.get(filters)
-    if aggregate is None:
-        typo_mode = False
-        total, categories, bands = await _aggregate(
-            session, _filtered(filters, category_ids, False)
-        )
-        if total == 0 and filters.q:
-            # Nothing has these words: look for names with a similar word ("lapotp").
-            typo_mode = True
-            await _set_typo_threshold(session, typo_threshold)
-            total, categories, bands = await _aggregate(
-                session, _filtered(filters, category_ids, True)
-            )
-        aggregate = ListingAggregate(total, categories, bands, typo_mode)
-        cache.put(filters, aggregate)
-    elif aggregate.typo_mode:
-        await _set_typo_threshold(session, typo_threshold)
-
+    aggregate = await cache.get_or_compute(
+        filters, lambda: _compute_aggregate(session, filters, category_ids, typo_threshold)
+    )
     rows: list[dict[str, Any]] = []
-    if aggregate.total:
+    if aggregate.total and (page - 1) * page_size < aggregate.total:
         query: Select[Any] = (
             select(Product, Category)
             .join(Category, Category.id == Product.category_id)
-            .where(*_filtered(filters, category_ids, aggregate.typo_mode))
-            .order_by(*_order_by(sort, filters, aggregate.typo_mode))
+            .where(*_filtered(filters, category_ids, aggregate.search_text))
+            .order_by(*_order_by(sort, aggregate.search_text))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
@@ -297,7 +314,7 @@ async def list_products(
         rows=rows,
         total=aggregate.total,
         facets={"categories": aggregate.categories, "price_bands": aggregate.price_bands},
-        typo_corrected=aggregate.typo_mode,
+        corrected_query=aggregate.search_text if aggregate.corrected else None,
     )
 
 

@@ -8,9 +8,10 @@ cached: prices, stock and archiving show up on the next request.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -21,6 +22,7 @@ class TtlCache(Generic[T]):
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, T]] = OrderedDict()
+        self._computing: dict[Hashable, asyncio.Lock] = {}
 
     def get(self, key: Hashable) -> T | None:
         if self.ttl <= 0:
@@ -42,6 +44,22 @@ class TtlCache(Generic[T]):
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+
+    async def get_or_compute(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """The cached value, or compute it once: concurrent requests for a missing key wait
+        for the first one instead of all running the same expensive aggregate."""
+        cached = self.get(key)
+        if cached is not None or self.ttl <= 0:
+            return cached if cached is not None else await compute()
+        lock = self._computing.setdefault(key, asyncio.Lock())
+        async with lock:
+            cached = self.get(key)
+            if cached is None:
+                cached = await compute()
+                self.put(key, cached)
+        if not lock.locked():
+            self._computing.pop(key, None)
+        return cached
 
     def clear(self) -> None:
         self._entries.clear()

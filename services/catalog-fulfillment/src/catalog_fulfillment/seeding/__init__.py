@@ -1,0 +1,1 @@
+"""Demo data and the benchmark generator behind scripts/seed.py."""

@@ -1,0 +1,277 @@
+# ruff: noqa: S311  (seeded random makes demo data reproducible; nothing secret here)
+"""Load the demo catalog, stores and reviews. Idempotent: ids are derived from names
+(uuid5) and every insert is `ON CONFLICT DO NOTHING`, so running it again changes nothing
+and never resets stock that has moved since."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from shopkit.db import utcnow
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog_fulfillment.models import (
+    Category,
+    InventoryItem,
+    Product,
+    ProductImage,
+    Review,
+    Store,
+    Variant,
+)
+from catalog_fulfillment.seeding.demo_data import (
+    CATEGORIES,
+    PRODUCTS,
+    REVIEW_TEXTS,
+    REVIEWER_NAMES,
+    STORES,
+    WEEKDAY_HOURS,
+    DemoProduct,
+)
+from catalog_fulfillment.services.slugs import slugify
+
+NAMESPACE = uuid.UUID("6f1c2a34-8d1e-4c55-9a77-3f2b8e0c9d10")
+
+
+def stable_id(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+def sku_code(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", value.upper())[:12]
+
+
+@dataclass(frozen=True)
+class DemoVariant:
+    sku: str
+    name: str
+    attributes: dict[str, str]
+    price: Decimal
+
+
+def expand_variants(product: DemoProduct) -> list[DemoVariant]:
+    if not product.axes:
+        return [DemoVariant(product.sku, "Standard", {}, Decimal(product.price))]
+    variants = []
+    for combo in itertools.product(*(options for _, options in product.axes)):
+        attributes = {
+            axis: value for (axis, _), (value, _) in zip(product.axes, combo, strict=True)
+        }
+        step = combo[0][1]
+        variants.append(
+            DemoVariant(
+                sku="-".join([product.sku, *(sku_code(value) for value, _ in combo)]),
+                name=" / ".join(value for value, _ in combo),
+                attributes=attributes,
+                price=Decimal(product.price) + step,
+            )
+        )
+    return variants
+
+
+def stock_for(sku: str) -> tuple[int, int]:
+    """(on_hand, reorder_level): mostly healthy stock, some low, some sold out."""
+    rng = random.Random(sku)
+    roll = rng.random()
+    if roll < 0.08:
+        return 0, 5
+    if roll < 0.22:
+        return rng.randint(1, 4), 5
+    return rng.randint(12, 150), 5
+
+
+@dataclass
+class SeedReport:
+    categories: int = 0
+    products: int = 0
+    variants: int = 0
+    stores: int = 0
+    reviews: int = 0
+
+
+async def _insert(session: AsyncSession, model: type, rows: list[dict[str, object]]) -> int:
+    if not rows:
+        return 0
+    key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
+    inserted = await session.scalars(
+        pg_insert(model).values(rows).on_conflict_do_nothing().returning(key)
+    )
+    return len(inserted.all())
+
+
+async def seed_categories(session: AsyncSession, report: SeedReport) -> dict[str, uuid.UUID]:
+    # Parents first so a child can point at its parent's id.
+    for position, (slug, (name, parent, description)) in enumerate(
+        sorted(CATEGORIES.items(), key=lambda item: item[1][1] is not None)
+    ):
+        ids = dict((await session.execute(select(Category.slug, Category.id))).all())
+        report.categories += await _insert(
+            session,
+            Category,
+            [
+                {
+                    "id": stable_id("category", slug),
+                    "name": name,
+                    "slug": slug,
+                    "description": description,
+                    "parent_id": ids.get(parent) if parent else None,
+                    "position": position,
+                }
+            ],
+        )
+    return dict((await session.execute(select(Category.slug, Category.id))).all())
+
+
+async def seed_products(
+    session: AsyncSession, categories: dict[str, uuid.UUID], report: SeedReport
+) -> None:
+    now = utcnow()
+    for index, product in enumerate(PRODUCTS):
+        variants = expand_variants(product)
+        slug = slugify(product.name)
+        product_id = stable_id("product", product.sku)
+        prices = [v.price for v in variants]
+        inserted = await _insert(
+            session,
+            Product,
+            [
+                {
+                    "id": product_id,
+                    "name": product.name,
+                    "slug": slug,
+                    "description": product.description,
+                    "brand": product.brand,
+                    "category_id": categories[product.category],
+                    "status": "active",
+                    "currency": "USD",
+                    "min_price": min(prices),
+                    "max_price": max(prices),
+                    # Spread over recent weeks so "newest" has a meaningful order.
+                    "created_at": now - timedelta(days=len(PRODUCTS) - index),
+                    "updated_at": now,
+                }
+            ],
+        )
+        report.products += inserted
+        product_id = await session.scalar(select(Product.id).where(Product.slug == slug))
+        await _insert(
+            session,
+            ProductImage,
+            [
+                {
+                    "id": stable_id("image", product.sku),
+                    "product_id": product_id,
+                    "url": f"/static/products/{product.icon}.svg",
+                    "alt": product.name,
+                    "position": 0,
+                }
+            ],
+        )
+        report.variants += await _insert(
+            session,
+            Variant,
+            [
+                {
+                    "id": stable_id("variant", v.sku),
+                    "product_id": product_id,
+                    "sku": v.sku,
+                    "name": v.name,
+                    "attributes": v.attributes,
+                    "price": v.price,
+                    "currency": "USD",
+                    "active": True,
+                    "position": position,
+                }
+                for position, v in enumerate(variants)
+            ],
+        )
+        stock_rows = []
+        for v in variants:
+            on_hand, reorder_level = stock_for(v.sku)
+            stock_rows.append(
+                {"sku": v.sku, "on_hand": on_hand, "reserved": 0, "reorder_level": reorder_level}
+            )
+        await _insert(session, InventoryItem, stock_rows)
+
+
+async def seed_reviews(session: AsyncSession, report: SeedReport) -> None:
+    now = utcnow()
+    rows = []
+    for product in PRODUCTS:
+        rng = random.Random(f"reviews:{product.sku}")
+        product_id = await session.scalar(
+            select(Product.id).where(Product.slug == slugify(product.name))
+        )
+        for n in range(rng.randint(0, 6)):
+            rating = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 8, 5])[0]
+            title, comment = rng.choice(REVIEW_TEXTS[rating])
+            reviewer = REVIEWER_NAMES[(n * 5 + len(product.sku)) % len(REVIEWER_NAMES)]
+            rows.append(
+                {
+                    "id": stable_id("review", f"{product.sku}:{n}"),
+                    "product_id": product_id,
+                    "user_id": stable_id("reviewer", f"{reviewer}:{n}"),
+                    "author_name": reviewer,
+                    "rating": rating,
+                    "title": title,
+                    "comment": comment,
+                    "verified_purchase": rng.random() < 0.7,
+                    "created_at": now - timedelta(days=rng.randint(1, 300)),
+                }
+            )
+    report.reviews += await _insert(session, Review, rows)
+    await refresh_ratings(session)
+
+
+async def refresh_ratings(session: AsyncSession) -> None:
+    await session.execute(
+        text(
+            """
+            UPDATE products p
+               SET rating_count = r.n, rating_avg = round(r.average, 2)
+              FROM (SELECT product_id, count(*) AS n, avg(rating) AS average
+                      FROM reviews GROUP BY product_id) r
+             WHERE p.id = r.product_id
+               AND (p.rating_count <> r.n OR p.rating_avg <> round(r.average, 2))
+            """
+        )
+    )
+
+
+async def seed_stores(session: AsyncSession, report: SeedReport) -> None:
+    rows = [
+        {
+            "id": stable_id("store", name),
+            "name": name,
+            "address": address,
+            "city": city,
+            "region": region,
+            "postal_code": postal_code,
+            "country": country,
+            "lat": lat,
+            "lng": lng,
+            "phone": phone,
+            "opening_hours": WEEKDAY_HOURS,
+        }
+        for name, address, city, region, postal_code, country, lat, lng, phone in STORES
+    ]
+    report.stores += await _insert(session, Store, rows)
+
+
+async def seed_demo(session: AsyncSession) -> SeedReport:
+    """Everything a demo needs; flushes, the caller commits."""
+    report = SeedReport()
+    categories = await seed_categories(session, report)
+    await seed_products(session, categories, report)
+    await seed_reviews(session, report)
+    await seed_stores(session, report)
+    await session.flush()
+    return report
