@@ -249,3 +249,23 @@ async def test_unknown_email_costs_as_much_as_a_wrong_password(db_session: Async
     known, unknown = min(known_runs), min(unknown_runs)
     assert unknown >= 0.5 * known, (unknown, known)
     assert known > 0.005  # the cost is real, so the comparison means something
+
+
+async def test_long_password_with_a_legacy_bcrypt_hash_logs_in_and_is_upgraded_whole(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    """Old bcrypt systems hashed only the first 72 bytes; bcrypt 5 refuses longer input."""
+    password = "correct horse battery staple " * 4  # 116 bytes
+    legacy = bcrypt.hashpw(password.encode()[:72], bcrypt.gensalt(rounds=4)).decode()
+    user = await make_user(db_session, password_hash=legacy)
+
+    login = await client.post("/auth/login", json={"email": user.email, "password": password})
+    assert login.status_code == 200, login.text
+    stored = await db_session.scalar(select(User.password_hash).where(User.id == user.id))
+    assert stored is not None and stored.startswith("$argon2id$")
+    # The new hash covers the whole password, not just the 72 bytes bcrypt looked at.
+    truncated = password.encode()[:72].decode()
+    again = await client.post("/auth/login", json={"email": user.email, "password": truncated})
+    assert again.status_code == 401
+    whole = await client.post("/auth/login", json={"email": user.email, "password": password})
+    assert whole.status_code == 200

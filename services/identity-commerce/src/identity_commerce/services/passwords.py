@@ -15,6 +15,9 @@ from passlib.context import CryptContext
 
 from identity_commerce.core.config import Argon2Cost, Settings
 
+_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+_BCRYPT_MAX_BYTES = 72
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -44,12 +47,24 @@ class PasswordHasher:
         return self._context.hash(password)
 
     def verify(self, password: str, stored_hash: str) -> Verification:
+        if stored_hash.startswith(_BCRYPT_PREFIXES) and len(password.encode()) > _BCRYPT_MAX_BYTES:
+            return self._verify_long_bcrypt(password, stored_hash)
         try:
             ok, new_hash = self._context.verify_and_update(password, stored_hash)
         except (ValueError, TypeError):
             # An unrecognised or corrupt stored hash never lets anyone in.
             return Verification(ok=False)
         return Verification(ok=ok, new_hash=new_hash if ok else None)
+
+    def _verify_long_bcrypt(self, password: str, stored_hash: str) -> Verification:
+        """bcrypt only ever used a password's first 72 bytes, and the systems that made these
+        hashes cut longer ones silently; bcrypt 5 refuses them instead. Check the same 72
+        bytes, then hash the *whole* password with argon2id."""
+        try:
+            ok = self._context.verify(password.encode()[:_BCRYPT_MAX_BYTES], stored_hash)
+        except (ValueError, TypeError):
+            return Verification(ok=False)
+        return Verification(ok=ok, new_hash=self.hash(password) if ok else None)
 
     def verify_dummy(self, password: str) -> Verification:
         self._context.verify(password, self._dummy_hash)
