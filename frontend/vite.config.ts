@@ -19,6 +19,8 @@ export default defineConfig({
     // Two shared cores: a couple of workers keeps the machine usable for everyone else.
     pool: 'threads',
     maxWorkers: 2,
+    // The machine is shared: generous timeouts keep slow-but-correct runs green.
+    testTimeout: 20_000,
     env: {
       VITE_IDENTITY_URL: 'http://identity.test',
       VITE_CATALOG_URL: 'http://catalog.test',

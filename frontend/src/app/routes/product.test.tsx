@@ -1,0 +1,112 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+
+import { ProductPage } from '@/app/routes/product';
+import { laptop } from '@/test/fixtures';
+import { CATALOG, IDENTITY, server } from '@/test/server';
+import { renderWithRouter, signInAs } from '@/test/test-utils';
+
+const reviews = {
+  items: [
+    { id: 'r1', product_id: laptop.id, user_id: 'u2', author_name: 'Bob', rating: 5, title: 'Great', comment: 'Fast and light', verified_purchase: true, created_at: '2026-11-01T00:00:00Z' },
+    { id: 'r2', product_id: laptop.id, user_id: 'u3', author_name: 'Eve', rating: 4, title: 'Good', comment: 'Nice screen', verified_purchase: false, created_at: '2026-11-02T00:00:00Z' },
+  ],
+  average: 4.5,
+  count: 2,
+  histogram: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 1 },
+};
+
+function mockProduct() {
+  server.use(
+    http.get(`${CATALOG}/catalog/products/${laptop.id}`, () => HttpResponse.json(laptop)),
+    http.get(`${CATALOG}/reviews/product/${laptop.id}`, () => HttpResponse.json(reviews)),
+  );
+}
+
+const renderProduct = () =>
+  renderWithRouter(<ProductPage />, { route: '/products/:id', path: `/products/${laptop.id}`, routes: [{ path: '/login', element: <p>Login page</p> }] });
+
+describe('product page', () => {
+  it('shows the gallery, the price of the chosen variant and its availability', async () => {
+    mockProduct();
+    renderProduct();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
+    expect(screen.getByTestId('price')).toHaveTextContent('$899.00');
+    expect(screen.getByText('Only 4 left')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show photo 2' }));
+    expect(screen.getByRole('img', { name: 'Laptop side' })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Black' }));
+    expect(screen.getByTestId('price')).toHaveTextContent('$999.00');
+    expect(screen.getByText('In stock')).toBeInTheDocument();
+    expect(screen.getByText('SKU LAP-13-16-BLK')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Silver' }));
+    expect(screen.getByText('SKU LAP-13-16-SIL')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sold out' })).toBeDisabled();
+  });
+
+  it('lists reviews with the verified-purchase badge and the histogram', async () => {
+    mockProduct();
+    renderProduct();
+    const section = await screen.findByRole('region', { name: 'Reviews' });
+    await waitFor(() => expect(within(section).getByText('Fast and light')).toBeInTheDocument());
+    expect(within(section).getAllByText('Verified purchase')).toHaveLength(1);
+    expect(within(section).getByText('Sign in')).toBeInTheDocument();
+  });
+
+  it('sends a visitor to sign in before adding to the cart', async () => {
+    mockProduct();
+    renderProduct();
+    await userEvent.click(await screen.findByRole('button', { name: 'Add to cart' }));
+    expect(await screen.findByText('Login page')).toBeInTheDocument();
+  });
+
+  it('adds the chosen variant to the cart with a toast', async () => {
+    signInAs('customer');
+    mockProduct();
+    let body: unknown = null;
+    server.use(
+      http.post(`${IDENTITY}/cart/items`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ id: 'line-9', sku: 'LAP-13-16-BLK', product_id: laptop.id, name: 'Laptop', unit_price: '999.00', currency: 'USD', quantity: 2, line_total: '1998.00', available: true, available_quantity: 12 }, { status: 201 });
+      }),
+      http.get(`${IDENTITY}/cart`, () => HttpResponse.json({ items: [], subtotal: '0.00', currency: 'USD', item_count: 0, refreshed: true })),
+      http.get(`${IDENTITY}/auth/me`, () => HttpResponse.json({ id: 'u', email: 'a@b.c', first_name: 'A', last_name: 'B', phone: null, role: 'customer' })),
+    );
+    renderProduct();
+    await userEvent.click(await screen.findByRole('button', { name: 'Black' }));
+    await userEvent.selectOptions(screen.getByLabelText('Quantity'), '2');
+    await userEvent.click(screen.getByRole('button', { name: 'Add to cart' }));
+    await waitFor(() => expect(body).toEqual({ sku: 'LAP-13-16-BLK', quantity: 2 }));
+    expect(await screen.findByText(/Added 2 × Laptop 13 \(16 GB Black\) to your cart/)).toBeInTheDocument();
+  });
+
+  it('explains a stock conflict next to the button', async () => {
+    signInAs('customer');
+    mockProduct();
+    server.use(http.post(`${IDENTITY}/cart/items`, () => HttpResponse.json({ detail: 'Not enough stock' }, { status: 409 })));
+    renderProduct();
+    await userEvent.click(await screen.findByRole('button', { name: 'Add to cart' }));
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.some((a) => a.textContent?.includes('not enough stock'))).toBe(true);
+  });
+
+  it('offers a retry when the catalog is down', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${CATALOG}/catalog/products/${laptop.id}`, () => {
+        calls += 1;
+        return calls === 1 ? HttpResponse.json({ detail: 'down' }, { status: 503 }) : HttpResponse.json(laptop);
+      }),
+      http.get(`${CATALOG}/reviews/product/${laptop.id}`, () => HttpResponse.json(reviews)),
+    );
+    renderProduct();
+    expect(await screen.findByText('This part of the shop is taking a break')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
+  });
+});
