@@ -360,3 +360,28 @@ async def test_clear_cart_for_checkout(
     ]
     assert await clear_cart(db_session, user_id=user.id) == 2
     assert await list_cart_items(db_session, user_id=user.id) == []
+
+
+async def test_showing_the_cart_writes_only_real_changes(
+    client: httpx.AsyncClient,
+    catalog: FakeCatalog,
+    shopper: tuple[Any, dict[str, str]],
+    db_session: AsyncSession,
+) -> None:
+    user, headers = shopper
+    catalog.put("RUN-42", price="59.90")
+    await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
+
+    async def checked_at() -> object:
+        return await db_session.scalar(
+            select(CartItem.catalog_checked_at).where(CartItem.user_id == user.id)
+        )
+
+    first = await checked_at()
+    await client.get("/cart", headers=headers)
+    assert await checked_at() == first  # nothing changed, nothing written
+    catalog.put("RUN-42", price="54.90")
+    await client.get("/cart", headers=headers)
+    assert await checked_at() != first
+    stored = await db_session.scalar(select(CartItem.unit_price).where(CartItem.user_id == user.id))
+    assert str(stored) == "54.90"

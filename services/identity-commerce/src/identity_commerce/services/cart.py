@@ -64,19 +64,36 @@ def _shortage(sku: str, requested: int, available: int) -> Conflict:
     )
 
 
+def _facts(item: CartItem) -> tuple[object, ...]:
+    return (
+        item.product_id,
+        item.variant_id,
+        item.name,
+        item.image_url,
+        item.unit_price,
+        item.currency,
+        item.available,
+    )
+
+
 def _apply_catalog(item: CartItem, variant: CatalogVariant | None) -> None:
-    """Copy the catalog's current facts onto the line (a vanished sku is just unavailable)."""
-    item.catalog_checked_at = utcnow()
+    """Copy the catalog's current facts onto the line (a vanished sku is just unavailable).
+
+    Only a real change is written, so showing the cart does not update every line each time.
+    """
+    before = _facts(item) if item.id is not None and item.name is not None else None
     if variant is None:
         item.available = False
-        return
-    item.product_id = variant.product_id
-    item.variant_id = variant.variant_id
-    item.name = variant.display_name[:300]
-    item.image_url = variant.image_url
-    item.unit_price = variant.price
-    item.currency = variant.currency
-    item.available = variant.active and variant.available >= item.quantity
+    else:
+        item.product_id = variant.product_id
+        item.variant_id = variant.variant_id
+        item.name = variant.display_name[:300]
+        item.image_url = variant.image_url
+        item.unit_price = variant.price
+        item.currency = variant.currency
+        item.available = variant.active and variant.available >= item.quantity
+    if before != _facts(item):
+        item.catalog_checked_at = utcnow()
 
 
 async def list_cart_items(session: AsyncSession, *, user_id: uuid.UUID) -> list[CartItem]:
