@@ -112,3 +112,10 @@ async def test_relay_fails_a_refused_event_at_once_and_keeps_retrying_others(
     assert (rows[refused.event_id].status, rows[refused.event_id].attempts) == (FAILED, 1)
     assert "422" in (rows[refused.event_id].last_error or "")
     assert (rows[unlucky.event_id].status, rows[unlucky.event_id].attempts) == (PENDING, 1)
+
+
+async def test_aclose_releases_the_http_client(kit_settings: KitSettings) -> None:
+    deliver = deliverer(kit_settings)
+    assert not deliver.client.is_closed
+    await deliver.aclose()
+    assert deliver.client.is_closed

@@ -17,7 +17,6 @@ from shopkit.db import SessionDep
 from shopkit.errors import NotFound
 from shopkit.http import make_client
 from shopkit.outbox import (
-    Deliver,
     OutboxMixin,
     OutboxRelay,
     PermanentDeliveryError,
@@ -40,20 +39,22 @@ class EventRefused(DeliveryRejected, PermanentDeliveryError):
 PERMANENT_STATUSES = frozenset({400, 413, 422})
 
 
-def notifications_deliverer(settings: ServiceSettings, signer: TokenSigner) -> Deliver:
+class NotificationsDeliverer:
     """POST each envelope to notifications' /notify with a fresh service token.
 
     2xx (including 202 `duplicate`) is delivered; 400/413/422 raise `EventRefused`, which
     the relay marks `failed` at once; any other answer or a transport error is one failed
-    attempt, retried with backoff."""
-    client = make_client(
-        settings.notifications_url,
-        timeout=settings.http_timeout_seconds,
-        token_provider=lambda: signer.service_token(settings.service_token_ttl_seconds),
-    )
+    attempt, retried with backoff. Holds one pooled HTTP client; `aclose()` releases it."""
 
-    async def deliver(envelope: dict[str, Any]) -> None:
-        response = await client.post("/notify", json=envelope)
+    def __init__(self, settings: ServiceSettings, signer: TokenSigner) -> None:
+        self.client = make_client(
+            settings.notifications_url,
+            timeout=settings.http_timeout_seconds,
+            token_provider=lambda: signer.service_token(settings.service_token_ttl_seconds),
+        )
+
+    async def __call__(self, envelope: dict[str, Any]) -> None:
+        response = await self.client.post("/notify", json=envelope)
         if response.status_code // 100 == 2:
             return
         reason = f"notifications answered {response.status_code}: {response.text[:500]}"
@@ -61,7 +62,15 @@ def notifications_deliverer(settings: ServiceSettings, signer: TokenSigner) -> D
             raise EventRefused(reason)
         raise DeliveryRejected(reason)
 
-    return deliver
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def notifications_deliverer(
+    settings: ServiceSettings, signer: TokenSigner
+) -> NotificationsDeliverer:
+    """The relay's `deliver` callable for sending to notifications."""
+    return NotificationsDeliverer(settings, signer)
 
 
 def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
@@ -71,17 +80,21 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
         settings: ServiceSettings = app.state.settings
         if not settings.outbox_relay_enabled:
             return
+        deliverer = notifications_deliverer(settings, app.state.token_signer)
         relay = OutboxRelay(
             sessionmaker=app.state.db.sessionmaker,
             model=model,
-            deliver=notifications_deliverer(settings, app.state.token_signer),
+            deliver=deliverer,
             max_attempts=settings.outbox_max_attempts,
             backoff_base=settings.outbox_backoff_base_seconds,
             backoff_max=settings.outbox_backoff_max_seconds,
             poll_seconds=settings.outbox_poll_seconds,
         )
         app.state.outbox_relay = relay
-        await relay.run_forever(stop)
+        try:
+            await relay.run_forever(stop)
+        finally:
+            await deliverer.aclose()
 
     return job
 
