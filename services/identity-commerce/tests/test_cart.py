@@ -385,3 +385,23 @@ async def test_showing_the_cart_writes_only_real_changes(
     assert await checked_at() != first
     stored = await db_session.scalar(select(CartItem.unit_price).where(CartItem.user_id == user.id))
     assert str(stored) == "54.90"
+
+
+async def test_catalog_calls_carry_a_service_token_and_the_request_id(
+    client: httpx.AsyncClient,
+    catalog: FakeCatalog,
+    shopper: tuple[Any, dict[str, str]],
+    app: Any,
+) -> None:
+    _, headers = shopper
+    catalog.put("RUN-42")
+    await client.post(
+        "/cart/items", headers={**headers, "X-Request-ID": "trace-42"}, json={"sku": "RUN-42"}
+    )
+    sent = catalog.route.calls.last.request
+    assert sent.headers["X-Request-ID"] == "trace-42"
+    scheme, token = sent.headers["Authorization"].split(" ")
+    principal = app.state.token_verifier.verify(token)
+    assert scheme == "Bearer"
+    assert principal.role == "service"
+    assert principal.subject == "service:identity-commerce"
