@@ -17,4 +17,9 @@ def service_under_test() -> ServiceUnderTest:
         app_factory=create_app,  # type: ignore[arg-type]
         app_path="identity_commerce.main:create_app",
         database_env="IDENTITY_DATABASE_URL",
+        settings_overrides={
+            # In-process tests share one connection with the test; a background sweeper
+            # would race it. Expiry is exercised directly and in live-process tests.
+            "order_expiry_sweeper_enabled": False,
+        },
     )

@@ -5,11 +5,14 @@ service on its own fresh database, the Stripe webhook registered with localstrip
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +286,38 @@ def register_webhook(localstripe_url: str, identity_url: str) -> None:
 
 def money(value: str) -> Decimal:
     return Decimal(value)
+
+
+def pay_directly_at_stripe(shop: Stack, payment_intent_id: str) -> None:
+    """What a browser does with Stripe.js: pay at Stripe without telling the shop."""
+    stripe = httpx.Client(base_url=shop.localstripe.url, auth=("sk_test_acceptance", ""))
+    stripe.post(f"/v1/payment_intents/{payment_intent_id}", data={"payment_method": "pm_card_visa"})
+    confirmed = stripe.post(f"/v1/payment_intents/{payment_intent_id}/confirm")
+    assert confirmed.json()["status"] == "succeeded", confirmed.text
+
+
+class _Capture(BaseHTTPRequestHandler):
+    deliveries: list[tuple[bytes, str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).deliveries.append((body, self.headers["Stripe-Signature"]))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def webhooks_captured(shop: Stack) -> Iterator[list[tuple[bytes, str]]]:
+    """Point localstripe's webhook at a recorder for a while, then back at the shop."""
+    server = HTTPServer(("127.0.0.1", free_port()), _Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Capture.deliveries = []
+    register_webhook(shop.localstripe.url, f"http://127.0.0.1:{server.server_port}")
+    try:
+        yield _Capture.deliveries
+    finally:
+        shop.register_webhook()
+        server.shutdown()

@@ -4,10 +4,11 @@ stopped, localstripe stopped, an order left unpaid past its stock hold."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
-from .stack import Stack, wait_until
+from .stack import Shopper, Stack, pay_directly_at_stripe, wait_until, webhooks_captured
 
 
 def sku(prefix: str) -> str:
@@ -80,41 +81,86 @@ def test_stripe_down_is_503_the_stock_is_released_and_the_order_cancelled(shop: 
     assert retried.status_code == 201, retried.text
 
 
-def test_unpaid_order_expires_after_its_ttl_and_the_stock_comes_back(shop: Stack) -> None:
-    item = sku("TTL")
-    shop.new_product((item, "20.00", 5))
-    shopper = shop.new_shopper((item, 2))
+def test_ttl_unpaid_order_expires_and_a_paid_but_unreported_one_is_settled(shop: Stack) -> None:
+    item, paid_item = sku("TTL"), sku("TTLP")
+    shop.new_product((item, "20.00", 5), (paid_item, "20.00", 5))
+    unpaid, browser_payer = shop.new_shopper((item, 2)), shop.new_shopper((paid_item, 1))
     # A second identity process on the same database with a short hold.
     quick = shop.start_identity("identity-short-ttl", RESERVATION_TTL_SECONDS="5")
     shop.extra.append(quick)
-    created = httpx.post(
-        f"{quick.url}/checkout/create-payment-intent",
-        json={
-            "shipping_address_id": shopper.shipping_address_id,
-            "billing_address_id": shopper.billing_address_id,
-        },
-        headers=shopper.headers,
-    )
-    assert created.status_code == 201, created.text
-    order_id = created.json()["order_id"]
+
+    def create(shopper: Shopper) -> dict[str, Any]:
+        created = httpx.post(
+            f"{quick.url}/checkout/create-payment-intent",
+            json={
+                "shipping_address_id": shopper.shipping_address_id,
+                "billing_address_id": shopper.billing_address_id,
+            },
+            headers=shopper.headers,
+        )
+        assert created.status_code == 201, created.text
+        return created.json()
+
+    abandoned, paid = create(unpaid), create(browser_payer)
     assert shop.stock(item)["reserved"] == 2
+    # The second shopper pays in the browser, but neither the confirm call nor the webhook
+    # ever reaches the shop.
+    with webhooks_captured(shop):
+        pay_directly_at_stripe(shop, paid["payment_intent_id"])
 
     expired = wait_until(
-        lambda: (
-            shop.order(shopper, order_id)["status"] == "expired" and shop.order(shopper, order_id)
-        ),
+        lambda: (o := shop.order(unpaid, abandoned["order_id"]))["status"] == "expired" and o,
         timeout=20,
     )
     assert expired["timeline"][-1]["status"] == "expired"
     assert (shop.stock(item)["on_hand"], shop.stock(item)["reserved"]) == (5, 0)
     intent = httpx.get(
-        f"{shop.localstripe.url}/v1/payment_intents/{created.json()['payment_intent_id']}",
+        f"{shop.localstripe.url}/v1/payment_intents/{abandoned['payment_intent_id']}",
         auth=("sk_test_x", ""),
     )
     assert intent.json()["status"] == "canceled"
-    assert shop.confirm(shopper, order_id, "pm_card_visa").status_code == 409
+    assert shop.confirm(unpaid, abandoned["order_id"], "pm_card_visa").status_code == 409
     rows = shop.identity_rows(
-        "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", order_id
+        "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", abandoned["order_id"]
     )
     assert [r[0] for r in rows] == ["ORDER_PLACED", "ORDER_EXPIRED"]
+
+    # The sweeper asked Stripe before giving up and found the other order paid.
+    settled = wait_until(
+        lambda: (
+            (o := shop.order(browser_payer, paid["order_id"]))["status"] != "pending_payment" and o
+        ),
+        timeout=20,
+    )
+    assert settled["status"] == "paid"
+    assert (shop.stock(paid_item)["on_hand"], shop.stock(paid_item)["reserved"]) == (4, 0)
     quick.stop()
+
+
+def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Stack) -> None:
+    item = sku("LATE")
+    shop.new_product((item, "20.00", 5))
+    shopper = shop.new_shopper((item, 1))
+    created = shop.create_intent(shopper).json()
+    with webhooks_captured(shop):
+        pay_directly_at_stripe(shop, created["payment_intent_id"])
+    # The catalog let the hold go (as its own expiry would) before the shop heard of the money.
+    released = httpx.post(
+        f"{shop.catalog.url}/inventory/release",
+        json={"reservation_id": created["order_id"]},
+        headers=shop.service_headers(),
+    )
+    assert released.status_code == 200, released.text
+
+    answer = shop.confirm(shopper, created["order_id"])
+    assert answer.status_code == 200, answer.text
+    order = answer.json()
+    assert order["status"] == "cancelled"
+    assert order["payment"]["status"] == "refunded"
+    assert order["payment"]["refunded_amount"] == order["total"]
+    assert (shop.stock(item)["on_hand"], shop.stock(item)["reserved"]) == (5, 0)
+    assert len(shop.cart(shopper)["items"]) == 1  # nothing was bought
+    rows = shop.identity_rows(
+        "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", created["order_id"]
+    )
+    assert [r[0] for r in rows] == ["ORDER_PLACED", "ORDER_CANCELLED"]

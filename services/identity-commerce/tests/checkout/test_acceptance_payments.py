@@ -6,54 +6,15 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
-from shopkit.testing import free_port
 
-from .stack import Stack, register_webhook, wait_until
+from .stack import Stack, pay_directly_at_stripe, wait_until, webhooks_captured
 
 
 def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
-
-
-def pay_directly_at_stripe(shop: Stack, payment_intent_id: str) -> None:
-    """What a browser does with Stripe.js: pay at Stripe without telling the shop."""
-    stripe = httpx.Client(base_url=shop.localstripe.url, auth=("sk_test_acceptance", ""))
-    stripe.post(f"/v1/payment_intents/{payment_intent_id}", data={"payment_method": "pm_card_visa"})
-    confirmed = stripe.post(f"/v1/payment_intents/{payment_intent_id}/confirm")
-    assert confirmed.json()["status"] == "succeeded", confirmed.text
-
-
-class _Capture(BaseHTTPRequestHandler):
-    deliveries: list[tuple[bytes, str]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).deliveries.append((body, self.headers["Stripe-Signature"]))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def webhooks_captured(shop: Stack) -> Iterator[list[tuple[bytes, str]]]:
-    """Point localstripe's webhook at a recorder for a while, then back at the shop."""
-    server = HTTPServer(("127.0.0.1", free_port()), _Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Capture.deliveries = []
-    register_webhook(shop.localstripe.url, f"http://127.0.0.1:{server.server_port}")
-    try:
-        yield _Capture.deliveries
-    finally:
-        shop.register_webhook()
-        server.shutdown()
 
 
 def post_webhook(shop: Stack, body: bytes, signature: str) -> httpx.Response:

@@ -1,0 +1,181 @@
+"""The catalog-fulfillment stock client (clients/inventory.py): one outbound edge, simulated
+with respx, for the answers the live tests cannot easily provoke."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+import respx
+from identity_commerce.clients.inventory import (
+    InventoryClient,
+    OutOfStock,
+    ReservationGone,
+    StockRequest,
+)
+from shopkit.http import UpstreamUnavailable
+
+BASE = "http://catalog.test"
+ORDER = uuid.uuid4()
+
+
+@pytest.fixture
+def inventory() -> InventoryClient:
+    return InventoryClient(httpx.AsyncClient(base_url=BASE), retries=3, backoff_max=0.01)
+
+
+def reserved(status: int = 201) -> httpx.Response:
+    return httpx.Response(
+        status,
+        json={
+            "reservation_id": str(ORDER),
+            "status": "reserved",
+            "expires_at": "2026-11-21T08:00:00+00:00",
+            "items": [{"sku": "A", "quantity": 1}],
+        },
+    )
+
+
+@respx.mock(base_url=BASE)
+async def test_reserve_sends_the_order_id_and_ttl(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    route = respx_mock.post("/inventory/reserve").mock(return_value=reserved())
+    reservation = await inventory.reserve(
+        reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=960
+    )
+    assert reservation.reservation_id == ORDER
+    assert reservation.expires_at.isoformat() == "2026-11-21T08:00:00+00:00"
+    sent = route.calls.last.request
+    assert sent.read() == (
+        b'{"reservation_id":"'
+        + str(ORDER).encode()
+        + b'","items":[{"sku":"A","quantity":1}],"ttl_seconds":960}'
+    )
+
+
+@respx.mock(base_url=BASE)
+async def test_reserve_replay_200_is_the_same_reservation(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/reserve").mock(return_value=reserved(200))
+    reservation = await inventory.reserve(
+        reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=60
+    )
+    assert reservation.status == "reserved"
+
+
+@respx.mock(base_url=BASE)
+async def test_reserve_409_becomes_out_of_stock_with_shortages(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/reserve").mock(
+        return_value=httpx.Response(
+            409,
+            json={
+                "detail": "Not enough stock",
+                "shortages": [{"sku": "A", "requested": 3, "available": 1}],
+            },
+        )
+    )
+    with pytest.raises(OutOfStock) as out:
+        await inventory.reserve(reservation_id=ORDER, items=[StockRequest("A", 3)], ttl_seconds=60)
+    assert out.value.status_code == 409
+    assert out.value.body()["shortages"] == [{"sku": "A", "requested": 3, "available": 1}]
+
+
+@respx.mock(base_url=BASE)
+async def test_keyed_calls_are_retried_through_a_brief_outage(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    route = respx_mock.post("/inventory/commit").mock(
+        side_effect=[
+            httpx.ConnectError("refused"),
+            httpx.Response(503),
+            httpx.Response(200, json={}),
+        ]
+    )
+    await inventory.commit(ORDER)
+    assert route.call_count == 3
+
+
+@respx.mock(base_url=BASE)
+async def test_a_lasting_outage_is_upstream_unavailable(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/reserve").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(UpstreamUnavailable) as down:
+        await inventory.reserve(reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=60)
+    assert down.value.status_code == 503
+    assert down.value.headers == {"Retry-After": "5"}
+
+
+@respx.mock(base_url=BASE)
+async def test_commit_after_release_or_expiry_is_reservation_gone(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/commit").mock(
+        return_value=httpx.Response(
+            409, json={"detail": "Reservation expired", "status": "expired"}
+        )
+    )
+    with pytest.raises(ReservationGone):
+        await inventory.commit(ORDER)
+
+
+@respx.mock(base_url=BASE)
+async def test_release_of_a_committed_or_unknown_reservation_is_not_an_error(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/release").mock(
+        side_effect=[
+            httpx.Response(409, json={"detail": "committed"}),
+            httpx.Response(404, json={"detail": "x"}),
+        ]
+    )
+    assert await inventory.release(ORDER) is False
+    assert await inventory.release(ORDER) is False
+
+
+@respx.mock(base_url=BASE)
+async def test_release_quietly_swallows_an_outage(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/release").mock(side_effect=httpx.ConnectError("refused"))
+    await inventory.release_quietly(ORDER)  # the catalog frees the hold at its expiry
+
+
+@respx.mock(base_url=BASE)
+async def test_an_unexpected_answer_is_treated_as_unavailable(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    respx_mock.post("/inventory/restock").mock(
+        return_value=httpx.Response(422, json={"detail": []})
+    )
+    with pytest.raises(UpstreamUnavailable):
+        await inventory.restock(key="k", items=[StockRequest("A", 1)])
+
+
+@respx.mock(base_url=BASE)
+async def test_fulfillment_lookups(
+    respx_mock: respx.MockRouter, inventory: InventoryClient
+) -> None:
+    body = {
+        "id": str(uuid.uuid4()),
+        "order_id": str(ORDER),
+        "carrier": "UPS",
+        "tracking_number": "1Z",
+        "tracking_url": "https://ups.example/1Z",
+        "status": "shipped",
+        "shipped_at": "2026-11-21T08:00:00+00:00",
+        "in_transit_at": None,
+        "delivered_at": None,
+        "updated_at": "2026-11-21T08:00:00+00:00",
+    }
+    respx_mock.get(f"/fulfillments/{ORDER}").mock(
+        side_effect=[httpx.Response(200, json=body), httpx.Response(404, json={"detail": "x"})]
+    )
+    found = await inventory.get_fulfillment(ORDER)
+    assert found is not None and found.tracking_url == "https://ups.example/1Z"
+    assert await inventory.get_fulfillment(ORDER) is None
