@@ -94,12 +94,20 @@ class TestDatabases:
         self.url = create_database(self.server_url, self.base_name)
         self.created.append(self.base_name)
         migrate(self.alembic_ini, self.url)
+        # PostgreSQL copies a template only while nobody is connected to it; the test
+        # database itself is busy for the whole run, so an untouched copy serves as template.
+        create_database(self.server_url, self.template_name, template=self.base_name)
+        self.created.append(self.template_name)
         return self.url
+
+    @property
+    def template_name(self) -> str:
+        return f"{self.base_name}_tpl"
 
     def clone(self, suffix: str) -> str:
         """A fresh copy of the migrated database, for tests whose servers commit for real."""
         name = f"{self.base_name}_{suffix}"[:63]
-        url = create_database(self.server_url, name, template=self.base_name)
+        url = create_database(self.server_url, name, template=self.template_name)
         self.created.append(name)
         return url
 
