@@ -3,14 +3,23 @@ path that confirms without a payment method, and 30 buyers racing for 10 units."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from .stack import Stack, pay_directly_at_stripe, wait_until, webhooks_captured
+from .stack import (
+    WEBHOOK_SECRET,
+    Stack,
+    pay_directly_at_stripe,
+    wait_until,
+    webhooks_captured,
+)
 
 
 def sku(prefix: str) -> str:
@@ -157,3 +166,66 @@ def test_race_thirty_buyers_ten_units(shop: Stack) -> None:
         item,
     )
     assert dict(rows) == {"paid": 10}  # the 20 refused left no order behind
+
+
+def sign_event(payload: dict[str, object]) -> tuple[bytes, str]:
+    """Sign like Stripe (and localstripe) do: t=<unix>,v1=HMAC-SHA256(secret, "t.body")."""
+    body = json.dumps(payload).encode()
+    ts = int(time.time())
+    mac = hmac.new(WEBHOOK_SECRET.encode(), b"%d.%s" % (ts, body), hashlib.sha256).hexdigest()
+    return body, f"t={ts},v1={mac}"
+
+
+def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Stack) -> None:
+    item = sku("DASH")
+    shop.new_product((item, "60.00", 3))
+    shopper = shop.new_shopper((item, 1))
+    created = shop.create_intent(shopper).json()
+    assert shop.confirm(shopper, created["order_id"], "pm_card_visa").json()["status"] == "paid"
+    amount = int(created["amount"].replace(".", ""))
+
+    partial = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": "charge.refunded",
+        "data": {
+            "object": {
+                "id": "ch_dash",
+                "object": "charge",
+                "amount": amount,
+                "amount_refunded": 1000,
+                "payment_intent": created["payment_intent_id"],
+            }
+        },
+    }
+    assert post_webhook(shop, *sign_event(partial)).json()["outcome"] == "processed"
+    order = shop.order(shopper, created["order_id"])
+    assert order["status"] == "paid"
+    assert order["payment"]["refunded_amount"] == "10.00"
+    assert order["timeline"][-1]["note"] == "Stripe refunded 10.00"
+
+    full = {**partial, "id": f"evt_{uuid.uuid4().hex}"}
+    full["data"] = {"object": {**partial["data"]["object"], "amount_refunded": amount}}  # type: ignore[index]
+    assert post_webhook(shop, *sign_event(full)).json()["outcome"] == "processed"
+    order = shop.order(shopper, created["order_id"])
+    assert order["status"] == "refunded"
+    assert order["payment"]["status"] == "refunded"
+    assert order["payment"]["refunded_amount"] == created["amount"]
+    events = shop.identity_rows(
+        "SELECT event_type, payload->'data'->>'refund_amount' FROM outbox "
+        "WHERE aggregate_id = %s ORDER BY seq",
+        created["order_id"],
+    )
+    assert events[-1] == ("ORDER_REFUNDED", created["amount"])
+    # The same news again (a replay with a new event id) changes nothing more.
+    again = {**full, "id": f"evt_{uuid.uuid4().hex}"}
+    assert post_webhook(shop, *sign_event(again)).json()["outcome"] == "processed"
+    assert (
+        len(
+            shop.identity_rows(
+                "SELECT 1 FROM outbox WHERE aggregate_id = %s AND event_type = 'ORDER_REFUNDED'",
+                created["order_id"],
+            )
+        )
+        == 1
+    )
