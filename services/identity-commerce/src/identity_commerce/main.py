@@ -35,4 +35,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             close_checkout_clients,
         ],
     )
-
