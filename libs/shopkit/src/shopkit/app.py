@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -23,7 +23,7 @@ from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
 log = logging.getLogger("shopkit.app")
 
 # A background job gets the app and a stop event; it should return soon after stop is set.
-BackgroundJob = Callable[[FastAPI, asyncio.Event], Awaitable[None]]
+BackgroundJob = Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]
 StartupHook = Callable[[FastAPI], Awaitable[None]]
 
 

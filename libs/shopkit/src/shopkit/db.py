@@ -34,12 +34,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+TYPE_ANNOTATION_MAP: dict[Any, Any] = {datetime: DateTime(timezone=True)}
+
+
 def new_base() -> type[DeclarativeBase]:
-    """A fresh declarative base per service so each has its own metadata."""
+    """A fresh declarative base with its own metadata (for tests and throwaway models).
+
+    Services declare theirs as a plain class, which type checkers understand:
+
+        class Base(DeclarativeBase):
+            metadata = MetaData(naming_convention=NAMING_CONVENTION)
+            type_annotation_map = TYPE_ANNOTATION_MAP
+    """
 
     class Base(DeclarativeBase):
         metadata = MetaData(naming_convention=NAMING_CONVENTION)
-        type_annotation_map = {datetime: DateTime(timezone=True)}
+        type_annotation_map = TYPE_ANNOTATION_MAP
 
     return Base
 

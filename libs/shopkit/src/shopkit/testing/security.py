@@ -50,7 +50,7 @@ async def assert_auth_enforced(
 
         async def call(token: str | None, method: str = method, path: str = path) -> int:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            body = {} if method in ("POST", "PUT", "PATCH") else None
+            body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH") else None
             return (await client.request(method, path, headers=headers, json=body)).status_code
 
         if (status := await call(None)) != 401:

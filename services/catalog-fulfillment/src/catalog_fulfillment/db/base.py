@@ -1,5 +1,11 @@
-"""Declarative base of catalog-fulfillment: its own metadata, shared naming convention."""
+"""Declarative base of catalog-fulfillment: its own metadata, the shared naming convention and
+timezone-aware datetimes."""
 
-from shopkit.db import new_base
+from shopkit.db import NAMING_CONVENTION, TYPE_ANNOTATION_MAP
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
-Base = new_base()
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = TYPE_ANNOTATION_MAP

@@ -1,7 +1,11 @@
-"""Declarative base of notifications: its own metadata, shared naming convention."""
+"""Declarative base of notifications: its own metadata, the shared naming convention and
+timezone-aware datetimes."""
 
-from shopkit.db import new_base
+from shopkit.db import NAMING_CONVENTION, TYPE_ANNOTATION_MAP
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 
-class Base(new_base()):  # type: ignore[misc]  # one dynamic base, so models type-check
-    __abstract__ = True
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = TYPE_ANNOTATION_MAP
