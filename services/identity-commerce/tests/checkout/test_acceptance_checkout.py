@@ -4,6 +4,7 @@ localstripe, each service on its own PostgreSQL database (issue 5, "Done when").
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -221,4 +222,27 @@ def write_sql_report(counts: dict[tuple[str, str], list[str]], total: int) -> No
         "the order and locks it, then finds it paid and changes nothing).\n\n"
         "<details><summary>The statements</summary>\n\n```\n"
         f"{listing}\n```\n\n</details>\n"
+    )
+
+
+def test_concurrent_requests_with_one_idempotency_key_make_one_order(shop: Stack) -> None:
+    item = sku("IDEMC")
+    shop.new_product((item, "10.00", 5))
+    shopper = shop.new_shopper((item, 1))
+    key = f"double-click-{uuid.uuid4()}"
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda _: shop.create_intent(shopper, **{"Idempotency-Key": key}), range(4))
+        )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert len({a.json()["order_id"] for a in answers}) == 1
+    assert sum(a.headers.get("Idempotent-Replayed") == "true" for a in answers) == 3
+    assert shop.stock(item)["reserved"] == 1
+    assert (
+        len(
+            shop.identity_rows(
+                "SELECT 1 FROM orders WHERE user_id = %s", uuid.UUID(shopper.user_id)
+            )
+        )
+        == 1
     )
