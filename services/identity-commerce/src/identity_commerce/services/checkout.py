@@ -200,73 +200,21 @@ async def create_payment_intent(
     if not cart:
         raise BadRequest("Your cart is empty")
     currency = settings.shop_currency.upper()
-    variants = await catalog.get_variants([line.sku for line in cart])
-    priced = _priced_lines(cart, variants, currency)
-    shipping_address = addresses[shipping_address_id]
-    quote = pricing_rules(settings).quote(
-        [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced],
-        country=shipping_address.country,
-    )
-    if quote.total <= 0:
-        raise BadRequest("Nothing to pay for")
-
-    now = datetime.now(UTC)
+    priced = _priced_lines(cart, await catalog.get_variants([c.sku for c in cart]), currency)
     ttl = timedelta(seconds=settings.reservation_ttl_seconds)
-    order = Order(
-        id=uuid.uuid4(),
-        user_id=user.id,
-        status=OrderStatus.PENDING_PAYMENT.value,
+    order = _new_order(
+        session,
+        user=user,
+        shipping_address=addresses[shipping_address_id],
+        billing_address=addresses[billing_address_id],
+        priced=priced,
         currency=currency,
-        subtotal=quote.subtotal,
-        shipping=quote.shipping,
-        tax=quote.tax,
-        total=quote.total,
-        customer_email=user.email,
-        customer_name=user.full_name or shipping_address.full_name,
-        customer_phone=user.phone or shipping_address.phone,
-        shipping_address=_snapshot(shipping_address),
-        billing_address=_snapshot(addresses[billing_address_id]),
-        reservation_expires_at=now + ttl,
-        created_at=now,
-        updated_at=now,
-    )
-    items = [
-        OrderItem(
-            order_id=order.id,
-            position=position,
-            sku=variant.sku,
-            product_id=variant.product_id,
-            variant_id=variant.variant_id,
-            name=variant.display_name[:300],
-            unit_price=money(variant.price),
-            quantity=line.quantity,
-            line_total=money(money(variant.price) * line.quantity),
-        )
-        for position, (line, variant) in enumerate(priced)
-    ]
-    actor = customer_actor(user.id)
-    session.add(order)
-    session.add_all(items)
-    session.add(
-        OrderStatusChange(
-            order_id=order.id, status=order.status, actor=actor, note="Order placed", at=now
-        )
+        rules=pricing_rules(settings),
+        ttl=ttl,
     )
     await session.flush()  # the number comes back with the INSERT
 
-    try:
-        await inventory.reserve(
-            reservation_id=order.id,
-            items=[StockRequest(sku=i.sku, quantity=i.quantity) for i in items],
-            ttl_seconds=int((ttl + CATALOG_HOLD_GRACE).total_seconds()),
-        )
-    except OutOfStock:
-        raise  # rolls back: no order, nothing held
-    except ProblemError:
-        # The catalog may have reserved before the connection broke: free it if so.
-        await inventory.release_quietly(order.id)
-        raise
-
+    await _hold_stock(order, inventory=inventory, hold=ttl + CATALOG_HOLD_GRACE)
     try:
         intent = await stripe.create_payment_intent(
             amount_minor=to_minor_units(order.total, currency),
@@ -275,20 +223,9 @@ async def create_payment_intent(
             order_number=order.number,
         )
     except (PaymentProviderUnavailable, StripeRequestRefused) as exc:
-        await inventory.release_quietly(order.id)
-        change_status(
-            session,
-            order,
-            OrderStatus.CANCELLED,
-            actor=SYSTEM_ACTOR,
-            note="The payment provider was unavailable; the stock hold was released",
+        await _give_up_without_payment(
+            session, order=order, user=user, idempotency_key=idempotency_key, inventory=inventory
         )
-        if idempotency_key is not None:  # let the customer retry with the same key
-            await session.execute(
-                delete(IdempotencyKey).where(
-                    IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key
-                )
-            )
         problem = (
             exc
             if isinstance(exc, PaymentProviderUnavailable)
@@ -308,7 +245,6 @@ async def create_payment_intent(
             refunded_amount=money(0),
         )
     )
-    set_committed_value(order, "items", items)  # already flushed; no reload needed
     emit_order_event(session, order, EventType.ORDER_PLACED)
     body = {
         "order_id": str(order.id),
@@ -329,6 +265,114 @@ async def create_payment_intent(
         )
     await session.flush()
     return CheckoutReply(status_code=201, body=body)
+
+
+def _new_order(
+    session: AsyncSession,
+    *,
+    user: User,
+    shipping_address: Address,
+    billing_address: Address,
+    priced: list[tuple[CartItem, CatalogVariant]],
+    currency: str,
+    rules: PricingRules,
+    ttl: timedelta,
+) -> Order:
+    """The `pending_payment` order with copies of the items and addresses (not flushed)."""
+    quote = rules.quote(
+        [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced],
+        country=shipping_address.country,
+    )
+    if quote.total <= 0:
+        raise BadRequest("Nothing to pay for")
+    now = datetime.now(UTC)
+    order = Order(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        status=OrderStatus.PENDING_PAYMENT.value,
+        currency=currency,
+        subtotal=quote.subtotal,
+        shipping=quote.shipping,
+        tax=quote.tax,
+        total=quote.total,
+        customer_email=user.email,
+        customer_name=user.full_name or shipping_address.full_name,
+        customer_phone=user.phone or shipping_address.phone,
+        shipping_address=_snapshot(shipping_address),
+        billing_address=_snapshot(billing_address),
+        reservation_expires_at=now + ttl,
+        created_at=now,
+        updated_at=now,
+    )
+    items = [
+        OrderItem(
+            order_id=order.id,
+            position=position,
+            sku=variant.sku,
+            product_id=variant.product_id,
+            variant_id=variant.variant_id,
+            name=variant.display_name[:300],
+            unit_price=money(variant.price),
+            quantity=line.quantity,
+            line_total=money(money(variant.price) * line.quantity),
+        )
+        for position, (line, variant) in enumerate(priced)
+    ]
+    session.add(order)
+    session.add_all(items)
+    session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            status=order.status,
+            actor=customer_actor(user.id),
+            note="Order placed",
+            at=now,
+        )
+    )
+    set_committed_value(order, "items", items)  # the events list them; no reload needed
+    return order
+
+
+async def _hold_stock(order: Order, *, inventory: InventoryClient, hold: timedelta) -> None:
+    """Reserve the items with reservation_id = order id. 409 shortages or 503 roll the
+    checkout back (no order is kept, nothing stays held)."""
+    try:
+        await inventory.reserve(
+            reservation_id=order.id,
+            items=[StockRequest(sku=i.sku, quantity=i.quantity) for i in order.items],
+            ttl_seconds=int(hold.total_seconds()),
+        )
+    except OutOfStock:
+        raise
+    except ProblemError:
+        # The catalog may have reserved before the connection broke: free it if so.
+        await inventory.release_quietly(order.id)
+        raise
+
+
+async def _give_up_without_payment(
+    session: AsyncSession,
+    *,
+    order: Order,
+    user: User,
+    idempotency_key: str | None,
+    inventory: InventoryClient,
+) -> None:
+    """Stripe failed after the stock was held: free it, keep the order as cancelled."""
+    await inventory.release_quietly(order.id)
+    change_status(
+        session,
+        order,
+        OrderStatus.CANCELLED,
+        actor=SYSTEM_ACTOR,
+        note="The payment provider was unavailable; the stock hold was released",
+    )
+    if idempotency_key is not None:  # let the customer retry with the same key
+        await session.execute(
+            delete(IdempotencyKey).where(
+                IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key
+            )
+        )
 
 
 # --- confirm ------------------------------------------------------------------------------
