@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useLocation } from 'react-router';
 
 /**
  * The page's h1. It also sets the document title and takes focus on navigation so screen-reader
@@ -6,6 +7,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
  */
 export function PageTitle({ children, title, actions }: { children: ReactNode; title?: string; actions?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
+  const { key } = useLocation();
   const text = title ?? (typeof children === 'string' ? children : undefined);
 
   useEffect(() => {
@@ -13,8 +15,9 @@ export function PageTitle({ children, title, actions }: { children: ReactNode; t
   }, [text]);
 
   useEffect(() => {
-    ref.current?.focus({ preventScroll: true });
-  }, []);
+    // Not on the first page of a visit ("default" key): there the browser starts at the top anyway.
+    if (key !== 'default') ref.current?.focus({ preventScroll: true });
+  }, [key]);
 
   return (
     <div className="mb-6 flex flex-wrap items-center justify-between gap-3">

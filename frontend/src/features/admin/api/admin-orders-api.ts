@@ -20,7 +20,7 @@ export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;
 
 /** What the admin may move an order to, from each status (the service enforces the same machine). */
 export const nextStatuses: Record<string, string[]> = {
-  paid: ['processing', 'shipped', 'cancelled', 'refunded'],
+  paid: ['processing', 'cancelled', 'refunded'],
   processing: ['shipped', 'cancelled'],
   shipped: ['delivered'],
   delivered: ['refunded'],

@@ -21,7 +21,7 @@ describe('admin order status form', () => {
         return HttpResponse.json({ ...paidOrder, status: 'shipped', customer_email: 'alice@example.com' });
       }),
     );
-    renderWithRouter(<OrderStatusForm order={order} />);
+    renderWithRouter(<OrderStatusForm order={{ ...order, status: 'processing' }} />);
     await userEvent.selectOptions(screen.getByLabelText('New status'), 'shipped');
     await userEvent.click(screen.getByRole('button', { name: 'Update status' }));
     expect(screen.getByLabelText('Tracking number')).toHaveAccessibleDescription('Enter the tracking number');
@@ -31,6 +31,12 @@ describe('admin order status form', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Update status' }));
     await waitFor(() => expect(sent).toEqual({ status: 'shipped', carrier: 'UPS', tracking_number: '1Z999AA10123456784' }));
     expect(await screen.findByText('Order is now shipped')).toBeInTheDocument();
+  });
+
+  it('offers only the moves the order state machine allows', () => {
+    renderWithRouter(<OrderStatusForm order={order} />);
+    const options = Array.from((screen.getByLabelText('New status') as HTMLSelectElement).options).map((o) => o.value);
+    expect(options).toEqual(['processing', 'cancelled', 'refunded']);
   });
 
   it('shows a refused transition in words', async () => {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 
+import { toast } from '@/components/ui/toast-store';
 import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
 import { identityApi, parseResponse } from '@/lib/api-client';
 import { currencySchema, moneySchema } from '@/lib/schemas';
@@ -73,11 +74,11 @@ export function useUpdateCartLine() {
 export function useRemoveCartLine() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (id: string) => {
+    mutationFn: async ({ id }: { id: string; label: string }) => {
       await identityApi.delete(`/cart/items/${id}`);
     },
     // Take the line off the screen at once; put it back if the server says no.
-    onMutate: async (id) => {
+    onMutate: async ({ id }) => {
       await queryClient.cancelQueries({ queryKey: cartKeys.cart });
       const previous = queryClient.getQueryData<Cart>(cartKeys.cart);
       if (previous) {
@@ -88,8 +89,11 @@ export function useRemoveCartLine() {
       }
       return { previous };
     },
-    onError: (_error, _id, context) => {
+    // Toasts live here, not in the component: the line (and its callbacks) unmounts at once.
+    onSuccess: (_data, { label }) => toast.success(`${label} removed from your cart`),
+    onError: (error, _variables, context) => {
       if (context?.previous) queryClient.setQueryData(cartKeys.cart, context.previous);
+      toast.error(error.message);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
   });

@@ -81,12 +81,7 @@ export function CartLineItem({ line, currency }: { line: CartLine; currency: str
         size="sm"
         isLoading={remove.isPending}
         aria-label={`Remove ${label} from cart`}
-        onClick={() =>
-          remove.mutate(line.id, {
-            onSuccess: () => toast.success(`${label} removed from your cart`),
-            onError: (err) => toast.error(err.message),
-          })
-        }
+        onClick={() => remove.mutate({ id: line.id, label })}
       >
         Remove
       </Button>

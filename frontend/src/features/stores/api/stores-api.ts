@@ -42,7 +42,7 @@ export function useStores() {
   return useQuery({
     queryKey: storeKeys.all,
     queryFn: async () => {
-      const { data } = await catalogApi.get<unknown>('/stores', { params: { page_size: 200 } });
+      const { data } = await catalogApi.get<unknown>('/stores', { params: { page_size: 100 } });
       return parseResponse(storeListSchema, data);
     },
     staleTime: 10 * 60_000,
@@ -62,7 +62,7 @@ export function useNearbyStores(origin: Origin | null, radiusKm: number) {
     placeholderData: keepPreviousData,
     queryFn: async () => {
       const { data } = await catalogApi.get<unknown>('/stores/nearby', {
-        params: { lat: origin?.lat, lng: origin?.lng, radius_km: radiusKm },
+        params: { lat: origin?.lat, lng: origin?.lng, radius_km: radiusKm, limit: 50 },
       });
       return parseResponse(storeListSchema, data);
     },

@@ -11,7 +11,8 @@ import { findCity } from '@/features/stores/lib/cities';
 // Leaflet and the world outlines are the heaviest part of the app: load them with this page only.
 const StoreMap = lazy(() => import('@/features/stores/components/store-map').then((m) => ({ default: m.StoreMap })));
 
-const radiusOptions = [25, 50, 100, 250, 500, 1000, 2500];
+// The service answers up to 1000 km.
+const radiusOptions = [10, 25, 50, 100, 250, 500, 1000];
 
 /**
  * Store locator. The origin (a city, or the shopper's position) lives in the URL so a search can be

@@ -1,0 +1,61 @@
+import { expect, type Page } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const screenshotDir = path.resolve(here, '../../docs/screenshots');
+
+export const demo = {
+  admin: { email: 'admin@example.com', password: 'Admin@123' },
+  alice: { email: 'alice@example.com', password: 'Alice@123' },
+  bob: { email: 'bob@example.com', password: 'Bob@123' },
+};
+
+/** Saves a full-page screenshot into docs/screenshots/ (the README shows some of them). */
+export async function snap(page: Page, name: string) {
+  // Let fonts, images and the map settle so screenshots show the page as a person sees it.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/**
+ * Types a card into the Stripe Element. With localstripe's Stripe.js the Element is a row of
+ * plain inputs (number, exp_month, exp_year, cvc, postal_code) inside our card container.
+ */
+export async function fillCard(page: Page, number: string) {
+  const element = page.getByTestId('card-element');
+  await expect(element.getByPlaceholder('number')).toBeVisible();
+  await element.getByPlaceholder('number').fill(number.replace(/\s+/g, ''));
+  await element.getByPlaceholder('exp_month').fill('12');
+  await element.getByPlaceholder('exp_year').fill('34');
+  await element.getByPlaceholder('cvc').fill('123');
+  await element.getByPlaceholder('postal_code').fill('94704');
+}
+
+/** Empties the signed-in shopper's cart through the UI so a journey starts from a known state. */
+export async function emptyCart(page: Page) {
+  await page.goto('/cart');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your cart' })).toBeVisible();
+  const remove = page.getByRole('button', { name: /^Remove .* from cart$/ });
+  await expect(page.getByText('Loading your cart…')).toHaveCount(0);
+  for (let left = await remove.count(); left > 0; left--) {
+    await remove.first().click();
+    await expect(remove).toHaveCount(left - 1);
+  }
+  await expect(page.getByText('Your cart is empty')).toBeVisible();
+}
+
+/** The bearer token the app holds for this tab (sessionStorage, see ADR 0015). */
+export async function sessionToken(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => sessionStorage.getItem('shop.session'));
+  if (!raw) throw new Error('no session in this tab');
+  return (JSON.parse(raw) as { token: string }).token;
+}
