@@ -60,6 +60,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "list in_stock": listing(ListingFilters(in_stock=True), "newest"),
     "search": listing(ListingFilters(q="wireless headphones"), "relevance"),
+    "search common word": listing(ListingFilters(q="laptop"), "relevance"),
     "search typo": listing(ListingFilters(q="hedphones"), "relevance"),
     "detail": detail,
     "nearby": nearby,

@@ -1,3 +1,4 @@
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,14 @@ def service_under_test() -> ServiceUnderTest:
             "verified_purchase_retries": 2,
         },
     )
+
+
+@pytest.fixture
+async def fresh_database(test_databases, db_engine):  # type: ignore[no-untyped-def]
+    """Clone the migrated test database for servers that commit for real."""
+
+    async def clone(name: str) -> str:
+        await db_engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template unused
+        return test_databases.clone(f"{name}_{uuid.uuid4().hex[:6]}")
+
+    return clone

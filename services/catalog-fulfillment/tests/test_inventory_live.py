@@ -37,10 +37,10 @@ async def stock(client: httpx.AsyncClient, sku: str, tokens: TokenFactory) -> di
 
 
 async def test_fifty_concurrent_reserves_never_oversell(
-    live_processes, test_databases, tokens
+    live_processes, fresh_database, tokens
 ) -> None:
     sku = unique("HOT")
-    url = test_databases.clone("oversell")
+    url = await fresh_database("oversell")
     await arrange(url, {sku: 10})
     catalog = live_processes.start(
         "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
@@ -74,10 +74,10 @@ async def test_fifty_concurrent_reserves_never_oversell(
 
 
 async def test_opposite_order_reservations_do_not_deadlock(
-    live_processes, test_databases, tokens
+    live_processes, fresh_database, tokens
 ) -> None:
     a, b = unique("A"), unique("B")
-    url = test_databases.clone("deadlock")
+    url = await fresh_database("deadlock")
     await arrange(url, {a: 1000, b: 1000})
     catalog = live_processes.start(
         "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
@@ -109,10 +109,10 @@ async def test_opposite_order_reservations_do_not_deadlock(
 
 
 async def test_expired_reservation_is_released_by_the_service(
-    live_processes, test_databases, tokens
+    live_processes, fresh_database, tokens
 ) -> None:
     sku = unique("TTL")
-    url = test_databases.clone("expiry")
+    url = await fresh_database("expiry")
     await arrange(url, {sku: 4})
     catalog = live_processes.start(
         "catalog",

@@ -19,12 +19,13 @@ from catalog_fulfillment.schemas.admin import (
     ProductUpdate,
 )
 from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
-from catalog_fulfillment.schemas.inventory import StockLevel, StockUpdate
+from catalog_fulfillment.schemas.common import SafeText
+from catalog_fulfillment.schemas.inventory import SKU_REGEX, StockLevel, StockUpdate
 from catalog_fulfillment.services import catalog, catalog_admin, inventory
 
 router = APIRouter(prefix="/admin", tags=["admin: catalog"])
 
-SkuPath = Annotated[str, Path(min_length=1, max_length=64)]
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
 
 
 def _listing_changed(request: Request) -> None:
@@ -72,7 +73,7 @@ async def list_products(
     settings: SettingsDep,
     _: AdminPrincipal,
     status: Literal["active", "archived"] | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[SafeText | None, Query(max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> AdminProductPage:

@@ -17,6 +17,8 @@ from catalog_fulfillment.schemas.catalog import (
     ProductPage,
     VariantLookupPage,
 )
+from catalog_fulfillment.schemas.common import SafeText
+from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
 from catalog_fulfillment.services.catalog import ListingFilters, Sort
 
@@ -78,7 +80,11 @@ async def _listing(
 
 CategoryQuery = Annotated[
     str | None,
-    Query(max_length=140, description="Category slug or id; includes its subcategories"),
+    Query(
+        max_length=140,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="Category slug or id; includes its subcategories",
+    ),
 ]
 SortQuery = Annotated[
     Sort,
@@ -107,7 +113,7 @@ async def list_products(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[SafeText | None, Query(max_length=200)] = None,
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
@@ -130,7 +136,7 @@ async def search(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
+    q: Annotated[SafeText, Query(min_length=1, max_length=200)],
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
@@ -151,7 +157,13 @@ async def search(
 )
 async def product_detail(
     product_id: Annotated[
-        str, Path(min_length=1, max_length=220, description="Product id (or its slug)")
+        str,
+        Path(
+            min_length=1,
+            max_length=220,
+            pattern=r"^[A-Za-z0-9-]+$",
+            description="Product id (or its slug)",
+        ),
     ],
     session: SessionDep,
     settings: SettingsDep,
@@ -171,9 +183,9 @@ async def variants(
     skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],
 ) -> VariantLookupPage:
     wanted = sorted({s.strip() for s in skus.split(",") if s.strip()})
-    if not wanted or len(wanted) > 100:
+    if not wanted or len(wanted) > 100 or not all(SKU_PATTERN.fullmatch(s) for s in wanted):
         raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "skus"), "msg": "give 1 to 100 skus"}]
+            [{"type": "value_error", "loc": ("query", "skus"), "msg": "give 1 to 100 valid skus"}]
         )
     rows = await catalog.lookup_variants(session, wanted)
     return VariantLookupPage(items=[presenters.variant_lookup(settings, r) for r in rows])

@@ -11,6 +11,7 @@ from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import SettingsDep
 from catalog_fulfillment.models import InventoryItem, Reservation
 from catalog_fulfillment.schemas.inventory import (
+    SKU_REGEX,
     ReservationLine,
     ReservationOut,
     ReservationRef,
@@ -23,7 +24,7 @@ from catalog_fulfillment.services import inventory
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
 
-SkuPath = Annotated[str, Path(min_length=1, max_length=64)]
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
 
 
 def reservation_out(reservation: Reservation) -> ReservationOut:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from shopkit.db import SessionDep
 
 from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
 
@@ -21,7 +22,7 @@ MAX_RADIUS_KM = 1000
 async def list_stores(
     session: SessionDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
-    city: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    city: Annotated[SafeText | None, Query(min_length=1, max_length=120)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> StorePage:

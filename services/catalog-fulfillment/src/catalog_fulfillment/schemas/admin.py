@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from catalog_fulfillment.schemas.catalog import ProductSummary
-from catalog_fulfillment.schemas.common import Currency, MoneyIn
+from catalog_fulfillment.schemas.common import Currency, MoneyIn, SafeText
 from catalog_fulfillment.schemas.inventory import Sku
 
 Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[SafeText, Field(min_length=1, max_length=200)]
 
 
 def _strip(value: Any) -> Any:
@@ -22,9 +22,9 @@ def _strip(value: Any) -> Any:
 class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[SafeText, Field(min_length=1, max_length=120)]
     slug: Slug | None = None
-    description: str = Field(default="", max_length=2000)
+    description: SafeText = Field(default="", max_length=2000)
     parent_id: uuid.UUID | None = None
     position: int = Field(default=0, ge=0, le=10_000)
 
@@ -34,16 +34,18 @@ class CategoryCreate(BaseModel):
 class ImageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(
+    url: SafeText = Field(
         min_length=1,
         max_length=2000,
         pattern=r"^(https?://|/static/|data:image/)",
         description="http(s) URL, a path under /static/, or a data:image URI",
     )
-    alt: str = Field(default="", max_length=300)
+    alt: SafeText = Field(default="", max_length=300)
 
 
-Attributes = Annotated[dict[str, str | int | float | bool], Field(max_length=30)]
+AttributeName = Annotated[SafeText, Field(min_length=1, max_length=60)]
+AttributeValue = Annotated[SafeText, Field(max_length=200)] | int | float | bool
+Attributes = Annotated[dict[AttributeName, AttributeValue], Field(max_length=30)]
 
 
 class VariantIn(BaseModel):
@@ -70,8 +72,8 @@ class ProductCreate(BaseModel):
 
     name: Name
     slug: Slug | None = None
-    description: str = Field(default="", max_length=20_000)
-    brand: str | None = Field(default=None, max_length=120)
+    description: SafeText = Field(default="", max_length=20_000)
+    brand: SafeText | None = Field(default=None, max_length=120)
     category_id: uuid.UUID
     currency: Currency = "USD"
     images: list[ImageIn] = Field(default_factory=list, max_length=20)
@@ -93,8 +95,8 @@ class ProductUpdate(BaseModel):
 
     name: Name | None = None
     slug: Slug | None = None
-    description: str | None = Field(default=None, max_length=20_000)
-    brand: str | None = Field(default=None, max_length=120)
+    description: SafeText | None = Field(default=None, max_length=20_000)
+    brand: SafeText | None = Field(default=None, max_length=120)
     category_id: uuid.UUID | None = None
     status: Literal["active", "archived"] | None = None
     images: list[ImageIn] | None = Field(default=None, max_length=20)

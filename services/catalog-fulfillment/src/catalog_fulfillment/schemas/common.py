@@ -3,9 +3,25 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, Field, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
+
+
+def storable_text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate: refuse
+    both at the edge (422) instead of failing in the database (500)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+# Every free-text input goes through this.
+SafeText = Annotated[str, AfterValidator(storable_text)]
 
 
 def money_string(value: Decimal) -> str:

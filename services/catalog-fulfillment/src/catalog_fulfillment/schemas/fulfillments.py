@@ -4,7 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from catalog_fulfillment.schemas.common import storable_text
 
 FulfillmentStatus = Literal["shipped", "in_transit", "delivered"]
 
@@ -14,7 +16,11 @@ class FulfillmentCreate(BaseModel):
 
     order_id: uuid.UUID
     user_id: uuid.UUID
-    carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    carrier: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+        AfterValidator(storable_text),
+    ]
     tracking_number: Annotated[
         str,
         StringConstraints(

@@ -1,12 +1,17 @@
 """Request and response bodies of the inventory endpoints (two-phase reserve/commit/release)."""
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
+from catalog_fulfillment.schemas.common import SafeText
+
+SKU_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
+SKU_PATTERN = re.compile(SKU_REGEX)
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=SKU_REGEX)]
 Quantity = Annotated[int, Field(ge=1, le=10_000)]
 
 
@@ -48,7 +53,7 @@ class ReservationOut(BaseModel):
 class RestockRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(
+    key: SafeText = Field(
         min_length=1,
         max_length=200,
         description="Idempotency key, e.g. 'cancel:<order_id>'; the same key never restocks twice",

@@ -2,11 +2,19 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from catalog_fulfillment.schemas.common import storable_text
+
+
+def _text(max_length: int) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(storable_text),
+    ]
 
 
 class ReviewCreate(BaseModel):
@@ -14,9 +22,9 @@ class ReviewCreate(BaseModel):
 
     product_id: uuid.UUID
     rating: int = Field(ge=1, le=5, strict=True)
-    title: Annotated[Text, StringConstraints(max_length=200)]
-    comment: Annotated[Text, StringConstraints(max_length=5000)]
-    display_name: Annotated[Text, StringConstraints(max_length=60)] | None = Field(
+    title: _text(200)  # type: ignore[valid-type]
+    comment: _text(5000)  # type: ignore[valid-type]
+    display_name: _text(60) | None = Field(  # type: ignore[valid-type]
         default=None, description="Name shown with the review; defaults to the email's first part"
     )
 
