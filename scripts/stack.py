@@ -250,7 +250,7 @@ def load_stack(args: argparse.Namespace) -> Stack:
     server = pg.discover()
     say(f"PostgreSQL: {server.description}")
     if server.kind == "embedded":
-        say("running on the embedded PostgreSQL (no server answered on 127.0.0.1:5432)")
+        say("running on the embedded PostgreSQL (no usable server on 127.0.0.1:5432)")
     seed_args = list(profile.catalog_seed_args)
     if profile.name == "bench":
         seed_args = ["--products", str(args.products), "--stores", str(args.stores)]
@@ -688,8 +688,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     with profile_lock(stack):
         procs = ProcessSet(stack.run_dir)
         procs.reap_leftovers()
-        signal.signal(signal.SIGTERM, _raise_stop)
-        signal.signal(signal.SIGHUP, _raise_stop)
+        # explicit SIGINT too: a shell that starts us in the background ignores it
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _raise_stop)
         try:
             if not args.no_prepare:
                 prepare(stack)
@@ -725,7 +726,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     with profile_lock(stack):
         procs = ProcessSet(stack.run_dir)
         procs.reap_leftovers()
-        signal.signal(signal.SIGTERM, _raise_stop)
+        # explicit SIGINT too: a shell that starts us in the background ignores it
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _raise_stop)
         cmd_proc: subprocess.Popen[bytes] | None = None
         try:
             if not args.no_prepare:

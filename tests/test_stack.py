@@ -6,6 +6,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -171,5 +172,56 @@ def test_run_brings_the_stack_up_runs_the_command_and_tears_down(
     assert seen["categories_status"] == 200
     assert "migrate catalog-fulfillment: done" in result.stdout
     # everything it started is gone
+    for port in stack.PROFILES["e2e"].ports.values():
+        assert not _listening(port + offset), port + offset
+
+
+def test_up_serves_until_interrupted_and_leaves_nothing_behind(
+    isolated_stack_env: dict[str, str],
+) -> None:
+    """`stack.py up` (what `make dev` runs): Ctrl-C on the terminal stops every process."""
+    offset = int(isolated_stack_env["SHOP_STACK_PORT_OFFSET"])
+    prefix = isolated_stack_env["SHOP_STACK_DB_PREFIX"]
+    proc = subprocess.Popen(
+        [sys.executable, STACK, "up", "--profile", "e2e", "--frontend", "none"],
+        env=isolated_stack_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # like a terminal's foreground process group
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "The shop is running." in line:
+                break
+        else:
+            raise AssertionError("stack did not come up:\n" + "".join(lines[-80:]))
+        # prefixed log lines from the children, and the banner with logins
+        assert any(line.startswith("identity-commerce   |") for line in lines)
+        banner_rest = []
+        for line in proc.stdout:
+            banner_rest.append(line)
+            if "bob@example.com" in line:  # the last demo login ends the banner
+                break
+        assert any("alice@example.com" in line for line in banner_rest)
+        pids = json.loads((REPO_ROOT / ".run" / f"e2e-{prefix}" / "pids.json").read_text())
+        children = [c["pid"] for c in pids["children"]]
+        assert len(children) == 4  # localstripe and the three services
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, out[-3000:]
+    assert "everything stopped" in out
+    for pid in children:
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or b"zombie" in Path(f"/proc/{pid}/status").read_bytes().lower()
+        ), f"child {pid} still running"
     for port in stack.PROFILES["e2e"].ports.values():
         assert not _listening(port + offset), port + offset
