@@ -230,6 +230,9 @@ async def test_unknown_order_is_404_for_customers_and_admins(
         {"status": "shipped", "carrier": "UPS"},
         {"status": "shipped", "carrier": "UPS", "tracking_number": "../etc/passwd"},
         {"status": "shipped", "carrier": "x" * 61, "tracking_number": "1Z"},
+        {"status": "shipped", "carrier": "UP\u0000S", "tracking_number": "1Z"},
+        {"status": "processing", "note": "nul \u0000 inside"},
+        {"status": "processing", "note": "x" * 1001},
     ],
 )
 async def test_admin_status_changes_validate_their_body(
@@ -251,3 +254,13 @@ async def test_admin_routes_refuse_customers_and_the_status_filter_is_checked(
     page = await api.get("/admin/orders?status=paid&page_size=5", headers=admin)
     assert page.status_code == 200
     assert page.json()["page_size"] == 5
+
+
+async def test_cancel_reason_without_control_characters(
+    api: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    headers = {"Authorization": f"Bearer {tokens.customer()}"}
+    answer = await api.post(
+        f"/orders/{uuid.uuid4()}/cancel", json={"reason": "bye\u0000"}, headers=headers
+    )
+    assert answer.status_code == 422

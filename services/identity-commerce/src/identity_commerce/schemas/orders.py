@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from identity_commerce.schemas.fields import text
+
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 OrderStatusName = Literal[
     "pending_payment",
@@ -33,14 +35,16 @@ OrderStatusName = Literal[
     "refunded",
 ]
 AdminTargetStatus = Literal["processing", "shipped", "delivered", "cancelled", "refunded"]
-# As catalog-fulfillment accepts them for fulfillments.
-Carrier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+# As catalog-fulfillment accepts them for fulfillments; no control characters anywhere
+# (PostgreSQL cannot store NUL, and none belongs in a note).
+Carrier = Annotated[str, *text(60)]
 TrackingNumber = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"
     ),
 ]
+Note = Annotated[str, *text(1000)]
 
 
 # --- checkout -----------------------------------------------------------------------------
@@ -222,7 +226,7 @@ class AdminOrderPage(BaseModel):
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    reason: Annotated[str, *text(500)] | None = None
 
 
 class StatusChangeIn(BaseModel):
@@ -231,7 +235,7 @@ class StatusChangeIn(BaseModel):
     status: AdminTargetStatus
     carrier: Carrier | None = None
     tracking_number: TrackingNumber | None = None
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _shipping_needs_tracking(self) -> StatusChangeIn:
