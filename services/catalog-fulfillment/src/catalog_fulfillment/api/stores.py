@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from shopkit.db import SessionDep
 
 from catalog_fulfillment.api.responses import errors
+from catalog_fulfillment.models import Store
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
@@ -37,6 +38,23 @@ async def list_stores(
     )
 
 
+def _nearby_store(store: Store, km: float) -> NearbyStore:
+    return NearbyStore(
+        id=store.id,
+        name=store.name,
+        address=store.address,
+        city=store.city,
+        region=store.region,
+        postal_code=store.postal_code,
+        country=store.country,
+        lat=store.lat,
+        lng=store.lng,
+        phone=store.phone,
+        opening_hours=store.opening_hours,
+        distance_km=round(km, 2),
+    )
+
+
 @router.get(
     "/nearby",
     response_model=NearbyStores,
@@ -51,13 +69,7 @@ async def nearby(
 ) -> NearbyStores:
     found = await stores.nearby(session, lat=lat, lng=lng, radius_km=radius_km, limit=limit)
     return NearbyStores(
-        items=[
-            NearbyStore(
-                **StoreOut.model_validate(store, from_attributes=True).model_dump(),
-                distance_km=round(km, 2),
-            )
-            for store, km in found
-        ],
+        items=[_nearby_store(store, km) for store, km in found],
         lat=lat,
         lng=lng,
         radius_km=radius_km,

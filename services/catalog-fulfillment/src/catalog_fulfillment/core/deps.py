@@ -8,7 +8,7 @@ from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -16,7 +16,7 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_identity_client(request: Request) -> IdentityClient:
+async def get_identity_client(request: Request) -> IdentityClient:
     client: IdentityClient = request.app.state.identity_client
     return client
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from shopkit.errors import NotFound
-from sqlalchemy import ColumnElement, Float, func, literal, select
+from sqlalchemy import ColumnElement, Float, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_fulfillment.models import Store
@@ -22,32 +22,47 @@ MEAN_EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius: what published city distan
 EARTH_BOX_SCALE = 6378.168 / MEAN_EARTH_RADIUS_KM * 1.001
 
 
-def great_circle_km(lat: float, lng: float) -> ColumnElement[float]:
+def great_circle_km(lat: ColumnElement[float], lng: ColumnElement[float]) -> ColumnElement[float]:
     """Haversine distance from (lat, lng) to each store, in km on the mean Earth sphere."""
-    origin_lat, origin_lng = literal(lat, Float), literal(lng, Float)
-    half_dlat = func.radians(Store.lat - origin_lat) / 2
-    half_dlng = func.radians(Store.lng - origin_lng) / 2
-    a = func.power(func.sin(half_dlat), 2) + func.cos(func.radians(origin_lat)) * func.cos(
+    half_dlat = func.radians(Store.lat - lat) / 2
+    half_dlng = func.radians(Store.lng - lng) / 2
+    a = func.power(func.sin(half_dlat), 2) + func.cos(func.radians(lat)) * func.cos(
         func.radians(Store.lat)
     ) * func.power(func.sin(half_dlng), 2)
     return 2 * MEAN_EARTH_RADIUS_KM * func.asin(func.least(1.0, func.sqrt(a)))
 
 
+def _nearby_query() -> Select[tuple[Store, float]]:
+    """Built once; the point, box size and radius are bound per call."""
+    lat, lng = bindparam("lat", type_=Float), bindparam("lng", type_=Float)
+    distance_km = great_circle_km(lat, lng).label("distance_km")
+    in_box = func.earth_box(func.ll_to_earth(lat, lng), bindparam("box_m", type_=Float)).op("@>")(
+        func.ll_to_earth(Store.lat, Store.lng)
+    )
+    return (
+        select(Store, distance_km)
+        .where(in_box, great_circle_km(lat, lng) <= bindparam("radius_km", type_=Float))
+        .order_by(distance_km, Store.id)
+        .limit(bindparam("limit"))
+    )
+
+
+NEARBY = _nearby_query()
+
+
 async def nearby(
     session: AsyncSession, *, lat: float, lng: float, radius_km: float, limit: int
 ) -> list[tuple[Store, float]]:
-    distance_km = great_circle_km(lat, lng).label("distance_km")
-    in_box = func.earth_box(
-        func.ll_to_earth(literal(lat, Float), literal(lng, Float)),
-        literal(radius_km * 1000 * EARTH_BOX_SCALE, Float),
-    ).op("@>")(func.ll_to_earth(Store.lat, Store.lng))
-    query = (
-        select(Store, distance_km)
-        .where(in_box, great_circle_km(lat, lng) <= radius_km)
-        .order_by(distance_km, Store.id)
-        .limit(limit)
+    rows = await session.execute(
+        NEARBY,
+        {
+            "lat": lat,
+            "lng": lng,
+            "box_m": radius_km * 1000 * EARTH_BOX_SCALE,
+            "radius_km": radius_km,
+            "limit": limit,
+        },
     )
-    rows = await session.execute(query)
     return [(store, float(km)) for store, km in rows.all()]
 
 
