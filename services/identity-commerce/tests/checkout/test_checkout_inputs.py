@@ -264,3 +264,21 @@ async def test_cancel_reason_without_control_characters(
         f"/orders/{uuid.uuid4()}/cancel", json={"reason": "bye\u0000"}, headers=headers
     )
     assert answer.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"id": 123, "type": "payment_intent.succeeded", "data": {"object": {}}},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "data": []},
+        {"id": "evt_2", "type": "payment_intent.succeeded"},
+        {"id": "evt_3", "type": "payment_intent.succeeded", "data": {"object": {"id": 42}}},
+        {"id": "evt_4", "type": ["payment_intent.succeeded"], "data": {"object": {}}},
+    ],
+    ids=["id-not-text", "data-a-list", "no-data", "intent-id-a-number", "type-a-list"],
+)
+async def test_signed_events_of_a_shape_stripe_never_sends_are_400(
+    api: httpx.AsyncClient, payload: dict[str, object]
+) -> None:
+    answer = await post_hook(api, *signed(payload))
+    assert answer.status_code == 400

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from shopkit.errors import BadRequest
 from shopkit.events import EventType
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -194,6 +195,19 @@ async def _first_delivery(
     return inserted is not None
 
 
+def _event_parts(event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Type and object of a signed event; 400 for a shape Stripe never sends."""
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not (
+        isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(obj, dict)
+    ):
+        raise BadRequest("Malformed Stripe event")
+    return str(event["type"]), obj
+
+
 async def handle_stripe_event(
     session: AsyncSession,
     *,
@@ -203,13 +217,14 @@ async def handle_stripe_event(
 ) -> WebhookOutcome:
     """Apply one verified Stripe event. If applying fails (catalog down), the transaction
     rolls back with the event id, the webhook answers 503 and Stripe delivers it again."""
-    event_type = str(event.get("type", ""))
-    obj: dict[str, Any] = (event.get("data") or {}).get("object") or {}
+    event_type, obj = _event_parts(event)
     if event_type not in HANDLED_TYPES:
         return "ignored"
     intent_id = (
         obj.get("id") if event_type.startswith("payment_intent.") else obj.get("payment_intent")
     )
+    if intent_id is not None and not isinstance(intent_id, str):
+        raise BadRequest("Malformed Stripe event")
     if not await _first_delivery(session, event, intent_id):
         return "duplicate"
     if not intent_id:
@@ -225,7 +240,10 @@ async def handle_stripe_event(
     if event_type == "charge.refunded":
         await _note_refund_from_stripe(session, order=order, charge=obj)
         return "processed"
-    intent = PaymentIntentState.from_stripe(obj)
+    try:
+        intent = PaymentIntentState.from_stripe(obj)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadRequest("Malformed Stripe event") from exc
     if event_type == "payment_intent.succeeded":
         news = PaymentNews(intent=replace(intent, status="succeeded"))
     else:
@@ -249,7 +267,10 @@ async def _note_refund_from_stripe(
     a paid or delivered order makes it `refunded`. Refunds the shop made itself are known."""
     payment = order.payment
     assert payment is not None
-    refunded = from_minor_units(int(charge.get("amount_refunded") or 0), payment.currency)
+    try:
+        refunded = from_minor_units(int(charge.get("amount_refunded") or 0), payment.currency)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("Malformed Stripe event") from exc
     if refunded <= payment.refunded_amount:
         return  # already recorded (the shop's own refund, or a replay)
     payment.refunded_amount = refunded
