@@ -58,9 +58,12 @@ dev: install ## Run the whole shop with demo data (Ctrl-C stops it)
 test: test-backend test-frontend e2e ## Every test: backend, frontend unit and browser tests
 
 test-backend: install-python ## shopkit, the three services and the repository tests (real PostgreSQL)
-	@$(PGENV) && echo "==> tests: libs/shopkit" && $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS)
-	@$(PGENV) && for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || exit 1; done
-	@$(PGENV) && echo "==> tests: repository (tests/)" && $(PY) pytest -q tests $(PYTEST_ARGS)
+	@$(PGENV) && failed=""; \
+	echo "==> tests: libs/shopkit"; $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS) || failed="$$failed libs/shopkit"; \
+	for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || failed="$$failed $$s"; done; \
+	echo "==> tests: repository (tests/)"; $(PY) pytest -q tests $(PYTEST_ARGS) || failed="$$failed tests/"; \
+	if [ -n "$$failed" ]; then echo "==> backend test suites that failed:$$failed" >&2; exit 1; fi; \
+	echo "==> backend tests passed"
 
 test-frontend: install-frontend ## Frontend unit tests (vitest)
 	@if [ -f frontend/package.json ]; then echo "==> tests: frontend"; cd frontend && npm test --silent; fi
