@@ -9,6 +9,7 @@ Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
     dev    8001/8002/8010/8420/5173        ecom_*   created if missing, migrated, seeded
     e2e    18001/18002/18010/18420/15173   e2e_*    recreated, migrated, seeded every run
     bench  28001/28002/28010/28420/25173   bench_*  recreated, migrated, large catalog seed
+           (100k products, 10k stores; --products/--stores or BENCH_PRODUCTS/BENCH_STORES)
 
 `SHOP_STACK_PORT_OFFSET=N` shifts every port and `SHOP_STACK_DB_PREFIX=name` renames the
 databases (two stacks of one profile on one machine).
@@ -764,13 +765,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--products",
             type=int,
-            default=int(os.environ.get("BENCH_PRODUCTS", 5000)),
+            default=int(os.environ.get("BENCH_PRODUCTS", 100_000)),
             help="bench profile: products in the catalog seed",
         )
         p.add_argument(
             "--stores",
             type=int,
-            default=int(os.environ.get("BENCH_STORES", 200)),
+            default=int(os.environ.get("BENCH_STORES", 10_000)),
             help="bench profile: stores in the catalog seed",
         )
 
