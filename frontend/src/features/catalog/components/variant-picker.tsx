@@ -1,7 +1,7 @@
 import clsx from 'clsx';
 
 import type { Variant } from '@/features/catalog/api/schemas';
-import { attributeOptions, isCombinationPossible, selectValue, type Selection } from '@/features/catalog/lib/variants';
+import { attributeOptions, isCombinationPossible, isValueSoldOut, selectValue, type Selection } from '@/features/catalog/lib/variants';
 
 function humanize(name: string) {
   return name.replace(/[_-]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
@@ -59,6 +59,7 @@ export function VariantPicker({
                 label={value}
                 checked={selection[option.name] === value}
                 possible={isCombinationPossible(variants, selection, option.name, value)}
+                soldOut={isValueSoldOut(variants, selection, option.name, value)}
                 onSelect={() => onChange(selectValue(variants, selection, option.name, value))}
               />
             ))}
@@ -91,10 +92,11 @@ function OptionButton({
         'rounded-md px-3 py-1.5 text-sm ring-1',
         checked ? 'bg-brand-600 text-white ring-brand-600' : 'bg-white text-slate-900 ring-slate-300 hover:ring-brand-600',
         !possible && !checked && 'text-slate-500 line-through',
+        soldOut && !checked && 'border border-dashed border-slate-400 text-slate-600',
       )}
     >
       {label}
-      {soldOut && <span className="sr-only"> (sold out)</span>}
+      {soldOut && <span className="sr-only">, sold out</span>}
     </button>
   );
 }

@@ -29,6 +29,15 @@ export function isCombinationPossible(variants: Variant[], selection: Selection,
   );
 }
 
+/** True when every variant with this value (and the other current choices) is sold out. */
+export function isValueSoldOut(variants: Variant[], selection: Selection, name: string, value: string): boolean {
+  const wanted = { ...selection, [name]: value };
+  const matching = variants.filter((variant) =>
+    Object.entries(wanted).every(([key, want]) => variant.attributes[key] === undefined || variant.attributes[key] === want),
+  );
+  return matching.length > 0 && matching.every((variant) => variant.available <= 0);
+}
+
 /**
  * Choosing a value that does not combine with the rest keeps the new value and moves the other
  * attributes to the closest variant that has it (preferring one in stock).
