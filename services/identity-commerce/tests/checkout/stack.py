@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import psycopg
 from shopkit.testing import LiveService, TestDatabases, TokenFactory, free_port, start_process
-from shopkit.testing.database import _libpq_conninfo
+from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).resolve().parent
 SERVICES = HERE.parents[2]
@@ -250,14 +250,15 @@ class Stack:
 
     # --- looking inside identity's own database ------------------------------------------
     def identity_rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with psycopg.connect(_libpq_conninfo(self.identity_db, _dbname(self.identity_db))) as conn:
+        with psycopg.connect(libpq_url(self.identity_db)) as conn:
             return conn.execute(sql, params).fetchall()
 
 
-def _dbname(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return str(make_url(url).database)
+def libpq_url(sqlalchemy_url: str) -> str:
+    """postgresql+psycopg://... -> postgresql://... (host/port query parameters kept)."""
+    return (
+        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
 
 
 def start_service(
