@@ -80,8 +80,9 @@ lint: install ## ruff, mypy, tsc and eslint
 	@$(PY) ruff check libs services scripts tests
 	@$(PY) ruff format --check libs services scripts tests
 	@$(PY) mypy libs/shopkit/src services/*/src
+	@$(PY) mypy scripts
 	@if [ -f frontend/package.json ]; then cd frontend && npm run -s lint && npm run -s typecheck; fi
 
 clean: ## Drop the dev databases, remove environments, keys and data
-	-@if [ -x .venv/bin/python ]; then $(PGENV) && $(PY) python scripts/pg.py dropdb; $(PY) python scripts/pg.py stop-embedded; fi
+	-@if [ -x .venv/bin/python ]; then $(PY) python scripts/pg.py dropdb; $(PY) python scripts/pg.py stop-embedded; fi
 	rm -rf .venv frontend/node_modules frontend/dist .data .run .keys

@@ -452,6 +452,12 @@ def main(argv: list[str] | None = None) -> int:
             stopped = stop_embedded(values)
             info("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL is not running")
             return 0
+        if args.command == "dropdb":
+            values = settings_source(os.environ, dotenv_path(os.environ))
+            quiet = configured_server(values) is None and local_server(values) is None
+            if quiet and not (data_dir(values) / "PG_VERSION").exists():
+                info("no server and no embedded data folder: nothing to drop")
+                return 0
         server = discover()
         info(f"using {server.description}")
         if args.command == "env":
