@@ -3,6 +3,7 @@ timeline entry, the outbox events they emit, and the shape they are shown in."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from identity_commerce.services.orders_state_machine import (
     ensure_transition,
 )
 
+log = logging.getLogger("identity_commerce.orders")
 SOURCE = "identity-commerce"
 STRIPE_ACTOR = "stripe"
 SYSTEM_ACTOR = "system"
@@ -162,6 +164,14 @@ def change_status(
 ) -> None:
     """Move the order along the state machine (409 if not allowed) and record it."""
     ensure_transition(order.status, target)
+    log.info(
+        "order %s %s -> %s by %s",
+        order.number,
+        order.status,
+        target.value,
+        actor,
+        extra={"fields": {"order_id": str(order.id), "from": order.status, "to": target.value}},
+    )
     order.status = target.value
     add_timeline_note(session, order, actor=actor, note=note)
 
