@@ -35,7 +35,7 @@ describe('admin order status form', () => {
 
   it('offers only the moves the order state machine allows', () => {
     renderWithRouter(<OrderStatusForm order={order} />);
-    const options = Array.from((screen.getByLabelText('New status') as HTMLSelectElement).options).map((o) => o.value);
+    const options = Array.from(screen.getByLabelText<HTMLSelectElement>('New status').options).map((o) => o.value);
     expect(options).toEqual(['processing', 'cancelled', 'refunded']);
   });
 
