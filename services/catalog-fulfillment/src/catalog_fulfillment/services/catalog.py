@@ -96,22 +96,18 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
     return roots
 
 
-async def find_category(session: AsyncSession, slug_or_id: str) -> Category:
-    query = select(Category)
+async def category_with_descendants(session: AsyncSession, slug_or_id: str) -> list[uuid.UUID]:
+    """The category (by slug or id) and everything below it, in one query; 404 if unknown."""
     try:
-        query = query.where(Category.id == uuid.UUID(slug_or_id))
+        is_root = Category.id == uuid.UUID(slug_or_id)
     except ValueError:
-        query = query.where(Category.slug == slug_or_id)
-    category = (await session.scalars(query)).one_or_none()
-    if category is None:
-        raise NotFound("Unknown category")
-    return category
-
-
-async def category_with_descendants(session: AsyncSession, root_id: uuid.UUID) -> list[uuid.UUID]:
-    tree = select(Category.id).where(Category.id == root_id).cte("tree", recursive=True)
+        is_root = Category.slug == slug_or_id
+    tree = select(Category.id).where(is_root).cte("tree", recursive=True)
     tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
-    return list((await session.scalars(select(tree.c.id))).all())
+    ids = list((await session.scalars(select(tree.c.id))).all())
+    if not ids:
+        raise NotFound("Unknown category")
+    return ids
 
 
 # --- listings -------------------------------------------------------------------------
@@ -281,34 +277,48 @@ async def list_products(
 ) -> ListingPage:
     category_ids = None
     if filters.category:
-        category = await find_category(session, filters.category)
-        category_ids = await category_with_descendants(session, category.id)
+        category_ids = await category_with_descendants(session, filters.category)
 
     aggregate = await cache.get_or_compute(
         filters, lambda: _compute_aggregate(session, filters, category_ids, typo_threshold)
     )
     rows: list[dict[str, Any]] = []
     if aggregate.total and (page - 1) * page_size < aggregate.total:
+        # Picture and stock flag ride along as correlated subqueries: PostgreSQL evaluates
+        # them after the LIMIT, for the 20 rows of the page only, in the same round trip.
+        first_image = (
+            select(ProductImage.url)
+            .where(ProductImage.product_id == Product.id)
+            .order_by(ProductImage.position)
+            .limit(1)
+            .scalar_subquery()
+        )
+        # A LIMIT 1 probe, not EXISTS: the planner may turn an EXISTS in the select list
+        # into a hash of every sellable sku, which costs more than the whole page.
+        has_stock = func.coalesce(
+            select(literal(True))
+            .select_from(Variant)
+            .join(InventoryItem, InventoryItem.sku == Variant.sku)
+            .where(
+                Variant.product_id == Product.id,
+                Variant.active,
+                InventoryItem.on_hand > InventoryItem.reserved,
+            )
+            .limit(1)
+            .scalar_subquery(),
+            False,
+        )
         query: Select[Any] = (
-            select(Product, Category)
+            select(Product, Category, first_image, has_stock)
             .join(Category, Category.id == Product.category_id)
             .where(*_filtered(filters, category_ids, aggregate.search_text))
             .order_by(*_order_by(sort, aggregate.search_text))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
-        found = (await session.execute(query)).all()
-        ids = [product.id for product, _ in found]
-        images = await first_images(session, ids)
-        stocked = await products_in_stock(session, ids)
         rows = [
-            {
-                "product": product,
-                "category": category,
-                "image_url": images.get(product.id),
-                "in_stock": product.id in stocked,
-            }
-            for product, category in found
+            {"product": product, "category": category, "image_url": image, "in_stock": in_stock}
+            for product, category, image, in_stock in (await session.execute(query)).all()
         ]
     return ListingPage(
         rows=rows,
