@@ -9,7 +9,15 @@ export function LowStockTable({ editable = false }: { editable?: boolean }) {
   const lowStock = useLowStock();
   if (lowStock.isPending) return <LoadingState label="Checking stock levels…" />;
   if (lowStock.isError) return <ErrorState error={lowStock.error} onRetry={() => void lowStock.refetch()} />;
-  if (lowStock.data.items.length === 0) return <EmptyState title="Nothing is running low">Every sku is above its reorder level.</EmptyState>;
+  if (lowStock.data.items.length === 0) {
+    return (
+      <EmptyState title="Nothing is running low">
+        {lowStock.data.source === 'events'
+          ? 'No sku has dropped to its reorder level since the catalog started reporting it.'
+          : 'Every sku is above its reorder level.'}
+      </EmptyState>
+    );
+  }
   return (
     <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
       <table className="w-full text-sm" aria-label="Low stock">

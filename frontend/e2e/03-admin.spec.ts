@@ -23,6 +23,11 @@ test('the admin reaches the dashboard with the daily chart and low-stock list', 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   await expect(page.getByRole('img', { name: /Chart of orders and revenue per day/ })).toBeVisible();
+  // The journeys before this one placed orders today: they are counted.
+  const ordersToday = page.getByRole('definition').first();
+  await expect(ordersToday).not.toHaveText('0');
+  await page.getByText('Show as a table').click();
+  await expect(page.getByRole('row').last().getByRole('cell').nth(1)).not.toHaveText('0');
   await expect(page.getByRole('heading', { name: 'Low stock' })).toBeVisible();
   await snap(page, 'admin-dashboard');
 });
