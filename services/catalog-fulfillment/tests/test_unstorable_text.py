@@ -30,7 +30,6 @@ async def test_query_parameters(client) -> None:
         ("/catalog/search", {"q": bad}),
         ("/catalog/products", {"q": bad}),
         ("/catalog/products", {"category": bad}),
-        ("/catalog/variants", {"skus": f"A,{bad}"}),
         ("/stores", {"city": bad}),
     ):
         response = await client.get(path, params=params)
@@ -78,6 +77,16 @@ async def test_bodies(client, tokens, db_session, bad) -> None:
             path, content=raw_json(body), headers={**headers, "Content-Type": "application/json"}
         )
         assert response.status_code == 422, (path, response.text)
+
+
+async def test_variant_lookup_ignores_strings_that_cannot_be_skus(client, db_session) -> None:
+    from tests.factories import make_product, unique
+
+    sku = unique("OK")
+    await make_product(db_session, stock={sku: 1})
+    response = await client.get("/catalog/variants", params={"skus": f"{sku},{NUL},has space"})
+    assert response.status_code == 200
+    assert [i["sku"] for i in response.json()["items"]] == [sku]
 
 
 async def test_sku_path_is_checked(client, tokens) -> None:

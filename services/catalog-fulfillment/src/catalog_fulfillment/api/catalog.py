@@ -182,10 +182,13 @@ async def variants(
     settings: SettingsDep,
     skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],
 ) -> VariantLookupPage:
-    wanted = sorted({s.strip() for s in skus.split(",") if s.strip()})
-    if not wanted or len(wanted) > 100 or not all(SKU_PATTERN.fullmatch(s) for s in wanted):
+    given = {s.strip() for s in skus.split(",") if s.strip()}
+    if not given or len(given) > 100:
         raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "skus"), "msg": "give 1 to 100 valid skus"}]
+            [{"type": "value_error", "loc": ("query", "skus"), "msg": "give 1 to 100 skus"}]
         )
+    # A string that cannot be a sku (spaces, NUL, ...) names no variant: like any unknown
+    # sku it is simply absent, so a cart holding junk still gets its other lines priced.
+    wanted = sorted(s for s in given if SKU_PATTERN.fullmatch(s))
     rows = await catalog.lookup_variants(session, wanted)
     return VariantLookupPage(items=[presenters.variant_lookup(settings, r) for r in rows])

@@ -410,6 +410,8 @@ async def get_product(
 
 
 async def lookup_variants(session: AsyncSession, skus: Sequence[str]) -> list[dict[str, Any]]:
+    if not skus:
+        return []
     rows = (
         await session.execute(
             select(
