@@ -353,3 +353,22 @@ async def test_admin_endpoints_need_an_admin(
     for name, bad in tokens.bad_tokens(tmp_path).items():
         response = await client.request(method, path, json=body, headers=bearer(bad))
         assert response.status_code == 401, name
+
+
+async def test_admin_listing_and_detail_errors(client, admin) -> None:
+    assert (
+        await client.get("/admin/products", params={"status": "deleted"}, headers=admin)
+    ).status_code == 422
+    assert (
+        await client.get("/admin/products", params={"page_size": 0}, headers=admin)
+    ).status_code == 422
+    assert (await client.get(f"/admin/products/{uuid.uuid4()}", headers=admin)).status_code == 404
+    assert (await client.get("/admin/products/not-a-uuid", headers=admin)).status_code == 422
+
+
+async def test_admin_listing_searches_names(client, admin, db_session) -> None:
+    wanted = await make_product(db_session, name="Copper 100% Kettle_Pro")
+    await make_product(db_session, name="Steel Pan")
+    body = (await client.get("/admin/products", params={"q": "100% kettle_"}, headers=admin)).json()
+    assert [i["id"] for i in body["items"]] == [str(wanted.id)]
+    assert body["items"][0]["status"] == "active"

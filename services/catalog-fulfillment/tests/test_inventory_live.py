@@ -142,3 +142,37 @@ async def test_expired_reservation_is_released_by_the_service(
         late = await client.post("/inventory/commit", json={"reservation_id": rid}, headers=headers)
         assert late.status_code == 409
         assert late.json()["status"] == "expired"
+
+
+async def test_concurrent_replays_of_one_reservation_hold_once(
+    live_processes, fresh_database, tokens
+) -> None:
+    sku = unique("DUP")
+    url = await fresh_database("replay")
+    await arrange(url, {sku: 10})
+    catalog = live_processes.start(
+        "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
+    )
+    headers = service_headers(tokens)
+    body = {"reservation_id": str(uuid.uuid4()), "items": [{"sku": sku, "quantity": 3}]}
+    async with httpx.AsyncClient(base_url=catalog.url, timeout=60) as client:
+        responses = await asyncio.gather(
+            *(client.post("/inventory/reserve", json=body, headers=headers) for _ in range(10))
+        )
+        assert Counter(r.status_code for r in responses) == {201: 1, 200: 9}
+        assert len({r.text for r in responses}) == 1  # every replay got the first answer
+        level = await stock(client, sku, tokens)
+        assert (level["on_hand"], level["reserved"]) == (10, 3)
+        commits = await asyncio.gather(
+            *(
+                client.post(
+                    "/inventory/commit",
+                    json={"reservation_id": body["reservation_id"]},
+                    headers=headers,
+                )
+                for _ in range(5)
+            )
+        )
+        assert {c.status_code for c in commits} == {200}
+        level = await stock(client, sku, tokens)
+        assert (level["on_hand"], level["reserved"]) == (7, 0)
