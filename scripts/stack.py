@@ -523,10 +523,13 @@ def frontend_commands(stack: Stack) -> tuple[list[str] | None, list[str]] | None
     port = str(stack.ports["frontend"])
     serve_flags = ["--port", port, "--strictPort", "--host", "127.0.0.1"]
     if stack.frontend_mode == "preview":
-        build = [npm, "run", "build"]
+        # A build of its own per stack: the URLs are baked in, and another stack (or the
+        # developer's frontend/dist) must not be overwritten under a running preview.
+        out_dir = str(stack.run_dir / "frontend-dist")
+        build = [npm, "run", "build", "--", "--outDir", out_dir, "--emptyOutDir"]
         if "preview" in scripts:
-            return build, [npm, "run", "preview", "--", *serve_flags]
-        return build, ["npx", "--no-install", "vite", "preview", *serve_flags]
+            return build, [npm, "run", "preview", "--", "--outDir", out_dir, *serve_flags]
+        return build, ["npx", "--no-install", "vite", "preview", "--outDir", out_dir, *serve_flags]
     if "dev" in scripts:
         return None, [npm, "run", "dev", "--", *serve_flags]
     return None, ["npx", "--no-install", "vite", *serve_flags]

@@ -83,6 +83,29 @@ def test_service_environment_points_every_process_at_the_profile() -> None:
     assert env["NOTIFY_FILE_DIR"].endswith("outbox-mail")
 
 
+def test_preview_builds_into_a_folder_of_its_own() -> None:
+    """Two stacks (or a developer's frontend/dist) must not share one build: the API URLs
+    are baked into it."""
+    server = pg.Server("/tmp/sock", 5432, "postgres", "", "embedded", "embedded")
+    s = stack.Stack(
+        profile=stack.PROFILES["e2e"],
+        server=server,
+        ports=dict(stack.PROFILES["e2e"].ports),
+        frontend_mode="preview",
+        show_logs=False,
+        catalog_seed_args=[],
+    )
+    commands = stack.frontend_commands(s)
+    assert commands is not None
+    build, serve = commands
+    assert build is not None
+    out_dir = str(s.run_dir / "frontend-dist")
+    assert build[-3:] == ["--outDir", out_dir, "--emptyOutDir"]
+    assert serve[serve.index("--outDir") + 1] == out_dir
+    assert serve[serve.index("--port") + 1] == "15173"
+    assert "--strictPort" in serve
+
+
 def test_run_without_a_command_is_a_clear_error() -> None:
     result = subprocess.run(
         [sys.executable, STACK, "run", "--profile", "e2e"],
