@@ -164,3 +164,38 @@ def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Stack)
         "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", created["order_id"]
     )
     assert [r[0] for r in rows] == ["ORDER_PLACED", "ORDER_CANCELLED"]
+
+
+def test_an_order_whose_payment_intent_vanished_still_expires(shop: Stack) -> None:
+    """A restarted localstripe forgets every PaymentIntent; the sweeper must not get stuck."""
+    item = sku("GONE")
+    shop.new_product((item, "20.00", 5))
+    shopper = shop.new_shopper((item, 1))
+    quick = shop.start_identity("identity-short-ttl-2", RESERVATION_TTL_SECONDS="5")
+    shop.extra.append(quick)
+    created = httpx.post(
+        f"{quick.url}/checkout/create-payment-intent",
+        json={
+            "shipping_address_id": shopper.shipping_address_id,
+            "billing_address_id": shopper.billing_address_id,
+        },
+        headers=shopper.headers,
+    )
+    assert created.status_code == 201, created.text
+    shop.localstripe.stop()
+    shop.localstripe.start()
+    shop.register_webhook()
+    expired = wait_until(
+        lambda: (o := shop.order(shopper, created.json()["order_id"]))["status"] == "expired" and o,
+        timeout=20,
+    )
+    assert expired["payment"]["status"] == "canceled"
+    assert shop.stock(item)["reserved"] == 0
+    # Reading the vanished intent is a clear 502, not a 500.
+    other = shop.new_shopper((item, 1))
+    pending = shop.create_intent(other).json()
+    shop.localstripe.stop()
+    shop.localstripe.start()
+    shop.register_webhook()
+    assert shop.confirm(other, pending["order_id"]).status_code == 502
+    quick.stop()

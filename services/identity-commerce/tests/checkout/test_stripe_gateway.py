@@ -18,6 +18,7 @@ from identity_commerce.clients.stripe import (
     PaymentMethodRejected,
     PaymentProviderUnavailable,
     StripeGateway,
+    StripeRequestRefused,
 )
 from shopkit.errors import BadRequest
 from shopkit.testing import LiveService, free_port
@@ -226,3 +227,16 @@ async def test_webhooks_signed_by_localstripe_verify(
                 f"{localstripe.url}/_config/webhooks/{hook_id}",
                 data={"url": "http://127.0.0.1:9/", "secret": SECRET, "events[]": ["none"]},
             )
+
+
+async def test_an_intent_stripe_does_not_know_is_a_502_refusal(gateway: StripeGateway) -> None:
+    with pytest.raises(StripeRequestRefused) as refused:
+        await gateway.retrieve_payment_intent("pi_unknown_to_stripe")
+    assert refused.value.status_code == 502
+    assert refused.value.http_status == 404
+
+
+async def test_cancelling_an_intent_stripe_does_not_know_counts_as_cancelled(
+    gateway: StripeGateway,
+) -> None:
+    assert (await gateway.cancel_payment_intent("pi_unknown_to_stripe")).status == "canceled"

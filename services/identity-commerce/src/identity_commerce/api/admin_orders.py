@@ -87,10 +87,12 @@ async def any_order(
         409,
         422,
         503,
+        502,
         e404="No such order",
         e409="The state machine does not allow this change",
         e422="Unknown status, or shipped without carrier and tracking_number",
         e503="Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)",
+        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
     ),
 )
 async def change_order_status(

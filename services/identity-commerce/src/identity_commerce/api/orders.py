@@ -74,9 +74,11 @@ async def my_order(
         409,
         422,
         503,
+        502,
         e404="No such order, or not yours",
         e409="Shipped, delivered or already closed orders cannot be cancelled",
         e503="Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)",
+        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
     ),
 )
 async def cancel_my_order(

@@ -29,8 +29,10 @@ router = APIRouter(prefix="/payments", tags=["payments"])
     responses=problem_responses(
         400,
         503,
+        502,
         e400="Missing or invalid Stripe-Signature, or not a Stripe event",
         e503="catalog-fulfillment is down; Stripe will deliver the event again",
+        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
     ),
 )
 async def stripe_webhook(

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import stripe
 from fastapi import Depends, Request
-from shopkit.errors import BadRequest, ServiceUnavailable
+from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable
 
 from identity_commerce.core.config import STRIPE_PRODUCTION_API_BASE, Settings
 
@@ -201,8 +201,25 @@ class StripeGateway:
         return await self._call(self.client.v1.payment_intents.confirm_async, payment_intent_id)
 
     async def cancel_payment_intent(self, payment_intent_id: str) -> PaymentIntentState:
-        """Cancel unless the intent already finished; returns its state either way."""
-        current = await self.retrieve_payment_intent(payment_intent_id)
+        """Cancel unless the intent already finished; returns its state either way. An
+        intent Stripe does not know (a stand-in restarted with an empty store) can never be
+        paid, so it counts as cancelled."""
+        try:
+            current = await self.retrieve_payment_intent(payment_intent_id)
+        except StripeRequestRefused as exc:
+            if exc.http_status != 404:
+                raise
+            log.warning(
+                "payment intent %s is unknown to Stripe; treated as canceled", payment_intent_id
+            )
+            return PaymentIntentState(
+                id=payment_intent_id,
+                status="canceled",
+                amount=0,
+                currency="",
+                client_secret=None,
+                metadata={},
+            )
         if current.status in ("canceled", "succeeded", "processing"):
             return current
         pi = await self._call(self.client.v1.payment_intents.cancel_async, payment_intent_id)
@@ -249,11 +266,14 @@ class StripeGateway:
             raise StripeRequestRefused(exc.user_message or str(exc), exc.http_status) from exc
 
 
-class StripeRequestRefused(Exception):
-    """Stripe answered 4xx to a request the shop built (bad id, wrong state)."""
+class StripeRequestRefused(ProblemError):
+    """Stripe answered 4xx to a request the shop built (unknown id, wrong state, bad key):
+    502 to the caller, whose input was fine."""
+
+    status_code = 502
 
     def __init__(self, message: str, http_status: int | None) -> None:
-        super().__init__(message)
+        super().__init__(f"The payment provider refused the request: {message}")
         self.message = message
         self.http_status = http_status
 

@@ -226,12 +226,7 @@ async def create_payment_intent(
         await _give_up_without_payment(
             session, order=order, user=user, idempotency_key=idempotency_key, inventory=inventory
         )
-        problem = (
-            exc
-            if isinstance(exc, PaymentProviderUnavailable)
-            else PaymentProviderUnavailable(exc.message)
-        )
-        raise CheckoutFailed(problem) from exc
+        raise CheckoutFailed(exc) from exc  # 503 outage, 502 refusal
 
     session.add(
         Payment(

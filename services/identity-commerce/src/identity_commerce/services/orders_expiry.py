@@ -14,13 +14,13 @@ import uuid
 
 from fastapi import FastAPI
 from shopkit.db import utcnow
+from shopkit.errors import ProblemError
 from shopkit.events import EventType
-from shopkit.http import UpstreamUnavailable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity_commerce.clients.inventory import InventoryClient
-from identity_commerce.clients.stripe import PaymentProviderUnavailable, StripeGateway
+from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import Order
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
@@ -98,10 +98,13 @@ async def sweep_expired_orders(
                 outcome = await expire_order(
                     session, order_id=order_id, inventory=inventory, stripe=stripe
                 )
-        except (PaymentProviderUnavailable, UpstreamUnavailable) as exc:
-            # Stripe or the catalog is down: leave the order for the next pass.
+        except ProblemError as exc:
+            # Stripe or the catalog is down or refused: leave the order for the next pass.
             log.warning("could not expire order %s yet: %s", order_id, exc.detail)
             outcome = "retry"
+        except Exception:  # one broken order must not stop the others from expiring
+            log.exception("expiring order %s failed", order_id)
+            outcome = "error"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 
