@@ -24,7 +24,7 @@ from catalog_fulfillment.services.catalog import ListingFilters, Sort
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
-PriceQuery = Query(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2)
+PriceQuery = Query(ge=0, le=9_999_999_999.99, max_digits=12, decimal_places=2)
 
 
 def _filters(

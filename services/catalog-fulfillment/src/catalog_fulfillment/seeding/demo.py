@@ -9,9 +9,11 @@ import itertools
 import random
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from shopkit.db import utcnow
 from sqlalchemy import select, text
@@ -97,7 +99,7 @@ class SeedReport:
     reviews: int = 0
 
 
-async def _insert(session: AsyncSession, model: type, rows: list[dict[str, object]]) -> int:
+async def _insert(session: AsyncSession, model: type, rows: Sequence[Mapping[str, Any]]) -> int:
     if not rows:
         return 0
     key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]

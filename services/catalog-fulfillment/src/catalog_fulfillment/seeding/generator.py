@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import psycopg
 
@@ -186,7 +188,9 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
     start = int(existing[0]) if existing else 0
     if start >= target:
         return report
-    categories = dict(conn.execute("SELECT slug, id FROM categories").fetchall())
+    categories: dict[str, uuid.UUID] = dict(
+        conn.execute("SELECT slug, id FROM categories").fetchall()  # type: ignore[arg-type]
+    )
     missing = {c for c, *_ in NOUNS.values()} - set(categories)
     if missing:
         raise RuntimeError(f"seed the demo categories first (missing {sorted(missing)})")
@@ -382,7 +386,7 @@ def generate_stores(conn: psycopg.Connection, target: int) -> int:
 
 
 def _copy(
-    cur: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
+    cur: psycopg.Cursor[Any], table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
 ) -> None:
     if not rows:
         return

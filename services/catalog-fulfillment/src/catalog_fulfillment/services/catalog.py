@@ -198,14 +198,14 @@ async def _aggregate(
                 await session.scalars(select(Category).where(Category.id.in_(per_category)))
             ).all()
         }
-    categories = sorted(
-        (
-            {"id": cid, "name": names[cid].name, "slug": names[cid].slug, "count": n}
-            for cid, n in per_category.items()
-            if cid in names
-        ),
-        key=lambda f: (-f["count"], f["name"]),
+    largest_first = sorted(
+        (cid for cid in per_category if cid in names),
+        key=lambda cid: (-per_category[cid], names[cid].name),
     )
+    categories = [
+        {"id": cid, "name": names[cid].name, "slug": names[cid].slug, "count": per_category[cid]}
+        for cid in largest_first
+    ]
     lower = (Decimal("0"), *PRICE_BANDS)
     upper: tuple[Decimal | None, ...] = (*PRICE_BANDS, None)
     bands = [

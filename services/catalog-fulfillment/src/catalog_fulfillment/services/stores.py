@@ -32,7 +32,7 @@ def great_circle_km(lat: ColumnElement[float], lng: ColumnElement[float]) -> Col
     return 2 * MEAN_EARTH_RADIUS_KM * func.asin(func.least(1.0, func.sqrt(a)))
 
 
-def _nearby_query() -> Select[tuple[Store, float]]:
+def _nearby_query() -> Select[Store, float]:
     """Built once; the point, box size and radius are bound per call."""
     lat, lng = bindparam("lat", type_=Float), bindparam("lng", type_=Float)
     distance_km = great_circle_km(lat, lng).label("distance_km")
