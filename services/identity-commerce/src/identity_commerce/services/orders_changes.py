@@ -30,6 +30,7 @@ from identity_commerce.services.orders_state_machine import (
     ensure_transition,
 )
 from identity_commerce.services.payments import PaymentNews, refund_payment, settle_payment
+from identity_commerce.services.pricing import to_minor_units
 
 S = OrderStatus
 
@@ -46,12 +47,14 @@ async def _refund_rest(
     assert payment is not None
     outstanding = payment.amount - payment.refunded_amount
     if outstanding > 0:
+        cents = to_minor_units(outstanding, payment.currency)
         await refund_payment(
             session,
             payment=payment,
             amount=outstanding,
             reason=reason,
-            idempotency_key=f"order-{order.id}-refund",
+            # Same order and amount = same key: a retry after a failure cannot refund twice.
+            idempotency_key=f"order-{order.id}-refund-{cents}",
             stripe=stripe,
         )
     return outstanding
