@@ -216,7 +216,7 @@ async def _replace_variants(
         variant.active = True
     for retired in existing.values():
         retired.active = False
-    await session.flush()
+    await _flush_or_conflict(session, "A sku of this product already exists")
     for data in new_stock:
         session.add(
             InventoryItem(
