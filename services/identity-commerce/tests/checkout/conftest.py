@@ -12,6 +12,7 @@ from shopkit.testing import LiveService, TestDatabases, TokenFactory
 from .stack import (
     Stack,
     catalog_databases,
+    identity_databases,
     notifications_databases,
     register_webhook,
     start_localstripe,
@@ -29,27 +30,35 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServic
 
 @dataclass
 class StackTemplates:
+    identity: TestDatabases
     catalog: TestDatabases
     notifications: TestDatabases
+
+    def all(self) -> tuple[TestDatabases, ...]:
+        return (self.identity, self.catalog, self.notifications)
 
 
 @pytest.fixture(scope="session")
 def stack_templates(test_databases: TestDatabases) -> Iterator[StackTemplates]:
-    """Migrated databases of the other two services, cloned for each stack."""
+    """A migrated database per service, cloned for each stack. (identity-commerce gets its
+    own template: the in-process tests keep connections open to theirs, and a database with
+    open connections cannot be a template.)"""
     templates = StackTemplates(
+        identity=identity_databases(test_databases.server_url),
         catalog=catalog_databases(test_databases.server_url),
         notifications=notifications_databases(test_databases.server_url),
     )
-    templates.catalog.create_migrated()
-    templates.notifications.create_migrated()
-    yield templates
-    templates.catalog.drop_all()
-    templates.notifications.drop_all()
+    try:
+        for databases in templates.all():
+            databases.create_migrated()
+        yield templates
+    finally:
+        for databases in templates.all():
+            databases.drop_all()
 
 
 @pytest.fixture(scope="module")
 def shop(
-    test_databases: TestDatabases,
     stack_templates: StackTemplates,
     tokens: TokenFactory,
     tmp_path_factory: pytest.TempPathFactory,
@@ -59,7 +68,7 @@ def shop(
     tag = uuid.uuid4().hex[:8]
     log_dir = tmp_path_factory.mktemp(f"stack-{tag}")
     keys = tokens.keys_dir
-    identity_db = test_databases.clone(f"s{tag}")
+    identity_db = stack_templates.identity.clone(f"s{tag}")
     catalog_db = stack_templates.catalog.clone(f"s{tag}")
     notifications_db = stack_templates.notifications.clone(f"s{tag}")
     started: list[LiveService] = []

@@ -43,6 +43,12 @@ def start_localstripe(log_dir: Path, *, port: int | None = None) -> LiveService:
     )
 
 
+def identity_databases(server_url: str) -> TestDatabases:
+    return TestDatabases(
+        server_url, "identity_commerce_stack", SERVICES / "identity-commerce" / "alembic.ini"
+    )
+
+
 def catalog_databases(server_url: str) -> TestDatabases:
     return TestDatabases(
         server_url, "catalog_fulfillment", SERVICES / "catalog-fulfillment" / "alembic.ini"

@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 
 from fastapi import FastAPI
 from shopkit.db import utcnow
 from shopkit.errors import ProblemError
 from shopkit.events import EventType
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity_commerce.clients.inventory import InventoryClient
 from identity_commerce.clients.stripe import StripeGateway
-from identity_commerce.models import Order
+from identity_commerce.models import IdempotencyKey, Order
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
     change_status,
@@ -33,6 +34,7 @@ from identity_commerce.services.payments import PaymentNews, settle_payment
 
 log = logging.getLogger("identity_commerce.expiry")
 BATCH = 50
+KEY_RETENTION = timedelta(hours=24)
 
 
 async def expire_order(
@@ -109,6 +111,17 @@ async def sweep_expired_orders(
     return outcomes
 
 
+async def forget_old_idempotency_keys(
+    sessionmaker: async_sessionmaker[AsyncSession], *, older_than: timedelta = KEY_RETENTION
+) -> int:
+    """Checkout replies are kept for a day (as Stripe keeps its keys), then forgotten."""
+    async with sessionmaker() as session, session.begin():
+        result = await session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - older_than)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def order_expiry_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: sweep every ORDER_EXPIRY_SWEEP_SECONDS until the app stops."""
     settings = app.state.settings
@@ -123,6 +136,7 @@ async def order_expiry_job(app: FastAPI, stop: asyncio.Event) -> None:
             )
             if outcomes:
                 log.info("expiry sweep: %s", outcomes)
+            await forget_old_idempotency_keys(app.state.db.sessionmaker)
         except Exception:  # the DB may be briefly down; keep the loop alive
             log.exception("expiry sweep failed")
         try:
