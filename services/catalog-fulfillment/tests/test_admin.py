@@ -372,3 +372,62 @@ async def test_admin_listing_searches_names(client, admin, db_session) -> None:
     body = (await client.get("/admin/products", params={"q": "100% kettle_"}, headers=admin)).json()
     assert [i["id"] for i in body["items"]] == [str(wanted.id)]
     assert body["items"][0]["status"] == "active"
+
+
+async def test_low_stock_list(client, admin, tokens, db_session) -> None:
+    low, fine, out = unique("LOW"), unique("FINE"), unique("OUT")
+    product = await make_product(db_session, stock={low: 6, fine: 50, out: 0}, reorder_level=5)
+    held = {"reservation_id": str(uuid.uuid4()), "items": [{"sku": low, "quantity": 2}]}
+    await client.post("/inventory/reserve", json=held, headers=bearer(tokens.service()))
+    body = (
+        await client.get("/admin/inventory", params={"low_stock": "true"}, headers=admin)
+    ).json()
+    assert [(i["sku"], i["available"]) for i in body["items"]] == [(out, 0), (low, 4)]
+    assert body["total"] == 2
+    assert body["items"][1]["product_name"] == product.name
+    assert body["items"][1]["reserved"] == 2
+    everything = (await client.get("/admin/inventory", headers=admin)).json()
+    assert everything["total"] == 3 and everything["items"][-1]["sku"] == fine
+    assert (
+        await client.get("/admin/inventory", params={"page_size": 0}, headers=admin)
+    ).status_code == 422
+    assert (await client.get("/admin/inventory")).status_code == 401
+    customer = await client.get("/admin/inventory", headers=bearer(tokens.customer()))
+    assert customer.status_code == 403
+
+
+async def test_edit_with_the_body_the_admin_ui_sends(client, admin, db_session) -> None:
+    """The form posts back what it was shown: absolute picture URLs, currency included."""
+    category = await make_category(db_session)
+    created = (
+        await client.post("/admin/products", json=product_body(category.id), headers=admin)
+    ).json()
+    shown = created["images"][0]["url"]
+    assert shown == "http://catalog.test/static/products/apparel.svg"
+    form = product_body(
+        category.id,
+        currency="EUR",
+        images=[
+            {"url": shown, "alt": "Front"},
+            {"url": "https://cdn.example.com/back.jpg", "alt": "Back"},
+        ],
+        variants=[
+            {"sku": v["sku"], "name": v["name"], "attributes": v["attributes"], "price": v["price"]}
+            for v in created["variants"]
+        ],
+    )
+    response = await client.put(f"/admin/products/{created['id']}", json=form, headers=admin)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["currency"] == "EUR" and {v["currency"] for v in body["variants"]} == {"EUR"}
+    assert [i["url"] for i in body["images"]] == [shown, "https://cdn.example.com/back.jpg"]
+    from catalog_fulfillment.models import ProductImage
+
+    stored = (
+        await db_session.scalars(
+            select(ProductImage.url)
+            .where(ProductImage.product_id == uuid.UUID(created["id"]))
+            .order_by(ProductImage.position)
+        )
+    ).all()
+    assert stored == ["/static/products/apparel.svg", "https://cdn.example.com/back.jpg"]

@@ -226,6 +226,7 @@ async def test_search_ranks_name_above_description(client, db_session) -> None:
     assert [i["id"] for i in body["items"]] == [str(in_name.id), str(in_description.id)]
     assert body["total"] == 2
     assert body["corrected_query"] is None
+    assert body["typo_corrected"] is False
 
 
 async def test_search_understands_stems_and_phrases(client, db_session) -> None:
@@ -268,6 +269,7 @@ async def test_search_tolerates_typos(client, db_session, query, expected) -> No
     assert body["items"], body
     assert body["items"][0]["id"] == str(made[expected].id)
     assert body["corrected_query"] == corrections[query]
+    assert body["typo_corrected"] is True
     assert str(made["Kettle" if expected != "Kettle" else "Laptop"].id) not in {
         i["id"] for i in body["items"]
     }

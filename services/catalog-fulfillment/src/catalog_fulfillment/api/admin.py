@@ -15,8 +15,11 @@ from catalog_fulfillment.schemas.admin import (
     AdminProductPage,
     AdminProductSummary,
     CategoryCreate,
+    ImageIn,
+    LowStockItem,
     ProductCreate,
     ProductUpdate,
+    StockPage,
 )
 from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
 from catalog_fulfillment.schemas.common import SafeText
@@ -26,6 +29,18 @@ from catalog_fulfillment.services import catalog, catalog_admin, inventory
 router = APIRouter(prefix="/admin", tags=["admin: catalog"])
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
+
+
+def _local_images(settings: SettingsDep, images: list[ImageIn] | None) -> list[ImageIn] | None:
+    """Pictures served by this service are stored as paths (/static/...), also when the
+    admin UI sends back the absolute URL it was shown, so CATALOG_PUBLIC_URL can change."""
+    if images is None:
+        return None
+    own = settings.public_url.rstrip("/") + "/static/"
+    return [
+        ImageIn(url="/static/" + i.url.removeprefix(own), alt=i.alt) if i.url.startswith(own) else i
+        for i in images
+    ]
 
 
 def _listing_changed(request: Request) -> None:
@@ -129,6 +144,7 @@ async def create_product(
     settings: SettingsDep,
     _: AdminPrincipal,
 ) -> ProductDetail:
+    body = body.model_copy(update={"images": _local_images(settings, body.images)})
     product = await catalog_admin.create_product(session, data=body)
     _listing_changed(request)
     return await _detail(session, settings, product.id)
@@ -150,6 +166,7 @@ async def update_product(
     settings: SettingsDep,
     _: AdminPrincipal,
 ) -> ProductDetail:
+    body = body.model_copy(update={"images": _local_images(settings, body.images)})
     await catalog_admin.update_product(session, product_id=product_id, data=body)
     _listing_changed(request)
     return await _detail(session, settings, product_id)
@@ -167,6 +184,30 @@ async def archive_product(
     await catalog_admin.archive_product(session, product_id=product_id)
     _listing_changed(request)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/inventory",
+    response_model=StockPage,
+    summary="Stock per sku, lowest availability first (low_stock: at or below reorder level)",
+    responses=errors(401, 403),
+)
+async def list_stock(
+    session: SessionDep,
+    _: AdminPrincipal,
+    low_stock: bool = False,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> StockPage:
+    items, total = await catalog_admin.list_stock(
+        session, low_only=low_stock, page=page, page_size=page_size
+    )
+    return StockPage(
+        items=[LowStockItem.model_validate(i) for i in items],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
 
 
 @router.put(

@@ -75,6 +75,7 @@ async def _listing(
         page_size=page_size,
         facets=Facets.model_validate(result.facets),
         corrected_query=result.corrected_query,
+        typo_corrected=result.corrected_query is not None,
     )
 
 

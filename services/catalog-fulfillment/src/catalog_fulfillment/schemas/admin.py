@@ -98,6 +98,7 @@ class ProductUpdate(BaseModel):
     description: SafeText | None = Field(default=None, max_length=20_000)
     brand: SafeText | None = Field(default=None, max_length=120)
     category_id: uuid.UUID | None = None
+    currency: Currency | None = None
     status: Literal["active", "archived"] | None = None
     images: list[ImageIn] | None = Field(default=None, max_length=20)
     variants: list[VariantIn] | None = Field(default=None, min_length=1, max_length=100)
@@ -114,6 +115,26 @@ class AdminProductSummary(ProductSummary):
 
 class AdminProductPage(BaseModel):
     items: list[AdminProductSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class LowStockItem(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_level: int
+    product_id: uuid.UUID
+    product_name: str
+    variant_name: str
+    product_status: str
+    variant_active: bool
+
+
+class StockPage(BaseModel):
+    items: list[LowStockItem]
     total: int
     page: int
     page_size: int

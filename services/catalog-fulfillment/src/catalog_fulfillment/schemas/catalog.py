@@ -67,6 +67,7 @@ class ProductPage(BaseModel):
     # Set when no product had the words searched for and the results are for this
     # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
     corrected_query: str | None = None
+    typo_corrected: bool = False  # corrected_query is set
 
 
 class ImageOut(BaseModel):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -180,6 +180,11 @@ async def update_product(
         product.brand = data.brand
     if data.status is not None:
         product.status = data.status
+    if data.currency is not None and data.currency != product.currency:
+        product.currency = data.currency
+        await session.execute(
+            update(Variant).where(Variant.product_id == product.id).values(currency=data.currency)
+        )
     if data.images is not None:
         await session.execute(delete(ProductImage).where(ProductImage.product_id == product.id))
         _set_images(session, product.id, data.images)
@@ -256,3 +261,40 @@ async def list_all_products(
         )
     ).all()
     return [(p, c) for p, c in rows], total
+
+
+async def list_stock(
+    session: AsyncSession, *, low_only: bool, page: int, page_size: int
+) -> tuple[list[dict[str, object]], int]:
+    """Stock per sku with its product, lowest availability first; `low_only`: at or below
+    the reorder level (what LOW_STOCK alerts are about)."""
+    available = InventoryItem.on_hand - InventoryItem.reserved
+    where = [available <= InventoryItem.reorder_level] if low_only else []
+    total = int(
+        await session.scalar(select(func.count()).select_from(InventoryItem).where(*where)) or 0
+    )
+    rows = await session.execute(
+        select(InventoryItem, Variant, Product.id, Product.name, Product.status)
+        .join(Variant, Variant.sku == InventoryItem.sku)
+        .join(Product, Product.id == Variant.product_id)
+        .where(*where)
+        .order_by(available, InventoryItem.sku)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    items = [
+        {
+            "sku": item.sku,
+            "on_hand": item.on_hand,
+            "reserved": item.reserved,
+            "available": item.available,
+            "reorder_level": item.reorder_level,
+            "product_id": product_id,
+            "product_name": product_name,
+            "variant_name": variant.name,
+            "product_status": product_status,
+            "variant_active": variant.active,
+        }
+        for item, variant, product_id, product_name, product_status in rows.all()
+    ]
+    return items, total
