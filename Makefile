@@ -37,7 +37,7 @@ install-frontend:
 		command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 20+ first" >&2; exit 1; }; \
 		if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
 			echo "==> frontend dependencies (npm ci, package-lock.json)"; \
-			cd frontend && npm ci --no-audit --no-fund --loglevel=error --progress=true; \
+			cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error --progress=true; \
 		else echo "==> frontend dependencies up to date"; fi; \
 	fi
 
