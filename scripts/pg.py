@@ -174,13 +174,15 @@ def configured_server(values: Mapping[str, str]) -> Server | None:
         host = values["PGHOST"]
         port = int(values.get("PGPORT") or 5432)
         where = host if host.startswith("/") else f"{host}:{port}"
+        # exported by an earlier `env` with the same host: keep saying how it was found
+        found = values.get("SHOP_PG_DESCRIPTION") or ""
         return Server(
             host=host,
             port=port,
             user=values.get("PGUSER") or "postgres",
             password=values.get("PGPASSWORD") or "",
             kind="configured",
-            description=f"configured server at {where} (PGHOST)",
+            description=found if where in found else f"configured server at {where} (PGHOST)",
             explicit=explicit,
         )
     if explicit:
@@ -426,7 +428,7 @@ def drop_databases(server: Server, prefix: str = DEFAULT_PREFIX) -> list[str]:
 
 
 def export_lines(server: Server) -> Iterable[str]:
-    for key, value in server.env().items():
+    for key, value in {**server.env(), "SHOP_PG_DESCRIPTION": server.description}.items():
         yield f"export {key}={shlex.quote(value)}"
 
 
