@@ -141,6 +141,22 @@ def test_the_server_under_test_is_found_by_probing(tmp_path: Path, no_embedded: 
     assert no_embedded == []
 
 
+def test_a_server_found_earlier_is_still_described_as_found(tmp_path: Path) -> None:
+    """`make` exports what `env` printed; later steps say how the server was found."""
+    exported = {
+        "PGHOST": "127.0.0.1",
+        "PGPORT": "5432",
+        "SHOP_PG_DESCRIPTION": "local server at 127.0.0.1:5432",
+    }
+    assert pg.discover(exported, dotenv=tmp_path / "none").description == (
+        "local server at 127.0.0.1:5432"
+    )
+    moved = {**exported, "PGHOST": "db.internal"}  # a stale description is not believed
+    assert pg.discover(moved, dotenv=tmp_path / "none").description == (
+        "configured server at db.internal:5432 (PGHOST)"
+    )
+
+
 def test_bad_inputs_get_clear_errors() -> None:
     with pytest.raises(pg.DiscoveryError, match="not a PostgreSQL URL"):
         pg.server_from_url("mysql://x@y/z", kind="configured", description="x")
@@ -216,6 +232,7 @@ def test_initdb_creates_missing_databases_and_is_safe_to_repeat(
 
 def test_cli_initdb_and_dropdb(server_under_test: pg.Server, prefix: str) -> None:
     env = {**os.environ, **server_under_test.env(), "SHOP_PG_DOTENV": os.devnull}
+    env.pop("SHOP_PG_DESCRIPTION", None)
     script = str(REPO_ROOT / "scripts" / "pg.py")
     for _ in range(2):
         result = subprocess.run(
