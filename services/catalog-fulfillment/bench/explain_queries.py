@@ -35,6 +35,7 @@ def listing(filters: ListingFilters, sort: str = "newest") -> Scenario:
             page=2,
             page_size=20,
             cache=TtlCache(ttl_seconds=0),
+            ranking_cache=TtlCache(ttl_seconds=0),
             typo_threshold=Settings().search_typo_threshold,
         )
 

@@ -375,3 +375,36 @@ async def test_search_without_any_similar_word_is_empty(client, db_session) -> N
     await make_product(db_session, name="Quokka Plush Toy")
     body = (await client.get("/catalog/search", params={"q": "xylophagous"})).json()
     assert (body["items"], body["total"], body["corrected_query"]) == ([], 0, None)
+
+
+async def test_cached_search_ranking_still_reads_products_fresh(db_session) -> None:
+    from catalog_fulfillment.services.catalog import ListingFilters, list_products
+    from catalog_fulfillment.services.listing_cache import TtlCache
+
+    made = [await make_product(db_session, name=f"Walnut Tray {n}") for n in range(3)]
+    caches = {"cache": TtlCache(ttl_seconds=60), "ranking_cache": TtlCache(ttl_seconds=60)}
+
+    async def search() -> list[tuple[str, Decimal]]:
+        page = await list_products(
+            db_session,
+            filters=ListingFilters(q="walnut tray"),
+            sort="relevance",
+            page=1,
+            page_size=20,
+            typo_threshold=0.25,
+            **caches,
+        )
+        return [(row["product"].name, row["product"].min_price) for row in page.rows]
+
+    names = [p.name for p in made]
+    ids = [p.id for p in made]
+    first = await search()
+    assert len(first) == 3
+    await db_session.execute(
+        update(Product).where(Product.id == ids[0]).values(min_price=Decimal("7.00"))
+    )
+    await db_session.execute(update(Product).where(Product.id == ids[1]).values(status="archived"))
+    db_session.expire_all()
+    second = await search()
+    assert [name for name, _ in second] == [name for name, _ in first if name != names[1]]
+    assert dict(second)[names[0]] == Decimal("7.00")

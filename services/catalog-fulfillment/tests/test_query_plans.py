@@ -96,6 +96,7 @@ def listing(session, filters: ListingFilters, sort: str):  # noqa: ANN201
             page=1,
             page_size=20,  # type: ignore[arg-type]
             cache=TtlCache(ttl_seconds=0),
+            ranking_cache=TtlCache(ttl_seconds=0),
             typo_threshold=0.25,
         )
 

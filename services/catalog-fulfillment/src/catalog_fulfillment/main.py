@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.state.listing_cache = TtlCache(ttl_seconds=settings.listing_cache_seconds)
+    app.state.ranking_cache = TtlCache(ttl_seconds=settings.listing_cache_seconds)
     app.state.identity_client = IdentityClient.build(
         base_url=settings.identity_url,
         signer=app.state.token_signer,

@@ -46,6 +46,7 @@ def _local_images(settings: SettingsDep, images: list[ImageIn] | None) -> list[I
 def _listing_changed(request: Request) -> None:
     """Totals and facets cached by this process are stale after an admin change."""
     request.app.state.listing_cache.clear()
+    request.app.state.ranking_cache.clear()
 
 
 async def _detail(

@@ -66,6 +66,7 @@ async def _listing(
         page=page,
         page_size=page_size,
         cache=request.app.state.listing_cache,
+        ranking_cache=request.app.state.ranking_cache,
         typo_threshold=settings.search_typo_threshold,
     )
     return ProductPage(

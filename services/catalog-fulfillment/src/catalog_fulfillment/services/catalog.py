@@ -19,7 +19,6 @@ from typing import Any, Literal
 from shopkit.errors import NotFound
 from sqlalchemy import (
     ColumnElement,
-    Select,
     case,
     exists,
     func,
@@ -265,6 +264,59 @@ async def _compute_aggregate(
     return ListingAggregate(total, categories, bands, corrected, corrected=True)
 
 
+def _page_columns() -> tuple[Any, Any]:
+    """A product's first picture and whether it has sellable stock, as per-row probes."""
+    # PostgreSQL evaluates these correlated subqueries after the LIMIT, for the rows of the
+    # page only, in the same round trip.
+    first_image = (
+        select(ProductImage.url)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    # A LIMIT 1 probe, not EXISTS: the planner may turn an EXISTS in the select list into a
+    # hash of every sellable sku, which costs more than the whole page.
+    has_stock = func.coalesce(
+        select(literal(True))
+        .select_from(Variant)
+        .join(InventoryItem, InventoryItem.sku == Variant.sku)
+        .where(
+            Variant.product_id == Product.id,
+            Variant.active,
+            InventoryItem.on_hand > InventoryItem.reserved,
+        )
+        .limit(1)
+        .scalar_subquery(),
+        False,
+    )
+    return first_image, has_stock
+
+
+def _page_rows(result: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"product": product, "category": category, "image_url": image, "in_stock": in_stock}
+        for product, category, image, in_stock in result
+    ]
+
+
+async def _ranked_page_ids(
+    session: AsyncSession,
+    where: list[ColumnElement[bool]],
+    search_text: str,
+    page: int,
+    page_size: int,
+) -> list[uuid.UUID]:
+    ranked = await session.scalars(
+        select(Product.id)
+        .where(*where)
+        .order_by(*_order_by("relevance", search_text))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return list(ranked.all())
+
+
 async def list_products(
     session: AsyncSession,
     *,
@@ -273,6 +325,7 @@ async def list_products(
     page: int,
     page_size: int,
     cache: TtlCache[ListingAggregate],
+    ranking_cache: TtlCache[list[uuid.UUID]],
     typo_threshold: float,
 ) -> ListingPage:
     category_ids = None
@@ -284,42 +337,35 @@ async def list_products(
     )
     rows: list[dict[str, Any]] = []
     if aggregate.total and (page - 1) * page_size < aggregate.total:
-        # Picture and stock flag ride along as correlated subqueries: PostgreSQL evaluates
-        # them after the LIMIT, for the 20 rows of the page only, in the same round trip.
-        first_image = (
-            select(ProductImage.url)
-            .where(ProductImage.product_id == Product.id)
-            .order_by(ProductImage.position)
-            .limit(1)
-            .scalar_subquery()
+        first_image, has_stock = _page_columns()
+        where = _filtered(filters, category_ids, aggregate.search_text)
+        base = select(Product, Category, first_image, has_stock).join(
+            Category, Category.id == Product.category_id
         )
-        # A LIMIT 1 probe, not EXISTS: the planner may turn an EXISTS in the select list
-        # into a hash of every sellable sku, which costs more than the whole page.
-        has_stock = func.coalesce(
-            select(literal(True))
-            .select_from(Variant)
-            .join(InventoryItem, InventoryItem.sku == Variant.sku)
-            .where(
-                Variant.product_id == Product.id,
-                Variant.active,
-                InventoryItem.on_hand > InventoryItem.reserved,
+        if sort == "relevance" and aggregate.search_text:
+            # Ranking every match of a common word ("laptop": 4,000 products) is the one
+            # expensive step of a search; the order of a page is kept like the totals, the
+            # products themselves (price, stock, archiving) are read fresh.
+            search_text = aggregate.search_text
+            ids = await ranking_cache.get_or_compute(
+                (filters, page, page_size),
+                lambda: _ranked_page_ids(session, where, search_text, page, page_size),
             )
-            .limit(1)
-            .scalar_subquery(),
-            False,
-        )
-        query: Select[Any] = (
-            select(Product, Category, first_image, has_stock)
-            .join(Category, Category.id == Product.category_id)
-            .where(*_filtered(filters, category_ids, aggregate.search_text))
-            .order_by(*_order_by(sort, aggregate.search_text))
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-        rows = [
-            {"product": product, "category": category, "image_url": image, "in_stock": in_stock}
-            for product, category, image, in_stock in (await session.execute(query)).all()
-        ]
+            found = (
+                await session.execute(
+                    base.where(Product.id.in_(ids), Product.status == PRODUCT_ACTIVE)
+                )
+            ).all()
+            position = {product_id: n for n, product_id in enumerate(ids)}
+            rows = _page_rows(sorted(found, key=lambda row: position[row[0].id]))
+        else:
+            query = (
+                base.where(*where)
+                .order_by(*_order_by(sort, aggregate.search_text))
+                .limit(page_size)
+                .offset((page - 1) * page_size)
+            )
+            rows = _page_rows((await session.execute(query)).all())
     return ListingPage(
         rows=rows,
         total=aggregate.total,
