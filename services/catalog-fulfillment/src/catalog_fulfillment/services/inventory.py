@@ -17,7 +17,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
@@ -256,8 +256,11 @@ async def _expire(session: AsyncSession, reservations: Sequence[Reservation]) ->
     await session.flush()
 
 
-async def expire_due_reservations(session: AsyncSession, *, limit: int = 200) -> int:
-    """Release reservations past their deadline; returns how many were expired.
+async def expire_due_reservations(
+    session: AsyncSession, *, limit: int = 200, now: datetime | None = None
+) -> int:
+    """Release reservations past their deadline (at `now`, default: now); returns how many
+    were expired.
 
     `SKIP LOCKED` lets a commit or release that holds a reservation win; it is looked at
     again on the next pass (and then found committed or released).
@@ -265,7 +268,7 @@ async def expire_due_reservations(session: AsyncSession, *, limit: int = 200) ->
     due = (
         await session.scalars(
             select(Reservation)
-            .where(Reservation.status == RESERVED, Reservation.expires_at <= utcnow())
+            .where(Reservation.status == RESERVED, Reservation.expires_at <= (now or utcnow()))
             .order_by(Reservation.expires_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
