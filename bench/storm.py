@@ -108,15 +108,15 @@ async def pick_skus(http: httpx.AsyncClient, count: int) -> list[str]:
     raise RuntimeError("not enough skus in the catalog")
 
 
-async def inventory(http: httpx.AsyncClient, sku: str) -> dict[str, Any]:
-    return (await http.get(f"{CATALOG}/inventory/{sku}")).json()
+async def inventory(http: httpx.AsyncClient, sku: str, admin: dict[str, str]) -> dict[str, Any]:
+    return (await http.get(f"{CATALOG}/inventory/{sku}", headers=admin)).json()
 
 
 async def storm(
     http: httpx.AsyncClient, admin: dict[str, str], sku: str, buyers: int, stock: int
 ) -> dict[str, Any]:
     await http.put(f"{CATALOG}/admin/inventory/{sku}", json={"on_hand": stock}, headers=admin)
-    before = await inventory(http, sku)
+    before = await inventory(http, sku, admin)
     people = [Buyer(http) for _ in range(buyers)]
     await asyncio.gather(*(b.sign_up() for b in people))
     await asyncio.gather(*(b.fill_cart(sku) for b in people))
@@ -124,7 +124,7 @@ async def storm(
     started = time.perf_counter()
     statuses = await asyncio.gather(*(b.checkout(timings) for b in people))
     elapsed = time.perf_counter() - started
-    after = await inventory(http, sku)
+    after = await inventory(http, sku, admin)
     paid = statuses.count(200)
     return {
         "buyers": buyers,
@@ -146,7 +146,7 @@ async def sustained(
     http: httpx.AsyncClient, admin: dict[str, str], sku: str, buyers: int, seconds: float
 ) -> dict[str, Any]:
     await http.put(f"{CATALOG}/admin/inventory/{sku}", json={"on_hand": 100_000}, headers=admin)
-    before = await inventory(http, sku)
+    before = await inventory(http, sku, admin)
     people = [Buyer(http) for _ in range(buyers)]
     await asyncio.gather(*(b.sign_up() for b in people))
     timings: list[float] = []
@@ -161,7 +161,7 @@ async def sustained(
 
     await asyncio.gather(*(loop(b) for b in people))
     elapsed = time.perf_counter() - started
-    after = await inventory(http, sku)
+    after = await inventory(http, sku, admin)
     paid = statuses.count(200)
     return {
         "buyers": buyers,
