@@ -585,6 +585,10 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
             str(stack.ports[key]),
             "--no-access-log",
         ]
+        if stack.profile.name == "dev":
+            # restart on code changes (the service's own code and shopkit)
+            argv += ["--reload", "--reload-dir", str(SERVICES_DIR / service / "src")]
+            argv += ["--reload-dir", str(REPO_ROOT / "libs" / "shopkit" / "src")]
         child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", env)
 
     frontend = None if stack.frontend_mode == "none" else frontend_commands(stack)
