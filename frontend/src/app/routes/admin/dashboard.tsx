@@ -96,7 +96,7 @@ export function Component() {
         <h2 id="low-stock-heading" className="text-lg font-semibold">
           Low stock
         </h2>
-        <LowStockTable />
+        <LowStockTable limit={10} />
       </section>
     </AdminShell>
   );

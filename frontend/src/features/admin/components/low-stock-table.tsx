@@ -5,7 +5,8 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-stat
 import { useLowStock } from '@/features/admin/api/admin-inventory-api';
 import { SetStockForm } from '@/features/admin/components/set-stock-form';
 
-export function LowStockTable({ editable = false }: { editable?: boolean }) {
+/** Skus at or below their reorder level, emptiest first; `limit` keeps the dashboard short. */
+export function LowStockTable({ editable = false, limit }: { editable?: boolean; limit?: number }) {
   const lowStock = useLowStock();
   if (lowStock.isPending) return <LoadingState label="Checking stock levels…" />;
   if (lowStock.isError) return <ErrorState error={lowStock.error} onRetry={() => void lowStock.refetch()} />;
@@ -18,6 +19,8 @@ export function LowStockTable({ editable = false }: { editable?: boolean }) {
       </EmptyState>
     );
   }
+  const items = limit ? lowStock.data.items.slice(0, limit) : lowStock.data.items;
+  const hidden = lowStock.data.items.length - items.length;
   return (
     <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
       <table className="w-full text-sm" aria-label="Low stock">
@@ -32,7 +35,7 @@ export function LowStockTable({ editable = false }: { editable?: boolean }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {lowStock.data.items.map((item) => (
+          {items.map((item) => (
             <tr key={item.sku}>
               <td className="px-3 py-2 font-mono">{item.sku}</td>
               <td className="px-3 py-2">
@@ -59,6 +62,13 @@ export function LowStockTable({ editable = false }: { editable?: boolean }) {
           ))}
         </tbody>
       </table>
+      {hidden > 0 && (
+        <p className="px-3 py-2 text-sm">
+          <Link to="/admin/inventory" className="font-medium text-brand-700 hover:underline">
+            {hidden} more running low: see the inventory page
+          </Link>
+        </p>
+      )}
       {lowStock.data.source === 'events' && (
         <p className="px-3 py-2 text-xs text-slate-600">Built from the catalog&apos;s low-stock events and re-checked against current stock.</p>
       )}
