@@ -31,3 +31,19 @@ test('4. the store locator lists stores nearest first for a city and shows their
 
   await snap(page, 'store-map');
 });
+
+test.describe('with the browser sharing its position', () => {
+  // Near Los Angeles City Hall.
+  test.use({ geolocation: { latitude: 34.0537, longitude: -118.2428 }, permissions: ['geolocation'] });
+
+  test('"use my location" sorts the stores by distance from the shopper', async ({ page }) => {
+    await page.goto('/stores');
+    await page.getByRole('button', { name: 'Use my location' }).click();
+    await expect(page).toHaveURL(/near=your\+location|near=your%20location/);
+    const names = page.getByTestId('store-list').getByTestId('store-name');
+    await expect(names.first()).toHaveText(/Los Angeles/);
+    const distances = (await page.getByTestId('store-distance').allTextContents()).map((d) => Number.parseFloat(d));
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    await expect(page.locator('.origin-marker')).toBeVisible();
+  });
+});
