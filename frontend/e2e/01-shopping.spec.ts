@@ -159,3 +159,22 @@ test('3. the admin ships the order with carrier and tracking, and the shopper se
   await expect(shopper.getByRole('list', { name: 'Order timeline' })).toContainText('Shipped');
   await snap(shopper, 'order-shipped');
 });
+
+test('a card that needs 3-D Secure is authenticated in Stripe.js and then paid', async ({ browser }) => {
+  const page = await newPage(browser);
+  await signIn(page, demo.bob);
+  await emptyCart(page);
+  await page.goto('/search?q=AeroPress');
+  await page.getByRole('list', { name: 'Search results' }).getByRole('link').first().click();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+
+  await page.goto('/checkout');
+  await page.getByRole('button', { name: 'Review order' }).click();
+  await fillCard(page, '4000 0025 0000 3155');
+  await page.getByRole('button', { name: /^Pay \$/ }).click();
+  // localstripe's Stripe.js asks to complete the bank's check, as Stripe's 3-D Secure modal would.
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+});
