@@ -5,6 +5,7 @@ import { PageTitle } from '@/components/ui/page-title';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
 import { findCategory, useCategories, useProducts, type SortOrder } from '@/features/catalog/api/catalog-api';
 import { FilterPanel, SortSelect } from '@/features/catalog/components/listing-controls';
+import { PriceBands } from '@/features/catalog/components/price-bands';
 import { ProductGrid } from '@/features/catalog/components/product-card';
 import { sortOptions } from '@/features/catalog/lib/sort-options';
 
@@ -76,6 +77,13 @@ export function CategoryPage() {
             value={{ min_price: minPrice, max_price: maxPrice, in_stock: inStock }}
             onApply={(f) => update({ min_price: f.min_price, max_price: f.max_price, in_stock: f.in_stock ? 'true' : null })}
           />
+          {products.data?.facets && (
+            <PriceBands
+              bands={products.data.facets.price_bands}
+              currency={products.data.items[0]?.currency ?? 'USD'}
+              onPick={(band) => update({ min_price: band.min_price, max_price: band.max_price })}
+            />
+          )}
         </div>
         <div className="md:col-span-3">
           <div className="mb-4 flex flex-wrap items-end justify-between gap-3">

@@ -50,8 +50,17 @@ export const productSummarySchema = z.object({
 });
 export type ProductSummary = z.infer<typeof productSummarySchema>;
 
+/** Counts per price band for the current filters (the top band has no upper bound). */
+export const facetsSchema = z
+  .object({
+    price_bands: z
+      .array(z.object({ min: z.union([z.string(), z.number()]).transform(String), max: z.union([z.string(), z.number()]).transform(String).nullish(), count: z.number().int() }))
+      .catch([]),
+  })
+  .loose();
+
 export const productPageSchema = pageSchema(productSummarySchema).extend({
-  facets: z.unknown().optional(),
+  facets: facetsSchema.nullish().catch(null),
   // True when nothing matched exactly and the service fell back to similar names (typos).
   typo_corrected: z.boolean().optional().default(false),
 });
