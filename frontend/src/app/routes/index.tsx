@@ -15,6 +15,7 @@ import { SearchPage } from '@/app/routes/search';
 import { SignupPage } from '@/app/routes/signup';
 import { StoresPage } from '@/app/routes/stores';
 import { RootLayout } from '@/components/layout/root-layout';
+import { LoadingState } from '@/components/ui/query-states';
 import { RequireAdmin, RequireAuth } from '@/features/auth/components/require-auth';
 
 /** Admin pages are split into their own chunk: shoppers never download them. */
@@ -33,6 +34,8 @@ export const routes: RouteObject[] = [
   {
     element: <RootLayout />,
     errorElement: <RouteError />,
+    // Shown while a lazy (admin) page loads on a direct visit or reload.
+    hydrateFallbackElement: <LoadingState />,
     children: [
       {
         errorElement: <RouteError />,
