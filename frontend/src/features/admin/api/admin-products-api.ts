@@ -76,10 +76,8 @@ export function useSaveProduct() {
   return useMutation({
     mutationFn: async ({ id, input }: { id?: string; input: ProductInput }) => {
       const body = { ...input, slug: input.slug || undefined, brand: input.brand || null };
-      // The currency is fixed when a product is created; the update body does not take it.
-      const { currency: _currency, ...updateBody } = body;
       const { data } = id
-        ? await catalogApi.put<unknown>(`/admin/products/${encodeURIComponent(id)}`, updateBody)
+        ? await catalogApi.put<unknown>(`/admin/products/${encodeURIComponent(id)}`, body)
         : await catalogApi.post<unknown>('/admin/products', body);
       return parseResponse(productDetailSchema, data);
     },

@@ -65,7 +65,7 @@ export function ProductForm({
             </option>
           ))}
         </SelectField>
-        <TextField label="Currency" value={values.currency} onChange={setField('currency')} error={fe.currency} disabled={Boolean(product)} />
+        <TextField label="Currency" value={values.currency} onChange={setField('currency')} error={fe.currency} hint="ISO code of every variant's price" />
         <TextAreaField label="Description" rows={4} value={values.description} onChange={setField('description')} error={fe.description} containerClassName="sm:col-span-2" />
       </section>
 
