@@ -2,10 +2,11 @@
 
 Every operation that declares bearer security is called with no token and with each kind of
 bad token (expired, another key, wrong audience, `alg: none`, HS256 signed with the public
-key, garbage): each must answer 401. Operations under `privileged` prefixes (admin or
-service routes) must also refuse a valid customer token with 403, and `service_only` ones a
-valid admin token too. Path parameters get random UUIDs and bodies are empty: the token is
-checked before anything else is read.
+key, garbage): each must answer 401. Operations matched by `privileged` (admin or service
+routes) must also refuse a valid customer token with 403, and those matched by
+`service_only` a valid admin token too. A rule is a path prefix ("/admin") or one exact
+operation ("POST /fulfillments"). Path parameters get random UUIDs and bodies are empty:
+the token is checked before anything else is read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ import httpx
 from shopkit.testing.tokens import TokenFactory
 
 _PARAM = re.compile(r"\{[^}]+\}")
+
+
+def _matches(rules: tuple[str, ...], method: str, template: str) -> bool:
+    return any(
+        template.startswith(rule) if rule.startswith("/") else rule == f"{method} {template}"
+        for rule in rules
+    )
 
 
 def secured_operations(openapi: dict[str, Any]) -> list[tuple[str, str]]:
@@ -58,10 +66,10 @@ async def assert_auth_enforced(
         for kind, token in bad.items():
             if (status := await call(token)) != 401:
                 problems.append(f"{method} {template} with a {kind} token answered {status}")
-        if any(template.startswith(p) for p in (*privileged, *service_only)):
+        if _matches((*privileged, *service_only), method, template):
             if (status := await call(tokens.customer())) != 403:
                 problems.append(f"{method} {template} with a customer token answered {status}")
-        if any(template.startswith(p) for p in service_only):
+        if _matches(service_only, method, template):
             if (status := await call(tokens.admin())) != 403:
                 problems.append(f"{method} {template} with an admin token answered {status}")
     assert not problems, "\n".join(problems)
