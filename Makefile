@@ -17,7 +17,7 @@ PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 	test-backend test-frontend e2e bench lint clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 install: install-python install-frontend ## Install Python (uv workspace, locked) and frontend dependencies
 
