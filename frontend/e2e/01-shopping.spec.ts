@@ -158,6 +158,23 @@ test('3. the admin ships the order with carrier and tracking, and the shopper se
   await expect(shopper.getByTestId('carrier')).toHaveText('UPS');
   await expect(shopper.getByRole('list', { name: 'Order timeline' })).toContainText('Shipped');
   await snap(shopper, 'order-shipped');
+
+  // Having bought the laptop, the shopper reviews it: catalog-fulfillment asks identity-commerce
+  // and marks the review as a verified purchase.
+  await shopper.getByRole('link', { name: /^Dell XPS 13 Laptop/ }).click();
+  await expect(shopper.getByRole('heading', { level: 1, name: 'Dell XPS 13 Laptop' })).toBeVisible();
+  const reviews = shopper.getByRole('region', { name: 'Reviews' });
+  const form = reviews.getByRole('form', { name: 'Write a review' });
+  await form.locator('label').filter({ hasText: '5 stars' }).click();
+  await expect(form.getByRole('radio', { name: '5 stars' })).toBeChecked();
+  await form.getByLabel('Title').fill('Light and fast');
+  await form.getByLabel('Your review').fill('Arrived in two days; the 32 GB model flies.');
+  await form.getByRole('button', { name: 'Publish review' }).click();
+  await expect(reviews.getByText('Thanks, your review is published.')).toBeVisible();
+  const mine = reviews.getByRole('listitem').filter({ hasText: 'Light and fast' });
+  await expect(mine.getByText('Verified purchase')).toBeVisible();
+  await expect(mine).toContainText('Alice');
+  await snap(shopper, 'review-verified');
 });
 
 test('a card that needs 3-D Secure is authenticated in Stripe.js and then paid', async ({ browser }) => {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
 import { OrderTotals } from '@/features/checkout/components/order-totals';
 import type { Fulfillment, Order } from '@/features/orders/api/schemas';
@@ -87,7 +88,13 @@ export function OrderDetailView({ order, fulfillment, actions }: { order: Order;
               {order.items.map((item) => (
                 <tr key={item.sku}>
                   <td className="py-2">
-                    {item.name || item.sku}
+                    {item.product_id ? (
+                      <Link to={`/products/${item.product_id}`} className="text-brand-700 hover:underline">
+                        {item.name || item.sku}
+                      </Link>
+                    ) : (
+                      item.name || item.sku
+                    )}
                     <span className="block text-xs text-slate-600">SKU {item.sku}</span>
                   </td>
                   <td className="py-2 text-right">{item.quantity}</td>

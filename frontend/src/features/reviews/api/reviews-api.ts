@@ -45,6 +45,8 @@ export interface NewReview {
   rating: number;
   title: string;
   comment: string;
+  /** Shown with the review; the service falls back to the email's first part. */
+  display_name?: string;
 }
 
 export function useCreateReview() {

@@ -91,6 +91,7 @@ const reviewFormSchema = z.object({
 
 function WriteReview({ productId }: { productId: string }) {
   const signedIn = useSessionStore(selectIsSignedIn);
+  const firstName = useSessionStore((state) => state.user?.first_name);
   const location = useLocation();
   const create = useCreateReview();
   const errors = useFormErrors();
@@ -120,7 +121,7 @@ function WriteReview({ productId }: { productId: string }) {
       return;
     }
     create.mutate(
-      { product_id: productId, ...checked.data },
+      { product_id: productId, ...checked.data, display_name: firstName || undefined },
       {
         onSuccess: () => {
           setDone(true);
