@@ -31,10 +31,18 @@ def _listening(port: int) -> bool:
 
 
 def _free_offset() -> int:
-    """A port offset under which every e2e port is free (other stacks may run here)."""
-    for _ in range(50):
-        offset = random.randrange(20_000, 40_000, 7)
-        if not any(_listening(p + offset) for p in stack.PROFILES["e2e"].ports.values()):
+    """A port offset under which every e2e port is free (other stacks may run here).
+
+    Ports stay below 32768, where the kernel hands out ephemeral ports, and away from the
+    ports of the standard profiles."""
+    e2e_ports = stack.PROFILES["e2e"].ports.values()
+    standard = {p for profile in stack.PROFILES.values() for p in profile.ports.values()}
+    for _ in range(100):
+        offset = random.randrange(1_000, 14_000)
+        ports = {p + offset for p in e2e_ports}
+        if ports & standard or max(ports) >= 32_768:
+            continue
+        if not any(_listening(p) for p in ports):
             return offset
     raise AssertionError("no free port range found")
 
