@@ -181,8 +181,9 @@ test('a card that needs 3-D Secure is authenticated in Stripe.js and then paid',
   const page = await newPage(browser);
   await signIn(page, demo.bob);
   await emptyCart(page);
-  await page.goto('/search?q=AeroPress');
-  await page.getByRole('list', { name: 'Search results' }).getByRole('link').first().click();
+  await page.goto('/search?q=Dell%20XPS%2013');
+  await page.getByRole('list', { name: 'Search results' }).getByRole('link', { name: 'Dell XPS 13 Laptop' }).click();
+  await page.getByRole('button', { name: '32 GB / 1 TB' }).click();
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByTestId('cart-count')).toHaveText('1');
 
