@@ -1,7 +1,7 @@
 import { renderHook, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { useProducts, useSearch } from '@/features/catalog/api/catalog-api';
 import { ApiError } from '@/lib/api-client';
@@ -31,10 +31,14 @@ describe('catalog hooks', () => {
   });
 
   it('reports when the service answers something unexpected', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     server.use(http.get(`${CATALOG}/catalog/products`, () => HttpResponse.json({ items: 'nope' })));
     const { result } = renderHook(() => useProducts({ page: 1 }), { wrapper });
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(result.current.error).toBeInstanceOf(ApiError);
+    // The mismatch is logged with the offending fields for whoever debugs the contract.
+    expect(logged).toHaveBeenCalledWith('Unexpected response shape', expect.any(Array));
+    logged.mockRestore();
   });
 
   it('searches with a typo and tells when the names were only similar', async () => {
