@@ -160,6 +160,11 @@ def warn(message: str) -> None:
 # --------------------------------------------------------------------------- configuration
 
 
+def setting(name: str, default: str) -> str:
+    """A value as the services see it: the environment, then the repository's .env."""
+    return os.environ.get(name) or pg.read_dotenv(REPO_ROOT / ".env").get(name) or default
+
+
 @dataclass
 class Stack:
     profile: Profile
@@ -189,8 +194,10 @@ class Stack:
 
     @property
     def keys_dir(self) -> Path:
-        # dev shares the services' default key folder; other profiles keep their own
-        return REPO_ROOT / ".keys" if self.profile.name == "dev" else self.data_dir / "keys"
+        # dev uses the services' key folder (KEYS_DIR, default .keys); others keep their own
+        if self.profile.name == "dev":
+            return (REPO_ROOT / setting("KEYS_DIR", ".keys")).resolve()
+        return self.data_dir / "keys"
 
     @property
     def mail_dir(self) -> Path:
@@ -201,7 +208,7 @@ class Stack:
 
     def public_env(self) -> dict[str, str]:
         """What a command run against the stack needs: URLs (plain and VITE_) and locations."""
-        stripe_keys = {k: os.environ.get(k) or v for k, v in STRIPE_DEFAULTS.items()}
+        stripe_keys = {k: setting(k, v) for k, v in STRIPE_DEFAULTS.items()}
         urls = {
             "IDENTITY_URL": self.url("identity"),
             "CATALOG_URL": self.url("catalog"),
@@ -226,7 +233,7 @@ class Stack:
 
     def service_env(self) -> dict[str, str]:
         """Environment for the services, migrations, seeds and hooks."""
-        stripe_keys = {k: os.environ.get(k) or v for k, v in STRIPE_DEFAULTS.items()}
+        stripe_keys = {k: setting(k, v) for k, v in STRIPE_DEFAULTS.items()}
         return {
             **os.environ,
             **self.public_env(),
