@@ -31,13 +31,14 @@ test('1. a shopper browses, searches with a typo, picks a variant, pays by card 
   await expect(page.getByRole('heading', { level: 1, name: 'Electronics' })).toBeVisible();
   await page.getByLabel('Sort by').selectOption('price_asc');
   await expect(page).toHaveURL(/sort=price_asc/);
-  const prices = await page
-    .getByRole('list', { name: 'Products in Electronics' })
-    .getByText(/^\$[\d,]+\.\d\d$/)
-    .allTextContents();
-  const values = prices.map((p) => Number(p.replace(/[$,]/g, '')));
-  expect(values.length).toBeGreaterThan(1);
-  expect(values).toEqual([...values].sort((a, b) => a - b));
+  // The old page stays on screen while the sorted one loads: wait for the sorted prices.
+  const grid = page.getByRole('list', { name: 'Products in Electronics' });
+  await expect
+    .poll(async () => {
+      const values = (await grid.getByText(/^\$[\d,]+\.\d\d$/).allTextContents()).map((p) => Number(p.replace(/[$,]/g, '')));
+      return values.length > 1 && values.every((value, i) => i === 0 || values[i - 1] <= value);
+    })
+    .toBe(true);
   await page.getByLabel('In stock only').check();
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(/in_stock=true/);

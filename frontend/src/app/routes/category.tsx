@@ -99,7 +99,7 @@ export function CategoryPage() {
           ) : products.data.items.length === 0 ? (
             <EmptyState title="No products match">Try removing a filter or widening the price range.</EmptyState>
           ) : (
-            <div className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+            <div aria-busy={products.isPlaceholderData || undefined} className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
               <ProductGrid products={products.data.items} label={`Products in ${title}`} />
               <Pagination
                 page={page}
