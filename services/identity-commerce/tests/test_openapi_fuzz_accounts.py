@@ -17,25 +17,13 @@ import pytest
 import respx
 import schemathesis
 from identity_commerce.core.config import Settings
-from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .fuzzing import SameToken, paths_outside, signed_in_app
+
 MINE = ("/auth", "/addresses", "/cart", "/.well-known", "/health")
-
-
-class SignedInTokens:
-    """Stands in for TokenFactory in assert_openapi_contract: always the same real user."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def admin(self) -> str:
-        return self.token
-
-    def service(self) -> str:
-        return self.token
 
 
 def catalog_answer(request: httpx.Request) -> httpx.Response:
@@ -64,23 +52,13 @@ def catalog_answer(request: httpx.Request) -> httpx.Response:
 async def fuzz_app(
     test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
 ) -> AsyncIterator[tuple[Any, str]]:
-    await db_engine.dispose()  # a template database must have no open connections
-    url = test_databases.clone(f"fuzz_accounts_{uuid.uuid4().hex[:6]}")
-    app = create_app(settings.model_copy(update={"database_url": url, "http_retries": 1}))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://fuzz"
-        ) as api:
-            body = {
-                "email": "fuzzer@example.com",
-                "password": "Fuzz-pass-1",
-                "first_name": "Fuzz",
-                "last_name": "Er",
-            }
-            assert (await api.post("/auth/signup", json=body)).status_code == 201
-            login = await api.post("/auth/login", json=body)
-            token = login.json()["access_token"]
-        yield app, token
+    async with signed_in_app(
+        test_databases=test_databases,
+        db_engine=db_engine,
+        settings=settings,
+        email="fuzzer@example.com",
+    ) as app_and_token:
+        yield app_and_token
 
 
 async def test_openapi_contract_of_accounts_addresses_and_cart(
@@ -88,14 +66,11 @@ async def test_openapi_contract_of_accounts_addresses_and_cart(
 ) -> None:
     app, token = fuzz_app
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    others = tuple(
-        {"/" + path.split("/")[1] for path in app.openapi()["paths"] if not path.startswith(MINE)}
-    )
     with respx.mock(base_url=app.state.settings.catalog_url, assert_all_called=False) as router:
         router.get("/catalog/variants").mock(side_effect=catalog_answer)
         assert_openapi_contract(
             schema,
-            SignedInTokens(token),
-            skip_paths=others,
-            max_examples=15,  # type: ignore[arg-type]
+            SameToken(token),  # type: ignore[arg-type]
+            skip_paths=paths_outside(app, MINE),
+            max_examples=15,
         )

@@ -1,0 +1,61 @@
+"""Shared set-up of identity-commerce's schemathesis runs: the app on a fresh clone of the
+migrated test database with one real signed-in customer, whose token stands in for every
+role (so request bodies get past authentication and are exercised for real)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from identity_commerce.core.config import Settings
+from identity_commerce.main import create_app
+from shopkit.testing.database import TestDatabases
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+PASSWORD = "Fuzz-pass-1"
+
+
+class SameToken:
+    """Stands in for TokenFactory in assert_openapi_contract: always one real user."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def admin(self) -> str:
+        return self.token
+
+    def service(self) -> str:
+        return self.token
+
+
+def paths_outside(app: Any, mine: tuple[str, ...]) -> tuple[str, ...]:
+    """Every documented path not under `mine` (to skip them in one run)."""
+    return tuple({path for path in app.openapi()["paths"] if not path.startswith(mine)})
+
+
+@asynccontextmanager
+async def signed_in_app(
+    *,
+    test_databases: TestDatabases,
+    db_engine: AsyncEngine,
+    settings: Settings,
+    email: str,
+    **overrides: Any,
+) -> AsyncIterator[tuple[Any, str]]:
+    """The app on its own database clone, with `email` signed up; yields (app, token)."""
+    await db_engine.dispose()  # a template database must have no open connections
+    url = test_databases.clone(f"fuzz_{uuid.uuid4().hex[:8]}")
+    app = create_app(
+        settings.model_copy(update={"database_url": url, "http_retries": 1, **overrides})
+    )
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://fuzz"
+        ) as api:
+            body = {"email": email, "password": PASSWORD, "first_name": "Fuzz", "last_name": "Er"}
+            assert (await api.post("/auth/signup", json=body)).status_code == 201
+            login = await api.post("/auth/login", json=body)
+            yield app, login.json()["access_token"]
