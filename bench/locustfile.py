@@ -52,12 +52,12 @@ class Shopper(FastHttpUser):
         self.client.post(
             f"{IDENTITY}/auth/signup",
             json={"email": email, "password": password, "first_name": "Bench", "last_name": "User"},
-            name="POST /auth/signup",
+            name="setup: POST /auth/signup",
         )
         login = self.client.post(
             f"{IDENTITY}/auth/login",
             json={"email": email, "password": password},
-            name="POST /auth/login",
+            name="setup: POST /auth/login",
         ).json()
         self.auth = {"Authorization": f"Bearer {login['access_token']}"}
         address = self.client.post(
@@ -73,7 +73,7 @@ class Shopper(FastHttpUser):
                 "is_default": True,
             },
             headers=self.auth,
-            name="POST /addresses",
+            name="setup: POST /addresses",
         ).json()
         self.address_id = address["id"]
 

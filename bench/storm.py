@@ -58,6 +58,8 @@ class Buyer:
         login = await self.http.post(
             f"{IDENTITY}/auth/login", json={"email": email, "password": "Storm@12345"}
         )
+        if login.status_code != 200:
+            raise RuntimeError(f"login answered {login.status_code}: {login.text[:200]}")
         self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         address = await self.http.post(f"{IDENTITY}/addresses", json=ADDRESS, headers=self.headers)
         self.address_id = address.json()["id"]
@@ -178,8 +180,28 @@ async def sustained(
     }
 
 
-async def delivered_events(http: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, Any]:
-    """Wait for the outboxes to drain, then count ORDER_PAID messages per event id."""
+async def sent_paid_emails(http: httpx.AsyncClient, admin: dict[str, str]) -> list[dict[str, Any]]:
+    """Every ORDER_PAID email notifications sent to a storm buyer, across all pages."""
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        body = (
+            await http.get(
+                f"{NOTIFICATIONS}/notifications",
+                params={"type": "ORDER_PAID", "channel": "email", "page": page, "page_size": 100},
+                headers=admin,
+            )
+        ).json()
+        found += [m for m in body["items"] if str(m["recipient"]).startswith("storm-")]
+        if page * body["page_size"] >= body["total"]:
+            return found
+        page += 1
+
+
+async def delivered_events(
+    http: httpx.AsyncClient, admin: dict[str, str], paid: int
+) -> dict[str, Any]:
+    """Wait for the outboxes to drain, then check one ORDER_PAID email per paid order."""
     deadline = time.monotonic() + 60
     pending: dict[str, int] = {}
     while time.monotonic() < deadline:
@@ -198,7 +220,17 @@ async def delivered_events(http: httpx.AsyncClient, admin: dict[str, str]) -> di
             f"{base}/admin/outbox", params={"status": "failed", "limit": 1}, headers=admin
         )
         failed[name] = page.json()["total"]
-    return {"pending_after_drain": pending, "failed": failed}
+    emails = await sent_paid_emails(http, admin)
+    per_event: dict[str, int] = {}
+    for message in emails:
+        per_event[message["event_id"]] = per_event.get(message["event_id"], 0) + 1
+    return {
+        "pending_after_drain": pending,
+        "failed": failed,
+        "paid_orders": paid,
+        "order_paid_events_delivered": len(per_event),
+        "events_sent_more_than_once": sum(1 for n in per_event.values() if n > 1),
+    }
 
 
 async def main() -> None:
@@ -213,7 +245,8 @@ async def main() -> None:
             "storm": await storm(http, admin, storm_sku, buyers, stock),
             "sustained": await sustained(http, admin, sustained_sku, buyers, seconds),
         }
-        result["events"] = await delivered_events(http, admin)
+        paid = result["storm"]["paid"] + result["sustained"]["paid"]
+        result["events"] = await delivered_events(http, admin, paid)
     json.dump(result, sys.stdout)
 
 

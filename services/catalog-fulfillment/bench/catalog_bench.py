@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import sys
@@ -152,6 +153,10 @@ async def run_scenario(
     return result
 
 
+# issue goals with 20 concurrent clients on a 2-core machine
+GOALS_P95_MS = {"product list": 50, "search": 100, "product detail": 50, "nearby stores": 50}
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -160,6 +165,7 @@ async def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per scenario")
+    parser.add_argument("--json", action="store_true", help="print JSON (for make bench)")
     args = parser.parse_args()
 
     limits = httpx.Limits(
@@ -222,6 +228,27 @@ async def main() -> int:
                 )
             )
 
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "products": total,
+                    "concurrency": args.concurrency,
+                    "results": {
+                        r.name: {
+                            "requests": len(r.latencies_ms) + r.errors,
+                            "errors": r.errors,
+                            "p50_ms": round(r.percentile(50), 1),
+                            "p95_ms": round(r.percentile(95), 1),
+                            "rps": round(len(r.latencies_ms) / r.elapsed_s, 1),
+                            "goal_p95_ms": GOALS_P95_MS[r.name],
+                        }
+                        for r in results
+                    },
+                }
+            )
+        )
+        return 1 if any(r.errors for r in results) else 0
     print(
         f"catalog-fulfillment at {args.url}: {total} products, "
         f"{args.concurrency} concurrent clients, {args.requests} requests per scenario\n"
