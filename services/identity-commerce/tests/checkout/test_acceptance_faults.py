@@ -105,8 +105,9 @@ def test_ttl_unpaid_order_expires_and_a_paid_but_unreported_one_is_settled(shop:
     assert shop.stock(item)["reserved"] == 2
     # The second shopper pays in the browser, but neither the confirm call nor the webhook
     # ever reaches the shop.
-    with webhooks_captured(shop):
+    with webhooks_captured(shop) as deliveries:
         pay_directly_at_stripe(shop, paid["payment_intent_id"])
+        succeeded_event_captured(deliveries, paid["payment_intent_id"])
 
     expired = wait_until(
         lambda: (o := shop.order(unpaid, abandoned["order_id"]))["status"] == "expired" and o,
@@ -137,13 +138,23 @@ def test_ttl_unpaid_order_expires_and_a_paid_but_unreported_one_is_settled(shop:
     quick.stop()
 
 
+def succeeded_event_captured(deliveries: list[tuple[bytes, str]], payment_intent_id: str) -> None:
+    """Wait until localstripe's (asynchronous) succeeded webhook reached the recorder, so it
+    cannot reach the shop after the recorder is taken away."""
+    wanted = payment_intent_id.encode()
+    wait_until(
+        lambda: [b for b, _ in deliveries if wanted in b and b"payment_intent.succeeded" in b]
+    )
+
+
 def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Stack) -> None:
     item = sku("LATE")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 1))
     created = shop.create_intent(shopper).json()
-    with webhooks_captured(shop):
+    with webhooks_captured(shop) as deliveries:
         pay_directly_at_stripe(shop, created["payment_intent_id"])
+        succeeded_event_captured(deliveries, created["payment_intent_id"])
     # The catalog let the hold go (as its own expiry would) before the shop heard of the money.
     released = httpx.post(
         f"{shop.catalog.url}/inventory/release",
