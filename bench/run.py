@@ -202,6 +202,7 @@ def inside_stack() -> None:
 # Every simulated shopper comes from 127.0.0.1, so the per-address login and sign-up limits
 # (a defence against one client guessing passwords) would throttle the benchmark itself.
 BENCH_SERVICE_ENV = {
+    "SHOP_STACK_WORKERS": os.environ.get("SHOP_STACK_WORKERS", "2"),
     "LOGIN_MAX_FAILURES_PER_CLIENT": "1000000",
     "SIGNUP_MAX_FAILURES_PER_CLIENT": "1000000",
 }

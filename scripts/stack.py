@@ -592,6 +592,9 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
             str(stack.ports[key]),
             "--no-access-log",
         ]
+        workers = os.environ.get("SHOP_STACK_WORKERS")
+        if workers and stack.profile.name != "dev":
+            argv += ["--workers", workers]  # e.g. the bench profile, to use every core
         if stack.profile.name == "dev":
             # restart on code changes (the service's own code and shopkit)
             argv += ["--reload", "--reload-dir", str(SERVICES_DIR / service / "src")]
