@@ -33,11 +33,10 @@ def service_under_test() -> ServiceUnderTest:
 
 
 @pytest.fixture
-async def fresh_database(test_databases, db_engine):  # type: ignore[no-untyped-def]
+async def fresh_database(test_databases):  # type: ignore[no-untyped-def]
     """Clone the migrated test database for servers that commit for real."""
 
     async def clone(name: str) -> str:
-        await db_engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template unused
         return test_databases.clone(f"{name}_{uuid.uuid4().hex[:6]}")
 
     return clone

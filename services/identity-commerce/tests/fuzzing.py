@@ -13,7 +13,6 @@ import httpx
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 PASSWORD = "Fuzz-pass-1"
 
@@ -40,13 +39,11 @@ def paths_outside(app: Any, mine: tuple[str, ...]) -> tuple[str, ...]:
 async def signed_in_app(
     *,
     test_databases: TestDatabases,
-    db_engine: AsyncEngine,
     settings: Settings,
     email: str,
     **overrides: Any,
 ) -> AsyncIterator[tuple[Any, str]]:
     """The app on its own database clone, with `email` signed up; yields (app, token)."""
-    await db_engine.dispose()  # a template database must have no open connections
     url = test_databases.clone(f"fuzz_{uuid.uuid4().hex[:8]}")
     app = create_app(
         settings.model_copy(update={"database_url": url, "http_retries": 1, **overrides})

@@ -18,17 +18,15 @@ import respx
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .account_factories import address_body
 
 
 @pytest.fixture
 async def committing_api(
-    test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
+    test_databases: TestDatabases, settings: Settings
 ) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str], Any]]:
     """An in-process app with its own connection pool on a fresh database, and a customer."""
-    await db_engine.dispose()  # a template database must have no open connections
     url = test_databases.clone(f"concurrency_{uuid.uuid4().hex[:6]}")
     app = create_app(settings.model_copy(update={"database_url": url, "db_pool_size": 12}))
     async with (

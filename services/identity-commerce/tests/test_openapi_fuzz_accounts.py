@@ -19,7 +19,6 @@ import schemathesis
 from identity_commerce.core.config import Settings
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .fuzzing import SameToken, paths_outside, signed_in_app
 
@@ -50,11 +49,10 @@ def catalog_answer(request: httpx.Request) -> httpx.Response:
 
 @pytest.fixture
 async def fuzz_app(
-    test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
+    test_databases: TestDatabases, settings: Settings
 ) -> AsyncIterator[tuple[Any, str]]:
     async with signed_in_app(
         test_databases=test_databases,
-        db_engine=db_engine,
         settings=settings,
         email="fuzzer@example.com",
     ) as app_and_token:

@@ -13,7 +13,7 @@ from shopkit.errors import TooManyRequests
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.tokens import TokenFactory
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .account_factories import DEFAULT_PASSWORD, auth, make_user, unique_email
 
@@ -152,10 +152,8 @@ async def test_the_limit_holds_across_processes(
     test_databases: TestDatabases,
     live_processes: LiveProcesses,
     settings: Settings,
-    db_engine: AsyncEngine,
 ) -> None:
     """One uvicorn process and one in-process app on the same database share the counter."""
-    await db_engine.dispose()  # a template database must have no open connections
     url = test_databases.clone("ratelimit")
     live = live_processes.start(
         "identity", "identity_commerce.main:create_app", env={"IDENTITY_DATABASE_URL": url}

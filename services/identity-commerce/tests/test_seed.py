@@ -10,7 +10,6 @@ import httpx
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,9 +29,8 @@ def run_seed(url: str) -> str:
 
 
 async def test_seed_is_idempotent_and_its_users_can_log_in(
-    test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
+    test_databases: TestDatabases, settings: Settings
 ) -> None:
-    await db_engine.dispose()  # a template database must have no open connections
     url = test_databases.clone("seed")
     first = run_seed(url)
     assert first.count("created") == 3

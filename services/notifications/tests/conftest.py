@@ -5,7 +5,6 @@ from notifications.core.config import Settings
 from notifications.main import create_app
 from shopkit.testing import ServiceUnderTest
 from shopkit.testing.database import TestDatabases
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,13 +35,11 @@ def service_under_test(mail_dir: Path) -> ServiceUnderTest:
 
 
 @pytest.fixture
-async def clone_database(test_databases: TestDatabases, db_engine: AsyncEngine):  # type: ignore[no-untyped-def]
+async def clone_database(test_databases: TestDatabases):  # type: ignore[no-untyped-def]
     """`await clone_database("name")`: a fresh migrated database for code that commits for
-    real. The pooled connections to the template are closed first (PostgreSQL refuses to copy
-    a database that has other sessions)."""
+    real (a copy of the untouched template shopkit keeps beside the test database)."""
 
     async def clone(suffix: str) -> str:
-        await db_engine.dispose()
         return test_databases.clone(suffix)
 
     return clone

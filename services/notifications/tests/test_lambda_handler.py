@@ -21,7 +21,6 @@ from notifications.core.config import Settings
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import envelope
 
@@ -48,11 +47,9 @@ class LambdaEnvironment:
 @pytest.fixture(scope="module")
 async def lambda_env(
     test_databases: TestDatabases,
-    db_engine: AsyncEngine,
     keys_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[LambdaEnvironment]:
-    await db_engine.dispose()  # a template database must have no open connections
     env = LambdaEnvironment(test_databases.clone("lambda"), tmp_path_factory.mktemp("lambda-mail"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NOTIFICATIONS_DATABASE_URL", env.database_url)

@@ -10,13 +10,11 @@ from identity_commerce.services.orders_expiry import forget_old_idempotency_keys
 from shopkit.db import Database, utcnow
 from shopkit.testing.database import TestDatabases
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 async def test_keys_older_than_a_day_are_deleted_newer_ones_kept(
-    test_databases: TestDatabases, db_engine: AsyncEngine
+    test_databases: TestDatabases,
 ) -> None:
-    await db_engine.dispose()  # a template database must have no open connections
     db = Database(test_databases.clone(f"keys_{uuid.uuid4().hex[:6]}"))
     try:
         async with db.sessionmaker() as session, session.begin():

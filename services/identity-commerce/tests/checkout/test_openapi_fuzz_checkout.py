@@ -21,7 +21,6 @@ from shopkit.testing import free_port
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 from shopkit.testing.tokens import TokenFactory
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..fuzzing import SameToken, paths_outside, signed_in_app
 
@@ -31,12 +30,11 @@ ADMIN_AND_SERVICE_PATHS = ("/admin/orders", "/internal")
 
 @pytest.fixture
 async def fuzz_app(
-    test_databases: TestDatabases, db_engine: AsyncEngine, settings: Settings
+    test_databases: TestDatabases, settings: Settings
 ) -> AsyncIterator[tuple[Any, str]]:
     closed = f"http://127.0.0.1:{free_port()}"
     async with signed_in_app(
         test_databases=test_databases,
-        db_engine=db_engine,
         settings=settings,
         email="checkout-fuzzer@example.com",
         catalog_url=closed,
