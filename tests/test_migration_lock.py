@@ -144,3 +144,23 @@ def test_wait_gives_up_with_a_clear_message_when_nothing_migrates(
     assert waiter.returncode == 1
     assert "not at head after 3s" in out
     assert "DatabaseNotAtHead" in out  # the reason it kept waiting was logged
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_migrations_need_only_the_database_url_even_in_production(
+    service: str, empty_database: tuple[str, str]
+) -> None:
+    """What the Kubernetes migrations Job gets: ENV=production and its database URL, no
+    signing key, no Stripe or SMTP secret. The server's production checks are not its."""
+    _, url_variable = SERVICES[service]
+    _, url = empty_database
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("STRIPE_", "SMTP_", "KEYS_DIR", "NOTIFY_", "CORS_"))
+    }
+    env.update({"ENV": "production", url_variable: url})
+    upgrade = alembic(service, env, "upgrade", "head")
+    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+    current = alembic(service, env, "current", "--check-heads")
+    assert current.returncode == 0 and "(head)" in current.stdout, current.stderr

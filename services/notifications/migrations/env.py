@@ -4,4 +4,4 @@ from notifications.core.config import Settings
 from notifications.models import Base
 from shopkit.migrations import run_migrations
 
-run_migrations(target_metadata=Base.metadata, database_url=lambda: Settings().sqlalchemy_url)
+run_migrations(target_metadata=Base.metadata, settings=Settings)

@@ -25,19 +25,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
 import io
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
+from pydantic import create_model
+from pydantic_settings import BaseSettings
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from shopkit.settings import ServiceSettings, postgres_url
 
 log = logging.getLogger("shopkit.migrations")
 
@@ -48,6 +54,9 @@ MIGRATION_LOCK_KEY = int.from_bytes(b"shopkmig", "big", signed=True)
 # `quiet` does the same for the wait loop, which would otherwise log every poll.
 DATABASE_URL_ATTRIBUTE = "database_url"
 QUIET_ATTRIBUTE = "quiet"
+
+# The settings a migration needs; everything else (keys, API secrets) stays with the server.
+DATABASE_FIELDS = ("pghost", "pgport", "pguser", "pgpassword", "database_url", "default_database")
 
 
 @contextlib.contextmanager
@@ -71,18 +80,46 @@ def migration_lock(connection: Connection, key: int = MIGRATION_LOCK_KEY) -> Ite
             log.warning("could not release the migration lock; the connection closed")
 
 
-def run_migrations(*, target_metadata: MetaData, database_url: Callable[[], str]) -> None:
+def database_url(settings_cls: type[ServiceSettings]) -> str:
+    """The service's database URL from the environment (and `.env`), exactly as the service
+    reads it, but without the service's other settings and their production checks: a
+    migrations Job holds the database credentials and no signing key or API secret."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, copy.copy(info))
+        for name, info in settings_cls.model_fields.items()
+        if name in DATABASE_FIELDS
+    }
+    config = {"model_config": settings_cls.model_config}  # same env file, aliases, extras
+    base: type[BaseSettings] = type("DatabaseSettingsBase", (BaseSettings,), config)
+    model: type[BaseSettings] = create_model(
+        f"{settings_cls.__name__}Database", __base__=base, **fields
+    )
+    database = model()
+    values = database.model_dump()
+    if values["database_url"]:
+        return str(values["database_url"])
+    return postgres_url(
+        values["default_database"],
+        host=values["pghost"],
+        port=values["pgport"],
+        user=values["pguser"],
+        password=values["pgpassword"],
+    )
+
+
+def run_migrations(*, target_metadata: MetaData, settings: type[ServiceSettings]) -> None:
     """The body of a service's `migrations/env.py`.
 
-    `database_url` is called only when the caller did not pass one in
-    `Config.attributes["database_url"]`, so tests never read the service's environment.
+    The database URL comes from `Config.attributes["database_url"]` when the caller passed
+    one (the test fixtures), otherwise from the environment through `settings`' database
+    fields (`database_url(settings)`).
     """
     config = context.config
     given_url = config.attributes.get(DATABASE_URL_ATTRIBUTE)
     quiet = config.attributes.get(QUIET_ATTRIBUTE, False)
     if config.config_file_name is not None and not given_url and not quiet:
         fileConfig(config.config_file_name, disable_existing_loggers=False)
-    url = given_url or database_url()
+    url = given_url or database_url(settings)
 
     if context.is_offline_mode():
         # `alembic upgrade --sql`: writes SQL for a DBA to run; there is nothing to lock.
