@@ -711,6 +711,9 @@ def test_local_runs_one_replica_each_with_postgres_localstripe_and_the_frontend(
     script = "".join(init["data"].values())
     for database in ("ecom_identity_commerce", "ecom_catalog_fulfillment", "ecom_notifications"):
         assert f"CREATE DATABASE {database} OWNER" in script
+    # only a superuser may create earthdistance; the services' roles are not superusers
+    assert "CREATE EXTENSION IF NOT EXISTS earthdistance" in script
+    assert "SUPERUSER" not in script
     assert config_value(objects, "shop-config")["ENV"] == "development"
 
 
