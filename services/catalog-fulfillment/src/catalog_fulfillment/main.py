@@ -16,6 +16,7 @@ from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.models import OutboxMessage
 from catalog_fulfillment.services.listing_cache import TtlCache
+from catalog_fulfillment.services.review_recheck import review_recheck_job
 from catalog_fulfillment.services.sweeper import reservation_sweeper_job
 
 # Product pictures that work offline (SVG placeholders shipped with the package).
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background_jobs=[
             outbox_relay_job(OutboxMessage),
             reservation_sweeper_job,
+            review_recheck_job,
             close_clients_on_shutdown,
         ],
     )

@@ -82,7 +82,7 @@ export function toFormValues(product?: ProductDetail): ProductFormValues {
         price: variant.price,
         on_hand: '0',
         reorder_level: '5',
-        available: variant.available,
+        available: variant.available ?? undefined,
       })),
   };
 }

@@ -72,20 +72,40 @@ const imageSchema = z
     typeof image === 'string' ? { url: image, alt: null as string | null } : { url: image.url, alt: image.alt ?? image.alt_text ?? null },
   );
 
-export const variantSchema = z.object({
-  id: z.string(),
-  sku: z.string(),
-  name: z.string().nullish().transform((v) => v ?? ''),
-  attributes: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .nullish()
-    .transform((attrs) => Object.fromEntries(Object.entries(attrs ?? {}).map(([k, v]) => [k, String(v)]))),
-  price: moneySchema,
-  currency: currencySchema.optional(),
-  available: z.number().int().catch(0),
-  active: z.boolean().optional().default(true),
-});
+/**
+ * How much of a variant is left, as the catalog tells shoppers: "low_stock" means at or below the
+ * sku's reorder level. Exact counts (`available`) come only with admin and service tokens.
+ */
+export const stockLevelSchema = z.enum(['in_stock', 'low_stock', 'out_of_stock']);
+export type StockLevel = z.infer<typeof stockLevelSchema>;
+
+export const variantSchema = z
+  .object({
+    id: z.string(),
+    sku: z.string(),
+    name: z.string().nullish().transform((v) => v ?? ''),
+    attributes: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .nullish()
+      .transform((attrs) => Object.fromEntries(Object.entries(attrs ?? {}).map(([k, v]) => [k, String(v)]))),
+    price: moneySchema,
+    currency: currencySchema.optional(),
+    available: z.number().int().nullish().catch(null).transform((v) => v ?? null),
+    stock_level: stockLevelSchema.optional().catch(undefined),
+    in_stock: z.boolean().optional().catch(undefined),
+    active: z.boolean().optional().default(true),
+  })
+  .transform(({ in_stock, ...variant }) => ({
+    ...variant,
+    stock_level: variant.stock_level ?? fallbackLevel(variant.available, in_stock),
+  }));
 export type Variant = z.infer<typeof variantSchema>;
+
+/** For an answer without stock_level: the exact count (admins), else the in-stock flag. */
+function fallbackLevel(available: number | null, inStock: boolean | undefined): StockLevel {
+  if (available !== null) return available > 0 ? 'in_stock' : 'out_of_stock';
+  return inStock === false ? 'out_of_stock' : 'in_stock';
+}
 
 export const productDetailSchema = z.object({
   id: z.string(),

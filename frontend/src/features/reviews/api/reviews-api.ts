@@ -17,15 +17,23 @@ export const reviewSchema = z.object({
 });
 export type Review = z.infer<typeof reviewSchema>;
 
-export const reviewListSchema = z.object({
-  items: z.array(reviewSchema),
-  average: ratingSchema,
-  count: z.number().int().nonnegative(),
-  histogram: z
-    .record(z.string(), z.number())
-    .nullish()
-    .transform((h) => h ?? {}),
-});
+/**
+ * Every review is listed (`count`), but the rating (`average`, `rating_count`, `histogram`) counts
+ * verified purchases only; `unverified_count` reviews are shown without moving it.
+ */
+export const reviewListSchema = z
+  .object({
+    items: z.array(reviewSchema),
+    average: ratingSchema,
+    count: z.number().int().nonnegative(),
+    rating_count: z.number().int().nonnegative().optional(),
+    unverified_count: z.number().int().nonnegative().catch(0).default(0),
+    histogram: z
+      .record(z.string(), z.number())
+      .nullish()
+      .transform((h) => h ?? {}),
+  })
+  .transform((list) => ({ ...list, rating_count: list.rating_count ?? list.count }));
 export type ReviewList = z.infer<typeof reviewListSchema>;
 
 export const reviewKeys = { product: (productId: string) => ['reviews', productId] as const };

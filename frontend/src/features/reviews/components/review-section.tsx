@@ -61,11 +61,11 @@ function RatingSummary({ reviews }: { reviews: ReviewList }) {
   return (
     <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <p className="text-3xl font-semibold">{reviews.average !== null ? reviews.average.toFixed(1) : '–'}</p>
-      <Stars value={reviews.average} count={reviews.count} />
+      <Stars value={reviews.average} count={reviews.rating_count} />
       <dl className="mt-3 space-y-1">
         {[5, 4, 3, 2, 1].map((stars) => {
           const count = reviews.histogram[String(stars)] ?? 0;
-          const share = reviews.count ? Math.round((count / reviews.count) * 100) : 0;
+          const share = reviews.rating_count ? Math.round((count / reviews.rating_count) * 100) : 0;
           return (
             <div key={stars} className="flex items-center gap-2 text-xs">
               <dt className="w-12">{stars} stars</dt>
@@ -79,6 +79,12 @@ function RatingSummary({ reviews }: { reviews: ReviewList }) {
           );
         })}
       </dl>
+      {reviews.unverified_count > 0 && (
+        <p className="mt-3 text-xs text-slate-600">
+          Rated by verified purchases only; {reviews.unverified_count} {reviews.unverified_count === 1 ? 'review' : 'reviews'} without one{' '}
+          {reviews.unverified_count === 1 ? 'is' : 'are'} shown but not counted.
+        </p>
+      )}
     </div>
   );
 }

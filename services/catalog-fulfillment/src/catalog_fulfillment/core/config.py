@@ -31,6 +31,13 @@ class Settings(ServiceSettings):
     # not wait long for that (when it can't tell, verified_purchase is stored as false).
     verified_purchase_timeout_seconds: float = Field(default=2.0, gt=0)
     verified_purchase_retries: int = Field(default=2, ge=1)
+    # Reviews stored unverified because identity-commerce could not answer are asked about
+    # again by a background job: how often it runs, how many reviews a round takes, and how
+    # long a review waits before it is asked again when that fails.
+    review_recheck_enabled: bool = True
+    review_recheck_sweep_seconds: float = Field(default=60.0, gt=0)
+    review_recheck_batch: int = Field(default=50, ge=1, le=1000)
+    review_recheck_retry_seconds: int = Field(default=300, ge=1)
 
     # Search: minimum pg_trgm similarity between a misspelt word and a word of a product
     # name for it to be corrected ("lapotp" -> "laptop" scores 0.27, "hedphones" ->
