@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, routing
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -152,6 +152,17 @@ def _accepts_users(dependant: Any) -> bool:
     return not roles or any(role in USER_ROLES for role in roles)
 
 
+def _api_routes(app: FastAPI) -> list[Any]:
+    """Every API route with its final path (FastAPI >= 0.13x keeps included routers as
+    contexts rather than copies, so walk them the way its OpenAPI generator does)."""
+    iterate = getattr(routing, "iter_route_contexts", None)
+    if iterate is None:
+        return [route for route in app.routes if isinstance(route, APIRoute)]
+    return [
+        context for context in iterate(app.routes) if isinstance(context.original_route, APIRoute)
+    ]
+
+
 ACCOUNT_UNCONFIRMED = {
     "description": "The account behind the user token could not be confirmed right now "
     "(identity-commerce did not answer); Retry-After says when to try again"
@@ -169,9 +180,7 @@ def document_auth(app: FastAPI) -> None:
             return app.openapi_schema
         schema = build()
         remote_check = getattr(getattr(app.state, "account_check", None), "remote", False)
-        for route in app.routes:
-            if not isinstance(route, APIRoute):
-                continue
+        for route in _api_routes(app):
             scopes = sorted(set(_scopes_of(route.dependant)))
             unconfirmed = remote_check and _accepts_users(route.dependant)
             operations = schema.get("paths", {}).get(route.path_format, {})
