@@ -171,6 +171,10 @@ def inside_stack() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine()}
     started = time.monotonic()
+    log("tokens and password hashing: CPU per operation")
+    from auth_costs import measure as auth_costs
+
+    results["auth"] = auth_costs()
     log("ceilings: GET /health per service")
     results["health"] = {
         service: locust(
