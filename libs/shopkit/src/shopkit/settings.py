@@ -105,7 +105,7 @@ class ServiceSettings(BaseSettings):
         problems: list[str] = []
         if self.keys_dir.resolve() == DEV_KEYS_DIR.resolve():
             problems.append("KEYS_DIR points at the generated dev keys; mount real keys")
-        if self.public_keys_path.resolve() == DEV_KEYS_DIR.resolve():
+        if self.public_keys_dir and self.public_keys_dir.resolve() == DEV_KEYS_DIR.resolve():
             problems.append("PUBLIC_KEYS_DIR points at the generated dev keys; mount real keys")
         for name, value in self.secret_values().items():
             if not value or value.startswith(DEV_SECRET_MARKER):
