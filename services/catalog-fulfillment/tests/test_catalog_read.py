@@ -377,6 +377,9 @@ async def test_public_reads_show_stock_levels_and_only_staff_and_services_see_co
     public_views = {
         "anonymous": {},
         "customer": bearer(tokens.customer()),
+        # A service sees counts only with inventory:read.
+        "service without inventory:read": bearer(tokens.service(scopes={"reviews:write"})),
+        "notifications service": bearer(tokens.service("notifications")),
         **{f"bad token ({name})": bearer(t) for name, t in tokens.bad_tokens(tmp_path).items()},
     }
     exact_views = {"service": bearer(tokens.service()), "admin": bearer(tokens.admin())}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
@@ -55,5 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retries=settings.verified_purchase_retries,
         token_ttl_seconds=settings.service_token_ttl_seconds,
     )
+    # Admin and customer routes act for an account only while identity-commerce says it is
+    # still active, with the same role and token version (shopkit.accounts).
+    app.state.account_check = RemoteAccountCheck.build(settings, app.state.token_signer)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

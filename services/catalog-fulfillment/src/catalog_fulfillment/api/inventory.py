@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
-from shopkit.auth import AdminOrService, ServicePrincipal
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
+from shopkit.tokens import Principal
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import SettingsDep
@@ -25,6 +27,9 @@ from catalog_fulfillment.services import inventory
 router = APIRouter(prefix="/inventory", tags=["inventory"])
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
+# Admins read stock; services need inventory:read to read it and inventory:write to move it.
+StockReader = Annotated[Principal, scoped(INVENTORY_READ, roles=("admin",))]
+StockWriter = Annotated[Principal, scoped(INVENTORY_WRITE)]
 
 
 def reservation_out(reservation: Reservation) -> ReservationOut:
@@ -52,7 +57,7 @@ def stock_level(item: InventoryItem) -> StockLevel:
     summary="Stock level of one sku (admins and services)",
     responses=errors(401, 403, 404, not_found="Unknown sku"),
 )
-async def read_stock(sku: SkuPath, session: SessionDep, _: AdminOrService) -> StockLevel:
+async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> StockLevel:
     return stock_level(await inventory.get_stock(session, sku=sku))
 
 
@@ -76,7 +81,7 @@ async def reserve(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    _: ServicePrincipal,
+    _: StockWriter,
 ) -> ReservationOut:
     ttl = body.ttl_seconds or settings.reservation_ttl_seconds
     ttl = min(ttl, settings.reservation_max_ttl_seconds)
@@ -100,7 +105,7 @@ async def reserve(
     ),
 )
 async def commit(
-    body: ReservationRef, session: SessionDep, _: ServicePrincipal
+    body: ReservationRef, session: SessionDep, _: StockWriter
 ) -> ReservationOut | JSONResponse:
     outcome = await inventory.commit(session, reservation_id=body.reservation_id)
     if outcome.conflict:
@@ -119,7 +124,7 @@ async def commit(
         401, 403, 404, 409, not_found="No such reservation", conflict="Already committed"
     ),
 )
-async def release(body: ReservationRef, session: SessionDep, _: ServicePrincipal) -> ReservationOut:
+async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> ReservationOut:
     return reservation_out(await inventory.release(session, reservation_id=body.reservation_id))
 
 
@@ -131,7 +136,7 @@ async def release(body: ReservationRef, session: SessionDep, _: ServicePrincipal
         401, 403, 404, 409, not_found="Unknown sku", conflict="Key used for other items"
     ),
 )
-async def restock(body: RestockRequest, session: SessionDep, _: ServicePrincipal) -> RestockOut:
+async def restock(body: RestockRequest, session: SessionDep, _: StockWriter) -> RestockOut:
     lines, _created = await inventory.restock(
         session, key=body.key, lines=[(line.sku, line.quantity) for line in body.items]
     )

@@ -5,7 +5,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from shopkit.auth import CurrentUser, ServicePrincipal
+from shopkit.auth import CurrentUser, scoped
+from shopkit.scopes import REVIEWS_WRITE
+from shopkit.tokens import Principal
 from shopkit.db import SessionDep
 from shopkit.errors import ServiceUnavailable
 
@@ -21,6 +23,8 @@ from catalog_fulfillment.schemas.reviews import (
 from catalog_fulfillment.services import review_verification, reviews
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
+
+ReviewVerifier = Annotated[Principal, scoped(REVIEWS_WRITE)]
 
 
 @router.get(
@@ -78,7 +82,7 @@ async def create_review(
     responses=errors(401, 403, 503),
 )
 async def reverify(
-    body: ReverifyRequest, session: SessionDep, _: ServicePrincipal, identity: IdentityDep
+    body: ReverifyRequest, session: SessionDep, _: ReviewVerifier, identity: IdentityDep
 ) -> ReverifyResult:
     try:
         result = await review_verification.reverify(

@@ -2,6 +2,7 @@
 
 from pydantic import AliasChoices, Field
 from shopkit.settings import ServiceSettings
+from shopkit.tokens import IDENTITY_KEY_ID
 
 
 class Settings(ServiceSettings):
@@ -9,6 +10,12 @@ class Settings(ServiceSettings):
     default_database: str = "ecom_catalog_fulfillment"
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CATALOG_DATABASE_URL", "database_url")
+    )
+
+    # Whose tokens this service accepts: users' and identity-commerce's service calls.
+    trusted_signers: list[str] = Field(
+        default=[IDENTITY_KEY_ID],
+        validation_alias=AliasChoices("CATALOG_TRUSTED_SIGNERS", "trusted_signers"),
     )
 
     # Where this service is reachable from browsers; turns stored image paths such as

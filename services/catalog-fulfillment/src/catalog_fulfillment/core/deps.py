@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from shopkit.scopes import INVENTORY_READ
 from shopkit.tokens import Principal, TokenError, TokenVerifier
 
 from catalog_fulfillment.clients.identity import IdentityClient
@@ -27,8 +28,11 @@ IdentityDep = Annotated[IdentityClient, Depends(get_identity_client)]
 
 def may_see_exact_stock(principal: Principal) -> bool:
     """Exact units are for the shop's staff and its services (identity-commerce prices and
-    checks carts with them); shoppers and visitors see stock levels."""
-    return principal.role in ("admin", "service")
+    checks carts with them, holding `inventory:read`); shoppers and visitors see stock
+    levels."""
+    if principal.role == "admin":
+        return True
+    return principal.role == "service" and INVENTORY_READ in principal.scopes
 
 
 async def get_exact_stock(request: Request) -> bool:
