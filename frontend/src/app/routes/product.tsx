@@ -3,23 +3,25 @@ import { Link, useParams } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { PageTitle } from '@/components/ui/page-title';
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { Stars } from '@/components/ui/stars';
 import { AddToCart } from '@/features/cart/components/add-to-cart';
 import { useProduct } from '@/features/catalog/api/catalog-api';
-import type { ProductDetail, StockLevel } from '@/features/catalog/api/schemas';
 import { ImageGallery } from '@/features/catalog/components/image-gallery';
 import { VariantPicker } from '@/features/catalog/components/variant-picker';
 import { findVariant, initialSelection, type Selection } from '@/features/catalog/lib/variants';
 import { ReviewSection } from '@/features/reviews/components/review-section';
+import type { ProductDetail, StockLevel } from '@/lib/api-schemas/catalog-fulfillment';
 import { formatMoney } from '@/lib/money';
 
 export function ProductPage() {
   const { id = '' } = useParams();
   const product = useProduct(id);
-  if (product.isPending) return <LoadingState label="Loading product…" />;
-  if (product.isError) return <ErrorState error={product.error} onRetry={() => void product.refetch()} />;
-  return <ProductView key={product.data.id} product={product.data} />;
+  return (
+    <QueryView query={product} loadingLabel="Loading product…">
+      {(data) => <ProductView key={data.id} product={data} />}
+    </QueryView>
+  );
 }
 
 function Availability({ level }: { level: StockLevel }) {

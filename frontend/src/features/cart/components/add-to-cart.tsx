@@ -3,9 +3,9 @@ import { useLocation, useNavigate } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { toast } from '@/components/ui/toast-store';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
 import { useAddToCart } from '@/features/cart/api/cart-api';
 import { ApiError } from '@/lib/api-client';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 /** Shoppers never see exact stock, so up to 10 can be picked; the cart answers 409 when that is too many. */
 const MAX_QUANTITY = 10;

@@ -1,7 +1,7 @@
 import clsx from 'clsx';
 
-import type { Variant } from '@/features/catalog/api/schemas';
 import { attributeOptions, isCombinationPossible, isSellable, isValueSoldOut, selectValue, type Selection } from '@/features/catalog/lib/variants';
+import type { Variant } from '@/lib/api-schemas/catalog-fulfillment';
 
 function humanize(name: string) {
   return name.replace(/[_-]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { productDetailSchema, variantSchema } from '@/features/catalog/api/schemas';
 import { attributeOptions, findVariant, initialSelection, isCombinationPossible, isValueSoldOut, selectValue } from '@/features/catalog/lib/variants';
+import { productDetailSchema, variantSchema } from '@/lib/api-schemas/catalog-fulfillment';
 import { laptop } from '@/test/fixtures';
 
 const variants = productDetailSchema.parse(laptop).variants;

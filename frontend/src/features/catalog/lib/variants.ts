@@ -1,4 +1,4 @@
-import type { Variant } from '@/features/catalog/api/schemas';
+import type { Variant } from '@/lib/api-schemas/catalog-fulfillment';
 
 export type Selection = Record<string, string>;
 

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { FormError, TextAreaField, TextField } from '@/components/ui/form-field';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { EmptyState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { Stars } from '@/components/ui/stars';
 import { toast } from '@/components/ui/toast-store';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
-import { useCreateReview, useProductReviews, type ReviewList } from '@/features/reviews/api/reviews-api';
+import { useCreateReview, useProductReviews } from '@/features/reviews/api/reviews-api';
+import type { ReviewList } from '@/lib/api-schemas/catalog-fulfillment';
 import { useFormErrors, validate } from '@/lib/form';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export function ReviewSection({ productId }: { productId: string }) {
   const reviews = useProductReviews(productId);
@@ -19,40 +21,38 @@ export function ReviewSection({ productId }: { productId: string }) {
       <h2 id="reviews-heading" className="text-xl font-semibold">
         Reviews
       </h2>
-      {reviews.isPending ? (
-        <LoadingState label="Loading reviews…" />
-      ) : reviews.isError ? (
-        <ErrorState error={reviews.error} onRetry={() => void reviews.refetch()} />
-      ) : (
-        <div className="grid gap-8 md:grid-cols-3">
-          <div className="space-y-4">
-            <RatingSummary reviews={reviews.data} />
-            <WriteReview productId={productId} />
+      <QueryView query={reviews} loadingLabel="Loading reviews…">
+        {(list) => (
+          <div className="grid gap-8 md:grid-cols-3">
+            <div className="space-y-4">
+              <RatingSummary reviews={list} />
+              <WriteReview productId={productId} />
+            </div>
+            <div className="md:col-span-2">
+              {list.items.length === 0 ? (
+                <EmptyState title="No reviews yet">Be the first to tell others what you think.</EmptyState>
+              ) : (
+                <ul className="divide-y divide-slate-200">
+                  {list.items.map((review) => (
+                    <li key={review.id} className="py-4">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <Stars value={review.rating} />
+                        <span className="font-medium">{review.title}</span>
+                        {review.verified_purchase && <Badge tone="success">Verified purchase</Badge>}
+                      </div>
+                      <p className="mt-1 text-sm text-slate-700">{review.comment}</p>
+                      <p className="mt-1 text-xs text-slate-600">
+                        {review.author_name ?? 'A shopper'}
+                        {review.created_at && ` · ${new Date(review.created_at).toLocaleDateString()}`}
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
           </div>
-          <div className="md:col-span-2">
-            {reviews.data.items.length === 0 ? (
-              <EmptyState title="No reviews yet">Be the first to tell others what you think.</EmptyState>
-            ) : (
-              <ul className="divide-y divide-slate-200">
-                {reviews.data.items.map((review) => (
-                  <li key={review.id} className="py-4">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <Stars value={review.rating} />
-                      <span className="font-medium">{review.title}</span>
-                      {review.verified_purchase && <Badge tone="success">Verified purchase</Badge>}
-                    </div>
-                    <p className="mt-1 text-sm text-slate-700">{review.comment}</p>
-                    <p className="mt-1 text-xs text-slate-600">
-                      {review.author_name ?? 'A shopper'}
-                      {review.created_at && ` · ${new Date(review.created_at).toLocaleDateString()}`}
-                    </p>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        </div>
-      )}
+        )}
+      </QueryView>
     </section>
   );
 }

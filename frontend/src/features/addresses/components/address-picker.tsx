@@ -5,10 +5,9 @@ import { toast } from '@/components/ui/toast-store';
 import {
   formatAddress,
   useCreateAddress,
-  type Address,
-  type AddressKind,
 } from '@/features/addresses/api/addresses-api';
 import { AddressForm } from '@/features/addresses/components/address-form';
+import type { Address, AddressKind } from '@/lib/api-schemas/identity-commerce';
 
 /** Radio list of the shopper's addresses, with an inline form to add one without leaving checkout. */
 export function AddressPicker({

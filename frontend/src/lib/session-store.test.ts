@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { rehydrateSession, roleFromToken, selectIsSignedIn, selectRole, useSessionStore } from '@/features/auth/stores/session-store';
+import { rehydrateSession, roleFromToken, selectIsSignedIn, selectRole, useSessionStore } from '@/lib/session-store';
 import { fakeToken } from '@/test/test-utils';
 
 describe('session store', () => {

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { CheckoutFlow } from '@/features/checkout/components/checkout-flow';
+import { CheckoutPage } from '@/app/routes/checkout';
 import type { CardElement, StripeClient } from '@/features/checkout/lib/stripe';
 import { address, cart, paidOrder } from '@/test/fixtures';
 import { IDENTITY, server } from '@/test/server';
@@ -86,7 +86,7 @@ describe('checkout', () => {
   const orderRoute = [{ path: '/orders/:id', element: <p>Order confirmation page</p> }];
 
   it('shows shipping and tax before paying, then pays and opens the confirmation', async () => {
-    renderWithRouter(<CheckoutFlow />, { route: '/checkout', path: '/checkout', routes: orderRoute });
+    renderWithRouter(<CheckoutPage />, { route: '/checkout', path: '/checkout', routes: orderRoute });
     expect(await screen.findByText(/1 Main St/)).toBeInTheDocument();
     expect(screen.getByTestId('tax-amount')).toHaveTextContent('Calculated at checkout');
 
@@ -105,7 +105,7 @@ describe('checkout', () => {
 
   it('words a declined card, keeps the cart and prepares a new order for the next card', async () => {
     cardLast4 = '0002';
-    renderWithRouter(<CheckoutFlow />, { route: '/checkout', path: '/checkout', routes: orderRoute });
+    renderWithRouter(<CheckoutPage />, { route: '/checkout', path: '/checkout', routes: orderRoute });
     await userEvent.click(await screen.findByRole('button', { name: 'Review order' }));
     await waitFor(() => expect(screen.getByPlaceholderText('number')).toBeInTheDocument());
     await userEvent.click(screen.getByRole('button', { name: 'Pay $970.92' }));
@@ -124,7 +124,7 @@ describe('checkout', () => {
         HttpResponse.json({ detail: 'Not enough stock', shortages: [{ sku: 'LAP-13-8-SIL', requested: 1, available: 0 }] }, { status: 409 }),
       ),
     );
-    renderWithRouter(<CheckoutFlow />, { route: '/checkout', path: '/checkout', routes: orderRoute });
+    renderWithRouter(<CheckoutPage />, { route: '/checkout', path: '/checkout', routes: orderRoute });
     await userEvent.click(await screen.findByRole('button', { name: 'Review order' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('LAP-13-8-SIL: 0 left, you asked for 1');
   });

@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { Link, NavLink, useNavigate, useSearchParams } from 'react-router';
 
 import { useSignOut } from '@/features/auth/api/auth-api';
-import { selectIsSignedIn, selectRole, useSessionStore } from '@/features/auth/stores/session-store';
 import { useCart } from '@/features/cart/api/cart-api';
 import { SearchBox } from '@/features/catalog/components/search-box';
+import { selectIsSignedIn, selectRole, useSessionStore } from '@/lib/session-store';
 
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
   clsx('rounded px-2 py-1 text-sm font-medium hover:bg-brand-700', isActive && 'underline underline-offset-4');

@@ -1,7 +1,7 @@
 import { Outlet, ScrollRestoration } from 'react-router';
 
-import { SiteFooter } from '@/components/layout/site-footer';
-import { SiteHeader } from '@/components/layout/site-header';
+import { SiteFooter } from '@/app/layout/site-footer';
+import { SiteHeader } from '@/app/layout/site-header';
 import { useMe } from '@/features/auth/api/auth-api';
 
 export function RootLayout() {
