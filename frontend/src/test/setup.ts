@@ -1,10 +1,14 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { useToastStore } from '@/components/ui/toast-store';
 import { useSessionStore } from '@/lib/session-store';
 import { server } from '@/test/server';
+
+// findBy*/waitFor wait up to 5 s: a busy two-core CI machine renders a page with a
+// catalog's worth of elements in more than the default second.
+configure({ asyncUtilTimeout: 5000 });
 
 // Anything a test did not mock is a bug in the test: fail loudly instead of hitting the network.
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -45,7 +45,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a customer account */
+        /**
+         * Create a customer account
+         * @description Every sign-up counts, successful or not: 10 per client address per hour by default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with Retry-After.
+         */
         post: operations["signup_auth_signup_post"];
         delete?: never;
         options?: never;
@@ -64,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange email and password for an access token
-         * @description After 5 failed attempts for one email (or 20 from one client address) within 15 minutes the answer is 429 with Retry-After. Paste `access_token` into /docs' Authorize button to call protected routes.
+         * @description After 5 failed attempts for one email from one client address within 15 minutes, that address gets 429 with Retry-After for that email (other addresses do not); after 20 failures from one address, that address gets 429 for every email. Past 10 failures for one email from all addresses together, each further attempt must wait 1, 2, 4, ... (at most 30) seconds after the previous one (429 with a short Retry-After); addresses the account signed in from recently skip that wait. Paste `access_token` into /docs' Authorize button to call protected routes.
          */
         post: operations["login_auth_login_post"];
         delete?: never;
@@ -102,7 +105,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password (needs the current one)
-         * @description Access tokens already issued stay valid until they expire.
+         * @description Every access token issued before, this one included, stops working at once on every service: sign in again with the new password.
          */
         post: operations["change_password_auth_me_password_post"];
         delete?: never;
@@ -395,9 +398,29 @@ export interface paths {
         };
         /**
          * Did this user buy (and pay for) a variant of this product?
-         * @description True when the user has an order in paid, processing, shipped or delivered containing a variant of the product. Used by catalog-fulfillment for reviews.
+         * @description True when the user has an order in paid, processing, shipped or delivered containing a variant of the product. Used by catalog-fulfillment for reviews (service token with `purchases:read`).
          */
         get: operations["verified_purchase_internal_verified_purchase_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/accounts/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is this account active, with which role and token version?
+         * @description Asked by catalog-fulfillment and notifications on every request that carries a user token (service token with `accounts:read`): a token counts only while its account is active and its `role` and `ver` match the answer.
+         */
+        get: operations["account_internal_accounts__user_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -444,6 +467,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountStatusOut
+         * @description What other services need to know to honour a user token (GET /internal/accounts/{id}).
+         */
+        AccountStatusOut: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Active */
+            active: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "customer" | "admin";
+            /** Token Version */
+            token_version: number;
+        };
         /**
          * AddressIn
          * @description A whole address: POST creates one, PUT replaces one.
@@ -1269,6 +1312,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     login_auth_login_post: {
@@ -1313,6 +1365,15 @@ export interface operations {
             };
             /** @description Too many attempts; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1469,6 +1530,15 @@ export interface operations {
             };
             /** @description Too many attempts; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2751,6 +2821,64 @@ export interface operations {
             };
             /** @description The token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+        };
+    };
+    account_internal_accounts__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountStatusOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such account */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -233,7 +233,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not a service token (customers and admins may not post events) */
+            /** @description Not a service token holding events:write (customers and admins may not post events) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -297,7 +297,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Customers may not read the sent log */
+            /** @description Customers, and services without events:write, may not read the sent log */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -306,6 +306,13 @@ export interface operations {
             };
             /** @description Unknown type or bad paging */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
