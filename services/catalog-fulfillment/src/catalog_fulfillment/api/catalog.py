@@ -3,13 +3,13 @@
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
-from shopkit.db import SessionDep
+from pydantic import RootModel
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.core.deps import CatalogCacheDep, ReadSessionDep, SettingsDep
 from catalog_fulfillment.schemas.catalog import (
     CategoryNode,
     Facets,
@@ -21,6 +21,7 @@ from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
 from catalog_fulfillment.services.catalog import ListingFilters, Sort
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
@@ -50,34 +51,49 @@ def _filters(
     )
 
 
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
 async def _listing(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     filters: ListingFilters,
     sort: Sort,
     page: int,
     page_size: int,
-) -> ProductPage:
-    result = await catalog.list_products(
-        session,
-        filters=filters,
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        cache=request.app.state.listing_cache,
-        ranking_cache=request.app.state.ranking_cache,
-        typo_threshold=settings.search_typo_threshold,
-    )
-    return ProductPage(
-        items=[presenters.product_summary(settings, row) for row in result.rows],
-        total=result.total,
-        page=page,
-        page_size=page_size,
-        facets=Facets.model_validate(result.facets),
-        corrected_query=result.corrected_query,
-        typo_corrected=result.corrected_query is not None,
-    )
+) -> Response:
+    """The page as JSON, rendered once and then served from the catalog cache until a
+    write (price, stock going in or out, rating, ...) through any process invalidates it."""
+
+    async def render() -> bytes:
+        result = await catalog.list_products(
+            session,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            cache=cache,
+            ranking_cache=cache,
+            typo_threshold=settings.search_typo_threshold,
+        )
+        return (
+            ProductPage(
+                items=[presenters.product_summary(settings, row) for row in result.rows],
+                total=result.total,
+                page=page,
+                page_size=page_size,
+                facets=Facets.model_validate(result.facets),
+                corrected_query=result.corrected_query,
+                typo_corrected=result.corrected_query is not None,
+            )
+            .model_dump_json()
+            .encode()
+        )
+
+    key = ("page", filters, sort, page, page_size)
+    return _json(await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK)))
 
 
 CategoryQuery = Annotated[
@@ -101,8 +117,12 @@ MaxPrice = Annotated[Decimal | None, PriceQuery]
 
 
 @router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
-async def categories(session: SessionDep) -> list[CategoryNode]:
-    return [CategoryNode.model_validate(node) for node in await catalog.category_tree(session)]
+async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Response:
+    async def render() -> bytes:
+        nodes = [CategoryNode.model_validate(n) for n in await catalog.category_tree(session)]
+        return RootModel[list[CategoryNode]](nodes).model_dump_json().encode()
+
+    return _json(await cache.get_or_compute(("categories",), render, tags=(CATALOG,)))
 
 
 @router.get(
@@ -112,8 +132,8 @@ async def categories(session: SessionDep) -> list[CategoryNode]:
     responses=errors(404, not_found="Unknown category"),
 )
 async def list_products(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
     category: CategoryQuery = None,
@@ -123,9 +143,9 @@ async def list_products(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
-) -> ProductPage:
+) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(request, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size)
 
 
 @router.get(
@@ -135,8 +155,8 @@ async def list_products(
     responses=errors(404, not_found="Unknown category"),
 )
 async def search(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText, Query(min_length=1, max_length=200)],
     category: CategoryQuery = None,
@@ -146,9 +166,9 @@ async def search(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
-) -> ProductPage:
+) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(request, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size)
 
 
 @router.get(
@@ -167,10 +187,11 @@ async def product_detail(
             description="Product id (or its slug)",
         ),
     ],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
+    cache: CatalogCacheDep,
 ) -> ProductDetail:
-    view = await catalog.get_product(session, id_or_slug=product_id)
+    view = await catalog.get_product(session, id_or_slug=product_id, cache=cache)
     return presenters.product_detail(settings, view)
 
 
@@ -180,7 +201,7 @@ async def product_detail(
     summary="Look variants up by sku (cart and checkout); unknown skus are left out",
 )
 async def variants(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],
 ) -> VariantLookupPage:

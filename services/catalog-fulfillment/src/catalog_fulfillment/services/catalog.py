@@ -18,7 +18,11 @@ from typing import Any, Literal
 
 from shopkit.errors import NotFound
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    String,
+    any_,
+    bindparam,
     case,
     exists,
     func,
@@ -31,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_fulfillment.models import Category, InventoryItem, Product, ProductImage, Variant
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
-from catalog_fulfillment.services.listing_cache import TtlCache
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache
 
 Sort = Literal["relevance", "price_asc", "price_desc", "newest", "rating"]
 
@@ -324,16 +328,22 @@ async def list_products(
     sort: Sort,
     page: int,
     page_size: int,
-    cache: TtlCache[ListingAggregate],
-    ranking_cache: TtlCache[list[uuid.UUID]],
+    cache: TtlCache[Any],
+    ranking_cache: TtlCache[Any],
     typo_threshold: float,
 ) -> ListingPage:
     category_ids = None
     if filters.category:
-        category_ids = await category_with_descendants(session, filters.category)
+        slug = filters.category
+        category_ids = await cache.get_or_compute(
+            ("category", slug), lambda: category_with_descendants(session, slug), tags=(CATALOG,)
+        )
 
-    aggregate = await cache.get_or_compute(
-        filters, lambda: _compute_aggregate(session, filters, category_ids, typo_threshold)
+    # Totals and facets depend on stock only through the in-stock filter.
+    aggregate: ListingAggregate = await cache.get_or_compute(
+        ("aggregate", filters),
+        lambda: _compute_aggregate(session, filters, category_ids, typo_threshold),
+        tags=(CATALOG, STOCK) if filters.in_stock else (CATALOG,),
     )
     rows: list[dict[str, Any]] = []
     if aggregate.total and (page - 1) * page_size < aggregate.total:
@@ -347,9 +357,10 @@ async def list_products(
             # expensive step of a search; the order of a page is kept like the totals, the
             # products themselves (price, stock, archiving) are read fresh.
             search_text = aggregate.search_text
-            ids = await ranking_cache.get_or_compute(
-                (filters, page, page_size),
+            ids: list[uuid.UUID] = await ranking_cache.get_or_compute(
+                ("ranking", filters, page, page_size),
                 lambda: _ranked_page_ids(session, where, search_text, page, page_size),
+                tags=(CATALOG,),
             )
             found = (
                 await session.execute(
@@ -417,9 +428,19 @@ class ProductView:
     variants: list[tuple[Variant, int]]  # (variant, available units)
 
 
-async def get_product(
+@dataclass(frozen=True)
+class ProductRecord:
+    """A product as stored, without its stock: what a product detail may keep cached."""
+
+    product: Product
+    category: Category
+    images: list[ProductImage]
+    variants: list[Variant]
+
+
+async def load_product(
     session: AsyncSession, *, id_or_slug: str, include_archived: bool = False
-) -> ProductView:
+) -> ProductRecord:
     query = select(Product, Category).join(Category, Category.id == Product.category_id)
     try:
         query = query.where(Product.id == uuid.UUID(id_or_slug))
@@ -441,15 +462,57 @@ async def get_product(
         ).all()
     )
     variant_query = (
-        select(Variant, func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0))
-        .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
+        select(Variant)
         .where(Variant.product_id == product.id)
         .order_by(Variant.position, Variant.sku)
     )
     if not include_archived:
         variant_query = variant_query.where(Variant.active)
-    variants = [(v, int(a)) for v, a in (await session.execute(variant_query)).all()]
-    return ProductView(product, category, images, variants)
+    variants = list((await session.scalars(variant_query)).all())
+    return ProductRecord(product, category, images, variants)
+
+
+async def available_units(session: AsyncSession, skus: Sequence[str]) -> dict[str, int]:
+    """Units available per sku right now (a sku without an inventory row has none)."""
+    if not skus:
+        return {}
+    rows = await session.execute(_AVAILABLE_UNITS, {"skus": list(skus)})
+    return {sku: int(available) for sku, available in rows.all()}
+
+
+# `= ANY(array)` rather than IN: one statement text whatever the number of skus, so it is
+# compiled once and prepared by the driver.
+_AVAILABLE_UNITS = select(InventoryItem.sku, InventoryItem.on_hand - InventoryItem.reserved).where(
+    InventoryItem.sku == any_(bindparam("skus", type_=ARRAY(String)))
+)
+
+
+async def get_product(
+    session: AsyncSession,
+    *,
+    id_or_slug: str,
+    include_archived: bool = False,
+    cache: TtlCache[Any] | None = None,
+) -> ProductView:
+    """The product with its variants' stock. With `cache`, the stored product may come from
+    the cache (writes to it invalidate it); the stock is always read fresh."""
+
+    def load() -> Any:
+        return load_product(session, id_or_slug=id_or_slug, include_archived=include_archived)
+
+    if cache is None:
+        record = await load()
+    else:
+        record = await cache.get_or_compute(
+            ("product", id_or_slug, include_archived), load, tags=(CATALOG, PAGES)
+        )
+    available = await available_units(session, [v.sku for v in record.variants])
+    return ProductView(
+        record.product,
+        record.category,
+        record.images,
+        [(v, available.get(v.sku, 0)) for v in record.variants],
+    )
 
 
 # --- variant lookup (identity-commerce: cart and checkout) ------------------------------
