@@ -40,5 +40,8 @@ class Settings(ServiceSettings):
     # stock) are cached in each process and dropped as soon as any process commits a write
     # (PostgreSQL NOTIFY); this is the longest an entry lives anyway (0 disables the cache).
     listing_cache_seconds: float = Field(default=30.0, ge=0)
+    # A listing with a price or in-stock filter counts its matches exactly up to this many;
+    # past it, total and facets are estimated from a sample (and flagged total_estimated).
+    listing_exact_count_limit: int = Field(default=1000, ge=1)
     # Entries per process (least recently used go first); a page is a few kilobytes.
     catalog_cache_max_entries: int = Field(default=20_000, ge=1)

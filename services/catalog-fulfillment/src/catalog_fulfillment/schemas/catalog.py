@@ -60,7 +60,11 @@ class Facets(BaseModel):
 
 class ProductPage(BaseModel):
     items: list[ProductSummary]
+    # Exact, unless total_estimated: a price or in-stock filter matched more products than
+    # LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are estimates
+    # (rounded to two significant digits) rather than a count of every match.
     total: int
+    total_estimated: bool = False
     page: int
     page_size: int
     facets: Facets

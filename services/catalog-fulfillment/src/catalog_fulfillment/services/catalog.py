@@ -21,6 +21,7 @@ from sqlalchemy import (
     ARRAY,
     ColumnElement,
     String,
+    and_,
     any_,
     bindparam,
     case,
@@ -28,12 +29,21 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    tablesample,
     text,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from catalog_fulfillment.models import Category, InventoryItem, Product, ProductImage, Variant
+from catalog_fulfillment.models import (
+    CatalogFacetCount,
+    Category,
+    InventoryItem,
+    Product,
+    ProductImage,
+    Variant,
+)
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
 from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache
 
@@ -44,6 +54,10 @@ PRICE_BANDS: tuple[Decimal, ...] = tuple(
     Decimal(x) for x in ("25", "50", "100", "250", "500", "1000")
 )
 SEARCH_CONFIG = "english"
+# Products in the block sample behind an estimated total (about 1% of the pages at 100k
+# products), and how many of them must be in the listed categories for an estimate.
+ESTIMATE_SAMPLE_ROWS = 1000
+ESTIMATE_MIN_SAMPLED = 50
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class ListingAggregate:
     price_bands: list[dict[str, Any]]
     search_text: str | None  # the words searched: the query, or its typo-corrected form
     corrected: bool = False
+    estimated: bool = False  # total and facet counts estimated (see _aggregate)
 
 
 @dataclass
@@ -70,6 +85,7 @@ class ListingPage:
     total: int
     facets: dict[str, Any]
     corrected_query: str | None = None
+    total_estimated: bool = False
 
 
 # --- categories -----------------------------------------------------------------------
@@ -120,43 +136,50 @@ def _tsquery(q: str) -> ColumnElement[Any]:
     return func.websearch_to_tsquery(SEARCH_CONFIG, q)
 
 
-def _fts_match(q: str) -> ColumnElement[bool]:
-    return Product.search_vector.op("@@")(_tsquery(q))
-
-
-def _sellable_stock_exists() -> ColumnElement[bool]:
+def _sellable_stock_exists(product: Any = Product) -> ColumnElement[bool]:
     return exists(
         select(literal(1))
         .select_from(Variant)
         .join(InventoryItem, InventoryItem.sku == Variant.sku)
         .where(
-            Variant.product_id == Product.id,
+            Variant.product_id == product.id,
             Variant.active,
             InventoryItem.on_hand > InventoryItem.reserved,
         )
     )
 
 
-def _filtered(
-    filters: ListingFilters, category_ids: Sequence[uuid.UUID] | None, search_text: str | None
+def _narrowing(
+    filters: ListingFilters, search_text: str | None, product: Any = Product
 ) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Product.status == PRODUCT_ACTIVE]
-    if category_ids is not None:
-        where.append(Product.category_id.in_(category_ids))
+    """The conditions beyond "active, in these categories": price range, stock, words."""
+    where: list[ColumnElement[bool]] = []
     if filters.min_price is not None or filters.max_price is not None:
         # A product matches when one of its variants is in the range (variants differ
         # in price: a 256 GB phone costs more than the 128 GB one).
-        price_conditions = [Variant.product_id == Product.id, Variant.active]
+        price_conditions = [Variant.product_id == product.id, Variant.active]
         if filters.min_price is not None:
             price_conditions.append(Variant.price >= filters.min_price)
         if filters.max_price is not None:
             price_conditions.append(Variant.price <= filters.max_price)
         where.append(exists(select(literal(1)).select_from(Variant).where(*price_conditions)))
     if filters.in_stock:
-        where.append(_sellable_stock_exists())
+        where.append(_sellable_stock_exists(product))
     if search_text:
-        where.append(_fts_match(search_text))
+        where.append(product.search_vector.op("@@")(_tsquery(search_text)))
     return where
+
+
+def _filtered(
+    filters: ListingFilters,
+    category_ids: Sequence[uuid.UUID] | None,
+    search_text: str | None,
+    product: Any = Product,
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [product.status == PRODUCT_ACTIVE]
+    if category_ids is not None:
+        where.append(product.category_id.in_(category_ids))
+    return where + _narrowing(filters, search_text, product)
 
 
 def _order_by(sort: Sort, search_text: str | None) -> list[Any]:
@@ -171,38 +194,73 @@ def _order_by(sort: Sort, search_text: str | None) -> list[Any]:
     return [Product.created_at.desc(), Product.id.desc()]  # newest (and relevance without q)
 
 
-def _band_expression() -> ColumnElement[int]:
-    whens = [(Product.min_price < bound, index) for index, bound in enumerate(PRICE_BANDS)]
+def _band_expression(price: Any = Product.min_price) -> ColumnElement[int]:
+    # the same bands as the SQL function catalog_price_band() of the facet counts
+    whens = [(price < bound, index) for index, bound in enumerate(PRICE_BANDS)]
     return case(*whens, else_=len(PRICE_BANDS))
 
 
-async def _aggregate(
-    session: AsyncSession, where: list[ColumnElement[bool]]
-) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
-    band = _band_expression().label("band")
-    rows = (
+FacetRows = list[tuple[uuid.UUID, int, int]]  # (category id, price band, products)
+
+
+async def _counted_rows(
+    session: AsyncSession, category_ids: Sequence[uuid.UUID] | None
+) -> FacetRows:
+    """Active products per category and band from the trigger-kept counts: no scan."""
+    query = select(
+        CatalogFacetCount.category_id, CatalogFacetCount.band, CatalogFacetCount.products
+    ).where(CatalogFacetCount.products > 0)
+    if category_ids is not None:
+        query = query.where(CatalogFacetCount.category_id.in_(category_ids))
+    return [(c, b, int(n)) for c, b, n in (await session.execute(query)).all()]
+
+
+async def _matching_rows(session: AsyncSession, where: list[ColumnElement[bool]]) -> FacetRows:
+    """Count the matching products per category and band (exact)."""
+    found = select(Product.category_id, Product.min_price).where(*where).subquery()
+    band = _band_expression(found.c.min_price).label("band")
+    rows = await session.execute(
+        select(found.c.category_id, band, func.count()).group_by(found.c.category_id, band)
+    )
+    return [(c, b, int(n)) for c, b, n in rows.all()]
+
+
+async def _sampled_share(
+    session: AsyncSession,
+    filters: ListingFilters,
+    category_ids: Sequence[uuid.UUID] | None,
+) -> float | None:
+    """The share of the categories' active products that pass the price/stock filters,
+    measured on a fixed block sample of about ESTIMATE_SAMPLE_ROWS products of the whole
+    catalog; None when too few of the sampled products are in these categories.
+    REPEATABLE keeps the sample, and so the estimate, the same in every process."""
+    everyone = await session.scalar(select(func.sum(CatalogFacetCount.products))) or 0
+    percent = min(100.0, ESTIMATE_SAMPLE_ROWS * 100 / max(int(everyone), 1))
+    sample = aliased(
+        Product,
+        tablesample(Product.__table__, func.system(percent), name="sampled", seed=literal(0)),
+    )
+    sampled, passing = (
         await session.execute(
-            select(Product.category_id, band, func.count().label("n"))
-            .where(*where)
-            .group_by(Product.category_id, band)
+            select(func.count(), func.count().filter(and_(*_narrowing(filters, None, sample))))
+            .select_from(sample)
+            .where(*_filtered(ListingFilters(), category_ids, None, sample))
         )
-    ).all()
+    ).one()
+    return passing / sampled if sampled >= ESTIMATE_MIN_SAMPLED else None
+
+
+def _facets(
+    rows: FacetRows, names: dict[uuid.UUID, Category]
+) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
     total = sum(n for _, _, n in rows)
     per_category: dict[uuid.UUID, int] = {}
     per_band = [0] * (len(PRICE_BANDS) + 1)
     for category_id, band_index, n in rows:
         per_category[category_id] = per_category.get(category_id, 0) + n
         per_band[band_index] += n
-    names = {}
-    if per_category:
-        names = {
-            c.id: c
-            for c in (
-                await session.scalars(select(Category).where(Category.id.in_(per_category)))
-            ).all()
-        }
     largest_first = sorted(
-        (cid for cid in per_category if cid in names),
+        (cid for cid in per_category if cid in names and per_category[cid]),
         key=lambda cid: (-per_category[cid], names[cid].name),
     )
     categories = [
@@ -217,6 +275,58 @@ async def _aggregate(
         if per_band[i]
     ]
     return total, categories, bands
+
+
+def _rounded(rows: FacetRows) -> FacetRows:
+    """Estimates to two significant digits: 8,276 reads "about 8,300", not a false 8,276."""
+
+    def two_digits(n: int) -> int:
+        if n < 100:
+            return n
+        scale = 10 ** (len(str(n)) - 2)
+        return round(n / scale) * scale
+
+    return [(c, b, two_digits(n)) for c, b, n in rows]
+
+
+async def _aggregate(
+    session: AsyncSession,
+    filters: ListingFilters,
+    category_ids: Sequence[uuid.UUID] | None,
+    search_text: str | None,
+    exact_limit: int,
+) -> tuple[FacetRows, bool]:
+    """Per-category, per-band counts of the listing, and whether they are estimates.
+
+    - No price, stock or word filter: the trigger-kept counts (exact, no scan).
+    - Words: the GIN index finds the matches; counting them exactly stays cheap.
+    - Price or stock filter: the kept counts of the categories scaled by the share of a
+      small sample that passes the filters. When that estimate (or the categories) is
+      at most `exact_limit` products, or the sample says too little, the matches are
+      counted exactly instead: a small listing always shows its true count.
+    """
+    narrowing = _narrowing(filters, search_text)
+    if not narrowing:
+        return await _counted_rows(session, category_ids), False
+    where = _filtered(filters, category_ids, search_text)
+    if search_text:
+        return await _matching_rows(session, where), False
+    population = await _counted_rows(session, category_ids)
+    if sum(n for _, _, n in population) > exact_limit:
+        share = await _sampled_share(session, filters, category_ids)
+        if share is not None:
+            estimate = [(c, b, round(n * share)) for c, b, n in population]
+            if sum(n for _, _, n in estimate) > exact_limit:
+                return _rounded(estimate), True
+    return await _matching_rows(session, where), False
+
+
+async def _category_names(session: AsyncSession, rows: FacetRows) -> dict[uuid.UUID, Category]:
+    ids = {c for c, _, n in rows if n}
+    if not ids:
+        return {}
+    found = await session.scalars(select(Category).where(Category.id.in_(ids)))
+    return {c.id: c for c in found.all()}
 
 
 _CORRECT_WORDS = text(
@@ -253,19 +363,21 @@ async def _compute_aggregate(
     filters: ListingFilters,
     category_ids: Sequence[uuid.UUID] | None,
     typo_threshold: float,
+    exact_limit: int,
 ) -> ListingAggregate:
-    total, categories, bands = await _aggregate(
-        session, _filtered(filters, category_ids, filters.q)
+    search_text = filters.q
+    rows, estimated = await _aggregate(session, filters, category_ids, search_text, exact_limit)
+    corrected = False
+    if filters.q and not any(n for _, _, n in rows):
+        search_text = await correct_spelling(session, filters.q, threshold=typo_threshold)
+        if search_text is None:
+            return ListingAggregate(0, [], [], filters.q)
+        rows, estimated = await _aggregate(session, filters, category_ids, search_text, exact_limit)
+        corrected = True
+    total, categories, bands = _facets(rows, await _category_names(session, rows))
+    return ListingAggregate(
+        total, categories, bands, search_text, corrected=corrected, estimated=estimated
     )
-    if total or not filters.q:
-        return ListingAggregate(total, categories, bands, filters.q)
-    corrected = await correct_spelling(session, filters.q, threshold=typo_threshold)
-    if corrected is None:
-        return ListingAggregate(0, [], [], filters.q)
-    total, categories, bands = await _aggregate(
-        session, _filtered(filters, category_ids, corrected)
-    )
-    return ListingAggregate(total, categories, bands, corrected, corrected=True)
 
 
 def _page_columns() -> tuple[Any, Any]:
@@ -331,6 +443,7 @@ async def list_products(
     cache: TtlCache[Any],
     ranking_cache: TtlCache[Any],
     typo_threshold: float,
+    exact_limit: int = 1000,
 ) -> ListingPage:
     category_ids = None
     if filters.category:
@@ -342,7 +455,7 @@ async def list_products(
     # Totals and facets depend on stock only through the in-stock filter.
     aggregate: ListingAggregate = await cache.get_or_compute(
         ("aggregate", filters),
-        lambda: _compute_aggregate(session, filters, category_ids, typo_threshold),
+        lambda: _compute_aggregate(session, filters, category_ids, typo_threshold, exact_limit),
         tags=(CATALOG, STOCK) if filters.in_stock else (CATALOG,),
     )
     rows: list[dict[str, Any]] = []
@@ -382,6 +495,7 @@ async def list_products(
         total=aggregate.total,
         facets={"categories": aggregate.categories, "price_bands": aggregate.price_bands},
         corrected_query=aggregate.search_text if aggregate.corrected else None,
+        total_estimated=aggregate.estimated,
     )
 
 
