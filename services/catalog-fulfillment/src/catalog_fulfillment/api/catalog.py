@@ -77,6 +77,7 @@ async def _listing(
             cache=cache,
             ranking_cache=cache,
             typo_threshold=settings.search_typo_threshold,
+            exact_limit=settings.listing_exact_count_limit,
         )
         return (
             ProductPage(
@@ -87,6 +88,7 @@ async def _listing(
                 facets=Facets.model_validate(result.facets),
                 corrected_query=result.corrected_query,
                 typo_corrected=result.corrected_query is not None,
+                total_estimated=result.total_estimated,
             )
             .model_dump_json()
             .encode()

@@ -277,16 +277,12 @@ def _facets(
     return total, categories, bands
 
 
-def _rounded(rows: FacetRows) -> FacetRows:
-    """Estimates to two significant digits: 8,276 reads "about 8,300", not a false 8,276."""
-
-    def two_digits(n: int) -> int:
-        if n < 100:
-            return n
-        scale = 10 ** (len(str(n)) - 2)
-        return round(n / scale) * scale
-
-    return [(c, b, two_digits(n)) for c, b, n in rows]
+def _about(n: int) -> int:
+    """An estimate to two significant digits: 8,276 reads "about 8,300", not a false 8,276."""
+    if n < 100:
+        return n
+    scale = 10 ** (len(str(n)) - 2)
+    return round(n / scale) * scale
 
 
 async def _aggregate(
@@ -317,7 +313,7 @@ async def _aggregate(
         if share is not None:
             estimate = [(c, b, round(n * share)) for c, b, n in population]
             if sum(n for _, _, n in estimate) > exact_limit:
-                return _rounded(estimate), True
+                return estimate, True
     return await _matching_rows(session, where), False
 
 
@@ -375,6 +371,10 @@ async def _compute_aggregate(
         rows, estimated = await _aggregate(session, filters, category_ids, search_text, exact_limit)
         corrected = True
     total, categories, bands = _facets(rows, await _category_names(session, rows))
+    if estimated:
+        total = _about(total)
+        for facet in (*categories, *bands):
+            facet["count"] = _about(facet["count"])
     return ListingAggregate(
         total, categories, bands, search_text, corrected=corrected, estimated=estimated
     )
