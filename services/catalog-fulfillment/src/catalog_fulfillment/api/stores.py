@@ -1,13 +1,12 @@
 """Store locator: list, one store, and the nearest stores to a point."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import ReadSessionDep
-from catalog_fulfillment.models import Store
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
@@ -38,7 +37,8 @@ async def list_stores(
     )
 
 
-def _nearby_store(store: Store, km: float) -> NearbyStore:
+def _nearby_store(store: Any, km: float) -> NearbyStore:
+    """From a Store or a row of its columns."""
     return NearbyStore(
         id=store.id,
         name=store.name,

@@ -596,7 +596,8 @@ async def available_units(session: AsyncSession, skus: Sequence[str]) -> dict[st
     """Units available per sku right now (a sku without an inventory row has none)."""
     if not skus:
         return {}
-    rows = await session.execute(_AVAILABLE_UNITS, {"skus": list(skus)})
+    connection = await session.connection()  # a Core statement: no ORM machinery needed
+    rows = await connection.execute(_AVAILABLE_UNITS, {"skus": list(skus)})
     return {sku: int(available) for sku, available in rows.all()}
 
 
