@@ -1,5 +1,6 @@
 # ruff: noqa: S608  (SQL assembled from this file's own constants)
-"""active products counted per category and price band, kept by statement triggers
+"""active products counted per category and price band, kept by statement triggers;
+rating order within a category from an index
 
 Revision ID: 0005
 Revises: 0004
@@ -11,6 +12,9 @@ over every active product. Statement-level triggers with transition tables keep 
 in the writing transaction: one grouped upsert per statement, so a bulk insert of 100k
 products costs one statement, and keys are updated in a fixed order (no deadlock between
 two writers moving products in opposite directions).
+
+ix_products_active_category_rating serves "best rated in this category" as an index scan,
+like ix_products_active_category (newest) and ix_products_active_facets (price) do.
 """
 
 from collections.abc import Sequence
@@ -94,6 +98,13 @@ def upgrade() -> None:
             FOR EACH STATEMENT EXECUTE FUNCTION products_count_facets()
             """
         )
+    op.create_index(
+        "ix_products_active_category_rating",
+        "products",
+        ["category_id", "rating_avg", "rating_count", "id"],
+        unique=False,
+        postgresql_where="status = 'active'",
+    )
     op.execute(
         """
         INSERT INTO catalog_facet_counts (category_id, band, products)
@@ -105,6 +116,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_products_active_category_rating", table_name="products")
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER products_facets_{name} ON products")
     op.execute("DROP FUNCTION products_count_facets()")

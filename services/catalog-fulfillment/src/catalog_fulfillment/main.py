@@ -48,6 +48,11 @@ async def open_read_database(app: FastAPI) -> None:
             settings.sqlalchemy_url,
             isolation_level="AUTOCOMMIT",
             pool_pre_ping=False,
+            # psycopg prepares a statement run five times; PostgreSQL may then switch to a
+            # generic plan, blind to the values: for a listing page (LIMIT $n, status
+            # $m of a partial index) that plan is a hash join over every product, 100x
+            # slower (measured: 250-550 ms against 1-2 ms). Plan with the values, always.
+            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
             # Kept open rather than opened and closed per burst: a new connection costs
             # PostgreSQL a process; past this, reads wait for a free connection.
             pool_size=settings.db_pool_size + settings.db_max_overflow,

@@ -9,18 +9,23 @@ typos: when the words match nothing, names with a similar word are returned inst
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from shopkit.errors import NotFound
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Integer,
+    Numeric,
+    Select,
     String,
+    Uuid,
     and_,
     any_,
     bindparam,
@@ -31,10 +36,11 @@ from sqlalchemy import (
     select,
     tablesample,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Bundle, aliased
 
 from catalog_fulfillment.models import (
     CatalogFacetCount,
@@ -182,16 +188,17 @@ def _filtered(
     return where + _narrowing(filters, search_text, product)
 
 
-def _order_by(sort: Sort, search_text: str | None) -> list[Any]:
-    if sort == "relevance" and search_text:
-        return [func.ts_rank_cd(Product.search_vector, _tsquery(search_text)).desc(), Product.id]
+def _order_by(sort: Sort, search_text: Any, product: Any = Product) -> list[Any]:
+    """The order of a listing; `product` may be another source of the same columns."""
+    if sort == "relevance" and search_text is not None:
+        return [func.ts_rank_cd(product.search_vector, _tsquery(search_text)).desc(), product.id]
     if sort == "price_asc":
-        return [Product.min_price.asc(), Product.id.asc()]
+        return [product.min_price.asc(), product.id.asc()]
     if sort == "price_desc":
-        return [Product.min_price.desc(), Product.id.desc()]
+        return [product.min_price.desc(), product.id.desc()]
     if sort == "rating":
-        return [Product.rating_avg.desc(), Product.rating_count.desc(), Product.id.desc()]
-    return [Product.created_at.desc(), Product.id.desc()]  # newest (and relevance without q)
+        return [product.rating_avg.desc(), product.rating_count.desc(), product.id.desc()]
+    return [product.created_at.desc(), product.id.desc()]  # newest (and relevance without q)
 
 
 def _band_expression(price: Any = Product.min_price) -> ColumnElement[int]:
@@ -409,6 +416,22 @@ def _page_columns() -> tuple[Any, Any]:
     return first_image, has_stock
 
 
+# What a listing shows of a product and its category, as plain named tuples (Bundle):
+# mapping 20 full Product objects into the session costs more than the query itself.
+SUMMARY_PRODUCT: Bundle[Any] = Bundle(
+    "product",
+    Product.id,
+    Product.name,
+    Product.slug,
+    Product.brand,
+    Product.min_price,
+    Product.currency,
+    Product.rating_avg,
+    Product.rating_count,
+)
+SUMMARY_CATEGORY: Bundle[Any] = Bundle("category", Category.id, Category.name, Category.slug)
+
+
 def _page_rows(result: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {"product": product, "category": category, "image_url": image, "in_stock": in_stock}
@@ -431,6 +454,117 @@ async def _ranked_page_ids(
         .offset((page - 1) * page_size)
     )
     return list(ranked.all())
+
+
+@dataclass(frozen=True)
+class _FilterShape:
+    """Which filters a listing has, not their values: one page statement per shape."""
+
+    category: bool
+    min_price: bool
+    max_price: bool
+    in_stock: bool
+    words: bool
+
+    @classmethod
+    def of(
+        cls,
+        filters: ListingFilters,
+        category_ids: Sequence[uuid.UUID] | None,
+        search_text: str | None,
+    ) -> _FilterShape:
+        return cls(
+            category_ids is not None,
+            filters.min_price is not None,
+            filters.max_price is not None,
+            filters.in_stock,
+            bool(search_text),
+        )
+
+
+def _page_params(
+    filters: ListingFilters, category_ids: Sequence[uuid.UUID] | None, search_text: str | None
+) -> dict[str, Any]:
+    return {
+        "category_ids": list(category_ids or []),
+        "min_price": filters.min_price,
+        "max_price": filters.max_price,
+        "words": search_text,
+    }
+
+
+def _listing_columns() -> Select[Any]:
+    first_image, has_stock = _page_columns()
+    return select(SUMMARY_PRODUCT, SUMMARY_CATEGORY, first_image, has_stock).join(
+        Category, Category.id == Product.category_id
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
+    """The page query of a sort and filter shape, values bound at execution. Building a
+    statement of this size costs more Python than running it, so it is built once.
+
+    The page's ids come first, then their rows and probes: the probes then run for the
+    rows shown, not for every row the OFFSET skips (100 on page 5)."""
+    placeholders = ListingFilters(
+        min_price=cast(Any, bindparam("min_price", type_=Numeric(12, 2)))
+        if shape.min_price
+        else None,
+        max_price=cast(Any, bindparam("max_price", type_=Numeric(12, 2)))
+        if shape.max_price
+        else None,
+        in_stock=shape.in_stock,
+    )
+    words = cast(Any, bindparam("words", type_=String)) if shape.words else None
+    narrowing = _narrowing(placeholders, words)
+    order = _order_by(sort, words)
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    if shape.category and not shape.words:
+        # A category and its subcategories: the best `offset + limit` of each category
+        # from its own (category, sort key) index, then the page from those. One plan
+        # shape whatever the number of categories; `= ANY(categories)` over the global
+        # sort index would instead read past every product of the other categories
+        # (78k rows before the first laptop by price).
+        listed = (
+            func.unnest(bindparam("category_ids", type_=ARRAY(Uuid)))
+            .table_valued("id")
+            .render_derived(name="listed")
+        )
+        best = (
+            select(
+                Product.id,
+                Product.created_at,
+                Product.min_price,
+                Product.rating_avg,
+                Product.rating_count,
+            )
+            .where(Product.category_id == listed.c.id, Product.status == PRODUCT_ACTIVE)
+            .where(*narrowing)
+            .order_by(*order)
+            .limit(offset + limit)
+            .lateral("best")
+        )
+        page_ids = (
+            select(best.c.id)
+            .select_from(listed)
+            .join(best, true())
+            .order_by(*_order_by(sort, None, best.c))
+            .limit(limit)
+            .offset(offset)
+        )
+    else:
+        where: list[ColumnElement[bool]] = [Product.status == PRODUCT_ACTIVE, *narrowing]
+        if shape.category:
+            where.append(Product.category_id == any_(bindparam("category_ids", type_=ARRAY(Uuid))))
+        page_ids = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
+    return _listing_columns().where(Product.id.in_(page_ids.scalar_subquery())).order_by(*order)
+
+
+# The rows of a search page whose order (ids) was ranked before.
+_RANKED_PAGE = _listing_columns().where(
+    Product.id == any_(bindparam("ids", type_=ARRAY(Uuid))), Product.status == PRODUCT_ACTIVE
+)
 
 
 async def list_products(
@@ -461,41 +595,25 @@ async def list_products(
     rows: list[dict[str, Any]] = []
     # (an estimated total may be a little low: then ask for the page anyway)
     if aggregate.total and (aggregate.estimated or (page - 1) * page_size < aggregate.total):
-        first_image, has_stock = _page_columns()
-        where = _filtered(filters, category_ids, aggregate.search_text)
-        base = select(Product, Category, first_image, has_stock).join(
-            Category, Category.id == Product.category_id
-        )
-        if sort == "relevance" and aggregate.search_text:
+        search_text = aggregate.search_text
+        params = _page_params(filters, category_ids, search_text)
+        if sort == "relevance" and search_text:
             # Ranking every match of a common word ("laptop": 4,000 products) is the one
             # expensive step of a search; the order of a page is kept like the totals, the
             # products themselves (price, stock, archiving) are read fresh.
-            search_text = aggregate.search_text
+            where = _filtered(filters, category_ids, search_text)
             ids: list[uuid.UUID] = await ranking_cache.get_or_compute(
                 ("ranking", filters, page, page_size),
                 lambda: _ranked_page_ids(session, where, search_text, page, page_size),
                 tags=(CATALOG,),
             )
-            found = (
-                await session.execute(
-                    base.where(Product.id.in_(ids), Product.status == PRODUCT_ACTIVE)
-                )
-            ).all()
+            found = (await session.execute(_RANKED_PAGE, {"ids": ids})).all()
             position = {product_id: n for n, product_id in enumerate(ids)}
             rows = _page_rows(sorted(found, key=lambda row: position[row[0].id]))
         else:
-            # The page's ids first, then their rows and probes: the probes then run for the
-            # page_size rows shown, not for every row the OFFSET skips (100 on page 5).
-            order = _order_by(sort, aggregate.search_text)
-            page_ids = (
-                select(Product.id)
-                .where(*where)
-                .order_by(*order)
-                .limit(page_size)
-                .offset((page - 1) * page_size)
-            )
-            query = base.where(Product.id.in_(page_ids.scalar_subquery())).order_by(*order)
-            rows = _page_rows((await session.execute(query)).all())
+            statement = _page_statement(sort, _FilterShape.of(filters, category_ids, search_text))
+            params |= {"limit": page_size, "offset": (page - 1) * page_size}
+            rows = _page_rows((await session.execute(statement, params)).all())
     return ListingPage(
         rows=rows,
         total=aggregate.total,
