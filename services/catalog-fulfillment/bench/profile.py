@@ -6,6 +6,7 @@ went: by package, and the top functions by own time and by inclusive time.
 
     uv run python bench/profile.py --url http://127.0.0.1:8002 --only "product list" \\
         [--requests 3000] [--out .data/profiles/list]
+    uv run python bench/profile.py --out .data/profiles/list --summarise   # again, later
 
 py-spy needs permission to read the service's memory (root, or ptrace_scope 0). Raw
 stacks are kept in --out (collapsed format: one stack per line; flamegraph.pl or
@@ -89,7 +90,14 @@ def main() -> int:
     parser.add_argument("--out", default=".data/profiles/catalog")
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--summarise", action="store_true", help="only summarise the raw stacks kept in --out"
+    )
     args, bench_args = parser.parse_known_args()
+    if args.summarise:
+        stacks = [s for raw in sorted(Path(args.out).glob("*.txt")) for s in parse(raw)]
+        print(summarise(stacks, args.top))
+        return 0
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     port = int(args.url.rsplit(":", 1)[1].split("/")[0])
     out = Path(args.out)

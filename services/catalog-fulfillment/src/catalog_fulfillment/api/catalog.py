@@ -20,7 +20,7 @@ from catalog_fulfillment.schemas.catalog import (
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
-from catalog_fulfillment.services.catalog import ListingFilters, Sort
+from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
 from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
@@ -63,6 +63,7 @@ async def _listing(
     sort: Sort,
     page: int,
     page_size: int,
+    cursor: str | None = None,
 ) -> Response:
     """The page as JSON, rendered once and then served from the catalog cache until a
     write (price, stock going in or out, rating, ...) through any process invalidates it."""
@@ -78,6 +79,7 @@ async def _listing(
             ranking_cache=cache,
             typo_threshold=settings.search_typo_threshold,
             exact_limit=settings.listing_exact_count_limit,
+            cursor=cursor,
         )
         return (
             ProductPage(
@@ -89,13 +91,20 @@ async def _listing(
                 corrected_query=result.corrected_query,
                 typo_corrected=result.corrected_query is not None,
                 total_estimated=result.total_estimated,
+                next_cursor=result.next_cursor,
             )
             .model_dump_json()
             .encode()
         )
 
-    key = ("page", filters, sort, page, page_size)
-    return _json(await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK)))
+    key = ("page", filters, sort, page, page_size, cursor)
+    try:
+        body = await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK))
+    except BadCursor as exc:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "cursor"), "msg": str(exc)}]
+        ) from exc
+    return _json(body)
 
 
 CategoryQuery = Annotated[
@@ -113,6 +122,16 @@ SortQuery = Annotated[
     ),
 ]
 PageQuery = Annotated[int, Query(ge=1, le=10_000)]
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=300,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="next_cursor of the previous page (same filters and sort): the page "
+        "after it, read through the sort index however deep; page is then ignored",
+    ),
+]
 PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
 MinPrice = Annotated[Decimal | None, PriceQuery]
 MaxPrice = Annotated[Decimal | None, PriceQuery]
@@ -145,9 +164,10 @@ async def list_products(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
+    cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
 
 
 @router.get(
@@ -168,9 +188,10 @@ async def search(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
+    cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
 
 
 @router.get(

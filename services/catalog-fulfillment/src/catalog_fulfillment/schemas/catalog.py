@@ -72,6 +72,9 @@ class ProductPage(BaseModel):
     # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
     corrected_query: str | None = None
     typo_corrected: bool = False  # corrected_query is set
+    # Pass as `cursor` (same filters and sort) for the next page; null on the last page and
+    # for a relevance ranking, which pages by number only.
+    next_cursor: str | None = None
 
 
 class ImageOut(BaseModel):

@@ -9,11 +9,14 @@ typos: when the words match nothing, names with a similar word are returned inst
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, cast
 
@@ -37,6 +40,7 @@ from sqlalchemy import (
     tablesample,
     text,
     true,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +96,7 @@ class ListingPage:
     facets: dict[str, Any]
     corrected_query: str | None = None
     total_estimated: bool = False
+    next_cursor: str | None = None
 
 
 # --- categories -----------------------------------------------------------------------
@@ -428,6 +433,7 @@ SUMMARY_PRODUCT: Bundle[Any] = Bundle(
     Product.currency,
     Product.rating_avg,
     Product.rating_count,
+    Product.created_at,
 )
 SUMMARY_CATEGORY: Bundle[Any] = Bundle("category", Category.id, Category.name, Category.slug)
 
@@ -456,6 +462,76 @@ async def _ranked_page_ids(
     return list(ranked.all())
 
 
+# --- keyset pagination -------------------------------------------------------------
+# A cursor is the sort key of the last product of a page: the next page starts right after
+# it, through the sort index, however deep (OFFSET reads and drops every row before).
+
+KEYSET_SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("created_at", "id"),
+    "price_asc": ("min_price", "id"),
+    "price_desc": ("min_price", "id"),
+    "rating": ("rating_avg", "rating_count", "id"),
+}
+_KEY_TYPES: dict[str, Any] = {
+    "created_at": datetime.fromisoformat,
+    "min_price": Decimal,
+    "rating_avg": Decimal,
+    "rating_count": int,
+    "id": uuid.UUID,
+}
+
+
+class BadCursor(ValueError):
+    """A cursor that is not one this service made for this sort."""
+
+
+def encode_cursor(sort: str, product: Any) -> str:
+    key = [sort, *(str(getattr(product, column)) for column in KEYSET_SORTS[sort])]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str) -> tuple[Any, ...]:
+    """The sort key in a cursor; BadCursor when it is malformed or made for another sort."""
+    if sort not in KEYSET_SORTS:
+        raise BadCursor("a cursor pages sort=newest, price_asc, price_desc or rating")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        columns = KEYSET_SORTS[sort]
+        if not isinstance(key, list) or key[0] != sort or len(key) != len(columns) + 1:
+            raise BadCursor("this cursor belongs to another sort")
+        values = tuple(_KEY_TYPES[c](v) for c, v in zip(columns, key[1:], strict=True))
+    except BadCursor:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
+        raise BadCursor("malformed cursor") from exc
+    # what the columns can hold: numeric(12,2) / numeric(3,2) and a 4-byte integer
+    if not all(_storable(v) for v in values):
+        raise BadCursor("malformed cursor")
+    return values
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) < 10**10
+    if isinstance(value, int):
+        return 0 <= value < 2**31
+    return True
+
+
+def _after_cursor(sort: Sort, category: Any = None) -> ColumnElement[bool]:
+    """Rows after the cursor's key in the sort's order: a row comparison the btree serves
+    as an index condition (every column of a sort goes the same way). Within one category
+    the category leads the row, as it leads that category's index."""
+    columns = KEYSET_SORTS[sort]
+    key = [getattr(Product, c) for c in columns]
+    bound = [bindparam(f"after_{c}", type_=getattr(Product, c).type) for c in columns]
+    if category is not None:
+        key, bound = [Product.category_id, *key], [category, *bound]
+    if sort == "price_asc":
+        return tuple_(*key) > tuple_(*bound)
+    return tuple_(*key) < tuple_(*bound)
+
+
 @dataclass(frozen=True)
 class _FilterShape:
     """Which filters a listing has, not their values: one page statement per shape."""
@@ -465,6 +541,7 @@ class _FilterShape:
     max_price: bool
     in_stock: bool
     words: bool
+    keyset: bool = False
 
     @classmethod
     def of(
@@ -472,6 +549,7 @@ class _FilterShape:
         filters: ListingFilters,
         category_ids: Sequence[uuid.UUID] | None,
         search_text: str | None,
+        keyset: bool = False,
     ) -> _FilterShape:
         return cls(
             category_ids is not None,
@@ -479,6 +557,7 @@ class _FilterShape:
             filters.max_price is not None,
             filters.in_stock,
             bool(search_text),
+            keyset,
         )
 
 
@@ -541,6 +620,7 @@ def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
             )
             .where(Product.category_id == listed.c.id, Product.status == PRODUCT_ACTIVE)
             .where(*narrowing)
+            .where(*([_after_cursor(sort, listed.c.id)] if shape.keyset else []))
             .order_by(*order)
             .limit(offset + limit)
             .lateral("best")
@@ -555,6 +635,8 @@ def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
         )
     else:
         where: list[ColumnElement[bool]] = [Product.status == PRODUCT_ACTIVE, *narrowing]
+        if shape.keyset:
+            where.append(_after_cursor(sort))
         if shape.category:
             where.append(Product.category_id == any_(bindparam("category_ids", type_=ARRAY(Uuid))))
         page_ids = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
@@ -578,7 +660,14 @@ async def list_products(
     ranking_cache: TtlCache[Any],
     typo_threshold: float,
     exact_limit: int = 1000,
+    cursor: str | None = None,
 ) -> ListingPage:
+    """One page of a listing, by page number or, with `cursor` (a listing's next_cursor),
+    the page after that product. BadCursor for a cursor of another sort or a relevance
+    ranking, which pages by number only."""
+    if sort == "relevance" and not filters.q:
+        sort = "newest"  # what relevance means without words
+    after = decode_cursor(sort, cursor) if cursor is not None else None
     category_ids = None
     if filters.category:
         slug = filters.category
@@ -594,10 +683,14 @@ async def list_products(
     )
     rows: list[dict[str, Any]] = []
     # (an estimated total may be a little low: then ask for the page anyway)
-    if aggregate.total and (aggregate.estimated or (page - 1) * page_size < aggregate.total):
+    if aggregate.total and (
+        aggregate.estimated or after is not None or (page - 1) * page_size < aggregate.total
+    ):
         search_text = aggregate.search_text
         params = _page_params(filters, category_ids, search_text)
         if sort == "relevance" and search_text:
+            if after is not None:
+                raise BadCursor("a relevance ranking pages by number only")
             # Ranking every match of a common word ("laptop": 4,000 products) is the one
             # expensive step of a search; the order of a page is kept like the totals, the
             # products themselves (price, stock, archiving) are read fresh.
@@ -611,15 +704,24 @@ async def list_products(
             position = {product_id: n for n, product_id in enumerate(ids)}
             rows = _page_rows(sorted(found, key=lambda row: position[row[0].id]))
         else:
-            statement = _page_statement(sort, _FilterShape.of(filters, category_ids, search_text))
+            shape = _FilterShape.of(filters, category_ids, search_text, after is not None)
             params |= {"limit": page_size, "offset": (page - 1) * page_size}
-            rows = _page_rows((await session.execute(statement, params)).all())
+            if after is not None:
+                columns = KEYSET_SORTS[sort]
+                keys = {f"after_{c}": v for c, v in zip(columns, after, strict=True)}
+                params |= {"offset": 0, **keys}
+            rows = _page_rows((await session.execute(_page_statement(sort, shape), params)).all())
     return ListingPage(
         rows=rows,
         total=aggregate.total,
         facets={"categories": aggregate.categories, "price_bands": aggregate.price_bands},
         corrected_query=aggregate.search_text if aggregate.corrected else None,
         total_estimated=aggregate.estimated,
+        next_cursor=(
+            encode_cursor(sort, rows[-1]["product"])
+            if len(rows) == page_size and sort in KEYSET_SORTS
+            else None
+        ),
     )
 
 
