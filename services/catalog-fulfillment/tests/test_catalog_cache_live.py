@@ -135,6 +135,11 @@ async def test_stock_and_direct_database_writes_reach_every_process_within_a_sec
         httpx.AsyncClient(base_url=reader_url, timeout=10) as reader,
     ):
         assert (await warm(reader, *in_stock_listing))["total"] == 1
+        detail = f"/catalog/products/{arranged['product']}"
+        assert (await warm(reader, detail))["variants"][0]["available"] == 1
+
+        async def available_units() -> int:
+            return (await reader.get(detail)).json()["variants"][0]["available"]
 
         async def in_stock_total() -> int:
             path, params = in_stock_listing
@@ -152,6 +157,7 @@ async def test_stock_and_direct_database_writes_reach_every_process_within_a_sec
         )
         assert held.status_code == 201, held.text
         await eventually(in_stock_total, 0, within=VISIBLE_WITHIN_SECONDS)
+        await eventually(available_units, 0, within=VISIBLE_WITHIN_SECONDS)
 
         # An admin restocks: back in stock everywhere.
         restocked = await writer.put(
@@ -159,6 +165,7 @@ async def test_stock_and_direct_database_writes_reach_every_process_within_a_sec
         )
         assert restocked.status_code == 200, restocked.text
         await eventually(in_stock_total, 1, within=VISIBLE_WITHIN_SECONDS)
+        await eventually(available_units, 4, within=VISIBLE_WITHIN_SECONDS)  # 5 - 1 held
 
         # A price changed by hand in SQL, through no process at all.
         listing = ("/catalog/products", {"category": arranged["category"]})

@@ -8,8 +8,7 @@ A write to the catalog, by whatever code or person, sends `NOTIFY catalog_change
 the scope of what changed; PostgreSQL delivers it to every listening process when (and
 only if) the transaction commits. Scopes: `catalog` (anything a total, a facet or a
 search depends on), `pages` (what only pages and details show: ratings, brand, slug...),
-`stock` (a sku went in or out of stock). Stock movements that leave a sku in stock send
-nothing, so reservations and commits at checkout do not pay for NOTIFY's commit lock.
+`stock` (a sku went in or out of stock), `sku:<sku>` (its available units changed).
 """
 
 from collections.abc import Sequence
@@ -77,27 +76,48 @@ def upgrade() -> None:
         FOR EACH ROW EXECUTE FUNCTION products_notify_update()
         """
     )
-    # Stock: only a sku that goes in or out of stock changes a listing (its in-stock flag,
-    # the in-stock filter); exact quantities are read fresh by every product detail.
+    # Stock: a sku whose available units (or reorder level) change empties the cached
+    # details that show it (`sku:<sku>`); one that goes in or out of stock also changes
+    # listings (their in-stock flags and filter: `stock`). Identical notifications of one
+    # transaction are delivered once. The price: at commit, transactions that notified take
+    # PostgreSQL's notification queue lock one at a time (see docs/performance.md).
     op.execute(
         """
-        CREATE TRIGGER inventory_stock_flipped AFTER UPDATE ON inventory
+        CREATE FUNCTION inventory_notify_change() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('catalog_changed', 'sku:' || NEW.sku);
+            IF (OLD.on_hand > OLD.reserved) IS DISTINCT FROM (NEW.on_hand > NEW.reserved) THEN
+                PERFORM pg_notify('catalog_changed', 'stock');
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """
+    )
+    op.execute(
+        """
+        CREATE TRIGGER inventory_changed AFTER UPDATE ON inventory
         FOR EACH ROW
-        WHEN ((OLD.on_hand > OLD.reserved) IS DISTINCT FROM (NEW.on_hand > NEW.reserved))
-        EXECUTE FUNCTION catalog_notify('stock')
+        WHEN (OLD.on_hand IS DISTINCT FROM NEW.on_hand
+              OR OLD.reserved IS DISTINCT FROM NEW.reserved
+              OR OLD.reorder_level IS DISTINCT FROM NEW.reorder_level
+              OR OLD.sku IS DISTINCT FROM NEW.sku)
+        EXECUTE FUNCTION inventory_notify_change()
         """
     )
     op.execute(
         """
         CREATE TRIGGER inventory_added_or_removed AFTER INSERT OR DELETE OR TRUNCATE
-        ON inventory FOR EACH STATEMENT EXECUTE FUNCTION catalog_notify('stock')
+        ON inventory FOR EACH STATEMENT EXECUTE FUNCTION catalog_notify('catalog')
         """
     )
 
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER inventory_added_or_removed ON inventory")
-    op.execute("DROP TRIGGER inventory_stock_flipped ON inventory")
+    op.execute("DROP TRIGGER inventory_changed ON inventory")
+    op.execute("DROP FUNCTION inventory_notify_change()")
     op.execute("DROP TRIGGER products_updated ON products")
     op.execute("DROP FUNCTION products_notify_update()")
     for table in STATEMENT_TRIGGERS:

@@ -55,7 +55,7 @@ from catalog_fulfillment.models import (
     Variant,
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
-from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache
+from catalog_fulfillment.services.listing_cache import CATALOG, STOCK, TtlCache
 
 Sort = Literal["relevance", "price_asc", "price_desc", "newest", "rating"]
 
@@ -770,7 +770,7 @@ class ProductView:
 
 @dataclass(frozen=True)
 class ProductRecord:
-    """A product as stored, without its stock: what a product detail may keep cached."""
+    """A product as stored, without its stock."""
 
     product: Product
     category: Category
@@ -829,24 +829,10 @@ _AVAILABLE_UNITS = select(InventoryItem.sku, InventoryItem.on_hand - InventoryIt
 
 
 async def get_product(
-    session: AsyncSession,
-    *,
-    id_or_slug: str,
-    include_archived: bool = False,
-    cache: TtlCache[Any] | None = None,
+    session: AsyncSession, *, id_or_slug: str, include_archived: bool = False
 ) -> ProductView:
-    """The product with its variants' stock. With `cache`, the stored product may come from
-    the cache (writes to it invalidate it); the stock is always read fresh."""
-
-    def load() -> Any:
-        return load_product(session, id_or_slug=id_or_slug, include_archived=include_archived)
-
-    if cache is None:
-        record = await load()
-    else:
-        record = await cache.get_or_compute(
-            ("product", id_or_slug, include_archived), load, tags=(CATALOG, PAGES)
-        )
+    """The product with its images and variants and each variant's available units."""
+    record = await load_product(session, id_or_slug=id_or_slug, include_archived=include_archived)
     available = await available_units(session, [v.sku for v in record.variants])
     return ProductView(
         record.product,

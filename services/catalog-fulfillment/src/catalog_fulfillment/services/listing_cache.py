@@ -1,10 +1,10 @@
 """The in-process cache of catalog reads, emptied by writes made through any process.
 
 What is cached: listing totals and facets per filter combination, the order of search
-results, rendered listing pages, resolved categories, and the stock-independent part of
-product details. Counting and bucketing every matching product costs far more than one
-page of them, and even a page costs several database round trips and object mapping that
-shoppers ask for again and again.
+results, rendered listing pages and product details, resolved categories. Each database
+round trip costs a request about a third of a millisecond of CPU in the service alone
+(docs/performance.md), and shoppers ask for the same pages again and again; a cached
+answer costs what the framework costs.
 
 Why it stays correct with several processes and replicas: PostgreSQL triggers on the
 catalog tables send `NOTIFY catalog_changed, '<scope>'` in the writing transaction
@@ -23,7 +23,8 @@ rules close the races:
 
 Scopes (tags): `catalog` (products, variants, images, categories: everything depends on
 it), `pages` (what listing pages and details show but totals do not: ratings, brand...),
-`stock` (a sku went in or out of stock: the in-stock flags of pages, in-stock filters).
+`stock` (a sku went in or out of stock: the in-stock flags of pages, in-stock filters),
+`sku:<sku>` (its available units changed: the details that show it).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ CATALOG = "catalog"
 PAGES = "pages"
 STOCK = "stock"
 SCOPES = frozenset({CATALOG, PAGES, STOCK})
+SKU_PREFIX = "sku:"  # sku:<sku>: that sku's available units changed
+
+
+def sku_tag(sku: str) -> str:
+    return SKU_PREFIX + sku
 
 
 @dataclass
@@ -106,10 +112,11 @@ class TtlCache(Generic[T]):
         key: Hashable,
         compute: Callable[[], Awaitable[T]],
         *,
-        tags: Iterable[str] = (CATALOG,),
+        tags: Iterable[str] | Callable[[T], Iterable[str]] = (CATALOG,),
     ) -> T:
         """The cached value, or compute it once: concurrent requests for a missing key wait
-        for the first one instead of all running the same expensive query."""
+        for the first one instead of all running the same expensive query. `tags` may be
+        a function of the value (a product detail is tagged with its skus)."""
         cached = self.get(key)
         if cached is not None:
             return cached
@@ -121,7 +128,12 @@ class TtlCache(Generic[T]):
             if cached is None:
                 generation = self.generation
                 cached = await compute()
-                self.put(key, cached, tags=tags, generation=generation)
+                self.put(
+                    key,
+                    cached,
+                    tags=tags(cached) if callable(tags) else tags,
+                    generation=generation,
+                )
         if not lock.locked():
             self._computing.pop(key, None)
         return cached
@@ -129,7 +141,7 @@ class TtlCache(Generic[T]):
     def invalidate(self, scope: str) -> None:
         """Drop every entry tagged with `scope` (an unknown scope drops everything)."""
         self.generation += 1
-        if scope not in SCOPES:
+        if scope not in SCOPES and not scope.startswith(SKU_PREFIX):
             self.clear()
             return
         for key in list(self._by_tag.get(scope, ())):
