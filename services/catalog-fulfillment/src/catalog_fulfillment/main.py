@@ -57,6 +57,7 @@ async def open_read_database(app: FastAPI) -> None:
             # PostgreSQL a process; past this, reads wait for a free connection.
             pool_size=settings.db_pool_size + settings.db_max_overflow,
             max_overflow=0,
+            pool_use_lifo=True,  # the connections just used stay the busy ones
         )
         state.read_session_factory = state.read_db.sessionmaker
     else:

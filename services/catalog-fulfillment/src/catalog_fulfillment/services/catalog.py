@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, Literal, cast
 
 from shopkit.errors import NotFound
@@ -55,6 +56,7 @@ from catalog_fulfillment.models import (
     Variant,
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
+from catalog_fulfillment.services.driver_reads import fetch_all
 from catalog_fulfillment.services.listing_cache import CATALOG, STOCK, TtlCache
 
 Sort = Literal["relevance", "price_asc", "price_desc", "newest", "rating"]
@@ -422,25 +424,36 @@ def _page_columns() -> tuple[Any, Any]:
 
 # What a listing shows of a product and its category, as plain named tuples (Bundle):
 # mapping 20 full Product objects into the session costs more than the query itself.
-SUMMARY_PRODUCT: Bundle[Any] = Bundle(
-    "product",
-    Product.id,
-    Product.name,
-    Product.slug,
-    Product.brand,
-    Product.min_price,
-    Product.currency,
-    Product.rating_avg,
-    Product.rating_count,
-    Product.created_at,
+_PRODUCT_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "brand",
+    "min_price",
+    "currency",
+    "rating_avg",
+    "rating_count",
+    "created_at",
 )
-SUMMARY_CATEGORY: Bundle[Any] = Bundle("category", Category.id, Category.name, Category.slug)
+_CATEGORY_FIELDS = ("id", "name", "slug")
+SUMMARY_PRODUCT: Bundle[Any] = Bundle("product", *(getattr(Product, f) for f in _PRODUCT_FIELDS))
+SUMMARY_CATEGORY: Bundle[Any] = Bundle(
+    "category", *(getattr(Category, f) for f in _CATEGORY_FIELDS)
+)
 
 
-def _page_rows(result: Sequence[Any]) -> list[dict[str, Any]]:
+def _page_rows(result: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows of _listing_columns() (flat, as the driver returns them) as listing rows."""
+    split = len(_PRODUCT_FIELDS)
+    end = split + len(_CATEGORY_FIELDS)
     return [
-        {"product": product, "category": category, "image_url": image, "in_stock": in_stock}
-        for product, category, image, in_stock in result
+        {
+            "product": SimpleNamespace(**dict(zip(_PRODUCT_FIELDS, row[:split], strict=True))),
+            "category": SimpleNamespace(**dict(zip(_CATEGORY_FIELDS, row[split:end], strict=True))),
+            "image_url": row[end],
+            "in_stock": row[end + 1],
+        }
+        for row in result
     ]
 
 
@@ -597,8 +610,7 @@ def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
     words = cast(Any, bindparam("words", type_=String)) if shape.words else None
     narrowing = _narrowing(placeholders, words)
     order = _order_by(sort, words)
-    limit = bindparam("limit", type_=Integer, literal_execute=True)
-    offset = bindparam("offset", type_=Integer, literal_execute=True)
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
     active = Product.status == literal_column(f"'{PRODUCT_ACTIVE}'")
     if shape.category and not shape.words:
         # A category and its subcategories: the best `offset + limit` of each category
@@ -701,9 +713,9 @@ async def list_products(
                 lambda: _ranked_page_ids(session, where, search_text, page, page_size),
                 tags=(CATALOG,),
             )
-            found = (await session.execute(_RANKED_PAGE, {"ids": ids})).all()
+            _, found = await fetch_all(session, _RANKED_PAGE, {"ids": ids})
             position = {product_id: n for n, product_id in enumerate(ids)}
-            rows = _page_rows(sorted(found, key=lambda row: position[row[0].id]))
+            rows = _page_rows(sorted(found, key=lambda row: position[row[0]]))
         else:
             shape = _FilterShape.of(filters, category_ids, search_text, after is not None)
             params |= {"limit": page_size, "offset": (page - 1) * page_size}
@@ -711,7 +723,8 @@ async def list_products(
                 columns = KEYSET_SORTS[sort]
                 keys = {f"after_{c}": v for c, v in zip(columns, after, strict=True)}
                 params |= {"offset": 0, **keys}
-            rows = _page_rows((await session.execute(_page_statement(sort, shape), params)).all())
+            _, found = await fetch_all(session, _page_statement(sort, shape), params)
+            rows = _page_rows(found)
     return ListingPage(
         rows=rows,
         total=aggregate.total,

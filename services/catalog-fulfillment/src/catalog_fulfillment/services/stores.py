@@ -9,6 +9,7 @@ great-circle (haversine) distance on the mean Earth radius decides and orders.
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from shopkit.errors import NotFound
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, Float, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_fulfillment.models import Store
+from catalog_fulfillment.services.driver_reads import fetch_all
 
 MEAN_EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius: what published city distances use
 # earthdistance measures on a sphere of radius earth() = 6378168 m; a box that big in its
@@ -56,8 +58,8 @@ async def nearby(
     session: AsyncSession, *, lat: float, lng: float, radius_km: float, limit: int
 ) -> list[tuple[Any, float]]:
     """(store row, distance in km) pairs; a row has the attributes of a Store."""
-    connection = await session.connection()
-    rows = await connection.execute(
+    names, rows = await fetch_all(
+        session,
         NEARBY,
         {
             "lat": lat,
@@ -67,7 +69,8 @@ async def nearby(
             "limit": limit,
         },
     )
-    return [(row, float(row.distance_km)) for row in rows.all()]
+    stores = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
+    return [(store, float(store.distance_km)) for store in stores]
 
 
 async def get_store(session: AsyncSession, store_id: uuid.UUID) -> Store:
