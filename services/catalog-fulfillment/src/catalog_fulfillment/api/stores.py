@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import ReadSessionDep
@@ -66,14 +66,16 @@ async def nearby(
     lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
     radius_km: Annotated[float, Query(gt=0, le=MAX_RADIUS_KM, allow_inf_nan=False)] = 25,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> NearbyStores:
+) -> Response:
     found = await stores.nearby(session, lat=lat, lng=lng, radius_km=radius_km, limit=limit)
-    return NearbyStores(
+    page = NearbyStores(
         items=[_nearby_store(store, km) for store, km in found],
         lat=lat,
         lng=lng,
         radius_km=radius_km,
     )
+    # Serialised here: returning the model would have FastAPI validate it a second time.
+    return Response(content=page.model_dump_json(), media_type="application/json")
 
 
 @router.get(
