@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache, sku_tag
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache
 
 
 async def test_concurrent_misses_compute_once() -> None:
@@ -101,16 +101,3 @@ async def test_while_not_accepting_the_cache_neither_answers_nor_stores() -> Non
     cache.clear()
     cache.accepting = True
     assert cache.get("k") is None
-
-
-async def test_a_sku_scope_drops_the_details_that_show_it() -> None:
-    cache: TtlCache[str] = TtlCache(ttl_seconds=60)
-
-    async def detail() -> str:
-        return "lamp"
-
-    await cache.get_or_compute("lamp", detail, tags=lambda _: [CATALOG, sku_tag("L-1")])
-    cache.put("desk", "desk", tags=(CATALOG, sku_tag("D-1")))
-    cache.put("page", "page", tags=(CATALOG, PAGES, STOCK))
-    cache.invalidate(sku_tag("L-1"))
-    assert (cache.get("lamp"), cache.get("desk"), cache.get("page")) == (None, "desk", "page")

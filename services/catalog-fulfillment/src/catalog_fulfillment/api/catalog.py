@@ -21,7 +21,7 @@ from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
 from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
-from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, sku_tag
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
@@ -214,21 +214,10 @@ async def product_detail(
     settings: SettingsDep,
     cache: CatalogCacheDep,
 ) -> Response:
-    """Rendered once, then served from the catalog cache until a write to the product or
-    to the stock of one of its skus (through any process) invalidates it."""
-    skus: list[str] = []
-
-    async def render() -> bytes:
-        view = await catalog.get_product(session, id_or_slug=product_id)
-        skus.extend(variant.sku for variant, _ in view.variants)
-        return presenters.product_detail(settings, view).model_dump_json().encode()
-
-    body = await cache.get_or_compute(
-        ("product", product_id),
-        render,
-        tags=lambda _: [CATALOG, PAGES, *(sku_tag(sku) for sku in skus)],
-    )
-    return _json(body)
+    """The product from the catalog cache (emptied by any write to it, through any
+    process), its stock read fresh."""
+    view = await catalog.get_product(session, id_or_slug=product_id, cache=cache)
+    return _json(presenters.product_detail(settings, view).model_dump_json().encode())
 
 
 @router.get(

@@ -57,7 +57,7 @@ from catalog_fulfillment.models import (
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
 from catalog_fulfillment.services.driver_reads import fetch_all
-from catalog_fulfillment.services.listing_cache import CATALOG, STOCK, TtlCache
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK, TtlCache
 
 Sort = Literal["relevance", "price_asc", "price_desc", "newest", "rating"]
 
@@ -784,7 +784,7 @@ class ProductView:
 
 @dataclass(frozen=True)
 class ProductRecord:
-    """A product as stored, without its stock."""
+    """A product as stored, without its stock: what a product detail may keep cached."""
 
     product: Product
     category: Category
@@ -830,9 +830,8 @@ async def available_units(session: AsyncSession, skus: Sequence[str]) -> dict[st
     """Units available per sku right now (a sku without an inventory row has none)."""
     if not skus:
         return {}
-    connection = await session.connection()  # a Core statement: no ORM machinery needed
-    rows = await connection.execute(_AVAILABLE_UNITS, {"skus": list(skus)})
-    return {sku: int(available) for sku, available in rows.all()}
+    _, rows = await fetch_all(session, _AVAILABLE_UNITS, {"skus": list(skus)})
+    return {sku: int(available) for sku, available in rows}
 
 
 # `= ANY(array)` rather than IN: one statement text whatever the number of skus, so it is
@@ -843,10 +842,26 @@ _AVAILABLE_UNITS = select(InventoryItem.sku, InventoryItem.on_hand - InventoryIt
 
 
 async def get_product(
-    session: AsyncSession, *, id_or_slug: str, include_archived: bool = False
+    session: AsyncSession,
+    *,
+    id_or_slug: str,
+    include_archived: bool = False,
+    cache: TtlCache[Any] | None = None,
 ) -> ProductView:
-    """The product with its images and variants and each variant's available units."""
-    record = await load_product(session, id_or_slug=id_or_slug, include_archived=include_archived)
+    """The product with its images and variants and each variant's available units. With
+    `cache`, the product itself may come from the cache (a write to it empties that
+    entry in every process); the units are read on every call: stock moves with every
+    checkout, and notifying each movement would serialise them (migration 0004)."""
+
+    def load() -> Any:
+        return load_product(session, id_or_slug=id_or_slug, include_archived=include_archived)
+
+    if cache is None:
+        record = await load()
+    else:
+        record = await cache.get_or_compute(
+            ("product", id_or_slug, include_archived), load, tags=(CATALOG, PAGES)
+        )
     available = await available_units(session, [v.sku for v in record.variants])
     return ProductView(
         record.product,

@@ -1,7 +1,7 @@
 """The in-process cache of catalog reads, emptied by writes made through any process.
 
 What is cached: listing totals and facets per filter combination, the order of search
-results, rendered listing pages and product details, resolved categories. Each database
+results, rendered listing pages, products for their details, resolved categories. Each database
 round trip costs a request about a third of a millisecond of CPU in the service alone
 (docs/performance.md), and shoppers ask for the same pages again and again; a cached
 answer costs what the framework costs.
@@ -23,8 +23,8 @@ rules close the races:
 
 Scopes (tags): `catalog` (products, variants, images, categories: everything depends on
 it), `pages` (what listing pages and details show but totals do not: ratings, brand...),
-`stock` (a sku went in or out of stock: the in-stock flags of pages, in-stock filters),
-`sku:<sku>` (its available units changed: the details that show it).
+`stock` (a sku went in or out of stock: the in-stock flags of pages, in-stock filters).
+Product details keep only the product; their stock is read on every request.
 """
 
 from __future__ import annotations
@@ -42,11 +42,6 @@ CATALOG = "catalog"
 PAGES = "pages"
 STOCK = "stock"
 SCOPES = frozenset({CATALOG, PAGES, STOCK})
-SKU_PREFIX = "sku:"  # sku:<sku>: that sku's available units changed
-
-
-def sku_tag(sku: str) -> str:
-    return SKU_PREFIX + sku
 
 
 @dataclass
@@ -116,7 +111,7 @@ class TtlCache(Generic[T]):
     ) -> T:
         """The cached value, or compute it once: concurrent requests for a missing key wait
         for the first one instead of all running the same expensive query. `tags` may be
-        a function of the value (a product detail is tagged with its skus)."""
+        a function of the value."""
         cached = self.get(key)
         if cached is not None:
             return cached
@@ -141,7 +136,7 @@ class TtlCache(Generic[T]):
     def invalidate(self, scope: str) -> None:
         """Drop every entry tagged with `scope` (an unknown scope drops everything)."""
         self.generation += 1
-        if scope not in SCOPES and not scope.startswith(SKU_PREFIX):
+        if scope not in SCOPES:
             self.clear()
             return
         for key in list(self._by_tag.get(scope, ())):
