@@ -591,7 +591,7 @@ def _listing_columns() -> Select[Any]:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.cache  # 5 sorts x 64 filter shapes at most: every one kept (driver_reads too)
 def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
     """The page query of a sort and filter shape, values bound at execution. Building a
     statement of this size costs more Python than running it, so it is built once.
