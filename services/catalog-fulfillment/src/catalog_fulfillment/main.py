@@ -53,11 +53,12 @@ async def open_read_database(app: FastAPI) -> None:
             # $m of a partial index) that plan is a hash join over every product, 100x
             # slower (measured: 250-550 ms against 1-2 ms). Plan with the values, always.
             connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
-            # Kept open rather than opened and closed per burst: a new connection costs
-            # PostgreSQL a process; past this, reads wait for a free connection.
-            pool_size=settings.db_pool_size + settings.db_max_overflow,
-            max_overflow=0,
-            pool_use_lifo=True,  # the connections just used stay the busy ones
+            # Sized like the request pool (opened on demand; the request pool then serves
+            # writes only). LIFO: the connections just used stay the busy ones, so the
+            # others can be the overflow that closes after a burst.
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_use_lifo=True,
         )
         state.read_session_factory = state.read_db.sessionmaker
     else:
