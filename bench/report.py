@@ -96,10 +96,23 @@ def ceilings(results: dict[str, Any]) -> list[str]:
 
 def catalog(results: dict[str, Any]) -> list[str]:
     data = results.get("catalog", {})
-    lines = ["## Catalog reads at 100k products / 10k stores (20 concurrent clients)", ""]
+    lines = [
+        "## Catalog reads at 100k products / 10k stores (20 concurrent clients, closed loop)",
+        "",
+        "Written by services/catalog-fulfillment/bench/catalog_bench.py (lean HTTP client, "
+        "each client sends its next request when the last one answered). CPU ms per request "
+        "is summed over the catalog service's processes and its PostgreSQL backends, read from "
+        "/proc before and after each scenario; unlike latencies it does not depend on what "
+        "else the machine is doing. See docs/performance.md for the profiles.",
+        "",
+    ]
     if "error" in data:
         return [*lines, f"Not measured: {data['error'][:300]}", ""]
-    lines += ["| query | requests | p50 ms | p95 ms | goal p95 |", "|---|---:|---:|---:|---|"]
+    lines += [
+        "| scenario | requests | p50 ms | p95 ms | goal p95 | req/s | ÷ /health "
+        "| CPU ms/req (service + PostgreSQL) |",
+        "|---|---:|---:|---:|---|---:|---:|---|",
+    ]
     for name, row in data.get("results", data).items():
         if not isinstance(row, dict):
             continue
@@ -107,10 +120,27 @@ def catalog(results: dict[str, Any]) -> list[str]:
         verdict = (
             "-" if goal is None else f"< {goal} ms {'met' if row['p95_ms'] < goal else 'missed'}"
         )
+        ratio = row.get("rps_vs_health")
+        cpu = row.get("cpu_ms_per_request")
+        cpu_text = (
+            "-"
+            if cpu is None
+            else f"{cpu} ({row.get('service_cpu_ms_per_request')} + "
+            f"{row.get('database_cpu_ms_per_request')})"
+        )
         lines.append(
             f"| {name} | {row.get('requests', '-')} | {fmt(row.get('p50_ms'))} | "
-            f"{fmt(row.get('p95_ms'))} | {verdict} |"
+            f"{fmt(row.get('p95_ms'))} | {verdict} | {fmt(row.get('rps'))} | "
+            f"{'-' if ratio is None or name == 'GET /health' else ratio} | {cpu_text} |"
         )
+    ratio, goal = data.get("throughput_ratio"), data.get("goal_throughput_ratio")
+    if ratio is not None and goal is not None:
+        lines += [
+            "",
+            f"**Catalog read throughput ÷ bare /health throughput of the same service: {ratio}** "
+            f"(goal >= {goal}, {'met' if ratio >= goal else 'missed'}); the mix sends list, "
+            "search, detail and nearby requests in equal shares.",
+        ]
     return [*lines, ""]
 
 

@@ -32,7 +32,7 @@ def listing(filters: ListingFilters, sort: str = "newest") -> Scenario:
             session,
             filters=filters,
             sort=sort,  # type: ignore[arg-type]
-            page=2,
+            page=5,
             page_size=20,
             cache=TtlCache(ttl_seconds=0),
             ranking_cache=TtlCache(ttl_seconds=0),
@@ -60,6 +60,10 @@ SCENARIOS: dict[str, Scenario] = {
         "price_asc",
     ),
     "list in_stock": listing(ListingFilters(in_stock=True), "newest"),
+    "list category rating": listing(ListingFilters(category="electronics"), "rating"),
+    "list category in_stock price_desc": listing(
+        ListingFilters(category="electronics", in_stock=True), "price_desc"
+    ),
     "search": listing(ListingFilters(q="wireless headphones"), "relevance"),
     "search common word": listing(ListingFilters(q="laptop"), "relevance"),
     "search typo": listing(ListingFilters(q="hedphones"), "relevance"),

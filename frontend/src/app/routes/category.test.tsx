@@ -49,4 +49,15 @@ describe('category page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Apply filters' }));
     expect(screen.getByLabelText('Max price')).toHaveAccessibleDescription('Enter an amount like 100 or 99.99');
   });
+
+  it('says when the number of products is an estimate', async () => {
+    server.use(
+      http.get(`${CATALOG}/catalog/categories`, () => HttpResponse.json(tree)),
+      http.get(`${CATALOG}/catalog/products`, () =>
+        HttpResponse.json(productPage([laptopSummary], { total: 8300, total_estimated: true })),
+      ),
+    );
+    renderWithRouter(<CategoryPage />, { route: '/categories/:slug', path: '/categories/electronics?in_stock=true' });
+    expect(await screen.findByText('About 8300 products')).toBeInTheDocument();
+  });
 });

@@ -90,7 +90,9 @@ export function CategoryPage() {
         <div className="md:col-span-3">
           <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
             <p className="text-sm text-slate-700" aria-live="polite">
-              {products.data ? `${products.data.total} product${products.data.total === 1 ? '' : 's'}` : ''}
+              {products.data
+                ? `${products.data.total_estimated ? 'About ' : ''}${products.data.total} product${products.data.total === 1 ? '' : 's'}`
+                : ''}
             </p>
             <SortSelect value={sort} onChange={(value) => update({ sort: value === 'relevance' ? null : value })} />
           </div>

@@ -91,6 +91,8 @@ export const productPageSchema = pageSchema(productSummarySchema).extend({
   facets: facetsSchema.nullish().catch(null),
   // True when nothing matched exactly and the service fell back to similar names (typos).
   typo_corrected: z.boolean().optional().default(false),
+  // True when total and facet counts are estimates (a price or stock filter matched many).
+  total_estimated: z.boolean().optional().default(false),
 });
 export type ProductPage = z.infer<typeof productPageSchema>;
 

@@ -44,9 +44,9 @@ def _local_images(settings: SettingsDep, images: list[ImageIn] | None) -> list[I
 
 
 def _listing_changed(request: Request) -> None:
-    """Totals and facets cached by this process are stale after an admin change."""
-    request.app.state.listing_cache.clear()
-    request.app.state.ranking_cache.clear()
+    """What this process cached is stale after an admin change. Every process, this one
+    included, also drops it when the write commits (NOTIFY catalog_changed)."""
+    request.app.state.catalog_cache.clear()
 
 
 async def _detail(

@@ -3,13 +3,18 @@
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
-from shopkit.db import SessionDep
+from pydantic import RootModel
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import ExactStockDep, SettingsDep
+from catalog_fulfillment.core.deps import (
+    CatalogCacheDep,
+    ExactStockDep,
+    ReadSessionDep,
+    SettingsDep,
+)
 from catalog_fulfillment.schemas.catalog import (
     CategoryNode,
     Facets,
@@ -20,7 +25,8 @@ from catalog_fulfillment.schemas.catalog import (
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
-from catalog_fulfillment.services.catalog import ListingFilters, Sort
+from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
+from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
@@ -50,34 +56,60 @@ def _filters(
     )
 
 
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
 async def _listing(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     filters: ListingFilters,
     sort: Sort,
     page: int,
     page_size: int,
-) -> ProductPage:
-    result = await catalog.list_products(
-        session,
-        filters=filters,
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        cache=request.app.state.listing_cache,
-        ranking_cache=request.app.state.ranking_cache,
-        typo_threshold=settings.search_typo_threshold,
-    )
-    return ProductPage(
-        items=[presenters.product_summary(settings, row) for row in result.rows],
-        total=result.total,
-        page=page,
-        page_size=page_size,
-        facets=Facets.model_validate(result.facets),
-        corrected_query=result.corrected_query,
-        typo_corrected=result.corrected_query is not None,
-    )
+    cursor: str | None = None,
+) -> Response:
+    """The page as JSON, rendered once and then served from the catalog cache until a
+    write (price, stock going in or out, rating, ...) through any process invalidates it."""
+
+    async def render() -> bytes:
+        result = await catalog.list_products(
+            session,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            cache=cache,
+            ranking_cache=cache,
+            typo_threshold=settings.search_typo_threshold,
+            exact_limit=settings.listing_exact_count_limit,
+            cursor=cursor,
+        )
+        return (
+            ProductPage(
+                items=[presenters.product_summary(settings, row) for row in result.rows],
+                total=result.total,
+                page=page,
+                page_size=page_size,
+                facets=Facets.model_validate(result.facets),
+                corrected_query=result.corrected_query,
+                typo_corrected=result.corrected_query is not None,
+                total_estimated=result.total_estimated,
+                next_cursor=result.next_cursor,
+            )
+            .model_dump_json()
+            .encode()
+        )
+
+    key = ("page", filters, sort, page, page_size, cursor)
+    try:
+        body = await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK))
+    except BadCursor as exc:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "cursor"), "msg": str(exc)}]
+        ) from exc
+    return _json(body)
 
 
 CategoryQuery = Annotated[
@@ -95,14 +127,28 @@ SortQuery = Annotated[
     ),
 ]
 PageQuery = Annotated[int, Query(ge=1, le=10_000)]
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=300,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="next_cursor of the previous page (same filters and sort): the page "
+        "after it, read through the sort index however deep; page is then ignored",
+    ),
+]
 PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
 MinPrice = Annotated[Decimal | None, PriceQuery]
 MaxPrice = Annotated[Decimal | None, PriceQuery]
 
 
 @router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
-async def categories(session: SessionDep) -> list[CategoryNode]:
-    return [CategoryNode.model_validate(node) for node in await catalog.category_tree(session)]
+async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Response:
+    async def render() -> bytes:
+        nodes = [CategoryNode.model_validate(n) for n in await catalog.category_tree(session)]
+        return RootModel[list[CategoryNode]](nodes).model_dump_json().encode()
+
+    return _json(await cache.get_or_compute(("categories",), render, tags=(CATALOG,)))
 
 
 @router.get(
@@ -112,8 +158,8 @@ async def categories(session: SessionDep) -> list[CategoryNode]:
     responses=errors(404, not_found="Unknown category"),
 )
 async def list_products(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
     category: CategoryQuery = None,
@@ -123,9 +169,10 @@ async def list_products(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
-) -> ProductPage:
+    cursor: CursorQuery = None,
+) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(request, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
 
 
 @router.get(
@@ -135,8 +182,8 @@ async def list_products(
     responses=errors(404, not_found="Unknown category"),
 )
 async def search(
-    request: Request,
-    session: SessionDep,
+    cache: CatalogCacheDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText, Query(min_length=1, max_length=200)],
     category: CategoryQuery = None,
@@ -146,9 +193,10 @@ async def search(
     sort: SortQuery = "relevance",
     page: PageQuery = 1,
     page_size: PageSizeQuery = 20,
-) -> ProductPage:
+    cursor: CursorQuery = None,
+) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(request, session, settings, filters, sort, page, page_size)
+    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
 
 
 @router.get(
@@ -170,12 +218,16 @@ async def product_detail(
             description="Product id (or its slug)",
         ),
     ],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     exact_stock: ExactStockDep,
-) -> ProductDetail:
-    view = await catalog.get_product(session, id_or_slug=product_id)
-    return presenters.product_detail(settings, view, exact_stock=exact_stock)
+    cache: CatalogCacheDep,
+) -> Response:
+    """The product from the catalog cache (emptied by any write to it, through any
+    process), its stock read fresh."""
+    view = await catalog.get_product(session, id_or_slug=product_id, cache=cache)
+    detail = presenters.product_detail(settings, view, exact_stock=exact_stock)
+    return _json(detail.model_dump_json().encode())
 
 
 @router.get(
@@ -186,7 +238,7 @@ async def product_detail(
     "service token (identity-commerce's cart and checkout), null otherwise.",
 )
 async def variants(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     exact_stock: ExactStockDep,
     skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],

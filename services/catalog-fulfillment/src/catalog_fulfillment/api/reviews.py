@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from shopkit.auth import CurrentUser, scoped
-from shopkit.scopes import REVIEWS_WRITE
-from shopkit.tokens import Principal
 from shopkit.db import SessionDep
 from shopkit.errors import ServiceUnavailable
+from shopkit.scopes import REVIEWS_WRITE
+from shopkit.tokens import Principal
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import IdentityDep

@@ -1,13 +1,12 @@
 """Store locator: list, one store, and the nearest stores to a point."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from shopkit.db import SessionDep
+from fastapi import APIRouter, Query, Response
 
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.models import Store
+from catalog_fulfillment.core.deps import ReadSessionDep
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
@@ -21,7 +20,7 @@ MAX_RADIUS_KM = 1000
 
 @router.get("", response_model=StorePage, summary="All stores, by country, city and name")
 async def list_stores(
-    session: SessionDep,
+    session: ReadSessionDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     city: Annotated[SafeText | None, Query(min_length=1, max_length=120)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -38,7 +37,8 @@ async def list_stores(
     )
 
 
-def _nearby_store(store: Store, km: float) -> NearbyStore:
+def _nearby_store(store: Any, km: float) -> NearbyStore:
+    """From a Store or a row of its columns."""
     return NearbyStore(
         id=store.id,
         name=store.name,
@@ -61,19 +61,21 @@ def _nearby_store(store: Store, km: float) -> NearbyStore:
     summary="Stores within radius_km of a point, nearest first, with distance_km",
 )
 async def nearby(
-    session: SessionDep,
+    session: ReadSessionDep,
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
     lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
     radius_km: Annotated[float, Query(gt=0, le=MAX_RADIUS_KM, allow_inf_nan=False)] = 25,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> NearbyStores:
+) -> Response:
     found = await stores.nearby(session, lat=lat, lng=lng, radius_km=radius_km, limit=limit)
-    return NearbyStores(
+    page = NearbyStores(
         items=[_nearby_store(store, km) for store, km in found],
         lat=lat,
         lng=lng,
         radius_km=radius_km,
     )
+    # Serialised here: returning the model would have FastAPI validate it a second time.
+    return Response(content=page.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -82,5 +84,5 @@ async def nearby(
     summary="One store",
     responses=errors(404, not_found="No such store"),
 )
-async def read_store(store_id: uuid.UUID, session: SessionDep) -> StoreOut:
+async def read_store(store_id: uuid.UUID, session: ReadSessionDep) -> StoreOut:
     return StoreOut.model_validate(await stores.get_store(session, store_id), from_attributes=True)

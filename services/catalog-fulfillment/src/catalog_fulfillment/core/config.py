@@ -50,6 +50,12 @@ class Settings(ServiceSettings):
     # name for it to be corrected ("lapotp" -> "laptop" scores 0.27, "hedphones" ->
     # "headphones" 0.62; unrelated words stay lower and the best match wins).
     search_typo_threshold: float = Field(default=0.25, gt=0, le=1)
-    # Totals and facets of a catalog listing are cached this long per filter combination
-    # (0 disables); counting 100k rows on every page view would dominate the latency.
+    # Catalog reads (listing pages, totals and facets, search order, products without their
+    # stock) are cached in each process and dropped as soon as any process commits a write
+    # (PostgreSQL NOTIFY); this is the longest an entry lives anyway (0 disables the cache).
     listing_cache_seconds: float = Field(default=30.0, ge=0)
+    # A listing with a price or in-stock filter counts its matches exactly up to this many;
+    # past it, total and facets are estimated from a sample (and flagged total_estimated).
+    listing_exact_count_limit: int = Field(default=1000, ge=1)
+    # Entries per process (least recently used go first); a page is a few kilobytes.
+    catalog_cache_max_entries: int = Field(default=20_000, ge=1)

@@ -1,13 +1,17 @@
-"""FastAPI dependencies of this service (settings, typed clients, who sees exact stock)."""
+"""FastAPI dependencies of this service (settings, typed clients, read sessions, cache,
+who sees exact stock)."""
 
-from typing import Annotated
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from shopkit.scopes import INVENTORY_READ
 from shopkit.tokens import Principal, TokenError, TokenVerifier
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
+from catalog_fulfillment.services.listing_cache import TtlCache
 
 
 async def get_settings(request: Request) -> Settings:
@@ -52,3 +56,25 @@ async def get_exact_stock(request: Request) -> bool:
 
 
 ExactStockDep = Annotated[bool, Depends(get_exact_stock)]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for public reads: nothing to commit. In production it runs in autocommit
+    on its own pool without a ping per checkout (see main.open_read_database), so a read of
+    one statement is one round trip instead of four (ping, BEGIN, statement, COMMIT)."""
+    session: AsyncSession = request.app.state.read_session_factory()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+
+
+async def get_catalog_cache(request: Request) -> TtlCache[Any]:
+    cache: TtlCache[Any] = request.app.state.catalog_cache
+    return cache
+
+
+CatalogCacheDep = Annotated[TtlCache[Any], Depends(get_catalog_cache)]

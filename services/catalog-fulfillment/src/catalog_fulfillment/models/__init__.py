@@ -4,6 +4,7 @@ from shopkit.outbox import OutboxMixin
 
 from catalog_fulfillment.db.base import Base
 from catalog_fulfillment.models.catalog import Category, Product, ProductImage, Variant
+from catalog_fulfillment.models.facets import CatalogFacetCount
 from catalog_fulfillment.models.fulfillments import Fulfillment
 from catalog_fulfillment.models.inventory import (
     InventoryItem,
@@ -22,6 +23,7 @@ class OutboxMessage(OutboxMixin, Base):
 
 __all__ = [
     "Base",
+    "CatalogFacetCount",
     "Category",
     "Fulfillment",
     "InventoryItem",

@@ -115,11 +115,19 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
             "created_at",
             postgresql_where="status = 'active'",
         ),
-        # Covers the facet aggregate (count per category and price band) as an index-only scan.
+        # Price order within a category (and once the facet aggregate's index-only scan).
         Index(
             "ix_products_active_facets",
             "category_id",
             "min_price",
+            postgresql_where="status = 'active'",
+        ),
+        Index(
+            "ix_products_active_category_rating",
+            "category_id",
+            "rating_avg",
+            "rating_count",
+            "id",
             postgresql_where="status = 'active'",
         ),
     )

@@ -68,7 +68,11 @@ class Facets(BaseModel):
 
 class ProductPage(BaseModel):
     items: list[ProductSummary]
+    # Exact, unless total_estimated: a price or in-stock filter matched more products than
+    # LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are estimates
+    # (rounded to two significant digits) rather than a count of every match.
     total: int
+    total_estimated: bool = False
     page: int
     page_size: int
     facets: Facets
@@ -76,6 +80,9 @@ class ProductPage(BaseModel):
     # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
     corrected_query: str | None = None
     typo_corrected: bool = False  # corrected_query is set
+    # Pass as `cursor` (same filters and sort) for the next page; null on the last page and
+    # for a relevance ranking, which pages by number only.
+    next_cursor: str | None = None
 
 
 class ImageOut(BaseModel):

@@ -9,12 +9,15 @@ great-circle (haversine) distance on the mean Earth radius decides and orders.
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
+from typing import Any
 
 from shopkit.errors import NotFound
 from sqlalchemy import ColumnElement, Float, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_fulfillment.models import Store
+from catalog_fulfillment.services.driver_reads import fetch_all
 
 MEAN_EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius: what published city distances use
 # earthdistance measures on a sphere of radius earth() = 6378168 m; a box that big in its
@@ -32,15 +35,16 @@ def great_circle_km(lat: ColumnElement[float], lng: ColumnElement[float]) -> Col
     return 2 * MEAN_EARTH_RADIUS_KM * func.asin(func.least(1.0, func.sqrt(a)))
 
 
-def _nearby_query() -> Select[Store, float]:
+def _nearby_query() -> Select[Any]:
     """Built once; the point, box size and radius are bound per call."""
     lat, lng = bindparam("lat", type_=Float), bindparam("lng", type_=Float)
     distance_km = great_circle_km(lat, lng).label("distance_km")
     in_box = func.earth_box(func.ll_to_earth(lat, lng), bindparam("box_m", type_=Float)).op("@>")(
         func.ll_to_earth(Store.lat, Store.lng)
     )
+    # Plain columns, not Store objects: 20 rows of a store locator need no identity map.
     return (
-        select(Store, distance_km)
+        select(*Store.__table__.c, distance_km)
         .where(in_box, great_circle_km(lat, lng) <= bindparam("radius_km", type_=Float))
         .order_by(distance_km, Store.id)
         .limit(bindparam("limit"))
@@ -52,8 +56,10 @@ NEARBY = _nearby_query()
 
 async def nearby(
     session: AsyncSession, *, lat: float, lng: float, radius_km: float, limit: int
-) -> list[tuple[Store, float]]:
-    rows = await session.execute(
+) -> list[tuple[Any, float]]:
+    """(store row, distance in km) pairs; a row has the attributes of a Store."""
+    names, rows = await fetch_all(
+        session,
         NEARBY,
         {
             "lat": lat,
@@ -63,7 +69,8 @@ async def nearby(
             "limit": limit,
         },
     )
-    return [(store, float(km)) for store, km in rows.all()]
+    stores = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
+    return [(store, float(store.distance_km)) for store in stores]
 
 
 async def get_store(session: AsyncSession, store_id: uuid.UUID) -> Store:
