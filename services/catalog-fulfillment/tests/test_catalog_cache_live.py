@@ -10,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 from shopkit.db import Database
+from shopkit.testing.accounts import directory_server
 from sqlalchemy import text
 
 from tests.factories import make_category, make_product, unique
@@ -42,10 +44,23 @@ async def execute(url: str, statement: str, **params: object) -> None:
         await db.dispose()
 
 
-async def start_two(live_processes, fresh_database, name: str) -> tuple[str, str, str]:  # noqa: ANN001
+@pytest.fixture
+def account_directory(tokens):  # noqa: ANN001, ANN201
+    """identity-commerce's account directory for the admin tokens of these live processes."""
+    with directory_server(tokens) as url:
+        yield url
+
+
+async def start_two(
+    live_processes,
+    fresh_database,
+    account_directory: str,
+    name: str,  # noqa: ANN001
+) -> tuple[str, str, str]:
     url = await fresh_database(name)
     env = {
         "CATALOG_DATABASE_URL": url,
+        "IDENTITY_URL": account_directory,
         "OUTBOX_RELAY_ENABLED": "false",
         "RESERVATION_SWEEPER_ENABLED": "false",
         # long enough that only an invalidation, never expiry, can explain a fresh answer
@@ -77,9 +92,11 @@ async def warm(client: httpx.AsyncClient, path: str, params: dict[str, str] | No
 
 
 async def test_an_admin_change_through_one_process_reaches_the_other_within_a_second(
-    live_processes, fresh_database, tokens
+    live_processes, fresh_database, tokens, account_directory
 ) -> None:
-    url, writer_url, reader_url = await start_two(live_processes, fresh_database, "cache_admin")
+    url, writer_url, reader_url = await start_two(
+        live_processes, fresh_database, account_directory, "cache_admin"
+    )
     arranged = await arrange(url)
     listing = ("/catalog/products", {"category": arranged["category"]})
     detail = f"/catalog/products/{arranged['product']}"
@@ -124,15 +141,18 @@ async def test_an_admin_change_through_one_process_reaches_the_other_within_a_se
 
 
 async def test_stock_and_direct_database_writes_reach_every_process_within_a_second(
-    live_processes, fresh_database, tokens
+    live_processes, fresh_database, tokens, account_directory
 ) -> None:
-    url, writer_url, reader_url = await start_two(live_processes, fresh_database, "cache_stock")
+    url, writer_url, reader_url = await start_two(
+        live_processes, fresh_database, account_directory, "cache_stock"
+    )
     arranged = await arrange(url)
     in_stock_listing = ("/catalog/products", {"category": arranged["category"], "in_stock": "true"})
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
     async with (
         httpx.AsyncClient(base_url=writer_url, timeout=10) as writer,
-        httpx.AsyncClient(base_url=reader_url, timeout=10) as reader,
+        # The reader is staff: only staff and services see exact units.
+        httpx.AsyncClient(base_url=reader_url, timeout=10, headers=admin) as reader,
     ):
         assert (await warm(reader, *in_stock_listing))["total"] == 1
         detail = f"/catalog/products/{arranged['product']}"

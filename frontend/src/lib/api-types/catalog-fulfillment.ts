@@ -918,6 +918,11 @@ export interface components {
             items: components["schemas"]["ProductSummary"][];
             /** Total */
             total: number;
+            /**
+             * Total Estimated
+             * @default false
+             */
+            total_estimated: boolean;
             /** Page */
             page: number;
             /** Page Size */
@@ -930,6 +935,8 @@ export interface components {
              * @default false
              */
             typo_corrected: boolean;
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** ProductSummary */
         ProductSummary: {
@@ -1475,6 +1482,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
                 page?: number;
                 page_size?: number;
+                /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1524,6 +1533,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
                 page?: number;
                 page_size?: number;
+                /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
