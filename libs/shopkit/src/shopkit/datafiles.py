@@ -94,14 +94,15 @@ class DataFiles:
             found = ",".join(reader.fieldnames or [])
             self.problem(f"{name}: the header must be {','.join(columns)} (found {found})")
             return []
-        rows = []
+        records = []
         for row in reader:
             where = f"line {reader.line_num}"
             if None in row or None in row.values():  # more or fewer cells than columns
                 self.problem(f"{name}: {where}: expected {len(columns)} cells")
                 continue
-            rows.append((where, {column: cell for column, cell in row.items() if cell != ""}))
-        return self._validate(name, model, rows)
+            present = {column: cell for column, cell in row.items() if cell != ""}
+            records += self._validate(name, model, [(where, present)])
+        return records
 
     def _read(self, name: str) -> str | None:
         try:
