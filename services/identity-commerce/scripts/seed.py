@@ -2,25 +2,21 @@
 
     uv run python scripts/seed.py            # from services/identity-commerce
 
-Creates, or repairs, the admin and two customers, each customer with a default shipping
-address. Running it again changes nothing, except to put back a demo password or role that
-was changed, so the documented credentials always work.
-
-| email              | password   | role     |
-| admin@example.com  | Admin@123  | admin    |
-| alice@example.com  | Alice@123  | customer |
-| bob@example.com    | Bob@123    | customer |
+Creates, or repairs, the accounts listed in the package's seeding/data/demo_accounts.json
+(the admin and two customers, each customer with a default shipping address; the
+credentials are in docs/api/identity-commerce.md). Running it again changes nothing, except
+to put back a demo password or role that was changed, so the documented credentials always
+work.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass, field
-from typing import Any
 
 from identity_commerce.core.config import Settings
-from identity_commerce.models import Address, AddressKind, User, UserRole
+from identity_commerce.models import Address, AddressKind, User
+from identity_commerce.seeding.demo_accounts import DemoAccount, demo_accounts
 from identity_commerce.services.accounts import create_user, find_user_by_email
 from identity_commerce.services.addresses import create_address
 from identity_commerce.services.passwords import PasswordHasher
@@ -29,59 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    email: str
-    password: str
-    role: UserRole
-    first_name: str
-    last_name: str
-    phone: str | None
-    shipping: dict[str, Any] | None = field(default=None)
-
-
-DEMO_USERS = [
-    DemoUser("admin@example.com", "Admin@123", UserRole.admin, "Ada", "Admin", None),
-    DemoUser(
-        "alice@example.com",
-        "Alice@123",
-        UserRole.customer,
-        "Alice",
-        "Martin",
-        "+15105550142",
-        shipping={
-            "full_name": "Alice Martin",
-            "line1": "2150 Shattuck Ave",
-            "line2": "Apt 704",
-            "city": "Berkeley",
-            "state": "CA",
-            "postal_code": "94704",
-            "country": "US",
-            "phone": "+15105550142",
-        },
-    ),
-    DemoUser(
-        "bob@example.com",
-        "Bob@123",
-        UserRole.customer,
-        "Bob",
-        "Smith",
-        "+13125550187",
-        shipping={
-            "full_name": "Bob Smith",
-            "line1": "1420 N Halsted St",
-            "line2": None,
-            "city": "Chicago",
-            "state": "IL",
-            "postal_code": "60642",
-            "country": "US",
-            "phone": "+13125550187",
-        },
-    ),
-]
-
-
-async def _ensure_user(session: AsyncSession, hasher: PasswordHasher, demo: DemoUser) -> str:
+async def _ensure_user(session: AsyncSession, hasher: PasswordHasher, demo: DemoAccount) -> str:
     user = await find_user_by_email(session, email=demo.email)
     if user is None:
         user = await create_user(
@@ -108,7 +52,11 @@ async def _ensure_user(session: AsyncSession, hasher: PasswordHasher, demo: Demo
         await create_address(
             session,
             user_id=user.id,
-            fields={**demo.shipping, "kind": AddressKind.shipping.value, "is_default": True},
+            fields={
+                **demo.shipping.model_dump(),
+                "kind": AddressKind.shipping.value,
+                "is_default": True,
+            },
         )
         outcome += ", shipping address added"
     return outcome
@@ -130,7 +78,7 @@ async def seed(database_url: str, settings: Settings) -> dict[str, str]:
     report: dict[str, str] = {}
     try:
         async with db.sessionmaker() as session, session.begin():
-            for demo in DEMO_USERS:
+            for demo in demo_accounts():
                 report[demo.email] = await _ensure_user(session, hasher, demo)
     finally:
         await db.dispose()

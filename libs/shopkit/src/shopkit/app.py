@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
 from shopkit.db import Database
+from shopkit.docs import install_api_docs
 from shopkit.errors import install_error_handlers
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
@@ -160,7 +161,10 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
+        docs_url=None,  # served from local files by install_api_docs, not from a CDN
+        redoc_url=None,
     )
+    install_api_docs(app)
     app.state.settings = settings
     app.state.keys_dir = settings.keys_dir
     if not settings.is_production:

@@ -1,18 +1,19 @@
 # ruff: noqa: S311  (seeded random makes demo data reproducible; nothing secret here)
 """Load the demo catalog, stores and reviews. Idempotent: ids are derived from names
 (uuid5) and every insert is `ON CONFLICT DO NOTHING`, so running it again changes nothing
-and never resets stock that has moved since."""
+and never resets stock that has moved since.
+
+The data itself lives in `seeding/data/` (read by `demo_data.py`); this module only turns
+it into rows. Stock levels, reviews and their dates are drawn from random generators
+seeded with the sku, so every run draws the same."""
 
 from __future__ import annotations
 
-import itertools
 import random
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from shopkit.db import utcnow
@@ -29,15 +30,7 @@ from catalog_fulfillment.models import (
     Store,
     Variant,
 )
-from catalog_fulfillment.seeding.demo_data import (
-    CATEGORIES,
-    PRODUCTS,
-    REVIEW_TEXTS,
-    REVIEWER_NAMES,
-    STORES,
-    WEEKDAY_HOURS,
-    DemoProduct,
-)
+from catalog_fulfillment.seeding.demo_data import DemoCatalog, demo_catalog
 from catalog_fulfillment.services.slugs import slugify
 
 NAMESPACE = uuid.UUID("6f1c2a34-8d1e-4c55-9a77-3f2b8e0c9d10")
@@ -45,38 +38,6 @@ NAMESPACE = uuid.UUID("6f1c2a34-8d1e-4c55-9a77-3f2b8e0c9d10")
 
 def stable_id(kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
-
-
-def sku_code(value: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", value.upper())[:12]
-
-
-@dataclass(frozen=True)
-class DemoVariant:
-    sku: str
-    name: str
-    attributes: dict[str, str]
-    price: Decimal
-
-
-def expand_variants(product: DemoProduct) -> list[DemoVariant]:
-    if not product.axes:
-        return [DemoVariant(product.sku, "Standard", {}, Decimal(product.price))]
-    variants = []
-    for combo in itertools.product(*(options for _, options in product.axes)):
-        attributes = {
-            axis: value for (axis, _), (value, _) in zip(product.axes, combo, strict=True)
-        }
-        step = combo[0][1]
-        variants.append(
-            DemoVariant(
-                sku="-".join([product.sku, *(sku_code(value) for value, _ in combo)]),
-                name=" / ".join(value for value, _ in combo),
-                attributes=attributes,
-                price=Decimal(product.price) + step,
-            )
-        )
-    return variants
 
 
 def stock_for(sku: str) -> tuple[int, int]:
@@ -109,10 +70,12 @@ async def _insert(session: AsyncSession, model: type, rows: Sequence[Mapping[str
     return len(inserted.all())
 
 
-async def seed_categories(session: AsyncSession, report: SeedReport) -> dict[str, uuid.UUID]:
+async def seed_categories(
+    session: AsyncSession, catalog: DemoCatalog, report: SeedReport
+) -> dict[str, uuid.UUID]:
     # Parents first so a child can point at its parent's id.
-    for position, (slug, (name, parent, description)) in enumerate(
-        sorted(CATEGORIES.items(), key=lambda item: item[1][1] is not None)
+    for position, category in enumerate(
+        sorted(catalog.categories, key=lambda category: category.parent is not None)
     ):
         ids = dict((await session.execute(select(Category.slug, Category.id))).all())
         report.categories += await _insert(
@@ -120,11 +83,11 @@ async def seed_categories(session: AsyncSession, report: SeedReport) -> dict[str
             Category,
             [
                 {
-                    "id": stable_id("category", slug),
-                    "name": name,
-                    "slug": slug,
-                    "description": description,
-                    "parent_id": ids.get(parent) if parent else None,
+                    "id": stable_id("category", category.slug),
+                    "name": category.name,
+                    "slug": category.slug,
+                    "description": category.description,
+                    "parent_id": ids.get(category.parent) if category.parent else None,
                     "position": position,
                 }
             ],
@@ -133,20 +96,23 @@ async def seed_categories(session: AsyncSession, report: SeedReport) -> dict[str
 
 
 async def seed_products(
-    session: AsyncSession, categories: dict[str, uuid.UUID], report: SeedReport
+    session: AsyncSession,
+    catalog: DemoCatalog,
+    categories: dict[str, uuid.UUID],
+    report: SeedReport,
 ) -> None:
     now = utcnow()
-    for index, product in enumerate(PRODUCTS):
-        variants = expand_variants(product)
+    products = catalog.products
+    for index, product in enumerate(products):
+        variants = product.variants()
         slug = slugify(product.name)
-        product_id = stable_id("product", product.sku)
         prices = [v.price for v in variants]
         inserted = await _insert(
             session,
             Product,
             [
                 {
-                    "id": product_id,
+                    "id": stable_id("product", product.sku),
                     "name": product.name,
                     "slug": slug,
                     "description": product.description,
@@ -157,12 +123,13 @@ async def seed_products(
                     "min_price": min(prices),
                     "max_price": max(prices),
                     # Spread over recent weeks so "newest" has a meaningful order.
-                    "created_at": now - timedelta(days=len(PRODUCTS) - index),
+                    "created_at": now - timedelta(days=len(products) - index),
                     "updated_at": now,
                 }
             ],
         )
         report.products += inserted
+        # The row that holds this slug, whether just inserted or there from an earlier run.
         product_id = await session.scalar(select(Product.id).where(Product.slug == slug))
         await _insert(
             session,
@@ -204,18 +171,19 @@ async def seed_products(
         await _insert(session, InventoryItem, stock_rows)
 
 
-async def seed_reviews(session: AsyncSession, report: SeedReport) -> None:
+async def seed_reviews(session: AsyncSession, catalog: DemoCatalog, report: SeedReport) -> None:
     now = utcnow()
+    names, texts = catalog.reviewer_names, catalog.review_texts
     rows = []
-    for product in PRODUCTS:
+    for product in catalog.products:
         rng = random.Random(f"reviews:{product.sku}")
         product_id = await session.scalar(
             select(Product.id).where(Product.slug == slugify(product.name))
         )
         for n in range(rng.randint(0, 6)):
             rating = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 8, 5])[0]
-            title, comment = rng.choice(REVIEW_TEXTS[rating])
-            reviewer = REVIEWER_NAMES[(n * 5 + len(product.sku)) % len(REVIEWER_NAMES)]
+            review = rng.choice(texts[rating])
+            reviewer = names[(n * 5 + len(product.sku)) % len(names)]
             rows.append(
                 {
                     "id": stable_id("review", f"{product.sku}:{n}"),
@@ -223,8 +191,8 @@ async def seed_reviews(session: AsyncSession, report: SeedReport) -> None:
                     "user_id": stable_id("reviewer", f"{reviewer}:{n}"),
                     "author_name": reviewer,
                     "rating": rating,
-                    "title": title,
-                    "comment": comment,
+                    "title": review.title,
+                    "comment": review.comment,
                     "verified_purchase": rng.random() < 0.7,
                     "created_at": now - timedelta(days=rng.randint(1, 300)),
                 }
@@ -249,32 +217,26 @@ async def refresh_ratings(session: AsyncSession) -> None:
     )
 
 
-async def seed_stores(session: AsyncSession, report: SeedReport) -> None:
+async def seed_stores(session: AsyncSession, catalog: DemoCatalog, report: SeedReport) -> None:
     rows = [
         {
-            "id": stable_id("store", name),
-            "name": name,
-            "address": address,
-            "city": city,
-            "region": region,
-            "postal_code": postal_code,
-            "country": country,
-            "lat": lat,
-            "lng": lng,
-            "phone": phone,
-            "opening_hours": WEEKDAY_HOURS,
+            "id": stable_id("store", store.name),
+            **store.model_dump(),
+            "opening_hours": catalog.opening_hours,
         }
-        for name, address, city, region, postal_code, country, lat, lng, phone in STORES
+        for store in catalog.stores
     ]
     report.stores += await _insert(session, Store, rows)
 
 
-async def seed_demo(session: AsyncSession) -> SeedReport:
-    """Everything a demo needs; flushes, the caller commits."""
+async def seed_demo(session: AsyncSession, catalog: DemoCatalog | None = None) -> SeedReport:
+    """Everything a demo needs (the packaged demo catalog unless another is given);
+    flushes, the caller commits."""
+    catalog = catalog or demo_catalog()
     report = SeedReport()
-    categories = await seed_categories(session, report)
-    await seed_products(session, categories, report)
-    await seed_reviews(session, report)
-    await seed_stores(session, report)
+    categories = await seed_categories(session, catalog, report)
+    await seed_products(session, catalog, categories, report)
+    await seed_reviews(session, catalog, report)
+    await seed_stores(session, catalog, report)
     await session.flush()
     return report

@@ -1,1121 +1,223 @@
-# ruff: noqa: E501  (data: product descriptions read better on one line)
-"""The demo catalog: a two-level category tree, real-world products with their variants,
-and stores in real cities at their real coordinates.
+"""The demo catalog, read from the files in `seeding/data/` and checked on the way in.
 
-A product lists its variant axes; every combination becomes one sku. The first axis may
-carry a price step (a bigger SSD costs more), the others don't.
+The files are data, not code, and ship inside the package (a wheel-installed service
+seeds the same rows as a checkout):
+
+- `categories.csv`: the two-level category tree (a child names its parent's slug);
+- `products.json`: real-world products and their variant axes;
+- `stores.csv`: stores in real cities at their real coordinates;
+- `opening_hours.json`: the week every store keeps;
+- `reviews.json`: reviewer first names and review texts by rating.
+
+A product lists its variant axes; every combination becomes one sku. Only the first axis
+may carry a price step (a bigger SSD costs more), so a step on another axis is refused
+rather than silently ignored. Anything malformed stops the load with a
+`shopkit.datafiles.DataFileError` that names the file, the record and the field of every
+problem at once.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 from dataclasses import dataclass
+from decimal import Decimal
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Annotated, Any, Literal
 
-# slug -> (name, parent slug or None, description)
-CATEGORIES: dict[str, tuple[str, str | None, str]] = {
-    "electronics": ("Electronics", None, "Computers, phones, audio and cameras."),
-    "laptops": ("Laptops", "electronics", "Ultrabooks, workstations and everyday notebooks."),
-    "phones": ("Phones", "electronics", "Unlocked smartphones."),
-    "audio": ("Audio", "electronics", "Headphones, earbuds and speakers."),
-    "cameras": ("Cameras", "electronics", "Mirrorless cameras and action cams."),
-    "wearables": ("Wearables", "electronics", "Smartwatches and fitness trackers."),
-    "clothing": ("Clothing", None, "Everyday wear and outdoor apparel."),
-    "tops": ("Tops", "clothing", "T-shirts, shirts and knitwear."),
-    "outerwear": ("Outerwear", "clothing", "Jackets and coats for every season."),
-    "shoes": ("Shoes", "clothing", "Running shoes, sneakers and boots."),
-    "home-kitchen": ("Home & Kitchen", None, "Coffee gear, cookware and lighting."),
-    "coffee-tea": ("Coffee & Tea", "home-kitchen", "Brewers, grinders, kettles and mugs."),
-    "cookware": ("Cookware", "home-kitchen", "Pans, pots and knives."),
-    "lighting": ("Lighting", "home-kitchen", "Desk and floor lamps."),
-    "outdoors": ("Outdoors", None, "Camping and hiking gear."),
-    "camping": ("Camping", "outdoors", "Tents, sleeping bags and stoves."),
-    "backpacks": ("Backpacks", "outdoors", "Daypacks and travel packs."),
-    "books": ("Books", None, "Fiction and non-fiction."),
-    "fiction": ("Fiction", "books", "Novels and short stories."),
-    "non-fiction": ("Non-fiction", "books", "Science, history and technology."),
-}
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from shopkit.datafiles import DataFiles
 
-Axis = tuple[str, list[tuple[str, int]]]  # (attribute, [(value, price step in whole units)])
+from catalog_fulfillment.services.slugs import slugify
+
+PACKAGED = files("catalog_fulfillment.seeding") / "data"
+ICONS = files("catalog_fulfillment") / "static" / "products"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _text(max_length: int) -> Any:
+    return StringConstraints(min_length=1, max_length=max_length)
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=140)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DemoCategory(_Record):
+    slug: Slug
+    name: Annotated[str, _text(120)]
+    parent: Slug | None = None
+    description: str = ""
+
+
+class AxisOption(_Record):
+    value: Annotated[str, _text(60)]
+    price_step: Money = Decimal(0)  # added to the product's price
+
+
+def _option(raw: object) -> object:
+    """`"Midnight"` is short for `{"value": "Midnight"}` (no price step)."""
+    return {"value": raw} if isinstance(raw, str) else raw
+
+
+class Axis(_Record):
+    attribute: Annotated[str, _text(60)]
+    options: list[Annotated[AxisOption, BeforeValidator(_option)]] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
-class DemoProduct:
-    category: str
-    sku: str  # sku prefix
+class DemoVariant:
+    sku: str
     name: str
-    brand: str
-    price: str  # price of the first option of every axis
-    icon: str  # static/products/<icon>.svg
-    description: str
-    axes: tuple[Axis, ...] = ()
+    attributes: dict[str, str]
+    price: Decimal
 
 
-def _c(*values: str) -> Axis:
-    return ("colour", [(v, 0) for v in values])
+def sku_code(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", value.upper())[:12]
 
 
-def _s(*values: str) -> Axis:
-    return ("size", [(v, 0) for v in values])
+class DemoProduct(_Record):
+    # the sku prefix: each variant appends a code per option (MBA13-8GB256GB-MIDNIGHT)
+    sku: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=20)]
+    name: Annotated[str, _text(200)]
+    brand: Annotated[str, _text(120)]
+    category: Slug
+    price: Money  # with the first option of every axis
+    icon: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]  # static/products/<icon>.svg
+    description: str = ""
+    axes: list[Axis] = []
+
+    def variants(self) -> list[DemoVariant]:
+        if not self.axes:
+            return [DemoVariant(self.sku, "Standard", {}, self.price)]
+        variants = []
+        for combo in itertools.product(*(axis.options for axis in self.axes)):
+            variants.append(
+                DemoVariant(
+                    sku="-".join([self.sku, *(sku_code(option.value) for option in combo)]),
+                    name=" / ".join(option.value for option in combo),
+                    attributes={
+                        axis.attribute: option.value
+                        for axis, option in zip(self.axes, combo, strict=True)
+                    },
+                    price=self.price + combo[0].price_step,
+                )
+            )
+        return variants
 
 
-SHOE_SIZES = _s("EU 40", "EU 42", "EU 44", "EU 46")
-TOP_SIZES = _s("S", "M", "L", "XL")
+class DemoStore(_Record):
+    name: Annotated[str, _text(200)]
+    address: Annotated[str, _text(300)]
+    city: Annotated[str, _text(120)]
+    region: Annotated[str, _text(120)] | None = None
+    postal_code: Annotated[str, _text(20)] | None = None
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lng: Annotated[float, Field(ge=-180, le=180)]
+    phone: Annotated[str, _text(40)] | None = None
 
-PRODUCTS: list[DemoProduct] = [
-    # Laptops
-    DemoProduct(
-        "laptops",
-        "MBA13",
-        'Apple MacBook Air 13" (M3)',
-        "Apple",
-        "1099.00",
-        "laptop",
-        "Fanless 13.6-inch Liquid Retina laptop with the M3 chip, 18-hour battery and two Thunderbolt ports.",
-        (
-            ("memory / storage", [("8 GB / 256 GB", 0), ("16 GB / 512 GB", 400)]),
-            _c("Midnight", "Starlight"),
-        ),
-    ),
-    DemoProduct(
-        "laptops",
-        "MBP14",
-        'Apple MacBook Pro 14" (M3 Pro)',
-        "Apple",
-        "1999.00",
-        "laptop",
-        "14.2-inch Liquid Retina XDR display, 11-core M3 Pro, HDMI, SDXC slot and MagSafe 3 charging.",
-        (
-            ("memory / storage", [("18 GB / 512 GB", 0), ("18 GB / 1 TB", 400)]),
-            _c("Space Black", "Silver"),
-        ),
-    ),
-    DemoProduct(
-        "laptops",
-        "XPS13",
-        "Dell XPS 13 Laptop",
-        "Dell",
-        "1199.00",
-        "laptop",
-        "Compact 13.4-inch laptop with Intel Core Ultra 7, edge-to-edge keyboard and a 1920x1200 display.",
-        (("memory / storage", [("16 GB / 512 GB", 0), ("32 GB / 1 TB", 500)]),),
-    ),
-    DemoProduct(
-        "laptops",
-        "X1C12",
-        "Lenovo ThinkPad X1 Carbon Gen 12",
-        "Lenovo",
-        "1649.00",
-        "laptop",
-        "1.09 kg business laptop with a 14-inch 2.8K OLED option, TrackPoint and a spill-resistant keyboard.",
-        (("display", [('14" WUXGA IPS', 0), ('14" 2.8K OLED', 250)]),),
-    ),
-    DemoProduct(
-        "laptops",
-        "FW13",
-        "Framework Laptop 13 (AMD Ryzen 7040)",
-        "Framework",
-        "1049.00",
-        "laptop",
-        "Repairable, upgradeable 13.5-inch laptop with swappable expansion cards for the ports you choose.",
-        (("memory / storage", [("16 GB / 512 GB", 0), ("32 GB / 1 TB", 350)]),),
-    ),
-    DemoProduct(
-        "laptops",
-        "ZEPG14",
-        "ASUS ROG Zephyrus G14 Gaming Laptop",
-        "ASUS",
-        "1599.00",
-        "laptop",
-        "14-inch 3K 120 Hz OLED gaming laptop with Ryzen 9 and GeForce RTX 4070 in a 1.5 kg chassis.",
-        (_c("Eclipse Gray", "Platinum White"),),
-    ),
-    # Phones
-    DemoProduct(
-        "phones",
-        "IP15",
-        "Apple iPhone 15",
-        "Apple",
-        "799.00",
-        "phone",
-        "6.1-inch Super Retina XDR display, Dynamic Island, 48 MP main camera and USB-C.",
-        (
-            ("storage", [("128 GB", 0), ("256 GB", 100), ("512 GB", 300)]),
-            _c("Black", "Blue", "Pink"),
-        ),
-    ),
-    DemoProduct(
-        "phones",
-        "PX8",
-        "Google Pixel 8",
-        "Google",
-        "699.00",
-        "phone",
-        "6.2-inch Actua display, Tensor G3, seven years of OS updates and Magic Eraser photo editing.",
-        (("storage", [("128 GB", 0), ("256 GB", 60)]), _c("Obsidian", "Hazel", "Rose")),
-    ),
-    DemoProduct(
-        "phones",
-        "GS24",
-        "Samsung Galaxy S24",
-        "Samsung",
-        "799.99",
-        "phone",
-        "Compact 6.2-inch flagship with Galaxy AI, a 50 MP triple camera and a 120 Hz AMOLED screen.",
-        (("storage", [("128 GB", 0), ("256 GB", 60)]), _c("Onyx Black", "Marble Grey")),
-    ),
-    DemoProduct(
-        "phones",
-        "FP5",
-        "Fairphone 5",
-        "Fairphone",
-        "699.00",
-        "phone",
-        "Modular, repairable smartphone with a user-replaceable battery and an eight-year software promise.",
-        (_c("Matte Black", "Sky Blue", "Transparent"),),
-    ),
-    DemoProduct(
-        "phones",
-        "NP2",
-        "Nothing Phone (2)",
-        "Nothing",
-        "599.00",
-        "phone",
-        "Glyph Interface LED back, Snapdragon 8+ Gen 1 and a 6.7-inch LTPO OLED display.",
-        (("storage", [("128 GB", 0), ("256 GB", 100)]), _c("White", "Dark Grey")),
-    ),
-    # Audio
-    DemoProduct(
-        "audio",
-        "WH1000XM5",
-        "Sony WH-1000XM5 Wireless Noise Cancelling Headphones",
-        "Sony",
-        "399.99",
-        "headphones",
-        "Industry-leading noise cancelling with eight microphones, 30-hour battery and multipoint Bluetooth.",
-        (_c("Black", "Silver", "Midnight Blue"),),
-    ),
-    DemoProduct(
-        "audio",
-        "QCULTRA",
-        "Bose QuietComfort Ultra Headphones",
-        "Bose",
-        "429.00",
-        "headphones",
-        "Immersive spatial audio, world-class noise cancellation and plush protein-leather cushions.",
-        (_c("Black", "White Smoke"),),
-    ),
-    DemoProduct(
-        "audio",
-        "APP2",
-        "Apple AirPods Pro (2nd generation)",
-        "Apple",
-        "249.00",
-        "headphones",
-        "Active noise cancellation, adaptive audio and a MagSafe USB-C charging case.",
-        (),
-    ),
-    DemoProduct(
-        "audio",
-        "HD600",
-        "Sennheiser HD 600 Open-Back Headphones",
-        "Sennheiser",
-        "399.95",
-        "headphones",
-        "Reference open-back studio headphones with neutral sound and replaceable parts.",
-        (),
-    ),
-    DemoProduct(
-        "audio",
-        "SONOSERA100",
-        "Sonos Era 100 Smart Speaker",
-        "Sonos",
-        "249.00",
-        "speaker",
-        "Stereo sound from one speaker, Wi-Fi and Bluetooth, line-in over USB-C and Trueplay tuning.",
-        (_c("Black", "White"),),
-    ),
-    DemoProduct(
-        "audio",
-        "JBLFLIP6",
-        "JBL Flip 6 Portable Bluetooth Speaker",
-        "JBL",
-        "129.95",
-        "speaker",
-        "Waterproof and dustproof (IP67) speaker with 12 hours of playtime and PartyBoost pairing.",
-        (_c("Black", "Blue", "Red", "Teal"),),
-    ),
-    # Cameras
-    DemoProduct(
-        "cameras",
-        "A7IV",
-        "Sony Alpha 7 IV Mirrorless Camera",
-        "Sony",
-        "2499.99",
-        "camera",
-        "33 MP full-frame sensor, real-time eye autofocus and 4K 60p 10-bit video.",
-        (("kit", [("Body only", 0), ("With FE 28-70mm lens", 200)]),),
-    ),
-    DemoProduct(
-        "cameras",
-        "XT5",
-        "Fujifilm X-T5 Mirrorless Camera",
-        "Fujifilm",
-        "1699.00",
-        "camera",
-        "40 MP APS-C sensor, classic dials, in-body stabilisation and film simulations.",
-        (("kit", [("Body only", 0), ("With XF 18-55mm lens", 400)]), _c("Black", "Silver")),
-    ),
-    DemoProduct(
-        "cameras",
-        "HERO12",
-        "GoPro HERO12 Black Action Camera",
-        "GoPro",
-        "399.99",
-        "camera",
-        "5.3K60 video, HyperSmooth 6.0 stabilisation and waterproof to 10 m without a housing.",
-        (),
-    ),
-    DemoProduct(
-        "cameras",
-        "OSMOP3",
-        "DJI Osmo Pocket 3 Gimbal Camera",
-        "DJI",
-        "519.00",
-        "camera",
-        "1-inch CMOS pocket gimbal camera with 4K 120 fps and a rotating 2-inch touchscreen.",
-        (),
-    ),
-    # Wearables
-    DemoProduct(
-        "wearables",
-        "AWS9",
-        "Apple Watch Series 9 (GPS)",
-        "Apple",
-        "399.00",
-        "watch",
-        "Always-on Retina display, double-tap gesture, ECG and blood-oxygen apps.",
-        (("case", [("41 mm", 0), ("45 mm", 30)]), _c("Midnight", "Starlight", "Pink")),
-    ),
-    DemoProduct(
-        "wearables",
-        "FR265",
-        "Garmin Forerunner 265 GPS Running Watch",
-        "Garmin",
-        "449.99",
-        "watch",
-        "AMOLED running watch with training readiness, HRV status and up to 13 days of battery.",
-        (("case", [("42 mm", 0), ("46 mm", 0)]),),
-    ),
-    DemoProduct(
-        "wearables",
-        "CHARGE6",
-        "Fitbit Charge 6 Fitness Tracker",
-        "Fitbit",
-        "159.95",
-        "watch",
-        "Heart-rate tracking, built-in GPS, YouTube Music controls and seven-day battery life.",
-        (_c("Obsidian", "Porcelain", "Coral"),),
-    ),
-    # Tops
-    DemoProduct(
-        "tops",
-        "ORGTEE",
-        "Organic Cotton Crew-Neck T-Shirt",
-        "Northwind",
-        "24.00",
-        "tshirt",
-        "Heavyweight 220 gsm organic cotton tee with a relaxed fit and a ribbed collar.",
-        (TOP_SIZES, _c("White", "Navy", "Olive")),
-    ),
-    DemoProduct(
-        "tops",
-        "OXFSHIRT",
-        "Slim-Fit Oxford Button-Down Shirt",
-        "Harbor & Co",
-        "49.00",
-        "tshirt",
-        "Garment-washed cotton Oxford cloth with a button-down collar and a curved hem.",
-        (TOP_SIZES, _c("Light Blue", "White")),
-    ),
-    DemoProduct(
-        "tops",
-        "MERINO",
-        "Merino Wool Crew Sweater",
-        "Fjellvik",
-        "89.00",
-        "tshirt",
-        "Fine-gauge 100% merino wool: warm, breathable and naturally odour-resistant.",
-        (TOP_SIZES, _c("Charcoal", "Oatmeal")),
-    ),
-    DemoProduct(
-        "tops",
-        "HOODIE",
-        "Recycled Fleece Pullover Hoodie",
-        "Northwind",
-        "65.00",
-        "tshirt",
-        "Brushed-back fleece made from 60% recycled polyester with a kangaroo pocket.",
-        (TOP_SIZES,),
-    ),
-    # Outerwear
-    DemoProduct(
-        "outerwear",
-        "RAINJKT",
-        "Waterproof 3-Layer Rain Jacket",
-        "Fjellvik",
-        "179.00",
-        "jacket",
-        "Seam-taped 20,000 mm waterproof shell with pit zips and a helmet-compatible hood.",
-        (TOP_SIZES, _c("Black", "Forest Green")),
-    ),
-    DemoProduct(
-        "outerwear",
-        "DOWNJKT",
-        "Lightweight Down Jacket 800 Fill",
-        "Fjellvik",
-        "249.00",
-        "jacket",
-        "Packable 800-fill responsibly sourced down jacket weighing just 310 g.",
-        (TOP_SIZES,),
-    ),
-    DemoProduct(
-        "outerwear",
-        "DENIMJKT",
-        "Classic Denim Trucker Jacket",
-        "Harbor & Co",
-        "98.00",
-        "jacket",
-        "12 oz rigid denim jacket with button-flap chest pockets; softens with wear.",
-        (TOP_SIZES,),
-    ),
-    DemoProduct(
-        "outerwear",
-        "WOOLCOAT",
-        "Wool-Blend Overcoat",
-        "Harbor & Co",
-        "289.00",
-        "jacket",
-        "Knee-length overcoat in an Italian wool blend with a notch lapel and full lining.",
-        (_s("S", "M", "L"), _c("Camel", "Navy")),
-    ),
-    # Shoes
-    DemoProduct(
-        "shoes",
-        "PEG40",
-        "Nike Pegasus 40 Road Running Shoes",
-        "Nike",
-        "130.00",
-        "shoe",
-        "Responsive React foam and Zoom Air units for daily road miles.",
-        (SHOE_SIZES,),
-    ),
-    DemoProduct(
-        "shoes",
-        "GEL30",
-        "ASICS GEL-Kayano 30 Running Shoes",
-        "ASICS",
-        "160.00",
-        "shoe",
-        "Stability running shoe with 4D Guidance System and PureGEL cushioning.",
-        (SHOE_SIZES,),
-    ),
-    DemoProduct(
-        "shoes",
-        "STANSMITH",
-        "adidas Stan Smith Sneakers",
-        "adidas",
-        "100.00",
-        "shoe",
-        "The 1970s tennis icon in smooth leather with perforated 3-Stripes.",
-        (SHOE_SIZES, _c("White / Green", "White / Navy")),
-    ),
-    DemoProduct(
-        "shoes",
-        "1460",
-        "Dr. Martens 1460 Smooth Leather Boots",
-        "Dr. Martens",
-        "170.00",
-        "shoe",
-        "Eight-eye boot with the air-cushioned sole and yellow welt stitching.",
-        (SHOE_SIZES,),
-    ),
-    DemoProduct(
-        "shoes",
-        "SPEEDGOAT",
-        "HOKA Speedgoat 5 Trail Running Shoes",
-        "HOKA",
-        "155.00",
-        "shoe",
-        "Lightweight trail shoe with a Vibram Megagrip outsole and plush cushioning.",
-        (SHOE_SIZES,),
-    ),
-    # Coffee & Tea
-    DemoProduct(
-        "coffee-tea",
-        "AEROPRESS",
-        "AeroPress Original Coffee Maker",
-        "AeroPress",
-        "39.95",
-        "mug",
-        "Immersion plus pressure brewer for smooth, grit-free coffee or espresso-style shots.",
-        (),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "V60",
-        "Hario V60 Ceramic Pour-Over Dripper 02",
-        "Hario",
-        "29.00",
-        "mug",
-        "Spiral-ribbed cone for clean, bright pour-over coffee; fits 1 to 4 cups.",
-        (_c("White", "Red", "Black"),),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "ENCORE",
-        "Baratza Encore ESP Burr Grinder",
-        "Baratza",
-        "199.95",
-        "mug",
-        "40 mm conical burr grinder with an espresso range and dedicated filter settings.",
-        (),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "STAGGEKF",
-        "Fellow Stagg EKG Electric Pour-Over Kettle",
-        "Fellow",
-        "165.00",
-        "mug",
-        "Variable-temperature gooseneck kettle, 0.9 L, with hold mode and a precision spout.",
-        (_c("Matte Black", "Matte White"),),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "BAMBINO",
-        "Breville Bambino Plus Espresso Machine",
-        "Breville",
-        "499.95",
-        "mug",
-        "Three-second heat-up, automatic microfoam milk texturing and 54 mm portafilter.",
-        (),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "KETTLE17",
-        "Electric Kettle 1.7 L Stainless Steel",
-        "Kitchenly",
-        "34.99",
-        "mug",
-        "Boils 1.7 litres in four minutes with auto shut-off and boil-dry protection.",
-        (),
-    ),
-    DemoProduct(
-        "coffee-tea",
-        "EMBERMUG",
-        "Ember Mug 2 Temperature Control Mug",
-        "Ember",
-        "129.95",
-        "mug",
-        "Keeps coffee at your chosen temperature for up to 80 minutes.",
-        (("capacity", [("295 ml", 0), ("414 ml", 20)]), _c("Black", "White")),
-    ),
-    # Cookware
-    DemoProduct(
-        "cookware",
-        "LODGE10",
-        'Lodge Cast Iron Skillet 10.25"',
-        "Lodge",
-        "24.90",
-        "pan",
-        "Pre-seasoned cast iron skillet for searing, baking and campfire cooking.",
-        (),
-    ),
-    DemoProduct(
-        "cookware",
-        "LECREUSET",
-        "Le Creuset Signature Round Dutch Oven",
-        "Le Creuset",
-        "420.00",
-        "pan",
-        "Enamelled cast iron with a tight-fitting lid; oven-safe to 260 °C.",
-        (("capacity", [("4.2 L", 0), ("5.3 L", 40)]), _c("Volcanic", "Marseille", "Sage")),
-    ),
-    DemoProduct(
-        "cookware",
-        "TFALNS",
-        "Tefal Ingenio Non-Stick Pan Set (3 pieces)",
-        "Tefal",
-        "89.99",
-        "pan",
-        "Stackable pans with a removable handle; induction-compatible and dishwasher-safe.",
-        (),
-    ),
-    DemoProduct(
-        "cookware",
-        "CHEFKNIFE",
-        "Victorinox Fibrox Pro Chef's Knife 8\"",
-        "Victorinox",
-        "54.99",
-        "pan",
-        "Stamped stainless steel blade with a non-slip handle; a chef-school classic.",
-        (),
-    ),
-    # Lighting
-    DemoProduct(
-        "lighting",
-        "BENQEREADER",
-        "BenQ e-Reading LED Desk Lamp",
-        "BenQ",
-        "199.00",
-        "lamp",
-        "Wide, asymmetric light for two monitors' width with auto-dimming and flicker-free LEDs.",
-        (),
-    ),
-    DemoProduct(
-        "lighting",
-        "HUEGO",
-        "Philips Hue Go Portable Smart Light",
-        "Philips Hue",
-        "99.99",
-        "lamp",
-        "Battery-powered ambient light with 16 million colours; works with the Hue app.",
-        (),
-    ),
-    DemoProduct(
-        "lighting",
-        "ARCFLOOR",
-        "Arc Floor Lamp with Marble Base",
-        "Lumenhaus",
-        "229.00",
-        "lamp",
-        "Brushed brass arc lamp reaching 1.8 m with a real marble base and a linen shade.",
-        (),
-    ),
-    # Camping
-    DemoProduct(
-        "camping",
-        "HUBBA2",
-        "MSR Hubba Hubba 2-Person Backpacking Tent",
-        "MSR",
-        "549.95",
-        "tent",
-        "Freestanding three-season tent, 1.54 kg, with two doors and two vestibules.",
-        (),
-    ),
-    DemoProduct(
-        "camping",
-        "COSMIC20",
-        "Kelty Cosmic 20 Down Sleeping Bag",
-        "Kelty",
-        "179.95",
-        "tent",
-        "600-fill DriDown sleeping bag rated to -7 °C with a draft collar.",
-        (("length", [("Regular", 0), ("Long", 20)]),),
-    ),
-    DemoProduct(
-        "camping",
-        "POCKETROCKET",
-        "MSR PocketRocket 2 Stove",
-        "MSR",
-        "54.95",
-        "tent",
-        "73 g canister stove that boils a litre of water in 3.5 minutes.",
-        (),
-    ),
-    DemoProduct(
-        "camping",
-        "HEADLAMP",
-        "Petzl Actik Core Rechargeable Headlamp",
-        "Petzl",
-        "69.95",
-        "tent",
-        "600-lumen headlamp with red lighting and a USB-rechargeable CORE battery.",
-        (),
-    ),
-    # Backpacks
-    DemoProduct(
-        "backpacks",
-        "OSPREY40",
-        "Osprey Farpoint 40 Travel Backpack",
-        "Osprey",
-        "185.00",
-        "backpack",
-        "Carry-on sized travel pack with a stowaway harness and a padded laptop sleeve.",
-        (_c("Black", "Tunnel Vision Grey"),),
-    ),
-    DemoProduct(
-        "backpacks",
-        "KANKEN",
-        "Fjallraven Kanken Classic Backpack 16 L",
-        "Fjallraven",
-        "80.00",
-        "backpack",
-        "The iconic square daypack in hard-wearing Vinylon F with a removable seat pad.",
-        (_c("Navy", "Ochre", "Frost Green", "Black"),),
-    ),
-    DemoProduct(
-        "backpacks",
-        "DAYPACK24",
-        "Everyday Laptop Backpack 24 L",
-        "Northwind",
-        "119.00",
-        "backpack",
-        'Water-resistant daypack with a padded 16" laptop sleeve and a luggage pass-through.',
-        (_c("Black", "Slate"),),
-    ),
-    # Fiction
-    DemoProduct(
-        "fiction",
-        "BK-HAILMARY",
-        "Project Hail Mary by Andy Weir",
-        "Ballantine",
-        "18.99",
-        "book",
-        "A lone astronaut wakes up with no memory and the fate of Earth on his shoulders.",
-        (("format", [("Paperback", 0), ("Hardcover", 10)]),),
-    ),
-    DemoProduct(
-        "fiction",
-        "BK-DUNE",
-        "Dune by Frank Herbert",
-        "Ace",
-        "12.99",
-        "book",
-        "The desert planet Arrakis, the spice melange and the rise of Paul Atreides.",
-        (("format", [("Paperback", 0), ("Hardcover", 17)]),),
-    ),
-    DemoProduct(
-        "fiction",
-        "BK-KLARA",
-        "Klara and the Sun by Kazuo Ishiguro",
-        "Vintage",
-        "16.00",
-        "book",
-        "An Artificial Friend observes the human heart in this Nobel laureate's novel.",
-        (),
-    ),
-    DemoProduct(
-        "fiction",
-        "BK-SEACALM",
-        "Sea of Tranquility by Emily St. John Mandel",
-        "Knopf",
-        "17.00",
-        "book",
-        "A novel of time travel and pandemics spanning five centuries.",
-        (),
-    ),
-    # Non-fiction
-    DemoProduct(
-        "non-fiction",
-        "BK-DDIA",
-        "Designing Data-Intensive Applications by Martin Kleppmann",
-        "O'Reilly",
-        "59.99",
-        "book",
-        "The big ideas behind reliable, scalable and maintainable data systems.",
-        (),
-    ),
-    DemoProduct(
-        "non-fiction",
-        "BK-SAPIENS",
-        "Sapiens: A Brief History of Humankind by Yuval Noah Harari",
-        "Harper",
-        "24.99",
-        "book",
-        "How Homo sapiens came to dominate the planet, from the cognitive revolution on.",
-        (("format", [("Paperback", 0), ("Hardcover", 11)]),),
-    ),
-    DemoProduct(
-        "non-fiction",
-        "BK-ATOMIC",
-        "Atomic Habits by James Clear",
-        "Avery",
-        "27.00",
-        "book",
-        "Tiny changes, remarkable results: a practical guide to building good habits.",
-        (),
-    ),
-    DemoProduct(
-        "non-fiction",
-        "BK-PRAGPROG",
-        "The Pragmatic Programmer (20th Anniversary Edition)",
-        "Addison-Wesley",
-        "49.99",
-        "book",
-        "Timeless advice for software developers, from DRY to tracer bullets.",
-        (),
-    ),
+
+OpeningHours = dict[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")],
 ]
 
-# name, address, city, region, postal code, country, lat, lng, phone
-STORES: list[tuple[str, str, str, str | None, str, str, float, float, str]] = [
-    (
-        "Shop New York Fifth Avenue",
-        "589 Fifth Avenue",
-        "New York",
-        "NY",
-        "10017",
-        "US",
-        40.7568,
-        -73.9780,
-        "+1 212 555 0142",
-    ),
-    (
-        "Shop Brooklyn",
-        "445 Albee Square W",
-        "Brooklyn",
-        "NY",
-        "11201",
-        "US",
-        40.6913,
-        -73.9838,
-        "+1 718 555 0107",
-    ),
-    (
-        "Shop Boston Back Bay",
-        "800 Boylston Street",
-        "Boston",
-        "MA",
-        "02199",
-        "US",
-        42.3480,
-        -71.0822,
-        "+1 617 555 0118",
-    ),
-    (
-        "Shop Chicago Magnificent Mile",
-        "520 N Michigan Avenue",
-        "Chicago",
-        "IL",
-        "60611",
-        "US",
-        41.8917,
-        -87.6244,
-        "+1 312 555 0176",
-    ),
-    (
-        "Shop San Francisco Union Square",
-        "300 Post Street",
-        "San Francisco",
-        "CA",
-        "94108",
-        "US",
-        37.7886,
-        -122.4075,
-        "+1 415 555 0133",
-    ),
-    (
-        "Shop Los Angeles Grove",
-        "189 The Grove Drive",
-        "Los Angeles",
-        "CA",
-        "90036",
-        "US",
-        34.0722,
-        -118.3581,
-        "+1 323 555 0190",
-    ),
-    (
-        "Shop Seattle Downtown",
-        "1420 5th Avenue",
-        "Seattle",
-        "WA",
-        "98101",
-        "US",
-        47.6110,
-        -122.3354,
-        "+1 206 555 0151",
-    ),
-    (
-        "Shop Austin",
-        "2901 S Capital of Texas Hwy",
-        "Austin",
-        "TX",
-        "78746",
-        "US",
-        30.2579,
-        -97.8062,
-        "+1 512 555 0164",
-    ),
-    (
-        "Shop Toronto Eaton Centre",
-        "220 Yonge Street",
-        "Toronto",
-        "ON",
-        "M5B 2H1",
-        "CA",
-        43.6544,
-        -79.3807,
-        "+1 416 555 0125",
-    ),
-    (
-        "Shop Montreal",
-        "1500 Rue Sainte-Catherine O",
-        "Montreal",
-        "QC",
-        "H3G 1S6",
-        "CA",
-        45.4972,
-        -73.5791,
-        "+1 514 555 0139",
-    ),
-    (
-        "Shop London Regent Street",
-        "235 Regent Street",
-        "London",
-        None,
-        "W1B 2EL",
-        "GB",
-        51.5142,
-        -0.1419,
-        "+44 20 7946 0321",
-    ),
-    (
-        "Shop Manchester",
-        "1 Exchange Square",
-        "Manchester",
-        None,
-        "M3 1BD",
-        "GB",
-        53.4841,
-        -2.2440,
-        "+44 161 496 0744",
-    ),
-    (
-        "Shop Paris Opéra",
-        "12 Boulevard Haussmann",
-        "Paris",
-        None,
-        "75009",
-        "FR",
-        48.8731,
-        2.3347,
-        "+33 1 70 36 12 45",
-    ),
-    (
-        "Shop Lyon Part-Dieu",
-        "17 Rue du Docteur Bouchut",
-        "Lyon",
-        None,
-        "69003",
-        "FR",
-        45.7606,
-        4.8566,
-        "+33 4 72 60 11 02",
-    ),
-    (
-        "Shop Berlin Mitte",
-        "Friedrichstraße 185",
-        "Berlin",
-        None,
-        "10117",
-        "DE",
-        52.5125,
-        13.3897,
-        "+49 30 901820",
-    ),
-    (
-        "Shop Munich Marienplatz",
-        "Kaufingerstraße 9",
-        "Munich",
-        None,
-        "80331",
-        "DE",
-        48.1372,
-        11.5730,
-        "+49 89 2333 0",
-    ),
-    (
-        "Shop Hamburg",
-        "Mönckebergstraße 16",
-        "Hamburg",
-        None,
-        "20095",
-        "DE",
-        53.5507,
-        10.0005,
-        "+49 40 3095 12",
-    ),
-    (
-        "Shop Amsterdam Kalverstraat",
-        "Kalverstraat 92",
-        "Amsterdam",
-        None,
-        "1012 PH",
-        "NL",
-        52.3704,
-        4.8919,
-        "+31 20 521 3344",
-    ),
-    (
-        "Shop Brussels",
-        "Rue Neuve 111",
-        "Brussels",
-        None,
-        "1000",
-        "BE",
-        50.8530,
-        4.3560,
-        "+32 2 217 4410",
-    ),
-    (
-        "Shop Madrid Gran Vía",
-        "Gran Vía 32",
-        "Madrid",
-        None,
-        "28013",
-        "ES",
-        40.4200,
-        -3.7025,
-        "+34 915 23 66 10",
-    ),
-    (
-        "Shop Barcelona Passeig de Gràcia",
-        "Passeig de Gràcia 26",
-        "Barcelona",
-        None,
-        "08007",
-        "ES",
-        41.3905,
-        2.1675,
-        "+34 933 01 55 72",
-    ),
-    (
-        "Shop Milan Duomo",
-        "Corso Vittorio Emanuele II 24",
-        "Milan",
-        None,
-        "20122",
-        "IT",
-        45.4655,
-        9.1920,
-        "+39 02 8699 4410",
-    ),
-    (
-        "Shop Rome",
-        "Via del Corso 189",
-        "Rome",
-        None,
-        "00187",
-        "IT",
-        41.9009,
-        12.4800,
-        "+39 06 679 2233",
-    ),
-    (
-        "Shop Stockholm",
-        "Drottninggatan 50",
-        "Stockholm",
-        None,
-        "111 21",
-        "SE",
-        59.3326,
-        18.0649,
-        "+46 8 411 2030",
-    ),
-    (
-        "Shop Vienna",
-        "Mariahilfer Straße 77",
-        "Vienna",
-        None,
-        "1060",
-        "AT",
-        48.1986,
-        16.3499,
-        "+43 1 586 3344",
-    ),
-    (
-        "Shop Zurich Bahnhofstrasse",
-        "Bahnhofstrasse 75",
-        "Zurich",
-        None,
-        "8001",
-        "CH",
-        47.3744,
-        8.5389,
-        "+41 44 211 3020",
-    ),
-    (
-        "Shop Tokyo Ginza",
-        "4-6-16 Ginza, Chuo-ku",
-        "Tokyo",
-        None,
-        "104-0061",
-        "JP",
-        35.6717,
-        139.7650,
-        "+81 3 5555 0199",
-    ),
-    (
-        "Shop Sydney Pitt Street",
-        "188 Pitt Street",
-        "Sydney",
-        "NSW",
-        "2000",
-        "AU",
-        -33.8705,
-        151.2083,
-        "+61 2 5550 1234",
-    ),
-]
 
-WEEKDAY_HOURS = {
-    "mon": "10:00-20:00",
-    "tue": "10:00-20:00",
-    "wed": "10:00-20:00",
-    "thu": "10:00-21:00",
-    "fri": "10:00-21:00",
-    "sat": "10:00-20:00",
-    "sun": "11:00-18:00",
-}
+class ReviewText(_Record):
+    title: Annotated[str, _text(200)]
+    comment: Annotated[str, _text(2000)]
 
-# Review texts by rating, combined deterministically per product.
-REVIEW_TEXTS: dict[int, list[tuple[str, str]]] = {
-    5: [
-        (
-            "Exactly what I hoped for",
-            "Arrived quickly, well packed, and it does everything the description promises.",
-        ),
-        (
-            "Best purchase this year",
-            "Quality feels premium and it has held up perfectly after weeks of daily use.",
-        ),
-        ("Would buy again", "Great value for the price. I already recommended it to two friends."),
-    ],
-    4: [
-        (
-            "Very good, one small gripe",
-            "Works great overall; the only downside is that the packaging was excessive.",
-        ),
-        ("Solid choice", "Does the job well. Took a day to get used to, now I use it every day."),
-    ],
-    3: [
-        (
-            "Decent but not amazing",
-            "It is fine for the price, though I expected a little more polish.",
-        ),
-    ],
-    2: [
-        ("Not for me", "Build quality is OK, but it did not suit how I wanted to use it."),
-    ],
-    1: [
-        (
-            "Disappointed",
-            "Stopped working properly after a week; the exchange was painless though.",
-        ),
-    ],
-}
-REVIEWER_NAMES = [
-    "Alice",
-    "Ben",
-    "Chloe",
-    "Daniel",
-    "Emma",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Isabel",
-    "Jonas",
-    "Keira",
-    "Luca",
-]
+
+class DemoReviews(_Record):
+    reviewer_names: list[Annotated[str, _text(120)]] = Field(min_length=1)
+    texts_by_rating: dict[Annotated[int, Field(ge=1, le=5)], list[ReviewText]]
+
+
+@dataclass(frozen=True)
+class DemoCatalog:
+    categories: list[DemoCategory]  # roots and children, in the file's order
+    products: list[DemoProduct]
+    stores: list[DemoStore]
+    opening_hours: dict[str, str]
+    reviewer_names: list[str]
+    review_texts: dict[int, list[ReviewText]]  # rating -> texts
+
+
+@functools.cache
+def demo_catalog() -> DemoCatalog:
+    """The packaged demo catalog, read once per process."""
+    return load_demo_catalog(PACKAGED)
+
+
+def load_demo_catalog(directory: Traversable) -> DemoCatalog:
+    files = DataFiles(directory)
+    categories = files.csv_records("categories.csv", DemoCategory)
+    products = files.json_records("products.json", DemoProduct, key="sku")
+    stores = files.csv_records("stores.csv", DemoStore)
+    hours: dict[str, str] | None = files.json_value("opening_hours.json", OpeningHours)
+    reviews: DemoReviews | None = files.json_value("reviews.json", DemoReviews)
+    if hours is not None and set(hours) != set(WEEKDAYS):
+        files.problem(f"opening_hours.json: needs exactly the days {', '.join(WEEKDAYS)}")
+    if reviews is not None:
+        _check_reviews(files, reviews)
+    _check_categories(files, categories)
+    _check_products(files, products, {category.slug for category in categories})
+    files.unique("stores.csv", "name", (store.name for store in stores))
+    files.check()
+    if hours is None or reviews is None:  # unreachable: a file that failed left a problem
+        raise AssertionError("unchecked demo data")
+    return DemoCatalog(
+        categories=categories,
+        products=products,
+        stores=stores,
+        opening_hours={day: hours[day] for day in WEEKDAYS},
+        reviewer_names=list(reviews.reviewer_names),
+        review_texts={rating: texts for rating, texts in reviews.texts_by_rating.items()},
+    )
+
+
+def _check_categories(files: DataFiles, categories: list[DemoCategory]) -> None:
+    files.unique("categories.csv", "slug", (category.slug for category in categories))
+    roots = {category.slug for category in categories if category.parent is None}
+    for category in categories:
+        if category.parent is not None and category.parent not in roots:
+            files.problem(
+                f"categories.csv: {category.slug}: parent: {category.parent!r} is not a "
+                "top-level category (the tree has two levels)"
+            )
+
+
+def _check_products(files: DataFiles, products: list[DemoProduct], categories: set[str]) -> None:
+    files.unique("products.json", "sku", (product.sku for product in products))
+    # A product's id is looked up by the slug of its name, so names must differ too.
+    files.unique("products.json", "slug of name", (slugify(p.name) for p in products))
+    files.unique("products.json", "variant sku", (v.sku for p in products for v in p.variants()))
+    for product in products:
+        where = f"products.json: sku {product.sku}"
+        if product.category not in categories:
+            files.problem(f"{where}: category: {product.category!r} is not in categories.csv")
+        too_long = [v.sku for v in product.variants() if len(v.sku) > 64]
+        if too_long:
+            files.problem(f"{where}: axes: variant sku {too_long[0]} is over 64 characters")
+        if not ICONS.joinpath(f"{product.icon}.svg").is_file():
+            files.problem(f"{where}: icon: no static/products/{product.icon}.svg")
+        for position, axis in enumerate(product.axes):
+            if position > 0 and any(option.price_step for option in axis.options):
+                files.problem(
+                    f"{where}: axes.{position}.options: only the first axis may add to the price"
+                )
+            files.unique(f"{where}: axes.{position}", "option", (o.value for o in axis.options))
+
+
+def _check_reviews(files: DataFiles, reviews: DemoReviews) -> None:
+    rated = {rating for rating, texts in reviews.texts_by_rating.items() if texts}
+    for rating in sorted({1, 2, 3, 4, 5} - rated):
+        files.problem(f"reviews.json: texts_by_rating: no text for rating {rating}")

@@ -20,8 +20,8 @@ from typing import Any
 
 import psycopg
 
-from catalog_fulfillment.seeding.demo import NAMESPACE, REVIEW_TEXTS, REVIEWER_NAMES
-from catalog_fulfillment.seeding.demo_data import STORES, WEEKDAY_HOURS
+from catalog_fulfillment.seeding.demo import NAMESPACE
+from catalog_fulfillment.seeding.demo_data import demo_catalog
 
 # noun -> (category slug, icon, low price, high price, variant axis, axis values)
 NOUNS: dict[str, tuple[str, str, int, int, str, list[str]]] = {
@@ -195,6 +195,8 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
     if missing:
         raise RuntimeError(f"seed the demo categories first (missing {sorted(missing)})")
     nouns = list(NOUNS)
+    catalog = demo_catalog()
+    names, texts = catalog.reviewer_names, catalog.review_texts
     now = datetime.now(UTC)
     products, images, variants, stock, reviews = [], [], [], [], []
     for i in range(start, target):
@@ -236,17 +238,17 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
         ]
         counted = []  # the rating counts verified-purchase reviews only
         for n, rating in enumerate(ratings):
-            title, comment = rng.choice(REVIEW_TEXTS[rating])
+            written = rng.choice(texts[rating])
             verified = rng.random() < 0.6
             reviews.append(
                 (
                     uuid.uuid5(NAMESPACE, f"gen-review:{i}:{n}"),
                     product_id,
                     uuid.uuid5(NAMESPACE, f"gen-user:{i}:{n}"),
-                    REVIEWER_NAMES[(i + n) % len(REVIEWER_NAMES)],
+                    names[(i + n) % len(names)],
                     rating,
-                    title,
-                    comment,
+                    written.title,
+                    written.comment,
                     verified,
                     now - timedelta(days=rng.randint(1, 700)),
                 )
@@ -342,9 +344,8 @@ def generate_stores(conn: psycopg.Connection, target: int) -> int:
     start = int(existing[0]) if existing else 0
     if start >= target:
         return 0
-    cities = [
-        (city, country, lat, lng) for _, _, city, _, _, country, lat, lng, _ in STORES
-    ] + EXTRA_CITIES
+    catalog = demo_catalog()
+    cities = [(s.city, s.country, s.lat, s.lng) for s in catalog.stores] + EXTRA_CITIES
     rows = []
     for i in range(start, target):
         rng = random.Random(f"store:{i}")
@@ -364,7 +365,7 @@ def generate_stores(conn: psycopg.Connection, target: int) -> int:
                 round(point_lat, 6),
                 round(point_lng, 6),
                 f"+1 555 {rng.randint(1000000, 9999999)}",
-                json.dumps(WEEKDAY_HOURS),
+                json.dumps(catalog.opening_hours),
             )
         )
     with conn.cursor() as cur:

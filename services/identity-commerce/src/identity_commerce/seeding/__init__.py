@@ -1,0 +1,1 @@
+"""Demo data behind scripts/seed.py."""
