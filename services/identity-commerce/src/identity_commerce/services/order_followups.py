@@ -155,7 +155,7 @@ async def _perform(followup: OrderFollowUp, clients: FollowUpClients) -> None:
         raise RestockRefused(f"unknown follow-up kind {followup.kind!r}")
 
 
-async def _work_on(followup: OrderFollowUp, clients: FollowUpClients) -> str:
+async def attempt_followup(followup: OrderFollowUp, clients: FollowUpClients) -> str:
     """Try one (locked) follow-up and record the outcome on it."""
     followup.attempts += 1
     try:
@@ -199,7 +199,7 @@ async def run_followups_of_order(
         await session.scalars(_lockable_pending().where(OrderFollowUp.order_id == order_id))
     ).all()
     for followup in followups:
-        await _work_on(followup, clients)
+        await attempt_followup(followup, clients)
     await session.flush()
 
 
@@ -227,7 +227,7 @@ async def run_due_followups(
                     OrderFollowUp.id == followup_id, OrderFollowUp.next_attempt_at <= utcnow()
                 )
             )
-            outcome = "busy" if followup is None else await _work_on(followup, clients)
+            outcome = "busy" if followup is None else await attempt_followup(followup, clients)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 

@@ -83,8 +83,10 @@ async def hit_all(
     """`hit` for several limits (e.g. per account and per client address) in one statement;
     429 when any of them is past its limit, with the longest Retry-After among those.
 
-    Keys are counted in sorted order, so two requests sharing keys lock them in the same
-    order and never deadlock. `extra` goes into the 429 body (e.g. a `code`).
+    Every key is counted, also when another one trips: a request that answers 429 rolls
+    its transaction back, which undoes them. Keys are counted in sorted order, so two
+    requests sharing keys lock them in the same order and never deadlock. `extra` goes
+    into the 429 body (e.g. a `code`).
     """
     now = now or utcnow()
     by_key = {limit.key: limit for limit in sorted(limits, key=lambda limit: limit.key)}
