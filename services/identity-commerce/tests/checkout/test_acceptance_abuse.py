@@ -124,6 +124,49 @@ def test_an_idempotency_key_replay_is_not_a_new_checkout(shop: Stack) -> None:
     assert counted == [(2,)]  # two checkouts; the replay was not one
 
 
+def set_on_hand(shop: Stack, item: str, on_hand: int) -> None:
+    answer = httpx.put(
+        f"{shop.catalog.url}/admin/inventory/{item}",
+        json={"on_hand": on_hand},
+        headers=shop.admin_headers(),
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_superseded_order_stays_closed_when_the_new_checkout_fails(shop: Stack) -> None:
+    held, sold_out = sku("SUPA"), sku("SUPB")
+    shop.new_product((held, "10.00", 5))
+    shop.new_product((sold_out, "10.00", 5))
+    shopper = shop.new_shopper((held, 3))
+    first = shop.create_intent(shopper).json()
+    added = httpx.post(
+        f"{shop.identity.url}/cart/items",
+        json={"sku": sold_out, "quantity": 1},
+        headers=shopper.headers,
+    )
+    assert added.status_code == 201, added.text
+    set_on_hand(shop, sold_out, 0)  # sold elsewhere meanwhile
+    key = f"k-{uuid.uuid4()}"
+
+    refused = shop.create_intent(shopper, **{"Idempotency-Key": key})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["shortages"][0]["sku"] == sold_out
+    # The earlier order was closed and its units freed even though no new order was made.
+    assert [status for _, status, _ in orders_of(shop, shopper)] == ["cancelled"]
+    assert shop.stock(held)["reserved"] == 0
+    intent = httpx.get(
+        f"{shop.localstripe.url}/v1/payment_intents/{first['payment_intent_id']}",
+        auth=("sk_test_x", ""),
+    )
+    assert intent.json()["status"] == "canceled"
+    # The failed checkout did not use up its key.
+    set_on_hand(shop, sold_out, 5)
+    retried = shop.create_intent(shopper, **{"Idempotency-Key": key})
+    assert retried.status_code == 201, retried.text
+    assert retried.headers.get("Idempotent-Replayed") is None
+    assert shop.stock(held)["reserved"] == 3
+
+
 def test_orders_awaiting_payment_are_capped_per_user(shop: Stack) -> None:
     first_sku, second_sku, third_sku = sku("CAPA"), sku("CAPB"), sku("CAPC")
     shop.new_product((first_sku, "10.00", 5), (second_sku, "10.00", 5), (third_sku, "10.00", 5))

@@ -21,8 +21,8 @@ export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;
 /** What the admin may move an order to, from each status (the service enforces the same machine). */
 export const nextStatuses: Record<string, string[]> = {
   paid: ['processing', 'cancelled', 'refunded'],
-  processing: ['shipped', 'cancelled'],
-  shipped: ['delivered'],
+  processing: ['shipped', 'cancelled', 'refunded'],
+  shipped: ['delivered', 'refunded'],
   delivered: ['refunded'],
 };
 

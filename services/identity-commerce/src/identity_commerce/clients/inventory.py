@@ -158,7 +158,7 @@ class InventoryClient(ServiceClient):
             "/inventory/restock",
             {"key": key, "items": [{"sku": i.sku, "quantity": i.quantity} for i in items]},
         )
-        if response.status_code in (404, 409, 422):
+        if response.status_code in (404, 409):  # unknown sku, key used for other items
             raise RestockRefused(f"{response.status_code}: {response.text[:300]}")
         if response.status_code != 200:
             raise self._unexpected(response)
