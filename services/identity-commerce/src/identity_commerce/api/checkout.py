@@ -8,12 +8,12 @@ from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
 from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
-from shopkit.errors import ProblemError, TooManyRequests
 
 from identity_commerce.api.dependencies import (
     CatalogDep,
     ClientAddress,
     LockedAccount,
+    SessionFactoryDep,
     SettingsDep,
 )
 from identity_commerce.clients.inventory import InventoryDep
@@ -97,18 +97,19 @@ async def create_payment_intent(
     user: LockedAccount,
     client: ClientAddress,
     session: SessionDep,
+    sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
     inventory: InventoryDep,
     stripe: StripeDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    user_id = user.id  # still readable after a rollback
     try:
         reply = await checkout.create_payment_intent(
             session,
             user=user,
             client_address=client,
+            counting_sessions=sessions,
             shipping_address_id=body.shipping_address_id,
             billing_address_id=body.billing_address_id,
             idempotency_key=idempotency_key,
@@ -119,15 +120,6 @@ async def create_payment_intent(
         )
     except checkout.CheckoutFailed as failed:
         return committed_problem(failed)
-    except ProblemError as problem:
-        if not isinstance(problem, TooManyRequests):
-            # Failed checkouts count against the limits too: undo the work, keep the count.
-            await session.rollback()
-            await checkout.count_failed_checkout(
-                session, user_id=user_id, client=client, settings=settings
-            )
-            await session.commit()
-        raise
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
     return JSONResponse(reply.body, status_code=reply.status_code, headers=headers)
 

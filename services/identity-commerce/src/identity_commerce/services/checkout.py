@@ -5,8 +5,8 @@ Create, in this order (docs/api/identity-commerce-orders.md). The router has loc
 user's row (`LockedAccount`), so one user's checkouts run one at a time:
 1. claim the Idempotency-Key (a twin finds the first reply and replays it; a replay is not
    a new checkout and changes nothing);
-2. count the attempt per user and per client address (429 + Retry-After past the limits;
-   the router counts failed attempts too);
+2. count the attempt per user and per client address, in a transaction of its own (429 +
+   Retry-After past the limits; failed attempts stay counted);
 3. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
 4. make room: the user's `pending_payment` orders that hold any sku of this cart are
    superseded (intent cancelled, stock released, order `cancelled`), so one account cannot
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shopkit.db import SessionFactory
 from shopkit.errors import BadRequest, Conflict, NotFound, ProblemError, ServiceUnavailable
 from shopkit.events import EventType
 from sqlalchemy import delete, select, text, update
@@ -210,25 +211,28 @@ def checkout_limits(
 
 
 async def count_checkout(
-    session: AsyncSession, *, user_id: uuid.UUID, client: str, settings: Settings
+    session_factory: SessionFactory, *, user_id: uuid.UUID, client: str, settings: Settings
 ) -> None:
-    """Count one checkout for the user and for the client address; 429 past either limit."""
-    await rate_limit.hit_all(
-        session,
-        limits=checkout_limits(settings, user_id=user_id, client=client),
-        detail="Too many checkouts started; try again later",
-        code="checkout_rate_limited",
-    )
+    """Count one checkout for the user and for the client address; 429 past either limit.
 
-
-async def count_failed_checkout(
-    session: AsyncSession, *, user_id: uuid.UUID, client: str, settings: Settings
-) -> None:
-    """After a failed checkout was rolled back: count it again, so failures count too."""
-    try:
-        await count_checkout(session, user_id=user_id, client=client, settings=settings)
-    except ProblemError:
-        pass  # over the limit already: the next attempt gets the 429
+    In a short transaction of its own, committed at once: the count stays even when the
+    checkout then fails (failures count too), and the counter rows are not held locked for
+    the whole checkout (which would make every checkout behind one NAT wait for the one
+    before). A refused attempt is rolled back, so a blocked caller does not use up the
+    address's budget for everyone else there.
+    """
+    async with session_factory() as counting:
+        try:
+            await rate_limit.hit_all(
+                counting,
+                limits=checkout_limits(settings, user_id=user_id, client=client),
+                detail="Too many checkouts started; try again later",
+                code="checkout_rate_limited",
+            )
+        except BaseException:
+            await counting.rollback()
+            raise
+        await counting.commit()
 
 
 class TooManyPendingOrders(Conflict):
@@ -337,6 +341,7 @@ async def create_payment_intent(
     *,
     user: User,
     client_address: str,
+    counting_sessions: SessionFactory,
     shipping_address_id: uuid.UUID,
     billing_address_id: uuid.UUID,
     idempotency_key: str | None,
@@ -355,7 +360,9 @@ async def create_payment_intent(
         )
         if replay is not None:
             return replay
-    await count_checkout(session, user_id=user.id, client=client_address, settings=settings)
+    await count_checkout(
+        counting_sessions, user_id=user.id, client=client_address, settings=settings
+    )
 
     addresses = await _owned_addresses(
         session, user_id=user.id, ids={shipping_address_id, billing_address_id}
