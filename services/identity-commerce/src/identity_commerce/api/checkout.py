@@ -12,7 +12,6 @@ from shopkit.db import SessionDep
 from identity_commerce.api.dependencies import (
     CatalogDep,
     ClientAddress,
-    LockedAccount,
     SessionFactoryDep,
     SettingsDep,
 )
@@ -94,7 +93,7 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
 )
 async def create_payment_intent(
     body: CreatePaymentIntentIn,
-    user: LockedAccount,
+    principal: CurrentUser,
     client: ClientAddress,
     session: SessionDep,
     sessions: SessionFactoryDep,
@@ -107,7 +106,7 @@ async def create_payment_intent(
     try:
         reply = await checkout.create_payment_intent(
             session,
-            user=user,
+            principal=principal,
             client_address=client,
             counting_sessions=sessions,
             shipping_address_id=body.shipping_address_id,

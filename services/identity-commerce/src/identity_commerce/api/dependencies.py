@@ -45,22 +45,11 @@ def client_address(request: Request) -> str:
 
 async def _current_account(principal: CurrentUser, session: SessionDep) -> User:
     """The signed-in user's row: a valid token of a deleted or disabled account is refused."""
-    return await _account(principal, session, lock=False)
-
-
-async def _locked_account(principal: CurrentUser, session: SessionDep) -> User:
-    """As CurrentAccount, with the user's row locked until the request's transaction ends,
-    so one user's requests that must not interleave (checkout) run one at a time. The same
-    one query as CurrentAccount, only FOR UPDATE."""
-    return await _account(principal, session, lock=True)
-
-
-async def _account(principal: CurrentUser, session: SessionDep, *, lock: bool) -> User:
     try:
         user_id = principal.user_id
     except ValueError as exc:  # a subject that is not a user id is not a user token
         raise Unauthorized("Invalid token subject") from exc
-    user = await get_active_user(session, user_id=user_id, for_update=lock)
+    user = await get_active_user(session, user_id=user_id)
     if user is None:
         raise Unauthorized("This account does not exist or is disabled")
     return user
@@ -72,4 +61,3 @@ CatalogDep = Annotated[CatalogClient, Depends(_catalog_client)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(_session_factory)]
 ClientAddress = Annotated[str, Depends(client_address)]
 CurrentAccount = Annotated[User, Depends(_current_account)]
-LockedAccount = Annotated[User, Depends(_locked_account)]

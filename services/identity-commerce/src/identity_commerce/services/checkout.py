@@ -1,12 +1,12 @@
 """Checkout: turn the cart into a `pending_payment` order, hold its stock, open a Stripe
 PaymentIntent; then confirm it.
 
-Create, in this order (docs/api/identity-commerce-orders.md). The router has locked the
-user's row (`LockedAccount`), so one user's checkouts run one at a time:
-1. claim the Idempotency-Key (a twin finds the first reply and replays it; a replay is not
-   a new checkout and changes nothing);
-2. count the attempt per user and per client address, in a transaction of its own (429 +
-   Retry-After past the limits; failed attempts stay counted);
+Create, in this order (docs/api/identity-commerce-orders.md):
+1. count the attempt per user and per client address, in a short transaction of its own
+   (429 + Retry-After past the limits; failed attempts stay counted; the repeat of a
+   checkout whose reply is stored is a replay, not counted);
+2. lock the user's row, so one user's checkouts run one at a time, and claim the
+   Idempotency-Key (a twin finds the first reply and replays it, changing nothing);
 3. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
 4. make room: the user's `pending_payment` orders that hold any sku of this cart are
    superseded (intent cancelled, stock released, order `cancelled`), so one account cannot
@@ -38,8 +38,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shopkit.db import SessionFactory
-from shopkit.errors import BadRequest, Conflict, NotFound, ProblemError, ServiceUnavailable
+from shopkit.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    ProblemError,
+    ServiceUnavailable,
+    Unauthorized,
+)
 from shopkit.events import EventType
+from shopkit.tokens import Principal
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +80,7 @@ from identity_commerce.models import (
     User,
 )
 from identity_commerce.services import rate_limit
+from identity_commerce.services.accounts import get_active_user
 from identity_commerce.services.cart import list_cart_items
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
@@ -211,17 +220,32 @@ def checkout_limits(
 
 
 async def count_checkout(
-    session_factory: SessionFactory, *, user_id: uuid.UUID, client: str, settings: Settings
-) -> None:
+    session_factory: SessionFactory,
+    *,
+    user_id: uuid.UUID,
+    client: str,
+    idempotency_key: str | None,
+    settings: Settings,
+) -> bool:
     """Count one checkout for the user and for the client address; 429 past either limit.
+    False (nothing counted) for a repeat of a checkout whose reply is stored: a replay.
 
-    In a short transaction of its own, committed at once: the count stays even when the
-    checkout then fails (failures count too), and the counter rows are not held locked for
-    the whole checkout (which would make every checkout behind one NAT wait for the one
-    before). A refused attempt is rolled back, so a blocked caller does not use up the
-    address's budget for everyone else there.
+    In a short transaction of its own, committed before the checkout takes its database
+    connection: the count stays when the checkout then fails (failures count too), the
+    counter rows are never held locked through a checkout (which would queue every
+    checkout behind one NAT), and a request never holds two pooled connections at once. A
+    refused attempt is rolled back, so a blocked account does not use up its address's
+    budget for everyone else there.
     """
     async with session_factory() as counting:
+        if idempotency_key is not None:
+            stored = await counting.scalar(
+                select(IdempotencyKey.status_code).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == idempotency_key
+                )
+            )
+            if stored is not None:
+                return False
         try:
             await rate_limit.hit_all(
                 counting,
@@ -233,6 +257,28 @@ async def count_checkout(
             await counting.rollback()
             raise
         await counting.commit()
+    return True
+
+
+async def _uncount_checkout(
+    session: AsyncSession, *, user_id: uuid.UUID, client: str, settings: Settings
+) -> None:
+    """A twin of a checkout that was still running was counted, then replayed: take it back."""
+    for limit in checkout_limits(settings, user_id=user_id, client=client):
+        await rate_limit.refund(session, key=limit.key)
+
+
+async def _lock_account(session: AsyncSession, principal: Principal) -> User:
+    """The signed-in user's row, locked until the checkout commits: one user's checkouts
+    run one at a time (superseding and the pending-order cap rely on it)."""
+    try:
+        user_id = principal.user_id
+    except ValueError as exc:  # a subject that is not a user id is not a user token
+        raise Unauthorized("Invalid token subject") from exc
+    user = await get_active_user(session, user_id=user_id, for_update=True)
+    if user is None:
+        raise Unauthorized("This account does not exist or is disabled")
+    return user
 
 
 class TooManyPendingOrders(Conflict):
@@ -339,7 +385,7 @@ async def _make_room(
 async def create_payment_intent(
     session: AsyncSession,
     *,
-    user: User,
+    principal: Principal,
     client_address: str,
     counting_sessions: SessionFactory,
     shipping_address_id: uuid.UUID,
@@ -350,19 +396,32 @@ async def create_payment_intent(
     inventory: InventoryClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
-    """Steps 1-9 above; `user` must be locked (LockedAccount)."""
+    """Steps 1-9 above."""
     fingerprint = request_fingerprint(
         {"shipping_address_id": shipping_address_id, "billing_address_id": billing_address_id}
     )
+    try:
+        user_id = principal.user_id
+    except ValueError as exc:
+        raise Unauthorized("Invalid token subject") from exc
+    counted = await count_checkout(
+        counting_sessions,
+        user_id=user_id,
+        client=client_address,
+        idempotency_key=idempotency_key,
+        settings=settings,
+    )
+    user = await _lock_account(session, principal)
     if idempotency_key is not None:
         replay = await _claim_key(
             session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
         )
         if replay is not None:
+            if counted:
+                await _uncount_checkout(
+                    session, user_id=user.id, client=client_address, settings=settings
+                )
             return replay
-    await count_checkout(
-        counting_sessions, user_id=user.id, client=client_address, settings=settings
-    )
 
     addresses = await _owned_addresses(
         session, user_id=user.id, ids={shipping_address_id, billing_address_id}
