@@ -140,6 +140,7 @@ def start_sweeper(shop: Stack, stripe_base: str, name: str) -> LiveService:
         STRIPE_API_BASE=stripe_base,
         ORDER_EXPIRY_SWEEP_SECONDS="0.3",
         ORDER_EXPIRY_RETRY_BASE_SECONDS="300",
+        ORDER_EXPIRY_RETRY_MAX_SECONDS="600",
     )
     shop.extra.append(sweeper)
     return sweeper
