@@ -15,6 +15,7 @@ ORDER_TYPES = (
     "ORDER_CANCELLED",
     "ORDER_REFUNDED",
     "ORDER_EXPIRED",
+    "ORDER_LATE_PAYMENT_REFUNDED",
 )
 
 
@@ -60,6 +61,7 @@ TYPE_EXTRAS: dict[str, dict[str, Any]] = {
     },
     "ORDER_REFUNDED": {"refund_amount": "1095.12"},
     "ORDER_CANCELLED": {"reason": "Requested by the customer"},
+    "ORDER_LATE_PAYMENT_REFUNDED": {"refund_amount": "1095.12", "order_status": "expired"},
 }
 
 

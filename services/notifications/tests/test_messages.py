@@ -8,7 +8,7 @@ import pytest
 from notifications.core.config import Settings
 from notifications.providers import OutgoingEmail, OutgoingSms
 from notifications.services.messages import SPECS, render_messages
-from notifications.services.validation import parse_event
+from notifications.services.validation import EventRejected, parse_event
 from shopkit.events import EventType
 
 from tests.factories import ORDER_TYPES, envelope
@@ -65,6 +65,42 @@ def test_refund_states_the_amount() -> None:
     [email], [sms] = render(envelope("ORDER_REFUNDED", refund_amount="40.00"))
     assert email.subject == "Refund of 40.00 USD for order SO-2026-000123"
     assert "40.00 USD" in email.text and "40.00 USD" in sms.text
+
+
+def test_a_payment_that_came_after_expiry_is_reported_refunded() -> None:
+    body = envelope("ORDER_LATE_PAYMENT_REFUNDED", refund_amount="1095.12", order_status="expired")
+    [email], [sms] = render(body)
+    assert email.subject == "Your payment for order SO-2026-000123 was refunded"
+    for part in (email.text, email.html):
+        assert "1,095.12 USD" in part
+        assert "after this order had expired" in part
+        assert "refunded the full amount" in part
+    assert "1,095.12 USD refunded" in sms.text
+
+
+@pytest.mark.parametrize(
+    ("order_status", "wording"),
+    [
+        ("cancelled", "had been cancelled"),
+        ("payment_failed", "had been closed after a failed payment"),
+        (None, "had been cancelled"),
+        ("something-new", "had been cancelled"),  # an unknown hint costs only the hint
+    ],
+)
+def test_the_late_payment_email_says_what_the_order_had_become(
+    order_status: str | None, wording: str
+) -> None:
+    [email], _ = render(envelope("ORDER_LATE_PAYMENT_REFUNDED", order_status=order_status))
+    assert wording in email.text
+
+
+def test_a_late_payment_refund_needs_its_amount() -> None:
+    body = envelope("ORDER_LATE_PAYMENT_REFUNDED")
+    del body["data"]["refund_amount"]
+    with pytest.raises(EventRejected) as rejected:
+        parse_event(body)
+    assert rejected.value.status_code == 422
+    assert ["body", "data", "refund_amount"] in [p["loc"] for p in rejected.value.detail]
 
 
 def test_cancellation_gives_the_reason() -> None:

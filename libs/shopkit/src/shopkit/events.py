@@ -19,6 +19,9 @@ class EventType(StrEnum):
     ORDER_CANCELLED = "ORDER_CANCELLED"
     ORDER_REFUNDED = "ORDER_REFUNDED"
     ORDER_EXPIRED = "ORDER_EXPIRED"
+    # Money that reached an order after it had closed (expired, cancelled, declined) and was
+    # refunded in full: nothing was bought.
+    ORDER_LATE_PAYMENT_REFUNDED = "ORDER_LATE_PAYMENT_REFUNDED"
     LOW_STOCK = "LOW_STOCK"
 
 

@@ -4,6 +4,7 @@ import pytest
 from identity_commerce.services.orders_state_machine import (
     ADMIN_SETTABLE,
     FINAL_STATUSES,
+    STOCK_RETURNS_ON_REFUND,
     TRANSITIONS,
     IllegalTransition,
     OrderStatus,
@@ -22,7 +23,9 @@ ALLOWED = {
     (S.PAID, S.REFUNDED),
     (S.PROCESSING, S.SHIPPED),
     (S.PROCESSING, S.CANCELLED),
+    (S.PROCESSING, S.REFUNDED),
     (S.SHIPPED, S.DELIVERED),
+    (S.SHIPPED, S.REFUNDED),
     (S.DELIVERED, S.REFUNDED),
 }
 
@@ -48,8 +51,19 @@ def test_illegal_step_is_a_409_naming_what_is_allowed() -> None:
     assert illegal.value.body() == {
         "detail": "An order in status 'shipped' cannot become 'paid'",
         "current_status": "shipped",
-        "allowed": ["delivered"],
+        "allowed": ["delivered", "refunded"],
     }
+
+
+@pytest.mark.parametrize("after", [S.PROCESSING, S.SHIPPED, S.DELIVERED, S.PAID])
+def test_a_refunded_order_can_never_ship_or_be_paid_again(after: S) -> None:
+    with pytest.raises(IllegalTransition):
+        ensure_transition(S.REFUNDED, after)
+
+
+def test_stock_goes_back_only_for_orders_paid_and_not_shipped() -> None:
+    assert STOCK_RETURNS_ON_REFUND == {S.PAID, S.PROCESSING}
+    assert all(can_transition(status, S.REFUNDED) for status in STOCK_RETURNS_ON_REFUND)
 
 
 def test_legal_step_returns_the_target() -> None:

@@ -7,6 +7,8 @@ from identity_commerce.services.pricing import (
     PricedLine,
     PricingRules,
     from_minor_units,
+    minor_unit_exponent,
+    money,
     to_minor_units,
 )
 
@@ -61,3 +63,55 @@ def test_line_total_multiplies_exactly() -> None:
 def test_minor_units_round_trip(amount: Decimal, currency: str, minor: int) -> None:
     assert to_minor_units(amount, currency) == minor
     assert from_minor_units(minor, currency) == amount.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("currency", "exponent"),
+    [("USD", 2), ("eur", 2), ("JPY", 0), ("KRW", 0), ("ISK", 0), ("KWD", 3), ("BHD", 3),
+     ("TND", 3), ("CLF", 4)],
+)  # fmt: skip
+def test_minor_unit_exponents_follow_iso_4217(currency: str, exponent: int) -> None:
+    assert minor_unit_exponent(currency) == exponent
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [
+        (Decimal("1619.00"), "JPY", 1619),
+        (Decimal("12.35"), "KWD", 12350),
+        (Decimal("0.01"), "KWD", 10),
+        (Decimal("23.33"), "BHD", 23330),
+    ],
+)
+def test_minor_units_in_currencies_with_zero_and_three_decimals(
+    amount: Decimal, currency: str, minor: int
+) -> None:
+    assert to_minor_units(amount, currency) == minor
+    assert from_minor_units(minor, currency) == amount
+
+
+def test_three_decimal_amounts_from_stripe_are_stored_to_the_cent() -> None:
+    assert from_minor_units(12345, "KWD") == Decimal("12.35")
+
+
+def test_a_yen_shop_rounds_tax_and_shipping_to_whole_yen() -> None:
+    yen = PricingRules(
+        flat_shipping=Decimal("9.99"),
+        free_shipping_threshold=Decimal("10000"),
+        tax_rates={"JP": Decimal("0.08")},
+        default_tax_rate=Decimal("0"),
+        currency="JPY",
+    )
+    quote = yen.quote([PricedLine("TEA", Decimal("1499"), 1)], country="JP")
+    assert (quote.subtotal, quote.shipping, quote.tax, quote.total) == (
+        Decimal("1499.00"),
+        Decimal("10.00"),
+        Decimal("120.00"),
+        Decimal("1629.00"),
+    )
+    assert to_minor_units(quote.total, "JPY") == 1629
+
+
+def test_money_without_a_currency_rounds_to_the_cent() -> None:
+    assert money("0.125") == Decimal("0.13")
+    assert money("0.5", "JPY") == Decimal("1.00")

@@ -9,8 +9,8 @@ export type StatusTarget = 'processing' | 'shipped' | 'delivered' | 'cancelled' 
 /** What the admin may move an order to, from each status (the service enforces the same machine). */
 export const nextStatuses: Record<string, StatusTarget[]> = {
   paid: ['processing', 'cancelled', 'refunded'],
-  processing: ['shipped', 'cancelled'],
-  shipped: ['delivered'],
+  processing: ['shipped', 'cancelled', 'refunded'],
+  shipped: ['delivered', 'refunded'],
   delivered: ['refunded'],
 };
 

@@ -19,6 +19,7 @@ from identity_commerce.schemas.orders import (
     StatusChangeIn,
 )
 from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.orders import (
     admin_actor,
     get_order_detail,
@@ -77,8 +78,9 @@ async def any_order(
     description=(
         "`shipped` needs `carrier` and `tracking_number` and records the shipment in "
         "catalog-fulfillment; `cancelled` releases or refunds and restocks; `refunded` "
-        "refunds through Stripe (and restocks orders that never shipped). Each change adds "
-        "a timeline entry and emits its event."
+        "refunds through Stripe (and restocks orders that never shipped; when the catalog "
+        "is down the stock follows as soon as it answers). A refunded order can never be "
+        "shipped. Each change adds a timeline entry and emits its event."
     ),
     responses=problem_responses(
         401,
@@ -102,6 +104,7 @@ async def change_order_status(
     session: SessionDep,
     inventory: InventoryDep,
     stripe: StripeDep,
+    followups: FollowUpClientsDep,
 ) -> AdminOrderOut:
     order = await admin_change_status(
         session,
@@ -114,4 +117,5 @@ async def change_order_status(
         inventory=inventory,
         stripe=stripe,
     )
+    await finish_after_commit(session, order_id=order.id, clients=followups)
     return AdminOrderOut.model_validate(order_view(order), from_attributes=True)

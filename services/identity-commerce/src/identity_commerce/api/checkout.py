@@ -9,7 +9,12 @@ from fastapi.responses import JSONResponse
 from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
 
-from identity_commerce.api.dependencies import CatalogDep, CurrentAccount, SettingsDep
+from identity_commerce.api.dependencies import (
+    CatalogDep,
+    ClientAddress,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import (
@@ -54,7 +59,12 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
         "Prices come from catalog-fulfillment, shipping and tax from the server's rules. The "
         "stock is held until `reservation_expires_at`; unpaid orders then expire. "
         "With an `Idempotency-Key`, a repeat returns the first reply "
-        "(header `Idempotent-Replayed: true`) and creates nothing."
+        "(header `Idempotent-Replayed: true`) and creates nothing. "
+        "A new checkout supersedes (cancels, releasing their stock) the caller's orders "
+        "still awaiting payment that hold any sku of the cart; a caller may have at most "
+        "`MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start "
+        "`CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) "
+        "per `CHECKOUT_RATE_WINDOW_SECONDS`."
     ),
     responses={
         **problem_responses(
@@ -63,21 +73,30 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
             403,
             404,
             422,
+            429,
             503,
             502,
             e400="The cart is empty",
             e404="An address does not exist or is not yours",
             e422="Invalid body or Idempotency-Key, or the key was used with another body",
+            e429="Too many checkouts started by this account or address "
+            "(`code`: `checkout_rate_limited`; see Retry-After)",
             e503="catalog-fulfillment or Stripe is down: nothing is held (see Retry-After)",
             e502="Stripe refused to open the payment; nothing is held",
         ),
-        409: {"model": OutOfStockProblem, "description": "Not enough stock; no order is kept"},
+        409: {
+            "model": OutOfStockProblem,
+            "description": "Not enough stock (`shortages`), no order is kept; or too many "
+            "orders awaiting payment (`code`: `too_many_pending_orders`)",
+        },
     },
 )
 async def create_payment_intent(
     body: CreatePaymentIntentIn,
-    user: CurrentAccount,
+    principal: CurrentUser,
+    client: ClientAddress,
     session: SessionDep,
+    sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
     inventory: InventoryDep,
@@ -87,7 +106,9 @@ async def create_payment_intent(
     try:
         reply = await checkout.create_payment_intent(
             session,
-            user=user,
+            principal=principal,
+            client_address=client,
+            counting_sessions=sessions,
             shipping_address_id=body.shipping_address_id,
             billing_address_id=body.billing_address_id,
             idempotency_key=idempotency_key,
@@ -125,7 +146,9 @@ async def create_payment_intent(
             502,
             e400="Stripe refused the payment method",
             e404="No such order, or not yours",
-            e409="The order is no longer awaiting payment (failed, expired or cancelled)",
+            e409="The order is no longer awaiting payment (failed, expired or cancelled), "
+            "or Stripe took another amount or currency than the order's (`code`: "
+            "`payment_amount_mismatch`; not marked paid, held for an admin)",
             e503="Stripe or catalog-fulfillment is down; try again (see Retry-After)",
             e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
         ),
@@ -158,5 +181,17 @@ async def confirm(
                 "decline_code": result.decline_code or (payment.failure_code if payment else None),
             },
             status_code=status.HTTP_402_PAYMENT_REQUIRED,
+        )
+    if result.settlement == "mismatch":
+        # Returned, not raised: the order's flag and timeline note are committed.
+        return JSONResponse(
+            {
+                "detail": "The payment does not match this order's amount; it was not "
+                "marked paid and an admin will look into it",
+                "code": "payment_amount_mismatch",
+                "order_id": str(result.order.id),
+                "status": result.order.status,
+            },
+            status_code=status.HTTP_409_CONFLICT,
         )
     return OrderOut.model_validate(order_view(result.order), from_attributes=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from shopkit.auth import AccountStatus, CurrentUser, confirm_account
-from shopkit.db import SessionDep
+from shopkit.db import SessionDep, SessionFactory
 from shopkit.errors import Unauthorized
 from shopkit.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,12 @@ def _settings(request: Request) -> Settings:
 def _password_hasher(request: Request) -> PasswordHasher:
     hasher: PasswordHasher = request.app.state.password_hasher
     return hasher
+
+
+def _session_factory(request: Request) -> SessionFactory:
+    """New sessions besides the request's own, for work that must commit on its own."""
+    factory: SessionFactory = request.app.state.session_factory
+    return factory
 
 
 def _catalog_client(request: Request) -> CatalogClient:
@@ -75,5 +81,6 @@ async def _current_account(request: Request, principal: CurrentUser, session: Se
 SettingsDep = Annotated[Settings, Depends(_settings)]
 PasswordHasherDep = Annotated[PasswordHasher, Depends(_password_hasher)]
 CatalogDep = Annotated[CatalogClient, Depends(_catalog_client)]
+SessionFactoryDep = Annotated[SessionFactory, Depends(_session_factory)]
 ClientAddress = Annotated[str, Depends(client_address)]
 CurrentAccount = Annotated[User, Depends(_current_account)]

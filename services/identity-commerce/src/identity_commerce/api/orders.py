@@ -13,6 +13,7 @@ from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
 from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.orders import (
     customer_actor,
     get_order_detail,
@@ -67,6 +68,11 @@ async def my_order(
     "/{order_id}/cancel",
     response_model=OrderOut,
     summary="Cancel my order: before payment the stock is released, after it refunded",
+    description=(
+        "A paid order is refunded in full through Stripe and cancelled at once; its stock "
+        "goes back to catalog-fulfillment right after, or, if the catalog is down, as soon as "
+        "it answers again (retried in the background, exactly once)."
+    ),
     responses=problem_responses(
         401,
         403,
@@ -77,7 +83,8 @@ async def my_order(
         502,
         e404="No such order, or not yours",
         e409="Shipped, delivered or already closed orders cannot be cancelled",
-        e503="Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)",
+        e503="Stripe (or, before payment, catalog-fulfillment) is down; nothing changed "
+        "(see Retry-After)",
         e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
     ),
 )
@@ -87,6 +94,7 @@ async def cancel_my_order(
     session: SessionDep,
     inventory: InventoryDep,
     stripe: StripeDep,
+    followups: FollowUpClientsDep,
     body: Annotated[CancelIn | None, Body()] = None,
 ) -> OrderOut:
     order = await cancel_order(
@@ -98,4 +106,5 @@ async def cancel_my_order(
         inventory=inventory,
         stripe=stripe,
     )
+    await finish_after_commit(session, order_id=order.id, clients=followups)
     return OrderOut.model_validate(order_view(order), from_attributes=True)

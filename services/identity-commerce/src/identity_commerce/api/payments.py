@@ -11,6 +11,7 @@ from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import WebhookAck
 from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -24,7 +25,10 @@ router = APIRouter(prefix="/payments", tags=["payments"])
     description=(
         "No bearer token: the `Stripe-Signature` header (HMAC of the raw body with the "
         "endpoint secret, within the timestamp tolerance) is the authentication. "
-        "Replays of an event id answer `duplicate` and change nothing."
+        "Replays of an event id answer `duplicate` and change nothing; an event older than "
+        "what is recorded (a `payment_failed` after `succeeded`) is recorded and answers "
+        "`ignored`. A full `charge.refunded` of a paid order makes it `refunded` and puts "
+        "back stock that was never shipped, once."
     ),
     responses=problem_responses(
         400,
@@ -40,8 +44,11 @@ async def stripe_webhook(
     session: SessionDep,
     inventory: InventoryDep,
     stripe: StripeDep,
+    followups: FollowUpClientsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
 ) -> WebhookAck:
     event = stripe.verify_webhook(await request.body(), stripe_signature)
-    outcome = await handle_stripe_event(session, event=event, inventory=inventory, stripe=stripe)
-    return WebhookAck(outcome=outcome)
+    handled = await handle_stripe_event(session, event=event, inventory=inventory, stripe=stripe)
+    if handled.refunded_order_id is not None:
+        await finish_after_commit(session, order_id=handled.refunded_order_id, clients=followups)
+    return WebhookAck(outcome=handled.outcome)

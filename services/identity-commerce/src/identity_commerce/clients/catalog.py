@@ -7,6 +7,10 @@ retries transport failures and 502/503/504 with backoff (it is a GET), and raise
 `shopkit.http.UpstreamUnavailable` (503 + Retry-After) when the catalog is down or answers
 with something that is not the agreed shape.
 
+`CatalogClient.reverify_reviews(user_id=..., product_ids=[...])` asks the catalog to check
+again whether that user's reviews of those products are verified purchases (after a refund:
+`POST /reviews/reverify`, service token, idempotent so retried like a GET).
+
 On the app: `request.app.state.catalog_client` (the `CatalogDep` dependency).
 """
 
@@ -58,6 +62,22 @@ class _VariantList(BaseModel):
     items: list[CatalogVariant]
 
 
+MAX_PRODUCTS_PER_REVERIFY = 100
+
+
+class ReverifyResult(BaseModel):
+    """What `POST /reviews/reverify` reports (docs/contracts.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rechecked: int
+    unverified: int
+
+
+class ReverifyRefused(Exception):
+    """The catalog refused the request itself (422): asking again cannot help."""
+
+
 class CatalogClient(ServiceClient):
     service_name = "catalog-fulfillment"
 
@@ -84,6 +104,38 @@ class CatalogClient(ServiceClient):
 
     async def get_variant(self, sku: str) -> CatalogVariant | None:
         return (await self.get_variants([sku])).get(sku)
+
+    async def reverify_reviews(
+        self, *, user_id: uuid.UUID, product_ids: Iterable[uuid.UUID]
+    ) -> ReverifyResult:
+        """Have the catalog re-check `user_id`'s reviews of these products (1..100 ids a call;
+        longer lists are split). 422 raises ReverifyRefused; anything else that is not 200
+        (the route not deployed yet included) is UpstreamUnavailable, to be tried again."""
+        unique = [str(p) for p in dict.fromkeys(product_ids)]
+        total = ReverifyResult(rechecked=0, unverified=0)
+        for start in range(0, len(unique), MAX_PRODUCTS_PER_REVERIFY):
+            response = await self.request(
+                "POST",
+                "/reviews/reverify",
+                json={
+                    "user_id": str(user_id),
+                    "product_ids": unique[start : start + MAX_PRODUCTS_PER_REVERIFY],
+                },
+                idempotent=True,
+            )
+            if response.status_code == 422:
+                raise ReverifyRefused(response.text[:500])
+            if response.status_code != 200:
+                raise UpstreamUnavailable(self.service_name, f"HTTP {response.status_code}")
+            try:
+                part = ReverifyResult.model_validate_json(response.content)
+            except ValidationError as exc:
+                raise UpstreamUnavailable(self.service_name, "unexpected response") from exc
+            total = ReverifyResult(
+                rechecked=total.rechecked + part.rechecked,
+                unverified=total.unverified + part.unverified,
+            )
+        return total
 
     async def aclose(self) -> None:
         await self.client.aclose()

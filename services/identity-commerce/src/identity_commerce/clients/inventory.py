@@ -52,6 +52,11 @@ class ReservationGone(Exception):
         self.detail = detail
 
 
+class RestockRefused(Exception):
+    """The catalog refused the restock itself (unknown sku, key used for other items):
+    asking again cannot help."""
+
+
 @dataclass(frozen=True)
 class Reservation:
     reservation_id: uuid.UUID
@@ -149,10 +154,13 @@ class InventoryClient(ServiceClient):
             pass
 
     async def restock(self, *, key: str, items: list[StockRequest]) -> None:
+        """Put units back on hand; the same key never adds twice (a replay answers 200)."""
         response = await self._post(
             "/inventory/restock",
             {"key": key, "items": [{"sku": i.sku, "quantity": i.quantity} for i in items]},
         )
+        if response.status_code in (404, 409):  # unknown sku, key used for other items
+            raise RestockRefused(f"{response.status_code}: {response.text[:300]}")
         if response.status_code != 200:
             raise self._unexpected(response)
 

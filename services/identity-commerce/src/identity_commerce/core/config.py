@@ -175,6 +175,27 @@ class Settings(ServiceSettings):
     reservation_ttl_seconds: int = Field(default=900, ge=5, le=86_400)
     order_expiry_sweep_seconds: float = Field(default=30.0, gt=0)
     order_expiry_sweeper_enabled: bool = True
+    # Orders per sweep, and the per-order backoff after a failed expiry (doubling to the max),
+    # so orders Stripe or the catalog keeps refusing never block the others.
+    order_expiry_batch_size: int = Field(default=50, ge=1, le=1000)
+    order_expiry_retry_base_seconds: float = Field(default=30.0, gt=0)
+    order_expiry_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    # Restock and review re-verification after refunds (services/order_followups.py): how
+    # often due work is retried, and its backoff (doubling to the max).
+    order_followup_poll_seconds: float = Field(default=5.0, gt=0)
+    order_followup_retry_base_seconds: float = Field(default=5.0, gt=0)
+    order_followup_retry_max_seconds: float = Field(default=600.0, gt=0)
+
+    # --- what one account or address can hold (docs/reliability.md, abuse cases) ---------
+    # Orders awaiting payment per user; a new checkout first supersedes the user's pending
+    # orders that hold any sku of the cart, so this only counts unrelated ones.
+    max_pending_orders_per_user: int = Field(default=2, ge=1, le=100)
+    # Checkouts started (failed ones too; Idempotency-Key replays are not new checkouts) per
+    # fixed window, per user and per client address. The address limit is meant for a whole
+    # office behind one NAT: about one checkout a second.
+    checkout_rate_window_seconds: int = Field(default=600, ge=1)
+    checkout_max_per_user: int = Field(default=30, ge=1)
+    checkout_max_per_client: int = Field(default=600, ge=1)
 
     @model_validator(mode="after")
     def _refuse_dev_stripe_in_production(self) -> "Settings":

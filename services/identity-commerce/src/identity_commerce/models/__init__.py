@@ -5,6 +5,7 @@ from shopkit.outbox import OutboxMixin
 from identity_commerce.db.base import Base
 from identity_commerce.models.address import Address, AddressKind
 from identity_commerce.models.cart import CartItem
+from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, OrderFollowUp
 from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
 from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
 from identity_commerce.models.rate_limit import RateLimitCounter
@@ -20,8 +21,11 @@ __all__ = [
     "AddressKind",
     "Base",
     "CartItem",
+    "FollowUpKind",
+    "FollowUpStatus",
     "IdempotencyKey",
     "Order",
+    "OrderFollowUp",
     "OrderItem",
     "OrderStatusChange",
     "OutboxMessage",

@@ -37,9 +37,12 @@ if TYPE_CHECKING:
 Money = Numeric(12, 2)
 ORDER_NUMBER_SEQUENCE = Sequence("order_number_seq", metadata=Base.metadata)
 # "SO-2026-000123": year of placement and a gap-tolerant counter, readable over the phone.
+# The counter has at least six digits and grows past them (SO-2026-1000000): '0' places are
+# always printed, '9' places only when needed, so nothing is ever cut off.
+ORDER_NUMBER_DIGITS = "FM9999999999999000000"
 ORDER_NUMBER_DEFAULT = text(
     "'SO-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' "
-    "|| lpad(nextval('order_number_seq')::text, 6, '0')"
+    f"|| to_char(nextval('order_number_seq'), '{ORDER_NUMBER_DIGITS}')"
 )
 _STATUS_NAMES = ", ".join(f"'{s.value}'" for s in OrderStatus)
 
@@ -82,6 +85,13 @@ class Order(Timestamps, Base):
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(128))
     tracking_url: Mapped[str | None] = mapped_column(String(1000))
+    # Why an admin must look at this order (e.g. Stripe took another amount than the order's
+    # total); such an order is neither marked paid nor expired by the sweeper.
+    attention: Mapped[str | None] = mapped_column(Text)
+    # The expiry sweeper's per-order backoff: an order whose expiry keeps failing (Stripe or
+    # the catalog refusing) waits longer each time instead of blocking the others.
+    expiry_attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    expiry_retry_at: Mapped[datetime | None] = mapped_column()
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", lazy="raise", order_by="OrderItem.position"

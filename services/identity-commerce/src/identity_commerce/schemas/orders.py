@@ -186,10 +186,17 @@ class OrderOut(BaseModel):
     updated_at: datetime
 
 
+ATTENTION = (
+    "Why an admin must look at this order, e.g. Stripe took another amount or currency than "
+    "the order's (then it is not marked paid); null when all is well"
+)
+
+
 class AdminOrderOut(OrderOut):
     user_id: uuid.UUID
     customer_email: str
     customer_name: str
+    attention: str | None = Field(default=None, description=ATTENTION)
 
 
 class OrderSummary(BaseModel):
@@ -207,6 +214,7 @@ class OrderSummary(BaseModel):
 class AdminOrderSummary(OrderSummary):
     user_id: uuid.UUID
     customer_email: str
+    attention: str | None = Field(default=None, description=ATTENTION)
 
 
 class OrderPage(BaseModel):

@@ -3,8 +3,9 @@
 For checkout (same service):
 - `list_cart_items(session, user_id=...)` -> the user's `CartItem` rows (sku, quantity and
   the last catalog facts seen; re-price with `CatalogClient.get_variants` before charging);
-- `clear_cart(session, user_id=...)` -> deletes every line (call it in the transaction that
-  places the order).
+- `remove_ordered_lines(session, user_id=..., lines=[(sku, quantity), ...])` -> takes what an
+  order bought out of the cart (call it in the transaction that marks the order paid);
+- `clear_cart(session, user_id=...)` -> deletes every line.
 
 Writes ask catalog-fulfillment first and change nothing when it is down (503 from
 `UpstreamUnavailable`); reads fall back to the stored lines, flagged as not refreshed.
@@ -20,7 +21,7 @@ from typing import Any, cast
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
 from shopkit.http import UpstreamUnavailable
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,13 +97,18 @@ def _apply_catalog(item: CartItem, variant: CatalogVariant | None) -> None:
         item.catalog_checked_at = utcnow()
 
 
-async def list_cart_items(session: AsyncSession, *, user_id: uuid.UUID) -> list[CartItem]:
-    """The user's cart lines, oldest first."""
+async def list_cart_items(
+    session: AsyncSession, *, user_id: uuid.UUID, fresh: bool = False
+) -> list[CartItem]:
+    """The user's cart lines, oldest first (`fresh`: overwrite lines already loaded in this
+    session, after a change made with plain SQL)."""
     statement = (
         select(CartItem)
         .where(CartItem.user_id == user_id)
         .order_by(CartItem.created_at, CartItem.id)
     )
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
     return list((await session.scalars(statement)).all())
 
 
@@ -110,6 +116,41 @@ async def clear_cart(session: AsyncSession, *, user_id: uuid.UUID) -> int:
     """Delete all of the user's cart lines; returns how many there were."""
     result = await session.execute(delete(CartItem).where(CartItem.user_id == user_id))
     return cast(CursorResult[Any], result).rowcount or 0
+
+
+# One statement: subtract what was ordered from each sku's line, drop the lines that reach
+# zero. (Both parts see the same snapshot and touch different rows.)
+_REMOVE_ORDERED_LINES = text(
+    """
+    WITH ordered AS (
+        SELECT o.sku, o.quantity
+        FROM unnest(CAST(:skus AS varchar[]), CAST(:quantities AS integer[])) AS o(sku, quantity)
+    ), reduced AS (
+        UPDATE cart_items AS c SET quantity = c.quantity - o.quantity, updated_at = now()
+        FROM ordered AS o
+        WHERE c.user_id = :user_id AND c.sku = o.sku AND c.quantity > o.quantity
+        RETURNING c.id
+    )
+    DELETE FROM cart_items AS c USING ordered AS o
+    WHERE c.user_id = :user_id AND c.sku = o.sku AND c.quantity <= o.quantity
+    """
+)
+
+
+async def remove_ordered_lines(
+    session: AsyncSession, *, user_id: uuid.UUID, lines: list[tuple[str, int]]
+) -> None:
+    """Take what an order bought out of the cart, and nothing else: a line the customer
+    added (or units added to a line) after checking out stays in the cart."""
+    ordered: dict[str, int] = {}
+    for sku, quantity in lines:
+        ordered[sku] = ordered.get(sku, 0) + quantity
+    if not ordered:
+        return
+    await session.execute(
+        _REMOVE_ORDERED_LINES,
+        {"skus": list(ordered), "quantities": list(ordered.values()), "user_id": user_id},
+    )
 
 
 async def get_cart_item(

@@ -2,30 +2,53 @@
 PaymentIntent; then confirm it.
 
 Create, in this order (docs/api/identity-commerce-orders.md):
-1. claim the Idempotency-Key (a concurrent twin waits on the unique index, then replays);
-2. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
-3. price every line from the catalog (never from the client), add shipping and tax;
-4. insert the order, its items and the first timeline entry;
-5. reserve the stock with reservation_id = order id (409 shortages / 503: the transaction
+1. count the attempt per user and per client address, in a short transaction of its own
+   (429 + Retry-After past the limits; failed attempts stay counted; the repeat of a
+   checkout whose reply is stored is a replay, not counted);
+2. lock the user's row, so one user's checkouts run one at a time, and claim the
+   Idempotency-Key (a twin finds the first reply and replays it, changing nothing);
+3. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
+4. make room: the user's `pending_payment` orders that hold any sku of this cart are
+   superseded (intent cancelled, stock released, order `cancelled`), so one account cannot
+   stack holds on the same stock; with MAX_PENDING_ORDERS_PER_USER other pending orders
+   left the answer is 409 `too_many_pending_orders`;
+5. price every line from the catalog (never from the client), add shipping and tax;
+6. insert the order (a number already taken is skipped, never a 500), its items and the
+   first timeline entry;
+7. reserve the stock with reservation_id = order id (409 shortages / 503: the transaction
    rolls back, so no order is left behind and nothing is held);
-6. create the PaymentIntent (idempotency key from the order id). If Stripe fails, the stock
+8. create the PaymentIntent (idempotency key from the order id). If Stripe fails, the stock
    is released and the order is kept as `cancelled`: `CheckoutFailed` lets the router answer
    503 *and* commit that;
-7. record the payment, queue ORDER_PLACED, store the reply under the Idempotency-Key.
+9. record the payment, queue ORDER_PLACED, store the reply under the Idempotency-Key.
+
+When step 4 closed earlier orders (outside effects at Stripe and the catalog), steps 5-9
+run in a savepoint: if they fail, the new order is undone but the superseded orders stay
+closed, and the failure is answered through `CheckoutFailed`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shopkit.errors import BadRequest, Conflict, NotFound, ProblemError
+from shopkit.db import SessionFactory
+from shopkit.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    ProblemError,
+    ServiceUnavailable,
+    Unauthorized,
+)
 from shopkit.events import EventType
-from sqlalchemy import delete, select, update
+from shopkit.tokens import Principal
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -56,6 +79,8 @@ from identity_commerce.models import (
     Payment,
     User,
 )
+from identity_commerce.services import rate_limit
+from identity_commerce.services.accounts import get_active_user
 from identity_commerce.services.cart import list_cart_items
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
@@ -63,11 +88,19 @@ from identity_commerce.services.orders import (
     customer_actor,
     emit_order_event,
     load_timeline_and_refunds,
+    lock_order,
     lock_order_or_404,
 )
 from identity_commerce.services.orders_state_machine import OrderStatus
-from identity_commerce.services.payments import PaymentNews, Settlement, settle_payment
+from identity_commerce.services.payments import (
+    PaymentNews,
+    Settlement,
+    advance_payment_status,
+    settle_payment,
+)
 from identity_commerce.services.pricing import PricedLine, PricingRules, money, to_minor_units
+
+log = logging.getLogger("identity_commerce.checkout")
 
 # The catalog holds the stock a little longer than the order waits for payment, so the
 # sweeper (not the catalog's own expiry) decides, and a payment made at the last second
@@ -97,6 +130,7 @@ def pricing_rules(settings: Settings) -> PricingRules:
         free_shipping_threshold=settings.free_shipping_threshold,
         tax_rates=settings.tax_rates,
         default_tax_rate=settings.default_tax_rate,
+        currency=settings.shop_currency.upper(),
     )
 
 
@@ -171,10 +205,189 @@ def _priced_lines(
     return priced
 
 
-async def create_payment_intent(
+# --- abuse limits -------------------------------------------------------------------------
+SUPERSEDED_NOTE = "Replaced by a newer checkout"
+
+
+def checkout_limits(
+    settings: Settings, *, user_id: uuid.UUID, client: str
+) -> list[rate_limit.Limit]:
+    window = timedelta(seconds=settings.checkout_rate_window_seconds)
+    return [
+        rate_limit.Limit(f"checkout:user:{user_id}", settings.checkout_max_per_user, window),
+        rate_limit.Limit(f"checkout:client:{client}", settings.checkout_max_per_client, window),
+    ]
+
+
+async def count_checkout(
+    session_factory: SessionFactory,
+    *,
+    user_id: uuid.UUID,
+    client: str,
+    idempotency_key: str | None,
+    settings: Settings,
+) -> bool:
+    """Count one checkout for the user and for the client address; 429 past either limit.
+    False (nothing counted) for a repeat of a checkout whose reply is stored: a replay.
+
+    In a short transaction of its own, committed before the checkout takes its database
+    connection: the count stays when the checkout then fails (failures count too), the
+    counter rows are never held locked through a checkout (which would queue every
+    checkout behind one NAT), and a request never holds two pooled connections at once. A
+    refused attempt is rolled back, so a blocked account does not use up its address's
+    budget for everyone else there.
+    """
+    async with session_factory() as counting:
+        if idempotency_key is not None:
+            stored = await counting.scalar(
+                select(IdempotencyKey.status_code).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == idempotency_key
+                )
+            )
+            if stored is not None:
+                return False
+        try:
+            await rate_limit.hit_all(
+                counting,
+                limits=checkout_limits(settings, user_id=user_id, client=client),
+                detail="Too many checkouts started; try again later",
+                code="checkout_rate_limited",
+            )
+        except BaseException:
+            await counting.rollback()
+            raise
+        await counting.commit()
+    return True
+
+
+async def _uncount_checkout(
+    session: AsyncSession, *, user_id: uuid.UUID, client: str, settings: Settings
+) -> None:
+    """A twin of a checkout that was still running was counted, then replayed: take it back."""
+    for limit in checkout_limits(settings, user_id=user_id, client=client):
+        await rate_limit.refund(session, key=limit.key)
+
+
+async def _lock_account(session: AsyncSession, principal: Principal) -> User:
+    """The signed-in user's row, locked until the checkout commits: one user's checkouts
+    run one at a time (superseding and the pending-order cap rely on it)."""
+    try:
+        user_id = principal.user_id
+    except ValueError as exc:  # a subject that is not a user id is not a user token
+        raise Unauthorized("Invalid token subject") from exc
+    user = await get_active_user(session, user_id=user_id, for_update=True)
+    if user is None:
+        raise Unauthorized("This account does not exist or is disabled")
+    return user
+
+
+class TooManyPendingOrders(Conflict):
+    def __init__(self, pending: int) -> None:
+        super().__init__(
+            f"You already have {pending} orders awaiting payment; pay or cancel one of them "
+            "before placing another",
+            code="too_many_pending_orders",
+            pending_orders=pending,
+        )
+
+
+async def _pending_orders(
+    session: AsyncSession, *, user_id: uuid.UUID
+) -> dict[uuid.UUID, set[str]]:
+    """The user's orders awaiting payment with the skus each holds (one query)."""
+    rows = await session.execute(
+        select(Order.id, OrderItem.sku)
+        .join(OrderItem, OrderItem.order_id == Order.id)
+        .where(Order.user_id == user_id, Order.status == OrderStatus.PENDING_PAYMENT)
+    )
+    pending: dict[uuid.UUID, set[str]] = {}
+    for order_id, sku in rows:
+        pending.setdefault(order_id, set()).add(sku)
+    return pending
+
+
+async def _supersede(
+    session: AsyncSession,
+    *,
+    order_id: uuid.UUID,
+    user: User,
+    inventory: InventoryClient,
+    stripe: StripeGateway,
+) -> bool:
+    """Close an earlier pending order of the user: cancel its intent, release its stock.
+    False when it must stay open (its payment is under way or needs an admin)."""
+    order = await lock_order(session, order_id=order_id, user_id=user.id)
+    if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+        return True
+    if order.attention is not None:
+        return False  # Stripe took money that does not match it: for an admin to settle
+    actor = customer_actor(user.id)
+    payment = order.payment
+    if payment is not None:
+        intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
+        if intent.status in ("succeeded", "processing"):
+            # Paid (or being paid) after all: settle it; its lines leave the cart if paid.
+            await settle_payment(
+                session,
+                order=order,
+                news=PaymentNews(intent=intent),
+                actor=actor,
+                inventory=inventory,
+                stripe=stripe,
+            )
+            return order.status != OrderStatus.PENDING_PAYMENT
+        advance_payment_status(payment, intent.status)
+    await inventory.release(order.id)
+    change_status(session, order, OrderStatus.CANCELLED, actor=actor, note=SUPERSEDED_NOTE)
+    emit_order_event(
+        session, order, EventType.ORDER_CANCELLED, reason="replaced by a newer checkout"
+    )
+    return True
+
+
+async def _make_room(
     session: AsyncSession,
     *,
     user: User,
+    cart: list[CartItem],
+    idempotency_key: str | None,
+    settings: Settings,
+    inventory: InventoryClient,
+    stripe: StripeGateway,
+) -> int:
+    """Supersede the user's pending orders that hold any sku of the cart, then check the cap
+    on the others; returns how many orders were superseded."""
+    pending = await _pending_orders(session, user_id=user.id)
+    if not pending:
+        return 0
+    cart_skus = {line.sku for line in cart}
+    superseded = still_pending = 0
+    try:
+        for order_id, skus in pending.items():
+            if skus & cart_skus and await _supersede(
+                session, order_id=order_id, user=user, inventory=inventory, stripe=stripe
+            ):
+                superseded += 1
+            else:
+                still_pending += 1
+        if still_pending >= settings.max_pending_orders_per_user:
+            raise TooManyPendingOrders(still_pending)
+    except ProblemError as problem:
+        if not superseded:
+            raise
+        # Orders were closed at Stripe and the catalog already: keep that committed.
+        await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+        raise CheckoutFailed(problem) from problem
+    return superseded
+
+
+# --- create -------------------------------------------------------------------------------
+async def create_payment_intent(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    client_address: str,
+    counting_sessions: SessionFactory,
     shipping_address_id: uuid.UUID,
     billing_address_id: uuid.UUID,
     idempotency_key: str | None,
@@ -183,14 +396,31 @@ async def create_payment_intent(
     inventory: InventoryClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
+    """Steps 1-9 above."""
     fingerprint = request_fingerprint(
         {"shipping_address_id": shipping_address_id, "billing_address_id": billing_address_id}
     )
+    try:
+        user_id = principal.user_id
+    except ValueError as exc:
+        raise Unauthorized("Invalid token subject") from exc
+    counted = await count_checkout(
+        counting_sessions,
+        user_id=user_id,
+        client=client_address,
+        idempotency_key=idempotency_key,
+        settings=settings,
+    )
+    user = await _lock_account(session, principal)
     if idempotency_key is not None:
         replay = await _claim_key(
             session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
         )
         if replay is not None:
+            if counted:
+                await _uncount_checkout(
+                    session, user_id=user.id, client=client_address, settings=settings
+                )
             return replay
 
     addresses = await _owned_addresses(
@@ -199,20 +429,78 @@ async def create_payment_intent(
     cart = await list_cart_items(session, user_id=user.id)
     if not cart:
         raise BadRequest("Your cart is empty")
+    superseded = await _make_room(
+        session,
+        user=user,
+        cart=cart,
+        idempotency_key=idempotency_key,
+        settings=settings,
+        inventory=inventory,
+        stripe=stripe,
+    )
+
+    async def place(cart: list[CartItem]) -> CheckoutReply:
+        return await _place_order(
+            session,
+            user=user,
+            shipping_address=addresses[shipping_address_id],
+            billing_address=addresses[billing_address_id],
+            cart=cart,
+            idempotency_key=idempotency_key,
+            settings=settings,
+            catalog=catalog,
+            inventory=inventory,
+            stripe=stripe,
+        )
+
+    if not superseded:
+        return await place(cart)
+    savepoint = await session.begin_nested()
+    try:
+        # A superseded order paid meanwhile took its lines out of the cart: read it again.
+        cart = await list_cart_items(session, user_id=user.id, fresh=True)
+        if not cart:
+            raise BadRequest("Your cart is empty")
+        reply = await place(cart)
+    except CheckoutFailed:
+        await savepoint.commit()
+        raise
+    except ProblemError as problem:
+        await savepoint.rollback()
+        await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+        raise CheckoutFailed(problem) from problem
+    await savepoint.commit()
+    return reply
+
+
+async def _place_order(
+    session: AsyncSession,
+    *,
+    user: User,
+    shipping_address: Address,
+    billing_address: Address,
+    cart: list[CartItem],
+    idempotency_key: str | None,
+    settings: Settings,
+    catalog: CatalogClient,
+    inventory: InventoryClient,
+    stripe: StripeGateway,
+) -> CheckoutReply:
+    """Steps 5-9: price, insert, hold the stock, open the PaymentIntent, record the reply."""
     currency = settings.shop_currency.upper()
     priced = _priced_lines(cart, await catalog.get_variants([c.sku for c in cart]), currency)
     ttl = timedelta(seconds=settings.reservation_ttl_seconds)
-    order = _new_order(
+    order = await _new_order(
         session,
         user=user,
-        shipping_address=addresses[shipping_address_id],
-        billing_address=addresses[billing_address_id],
+        shipping_address=shipping_address,
+        billing_address=billing_address,
         priced=priced,
         currency=currency,
         rules=pricing_rules(settings),
         ttl=ttl,
     )
-    await session.flush()  # the number comes back with the INSERT
+    await session.flush()
 
     await _hold_stock(order, inventory=inventory, hold=ttl + CATALOG_HOLD_GRACE)
     try:
@@ -262,7 +550,35 @@ async def create_payment_intent(
     return CheckoutReply(status_code=201, body=body)
 
 
-def _new_order(
+# An order number already in use (the counter was set back, e.g. by a restore) is skipped:
+# the counter moves past the highest number in use and the insert is tried again.
+ORDER_NUMBER_ATTEMPTS = 3
+_MOVE_COUNTER_PAST_USED_NUMBERS = text(
+    "SELECT setval('order_number_seq', GREATEST("
+    "(SELECT last_value FROM order_number_seq), "
+    "(SELECT COALESCE(MAX(CAST(substring(number FROM '([0-9]+)$') AS bigint)), 0) FROM orders)))"
+)
+
+
+async def _insert_order(session: AsyncSession, values: dict[str, Any]) -> Order:
+    """INSERT the order, its number from the counter; a number already taken never fails the
+    checkout (ON CONFLICT DO NOTHING, then again with the counter moved on)."""
+    statement = (
+        insert(Order)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Order.number])
+        .returning(Order)
+    )
+    for _ in range(ORDER_NUMBER_ATTEMPTS):
+        order = await session.scalar(statement)
+        if order is not None:
+            return order
+        log.warning("order number already in use; moving the counter past the numbers in use")
+        await session.execute(_MOVE_COUNTER_PAST_USED_NUMBERS)
+    raise ServiceUnavailable("Could not number the order; try again", retry_after=1)
+
+
+async def _new_order(
     session: AsyncSession,
     *,
     user: User,
@@ -273,7 +589,8 @@ def _new_order(
     rules: PricingRules,
     ttl: timedelta,
 ) -> Order:
-    """The `pending_payment` order with copies of the items and addresses (not flushed)."""
+    """The `pending_payment` order (inserted) with copies of the items and addresses (added,
+    not flushed)."""
     quote = rules.quote(
         [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced],
         country=shipping_address.country,
@@ -281,23 +598,26 @@ def _new_order(
     if quote.total <= 0:
         raise BadRequest("Nothing to pay for")
     now = datetime.now(UTC)
-    order = Order(
-        id=uuid.uuid4(),
-        user_id=user.id,
-        status=OrderStatus.PENDING_PAYMENT.value,
-        currency=currency,
-        subtotal=quote.subtotal,
-        shipping=quote.shipping,
-        tax=quote.tax,
-        total=quote.total,
-        customer_email=user.email,
-        customer_name=user.full_name or shipping_address.full_name,
-        customer_phone=user.phone or shipping_address.phone,
-        shipping_address=_snapshot(shipping_address),
-        billing_address=_snapshot(billing_address),
-        reservation_expires_at=now + ttl,
-        created_at=now,
-        updated_at=now,
+    order = await _insert_order(
+        session,
+        {
+            "id": uuid.uuid4(),
+            "user_id": user.id,
+            "status": OrderStatus.PENDING_PAYMENT.value,
+            "currency": currency,
+            "subtotal": quote.subtotal,
+            "shipping": quote.shipping,
+            "tax": quote.tax,
+            "total": quote.total,
+            "customer_email": user.email,
+            "customer_name": user.full_name or shipping_address.full_name,
+            "customer_phone": user.phone or shipping_address.phone,
+            "shipping_address": _snapshot(shipping_address),
+            "billing_address": _snapshot(billing_address),
+            "reservation_expires_at": now + ttl,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     items = [
         OrderItem(
@@ -313,7 +633,6 @@ def _new_order(
         )
         for position, (line, variant) in enumerate(priced)
     ]
-    session.add(order)
     session.add_all(items)
     session.add(
         OrderStatusChange(
@@ -362,10 +681,17 @@ async def _give_up_without_payment(
         actor=SYSTEM_ACTOR,
         note="The payment provider was unavailable; the stock hold was released",
     )
-    if idempotency_key is not None:  # let the customer retry with the same key
+    await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+
+
+async def _forget_key(
+    session: AsyncSession, *, user_id: uuid.UUID, idempotency_key: str | None
+) -> None:
+    """A checkout that failed does not use up its key: the customer may retry with it."""
+    if idempotency_key is not None:
         await session.execute(
             delete(IdempotencyKey).where(
-                IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == idempotency_key
             )
         )
 

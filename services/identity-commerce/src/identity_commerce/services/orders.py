@@ -282,6 +282,7 @@ def order_view(order: Order, *, fulfillment: Fulfillment | None = None) -> dict[
         "user_id": order.user_id,
         "customer_email": order.customer_email,
         "customer_name": order.customer_name,
+        "attention": order.attention,
     }
 
 
@@ -297,6 +298,7 @@ def summary_view(row: OrderListRow) -> dict[str, Any]:
         "created_at": order.created_at,
         "user_id": order.user_id,
         "customer_email": order.customer_email,
+        "attention": order.attention,
     }
 
 

@@ -1,23 +1,30 @@
 """Cancelling, refunding, shipping and delivering orders (customers and admins).
 
-Every change locks the order, asks the state machine, does the outside work (Stripe,
-catalog-fulfillment) and then records the new status, a timeline entry and the event. When
-the outside work fails the request fails with 503 and the order stays as it was; the Stripe
-and catalog calls are keyed by the order id, so trying again cannot refund or restock twice.
+Every change locks the order, asks the state machine, does the outside work and then
+records the new status, a timeline entry and the event.
+
+Refunds and cancellations of paid orders are one recoverable process: the refund goes
+through Stripe first (keyed by order and amount, so a retry cannot refund twice; when Stripe
+fails the request fails with 503 and nothing changed), then the status, the event and the
+follow-ups (restock once if the stock was committed and not shipped, re-verify the
+customer's reviews) commit together. The router tries the follow-ups right after the commit;
+what fails there (catalog down) the background job retries (services/order_followups.py),
+so the order is `cancelled`/`refunded` at once and the stock comes back once the catalog
+answers.
 """
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from shopkit.errors import Conflict
 from shopkit.events import EventType
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity_commerce.clients.inventory import InventoryClient, StockRequest
+from identity_commerce.clients.inventory import InventoryClient
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import Order
+from identity_commerce.services.order_followups import record_after_refund
 from identity_commerce.services.orders import (
     change_status,
     emit_order_event,
@@ -26,38 +33,19 @@ from identity_commerce.services.orders import (
 )
 from identity_commerce.services.orders_state_machine import (
     ADMIN_SETTABLE,
+    STOCK_RETURNS_ON_REFUND,
     OrderStatus,
     ensure_transition,
 )
-from identity_commerce.services.payments import PaymentNews, refund_payment, settle_payment
-from identity_commerce.services.pricing import to_minor_units
+from identity_commerce.services.payments import (
+    PaymentNews,
+    advance_payment_status,
+    refund_charged_amount,
+    refund_in_full,
+    settle_payment,
+)
 
 S = OrderStatus
-
-
-def _stock_of(order: Order) -> list[StockRequest]:
-    return [StockRequest(sku=i.sku, quantity=i.quantity) for i in order.items]
-
-
-async def _refund_rest(
-    session: AsyncSession, order: Order, *, reason: str, stripe: StripeGateway
-) -> Decimal:
-    """Refund whatever is not refunded yet; returns that amount."""
-    payment = order.payment
-    assert payment is not None
-    outstanding = payment.amount - payment.refunded_amount
-    if outstanding > 0:
-        cents = to_minor_units(outstanding, payment.currency)
-        await refund_payment(
-            session,
-            payment=payment,
-            amount=outstanding,
-            reason=reason,
-            # Same order and amount = same key: a retry after a failure cannot refund twice.
-            idempotency_key=f"order-{order.id}-refund-{cents}",
-            stripe=stripe,
-        )
-    return outstanding
 
 
 async def cancel_order(
@@ -71,17 +59,18 @@ async def cancel_order(
     stripe: StripeGateway,
 ) -> Order:
     """Before payment: cancel the intent and release the stock. Paid but not shipped: refund
-    in full and put the stock back. `user_id` set = a customer's own order only."""
+    in full and put the stock back (a follow-up). `user_id` set = a customer's own order."""
     order = await lock_order_or_404(session, order_id=order_id, user_id=user_id)
     ensure_transition(order.status, S.CANCELLED)
     reason = reason or "cancelled on request"
     payment = order.payment
+    refunded = None
 
     if order.status == S.PENDING_PAYMENT and payment is not None:
         intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
         if intent.status == "succeeded":
             # The customer paid a moment ago: take the paid route (refund + restock) below.
-            await settle_payment(
+            settlement = await settle_payment(
                 session,
                 order=order,
                 news=PaymentNews(intent=intent),
@@ -89,17 +78,23 @@ async def cancel_order(
                 inventory=inventory,
                 stripe=stripe,
             )
+            if settlement == "mismatch":
+                # Stripe took another amount than the order's: give back what it took.
+                refunded = await refund_charged_amount(
+                    session, order=order, intent=intent, reason=reason, stripe=stripe
+                )
         else:
-            payment.status = intent.status
+            advance_payment_status(payment, intent.status)
 
     if order.status == S.PENDING_PAYMENT:
         await inventory.release(order.id)
         change_status(session, order, S.CANCELLED, actor=actor, note=reason)
-        emit_order_event(session, order, EventType.ORDER_CANCELLED, reason=reason)
-    elif order.status in (S.PAID, S.PROCESSING):
-        refunded = await _refund_rest(session, order, reason=reason, stripe=stripe)
-        await inventory.restock(key=f"order-{order.id}-cancel", items=_stock_of(order))
+        extra = {"refund_amount": f"{refunded:.2f}"} if refunded is not None else {}
+        emit_order_event(session, order, EventType.ORDER_CANCELLED, reason=reason, **extra)
+    elif order.status in STOCK_RETURNS_ON_REFUND:
+        refunded = await refund_in_full(session, order=order, reason=reason, stripe=stripe)
         change_status(session, order, S.CANCELLED, actor=actor, note=reason)
+        await record_after_refund(session, order, restock=True)
         emit_order_event(
             session,
             order,
@@ -174,10 +169,12 @@ async def admin_change_status(
         change_status(session, order, wanted, actor=actor, note=note or "Delivered")
         emit_order_event(session, order, EventType.ORDER_DELIVERED)
     elif wanted == S.REFUNDED:
-        refunded = await _refund_rest(session, order, reason=note or "refunded", stripe=stripe)
-        if order.status == S.PAID:  # never shipped: the goods are still on the shelf
-            await inventory.restock(key=f"order-{order.id}-refund", items=_stock_of(order))
+        restock = order.status in STOCK_RETURNS_ON_REFUND  # shipped goods are not on the shelf
+        refunded = await refund_in_full(
+            session, order=order, reason=note or "refunded", stripe=stripe
+        )
         change_status(session, order, wanted, actor=actor, note=note or "Refunded")
+        await record_after_refund(session, order, restock=restock)
         emit_order_event(session, order, EventType.ORDER_REFUNDED, refund_amount=f"{refunded:.2f}")
     await load_timeline_and_refunds(session, order)
     return order

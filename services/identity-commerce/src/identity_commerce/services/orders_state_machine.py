@@ -27,8 +27,8 @@ S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.PAYMENT_FAILED, S.CANCELLED, S.EXPIRED}),
     S.PAID: frozenset({S.PROCESSING, S.CANCELLED, S.REFUNDED}),
-    S.PROCESSING: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.PROCESSING: frozenset({S.SHIPPED, S.CANCELLED, S.REFUNDED}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.REFUNDED}),
     S.DELIVERED: frozenset({S.REFUNDED}),
     S.PAYMENT_FAILED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -38,6 +38,9 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 # Statuses in which the customer has been charged and the stock is committed.
 PAID_STATUSES = frozenset({S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED})
+# Paid and not shipped: the committed units are still on the shelf, so cancelling or refunding
+# the order puts them back (once, keyed by the order). Shipped goods are not restocked.
+STOCK_RETURNS_ON_REFUND = frozenset({S.PAID, S.PROCESSING})
 # Statuses a shopper may cancel from: before payment (release) or paid but not shipped (refund).
 CUSTOMER_CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.PAID, S.PROCESSING})
 # What an admin may set by hand; paid/payment_failed/expired only come from payments and time.

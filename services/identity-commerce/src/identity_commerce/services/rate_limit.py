@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -168,6 +169,61 @@ async def remember(
 
 async def remembered(session: AsyncSession, *, key: str, now: datetime | None = None) -> bool:
     return await attempts(session, key=key, now=now) > 0
+
+
+async def hit_all(
+    session: AsyncSession,
+    *,
+    limits: Sequence[Limit],
+    detail: str = "Too many attempts; try again later",
+    now: datetime | None = None,
+    **extra: Any,
+) -> None:
+    """`hit` for several limits (e.g. per account and per client address) in one statement;
+    429 when any of them is past its limit, with the longest Retry-After among those.
+
+    Every key is counted, also when another one trips: a request that answers 429 rolls
+    its transaction back, which undoes them. Keys are counted in sorted order, so two
+    requests sharing keys lock them in the same order and never deadlock. `extra` goes
+    into the 429 body (e.g. a `code`).
+    """
+    now = now or utcnow()
+    by_key = {limit.key: limit for limit in sorted(limits, key=lambda limit: limit.key)}
+    if not by_key:
+        return
+    table = RateLimitCounter.__table__
+    expired = table.c.expires_at <= now
+    proposed = insert(RateLimitCounter).values(
+        [
+            {"key": key, "count": 1, "window_started_at": now, "expires_at": now + limit.window}
+            for key, limit in by_key.items()
+        ]
+    )
+    max_for_key = case(
+        {key: limit.max_attempts for key, limit in by_key.items()}, value=table.c.key
+    )
+    statement = proposed.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": case(
+                (expired, 1),
+                (table.c.count > max_for_key, table.c.count),
+                else_=table.c.count + 1,
+            ),
+            "window_started_at": case(
+                (expired, proposed.excluded.window_started_at), else_=table.c.window_started_at
+            ),
+            "expires_at": case((expired, proposed.excluded.expires_at), else_=table.c.expires_at),
+        },
+    ).returning(table.c.key, table.c.count, table.c.expires_at)
+    exceeded = [
+        expires_at
+        for key, count, expires_at in (await session.execute(statement)).all()
+        if count > by_key[key].max_attempts
+    ]
+    if exceeded:
+        retry_after = max(1, math.ceil((max(exceeded) - now).total_seconds()))
+        raise TooManyRequests(detail, retry_after=retry_after, **extra)
 
 
 async def refund(session: AsyncSession, *, key: str) -> None:

@@ -11,7 +11,7 @@ import logging
 import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -83,6 +83,10 @@ def _http_link(value: Any) -> str | None:
     return str(url)
 
 
+def _known_or_none(value: Any) -> Any:
+    return value if value in ("expired", "cancelled", "payment_failed") else None
+
+
 def _single_line(value: str) -> str:
     # Names and numbers end up in subjects, SMS and the database (which refuses NUL).
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
@@ -151,6 +155,16 @@ class OrderRefundedData(OrderEventData):
     refund_amount: Money
 
 
+ClosedOrderStatus = Literal["expired", "cancelled", "payment_failed"]
+
+
+class OrderLatePaymentRefundedData(OrderEventData):
+    refund_amount: Money
+    # What the order had become before the money arrived; a wording hint, so an unknown
+    # value costs only that hint.
+    order_status: Annotated[ClosedOrderStatus | None, BeforeValidator(_known_or_none)] = None
+
+
 class LowStockData(EventData):
     sku: Code
     product_name: Name
@@ -169,6 +183,7 @@ DATA_MODELS: dict[EventType, type[EventData]] = {
     EventType.ORDER_CANCELLED: OrderCancelledData,
     EventType.ORDER_REFUNDED: OrderRefundedData,
     EventType.ORDER_EXPIRED: OrderEventData,
+    EventType.ORDER_LATE_PAYMENT_REFUNDED: OrderLatePaymentRefundedData,
     EventType.LOW_STOCK: LowStockData,
 }
 

@@ -61,6 +61,11 @@ SPECS: dict[EventType, MessageSpec] = {
     EventType.ORDER_EXPIRED: MessageSpec(
         "Order {{ order_number }} expired: payment not received", "Your order expired", sms=True
     ),
+    EventType.ORDER_LATE_PAYMENT_REFUNDED: MessageSpec(
+        "Your payment for order {{ order_number }} was refunded",
+        "Your payment was refunded",
+        sms=True,
+    ),
     EventType.LOW_STOCK: MessageSpec(
         "Low stock: {{ product_name }} ({{ sku }}), {{ available }} left",
         "Low stock",
