@@ -32,6 +32,11 @@ async def set_account(session: AsyncSession, user: User, **values: Any) -> None:
     await session.commit()
 
 
+async def create_checkout(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    body = {"shipping_address_id": str(uuid.uuid4()), "billing_address_id": str(uuid.uuid4())}
+    return await client.post("/checkout/create-payment-intent", json=body, headers=headers)
+
+
 # --- identity-commerce's own routes (in-process) --------------------------------------------
 async def test_a_disabled_account_loses_every_route_at_once(
     client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
@@ -51,6 +56,8 @@ async def test_a_disabled_account_loses_every_route_at_once(
         "/checkout/confirm", json={"order_id": str(uuid.uuid4())}, headers=headers
     )
     assert confirm.status_code == 401
+    # Checkout confirms the account in the statement that locks the user's row.
+    assert (await create_checkout(client, headers)).status_code == 401
 
 
 async def test_a_demoted_admin_loses_the_admin_routes_at_once(
@@ -93,6 +100,7 @@ async def test_a_password_change_ends_every_older_token(
     for headers in old_tokens:  # the one that changed it too: sign in again
         for path in ("/auth/me", "/orders", "/cart"):
             assert (await client.get(path, headers=headers)).status_code == 401, path
+        assert (await create_checkout(client, headers)).status_code == 401
 
     fresh = await client.post(
         "/auth/login", json={"email": user.email, "password": "Brand-new-pass1"}

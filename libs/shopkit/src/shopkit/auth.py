@@ -92,8 +92,17 @@ async def get_principal(
     return await check(request, principal, session)
 
 
-def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
-    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+def require_roles(
+    *roles: str, confirm: bool = True
+) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency admitting `roles`. `confirm=False` skips the app's account check: only
+    for a route that confirms the account itself in a statement it needs anyway (checkout
+    locks the user's row and confirms it with `confirm_account` in the same query)."""
+    source = get_principal if confirm else verified_principal
+
+    # A default, not an Annotated hint: the hint would name the local `source`, which this
+    # module's postponed annotations cannot resolve.
+    async def dependency(principal: Principal = Depends(source)) -> Principal:  # noqa: B008
         if principal.role not in roles:
             raise Forbidden("This action needs one of the roles: " + ", ".join(roles))
         return principal
@@ -143,7 +152,7 @@ def _accepts_users(dependant: Any) -> bool:
     while stack:
         current = stack.pop()
         for sub in current.dependencies:
-            if sub.call is get_principal:
+            if sub.call in (get_principal, verified_principal):
                 authenticated = True
             roles.extend(getattr(sub.call, "accepted_roles", ()))
             stack.append(sub)
@@ -199,6 +208,8 @@ def document_auth(app: FastAPI) -> None:
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[Principal, Depends(require_roles("customer", "admin"))]
+# A signed user token whose account the route itself confirms (see `require_roles`).
+UnconfirmedUser = Annotated[Principal, Depends(require_roles("customer", "admin", confirm=False))]
 AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
 ServicePrincipal = Annotated[Principal, Depends(require_roles("service"))]
 AdminOrService = Annotated[Principal, Depends(require_roles("admin", "service"))]

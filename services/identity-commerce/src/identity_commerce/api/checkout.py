@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
-from shopkit.auth import CurrentUser
+from shopkit.auth import CurrentUser, UnconfirmedUser
 from shopkit.db import SessionDep
 
 from identity_commerce.api.dependencies import (
@@ -93,7 +93,7 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
 )
 async def create_payment_intent(
     body: CreatePaymentIntentIn,
-    principal: CurrentUser,
+    principal: UnconfirmedUser,  # the checkout confirms the account while locking its row
     client: ClientAddress,
     session: SessionDep,
     sessions: SessionFactoryDep,

@@ -5,8 +5,9 @@ Create, in this order (docs/api/identity-commerce-orders.md):
 1. count the attempt per user and per client address, in a short transaction of its own
    (429 + Retry-After past the limits; failed attempts stay counted; the repeat of a
    checkout whose reply is stored is a replay, not counted);
-2. lock the user's row, so one user's checkouts run one at a time, and claim the
-   Idempotency-Key (a twin finds the first reply and replays it, changing nothing);
+2. lock the user's row (which also confirms the account behind the token and reads the
+   user's pending orders, in one statement), so one user's checkouts run one at a time,
+   and claim the Idempotency-Key (a twin finds the first reply and replays it, changing nothing);
 3. read the two addresses (404 unless both are the user's) and the cart (400 when empty);
 4. make room: the user's `pending_payment` orders that hold any sku of this cart are
    superseded (intent cancelled, stock released, order `cancelled`), so one account cannot
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shopkit.auth import AccountStatus, confirm_account
 from shopkit.db import SessionFactory
 from shopkit.errors import (
     BadRequest,
@@ -48,7 +50,7 @@ from shopkit.errors import (
 )
 from shopkit.events import EventType
 from shopkit.tokens import Principal
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -80,7 +82,6 @@ from identity_commerce.models import (
     User,
 )
 from identity_commerce.services import rate_limit
-from identity_commerce.services.accounts import get_active_user
 from identity_commerce.services.cart import list_cart_items
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
@@ -268,17 +269,45 @@ async def _uncount_checkout(
         await rate_limit.refund(session, key=limit.key)
 
 
-async def _lock_account(session: AsyncSession, principal: Principal) -> User:
-    """The signed-in user's row, locked until the checkout commits: one user's checkouts
-    run one at a time (superseding and the pending-order cap rely on it)."""
+@dataclass(frozen=True)
+class LockedAccount:
+    user: User
+    pending: dict[uuid.UUID, set[str]]  # the user's orders awaiting payment -> their skus
+
+
+async def _lock_account(session: AsyncSession, principal: Principal) -> LockedAccount:
+    """The signed-in user's row, locked until the checkout commits, with the user's orders
+    awaiting payment, in one statement: one user's checkouts run one at a time (superseding
+    and the pending-order cap rely on it). The same row confirms the account behind the
+    token (active, same role and token version), so the route skips the generic check."""
     try:
         user_id = principal.user_id
     except ValueError as exc:  # a subject that is not a user id is not a user token
         raise Unauthorized("Invalid token subject") from exc
-    user = await get_active_user(session, user_id=user_id, for_update=True)
-    if user is None:
-        raise Unauthorized("This account does not exist or is disabled")
-    return user
+    pending_items = (
+        select(Order.id.label("order_id"), OrderItem.sku.label("sku"))
+        .join(OrderItem, OrderItem.order_id == Order.id)
+        .where(Order.user_id == user_id, Order.status == OrderStatus.PENDING_PAYMENT)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            select(User, pending_items.c.order_id, pending_items.c.sku)
+            .outerjoin(pending_items, true())
+            .where(User.id == user_id, User.is_active.is_(True))
+            .with_for_update(of=User)
+        )
+    ).all()
+    user = rows[0][0] if rows else None
+    confirm_account(
+        principal, None if user is None else AccountStatus(True, user.role, user.token_version)
+    )
+    assert user is not None  # confirm_account raised otherwise
+    pending: dict[uuid.UUID, set[str]] = {}
+    for _, order_id, sku in rows:
+        if order_id is not None:
+            pending.setdefault(order_id, set()).add(sku)
+    return LockedAccount(user=user, pending=pending)
 
 
 class TooManyPendingOrders(Conflict):
@@ -289,21 +318,6 @@ class TooManyPendingOrders(Conflict):
             code="too_many_pending_orders",
             pending_orders=pending,
         )
-
-
-async def _pending_orders(
-    session: AsyncSession, *, user_id: uuid.UUID
-) -> dict[uuid.UUID, set[str]]:
-    """The user's orders awaiting payment with the skus each holds (one query)."""
-    rows = await session.execute(
-        select(Order.id, OrderItem.sku)
-        .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.user_id == user_id, Order.status == OrderStatus.PENDING_PAYMENT)
-    )
-    pending: dict[uuid.UUID, set[str]] = {}
-    for order_id, sku in rows:
-        pending.setdefault(order_id, set()).add(sku)
-    return pending
 
 
 async def _supersede(
@@ -349,6 +363,7 @@ async def _make_room(
     session: AsyncSession,
     *,
     user: User,
+    pending: dict[uuid.UUID, set[str]],
     cart: list[CartItem],
     idempotency_key: str | None,
     settings: Settings,
@@ -357,7 +372,6 @@ async def _make_room(
 ) -> int:
     """Supersede the user's pending orders that hold any sku of the cart, then check the cap
     on the others; returns how many orders were superseded."""
-    pending = await _pending_orders(session, user_id=user.id)
     if not pending:
         return 0
     cart_skus = {line.sku for line in cart}
@@ -411,7 +425,8 @@ async def create_payment_intent(
         idempotency_key=idempotency_key,
         settings=settings,
     )
-    user = await _lock_account(session, principal)
+    account = await _lock_account(session, principal)
+    user = account.user
     if idempotency_key is not None:
         replay = await _claim_key(
             session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
@@ -432,6 +447,7 @@ async def create_payment_intent(
     superseded = await _make_room(
         session,
         user=user,
+        pending=account.pending,
         cart=cart,
         idempotency_key=idempotency_key,
         settings=settings,
