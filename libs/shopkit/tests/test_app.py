@@ -49,6 +49,14 @@ def demo_router() -> APIRouter:
         await session.flush()
         return {"name": body.name}
 
+    @router.get("/things/{name}")
+    async def read_thing(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    @router.delete("/things/{name}", status_code=204)
+    async def delete_thing(name: str) -> None:
+        return None
+
     @router.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals")
@@ -197,3 +205,16 @@ async def test_undecodable_body_is_422_like_malformed_json(http: httpx.AsyncClie
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+async def test_405_lists_every_method_of_the_path_in_allow(http: httpx.AsyncClient) -> None:
+    # one route per method: GET and DELETE /things/{name} are two routes, and Starlette's
+    # own 405 would name only the first one's methods
+    for method in ("PUT", "PATCH", "POST", "OPTIONS"):
+        response = await http.request(method, "/things/lamp")
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "DELETE, GET"
+        assert response.json() == {"detail": "Method Not Allowed"}
+    response = await http.get("/things")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
