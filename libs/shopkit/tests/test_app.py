@@ -218,3 +218,15 @@ async def test_405_lists_every_method_of_the_path_in_allow(http: httpx.AsyncClie
     response = await http.get("/things")
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+async def test_every_route_documents_the_answers_the_app_gives_for_it(
+    http: httpx.AsyncClient,
+) -> None:
+    # 413 from the body limit where a body is taken, 503 where the database is used; a
+    # route without either gets neither
+    paths = (await http.get("/openapi.json")).json()["paths"]
+    assert {"413", "503"} <= set(paths["/things"]["post"]["responses"])
+    assert "413" not in paths["/things/{name}"]["get"]["responses"]
+    assert "503" not in paths["/boom"]["get"]["responses"]
+    assert "503" not in paths["/health"]["get"]["responses"]

@@ -88,9 +88,9 @@ async def test_openapi_documents_every_status_of_the_admin_routes(http: httpx.As
         if path.startswith("/admin/outbox")
     }
     assert documented == {
-        ("get", "/admin/outbox"): {"200", "401", "403", "422"},
-        ("post", "/admin/outbox/{event_id}/retry"): {"200", "401", "403", "404", "422"},
-        ("post", "/admin/outbox/{event_id}/discard"): {"200", "401", "403", "404", "422"},
+        ("get", "/admin/outbox"): {"200", "401", "403", "422", "503"},
+        ("post", "/admin/outbox/{event_id}/retry"): {"200", "401", "403", "404", "422", "503"},
+        ("post", "/admin/outbox/{event_id}/discard"): {"200", "401", "403", "404", "422", "503"},
     }
 
 
