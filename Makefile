@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 
 .PHONY: help install install-python install-frontend initdb migrate seed dev test \
-	test-backend test-frontend e2e test-contract bench lint clean
+	test-backend test-frontend e2e test-contract screenshots api-types bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,6 +76,14 @@ test-contract: install-python ## The schemathesis CLI against the running shop (
 	@echo "==> contract tests (schemathesis CLI against the e2e stack)"
 	@$(PGENV) && $(PY) python scripts/stack.py run --profile e2e --frontend none -- \
 		$(PY) python scripts/contract.py
+
+screenshots: install ## Run the browser journeys and refresh the README's pictures in docs/screenshots/
+	@if [ -f frontend/e2e/run.sh ]; then echo "==> browser tests (e2e), screenshots into docs/screenshots/"; \
+	$(PGENV) && E2E_SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" bash frontend/e2e/run.sh; \
+	else echo "==> screenshots: frontend/e2e/run.sh does not exist yet" >&2; exit 1; fi
+
+api-types: install ## Regenerate docs/api/openapi/*.json and the frontend's API types from the services
+	@cd frontend && npm run -s gen:api
 
 bench: install ## Measure under load and write docs/benchmarks.md (not a test)
 	@if [ -f bench/run.py ]; then $(PGENV) && $(PY) python bench/run.py; \

@@ -215,6 +215,38 @@ def chart(results: dict[str, Any], path: Path) -> bool:
     return True
 
 
+def auth_costs(results: dict[str, Any]) -> list[str]:
+    """CPU per token and per password check (bench/auth_costs.py)."""
+    auth = results.get("auth")
+    if not auth:
+        return []
+    t, p = auth["tokens"], auth["passwords"]
+    lines = [
+        "## Tokens and password hashing (CPU per operation, in the bench process)",
+        "",
+        "| operation | CPU ms | goal | parsing the PEM on every call (before) |",
+        "|---|---|---|---|",
+        f"| sign an access token | {fmt(t['sign_ms'], 3)} | < {t['goal_sign_ms']} "
+        f"| {fmt(t['sign_parsing_pem_ms'], 2)} |",
+        f"| verify a token | {fmt(t['verify_ms'], 3)} | < {t['goal_verify_ms']} "
+        f"| {fmt(t['verify_parsing_pem_ms'], 3)} |",
+        f"| service token for an outgoing call (reused) | {fmt(t['service_token_ms'], 4)} | "
+        f"| {fmt(t['sign_parsing_pem_ms'], 2)} (one signature per call) |",
+        "",
+        f"| argon2id | t | memory KiB | p | CPU ms per login | logins/s per core "
+        f"| pool logins/s ({p['cores']} threads) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ("default", "owasp_floor"):
+        c = p[name]
+        lines.append(
+            f"| {name.replace('_', ' ')} | {c['time_cost']} | {c['memory_kib']} | "
+            f"{c['parallelism']} | {fmt(c['cpu_ms_per_login'])} | "
+            f"{fmt(c['logins_per_second_per_core'])} | {fmt(c['pool_logins_per_second'])} |"
+        )
+    return [*lines, ""]
+
+
 def write_report(results: dict[str, Any], docs: Path) -> None:
     m = results.get("machine", {})
     lines = [
@@ -236,6 +268,7 @@ def write_report(results: dict[str, Any], docs: Path) -> None:
     if chart(results, docs / "benchmarks.png"):
         lines += ["![latency and throughput per endpoint](benchmarks.png)", ""]
     lines += checkout(results)
+    lines += auth_costs(results)
     lines += invariants(results)
     extra = docs / "benchmarks-checkout-sql.md"
     if extra.exists():

@@ -171,6 +171,10 @@ def inside_stack() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine()}
     started = time.monotonic()
+    log("tokens and password hashing: CPU per operation")
+    from auth_costs import measure as auth_costs
+
+    results["auth"] = auth_costs()
     log("ceilings: GET /health per service")
     results["health"] = {
         service: locust(
@@ -204,7 +208,7 @@ def inside_stack() -> None:
 BENCH_SERVICE_ENV = {
     "SHOP_STACK_WORKERS": os.environ.get("SHOP_STACK_WORKERS", "2"),
     "LOGIN_MAX_FAILURES_PER_CLIENT": "1000000",
-    "SIGNUP_MAX_FAILURES_PER_CLIENT": "1000000",
+    "SIGNUP_MAX_PER_CLIENT": "1000000",
 }
 
 

@@ -1,6 +1,9 @@
 #!/bin/sh
-# Entry point of the service images: apply the service's migrations, optionally load the
-# demo data, then run the server (the image's CMD).
+# Entry point of the service images under compose and in development: apply the service's
+# migrations, optionally load the demo data, then run the server (the image's CMD).
+# Migrations take the database's advisory lock (shopkit.migrations), so replicas starting
+# together run them one after the other. Kubernetes runs them in a Job instead and sets
+# MIGRATE_ON_START=false on the web containers (deploy/k8s, docs/operations.md).
 set -eu
 if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
     echo "entrypoint: alembic upgrade head"

@@ -13,7 +13,7 @@ Tokens (tests/contract/schemathesis.toml says which route gets which):
   account check a route makes sees a real, active user;
 - admin: the seeded demo admin, logged in the same way;
 - service: signed with the calling service's key from the stack's KEYS_DIR, as that
-  service would sign it.
+  service would sign it, with every scope that service may hold (shopkit.scopes.GRANTS).
 
 Reports (JUnit XML) go to .run/contract/ (git-ignored). The seed in the configuration makes
 a run send the same requests as the previous one.
@@ -31,6 +31,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+from shopkit.scopes import GRANTS
 from shopkit.tokens import TokenSigner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,7 +84,7 @@ def service_token(keys_dir: Path, caller: str) -> str:
         audience=os.environ.get("JWT_AUDIENCE", "shop"),
         generate=False,
     )
-    return signer.service_token(ttl_seconds=3600)
+    return signer.service_token(ttl_seconds=3600, scopes=GRANTS[caller])
 
 
 def token_env() -> dict[str, str]:

@@ -591,6 +591,8 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
             "--port",
             str(stack.ports[key]),
             "--no-access-log",
+            # the app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
+            "--no-proxy-headers",
         ]
         workers = os.environ.get("SHOP_STACK_WORKERS")
         if workers and stack.profile.name != "dev":

@@ -64,7 +64,14 @@ def test_the_schema_check_rejects_a_broken_compose_file(tmp_path: Path) -> None:
 
 def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
     services = compose["services"]
-    assert set(services) == {*APP_SERVICES, "postgres", "localstripe", "frontend", "stripe-webhook"}
+    assert set(services) == {
+        *APP_SERVICES,
+        "postgres",
+        "localstripe",
+        "frontend",
+        "stripe-webhook",
+        "keys",
+    }
     for name, (port, dockerfile) in APP_SERVICES.items():
         service = services[name]
         assert service["build"] == {"context": ".", "dockerfile": dockerfile}
@@ -76,7 +83,10 @@ def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
         assert env["IDENTITY_URL"] == "http://identity-commerce:8001"
         assert env["CATALOG_URL"] == "http://catalog-fulfillment:8002"
         assert env["NOTIFICATIONS_URL"] == "http://notifications:8010"
-        assert "keys:/keys" in service["volumes"]  # one key folder: tokens verify across
+        assert env["PUBLIC_KEYS_DIR"] == "/public-keys"
+        assert f"{name}-key:/keys:ro" in service["volumes"]  # its own private key only
+        assert "public-keys:/public-keys:ro" in service["volumes"]  # everyone's public keys
+        assert service["depends_on"]["keys"]["condition"] == "service_completed_successfully"
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert {"path": ".env", "required": False} in service["env_file"]
     assert services["identity-commerce"]["environment"]["STRIPE_API_BASE"] == (
@@ -89,6 +99,30 @@ def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
     assert hook["environment"]["STRIPE_API_BASE"] == "http://localstripe:8420"
     assert "127.0.0.1:5173:8080" in services["frontend"]["ports"]
     assert "127.0.0.1:8420:8420" in services["localstripe"]["ports"]
+
+
+def test_each_private_key_is_mounted_only_into_its_own_container(compose: dict) -> None:
+    """Least privilege: a service that is broken into cannot sign as another one."""
+    services = compose["services"]
+    for name in APP_SERVICES:
+        key_volume = f"{name}-key"
+        holders = {
+            other
+            for other, service in services.items()
+            for mount in service.get("volumes", [])
+            if mount.split(":")[0] == key_volume
+        }
+        assert holders == {name, "keys"}, (name, holders)
+        own = [m for m in services[name]["volumes"] if m.split(":")[0] == key_volume]
+        assert own == [f"{key_volume}:/keys:ro"]
+    # The public folder is shared, and only the key generator may write to it.
+    for other, service in services.items():
+        for mount in service.get("volumes", []):
+            if mount.split(":")[0] == "public-keys" and other != "keys":
+                assert mount.endswith(":ro"), (other, mount)
+    generator = services["keys"]
+    assert generator["entrypoint"][-1] == "shopkit.keygen"
+    assert set(compose["volumes"]) >= {f"{name}-key" for name in APP_SERVICES} | {"public-keys"}
 
 
 def test_postgres_init_script_creates_the_three_databases(compose: dict) -> None:
@@ -132,7 +166,7 @@ def _dockerfiles(compose: dict) -> dict[str, tuple[Path, Path]]:
 
 def test_images_are_multi_stage_where_they_build_and_run_as_non_root(compose: dict) -> None:
     dockerfiles = _dockerfiles(compose)
-    assert set(dockerfiles) == {*APP_SERVICES, "frontend", "localstripe", "stripe-webhook"}
+    assert set(dockerfiles) == {*APP_SERVICES, "frontend", "localstripe", "stripe-webhook", "keys"}
     for name, (dockerfile, _) in dockerfiles.items():
         assert dockerfile.is_file(), dockerfile
         stages = _stages(dockerfile)

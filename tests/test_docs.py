@@ -13,6 +13,7 @@ PAGES = [
     "README.md",
     "docs/architecture.md",
     "docs/api.md",
+    "docs/operations.md",
     *sorted(
         str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "docs" / "adr").glob("000[1-8]-*.md")
     ),

@@ -94,9 +94,32 @@ SINGLE_LEFTOVERS = [
     ("identity_commerce", {"stripe_webhook_secret": "whsec_dev_shop"}, "STRIPE_WEBHOOK_SECRET"),
     ("identity_commerce", {"stripe_api_base": "http://127.0.0.1:8420"}, "STRIPE_API_BASE"),
     ("identity_commerce", {"argon2_memory_cost_kib": 1024}, "ARGON2_MEMORY_COST_KIB"),
+    # OWASP's floor depends on the iterations: one pass needs 46 MiB, not 19 MiB.
+    (
+        "identity_commerce",
+        {"argon2_time_cost": 1, "argon2_memory_cost_kib": 19_456},
+        "ARGON2_MEMORY_COST_KIB >= 47104",
+    ),
+    ("catalog_fulfillment", {"public_keys_dir": DEV_KEYS_DIR}, "PUBLIC_KEYS_DIR"),
     ("notifications", {"smtp_password": "dev-smtp"}, "SMTP_PASSWORD"),
     ("notifications", {"smtp_password": ""}, "SMTP_PASSWORD"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("time_cost", "memory_kib"), [(1, 47_104), (2, 19_456), (3, 12_288), (4, 9_216), (6, 7_168)]
+)
+def test_argon2_at_owasps_floor_is_accepted(
+    time_cost: int, memory_kib: int, tmp_path: Path
+) -> None:
+    values = production_values(tmp_path, "identity_commerce") | {
+        "argon2_time_cost": time_cost,
+        "argon2_memory_cost_kib": memory_kib,
+        "argon2_parallelism": 1,
+    }
+    assert build("identity_commerce", **values).is_production
+    with pytest.raises(ValidationError, match=REFUSAL):
+        build("identity_commerce", **(values | {"argon2_memory_cost_kib": memory_kib - 1}))
 
 
 @pytest.mark.parametrize(("package", "leftover", "named"), SINGLE_LEFTOVERS)

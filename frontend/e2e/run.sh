@@ -5,7 +5,8 @@
 # and a production build of the frontend on the e2e profile's ports with freshly migrated and
 # seeded databases, exports IDENTITY_URL, CATALOG_URL, ..., FRONTEND_URL to the command, and
 # tears everything down afterwards. Playwright drives the system Chromium (/usr/bin/chromium);
-# no browser is ever downloaded. Screenshots land in docs/screenshots/.
+# no browser is ever downloaded. Screenshots land in frontend/test-results/screenshots/ (git-ignored);
+# `make screenshots` sets E2E_SCREENSHOT_DIR=docs/screenshots to refresh the README's pictures.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

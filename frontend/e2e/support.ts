@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const screenshotDir = path.resolve(here, '../../docs/screenshots');
+/**
+ * Where `snap` writes: the git-ignored test-results/screenshots/ for every run, so a test run
+ * leaves the tree clean; `make screenshots` points E2E_SCREENSHOT_DIR at docs/screenshots/ to
+ * refresh the README's pictures.
+ */
+const screenshotDir = path.resolve(process.env.E2E_SCREENSHOT_DIR ?? path.join(here, '..', 'test-results', 'screenshots'));
 
 export const demo = {
   admin: { email: 'admin@example.com', password: 'Admin@123' },
@@ -11,7 +16,7 @@ export const demo = {
   bob: { email: 'bob@example.com', password: 'Bob@123' },
 };
 
-/** Saves a full-page screenshot into docs/screenshots/ (the README shows some of them). */
+/** Saves a full-page screenshot as `<name>.png` in the screenshot folder (see above). */
 export async function snap(page: Page, name: string) {
   // Let fonts, images and the map settle so screenshots show the page as a person sees it.
   await page.waitForLoadState('networkidle').catch(() => undefined);

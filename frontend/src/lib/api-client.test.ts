@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import { useSessionStore } from '@/features/auth/stores/session-store';
 import { ApiError, identityApi } from '@/lib/api-client';
+import { useSessionStore } from '@/lib/session-store';
 import { IDENTITY, server } from '@/test/server';
 import { fakeToken } from '@/test/test-utils';
 

@@ -1,8 +1,8 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 
-import { useSessionStore } from '@/features/auth/stores/session-store';
 import { env } from '@/lib/env';
+import { useSessionStore } from '@/lib/session-store';
 
 export interface Shortage {
   sku: string;

@@ -1,4 +1,7 @@
-/** Response bodies shaped exactly like the services' (see their pydantic schemas). */
+/**
+ * Response bodies shaped exactly like the services' (see their pydantic schemas). Public catalog
+ * answers carry stock levels; the exact `available` is null unless an admin or service asks.
+ */
 export const laptop = {
   id: '11111111-1111-1111-1111-111111111111',
   name: 'Laptop 13',
@@ -12,9 +15,9 @@ export const laptop = {
     { id: 'i2', url: 'http://catalog.test/static/laptop-2.svg', alt: 'Laptop side' },
   ],
   variants: [
-    { id: 'v1', sku: 'LAP-13-8-SIL', name: '8 GB Silver', attributes: { memory: '8 GB', colour: 'Silver' }, price: '899.00', currency: 'USD', available: 4, in_stock: true, active: true },
-    { id: 'v2', sku: 'LAP-13-16-SIL', name: '16 GB Silver', attributes: { memory: '16 GB', colour: 'Silver' }, price: '999.00', currency: 'USD', available: 0, in_stock: false, active: true },
-    { id: 'v3', sku: 'LAP-13-16-BLK', name: '16 GB Black', attributes: { memory: '16 GB', colour: 'Black' }, price: '999.00', currency: 'USD', available: 12, in_stock: true, active: true },
+    { id: 'v1', sku: 'LAP-13-8-SIL', name: '8 GB Silver', attributes: { memory: '8 GB', colour: 'Silver' }, price: '899.00', currency: 'USD', available: null, stock_level: 'low_stock', in_stock: true, active: true },
+    { id: 'v2', sku: 'LAP-13-16-SIL', name: '16 GB Silver', attributes: { memory: '16 GB', colour: 'Silver' }, price: '999.00', currency: 'USD', available: null, stock_level: 'out_of_stock', in_stock: false, active: true },
+    { id: 'v3', sku: 'LAP-13-16-BLK', name: '16 GB Black', attributes: { memory: '16 GB', colour: 'Black' }, price: '999.00', currency: 'USD', available: null, stock_level: 'in_stock', in_stock: true, active: true },
   ],
   price: '899.00',
   currency: 'USD',

@@ -3,7 +3,7 @@ import { cleanup } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { useToastStore } from '@/components/ui/toast-store';
-import { useSessionStore } from '@/features/auth/stores/session-store';
+import { useSessionStore } from '@/lib/session-store';
 import { server } from '@/test/server';
 
 // Anything a test did not mock is a bug in the test: fail loudly instead of hitting the network.

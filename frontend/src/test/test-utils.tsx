@@ -4,7 +4,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router';
 
 import { Toaster } from '@/components/ui/toaster';
-import { useSessionStore, type Role } from '@/features/auth/stores/session-store';
+import { useSessionStore, type Role } from '@/lib/session-store';
 
 export function createTestQueryClient() {
   return new QueryClient({

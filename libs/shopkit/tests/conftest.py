@@ -77,5 +77,9 @@ def token_factory(lib_keys_dir: Path) -> TokenFactory:
 @pytest.fixture
 def kit_settings(database_url: str, lib_keys_dir: Path, token_factory: TokenFactory) -> KitSettings:
     return KitSettings(
-        database_url=database_url, keys_dir=lib_keys_dir, env="test", max_body_bytes=1024
+        database_url=database_url,
+        keys_dir=lib_keys_dir,
+        env="test",
+        max_body_bytes=1024,
+        trusted_signers=["identity-commerce", "notifications"],
     )

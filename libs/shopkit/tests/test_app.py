@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, Field
 from shopkit.app import create_service_app
-from shopkit.auth import AdminPrincipal, ServicePrincipal
+from shopkit.auth import SCOPE_EXTENSION, AdminPrincipal, ServicePrincipal, scoped
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict
+from shopkit.errors import Conflict, Unauthorized
+from shopkit.scopes import INVENTORY_WRITE
 from shopkit.testing.tokens import TokenFactory
+from shopkit.tokens import Principal, TokenSigner, ensure_dev_key
 from sqlalchemy import event, func, select
 
 from .conftest import KitSettings, Thing
@@ -67,6 +71,12 @@ def demo_router() -> APIRouter:
 
     @router.get("/service-only")
     async def service_only(principal: ServicePrincipal) -> dict[str, str]:
+        return {"sub": principal.subject}
+
+    @router.post("/stock")
+    async def move_stock(
+        principal: Annotated[Principal, scoped(INVENTORY_WRITE)],
+    ) -> dict[str, str]:
         return {"sub": principal.subject}
 
     return router
@@ -230,3 +240,72 @@ async def test_every_route_documents_the_answers_the_app_gives_for_it(
     assert "413" not in paths["/things/{name}"]["get"]["responses"]
     assert "503" not in paths["/boom"]["get"]["responses"]
     assert "503" not in paths["/health"]["get"]["responses"]
+
+
+async def test_service_routes_check_the_scope_the_receiver_allows(
+    http: httpx.AsyncClient, demo_app: FastAPI, token_factory: TokenFactory
+) -> None:
+    async def call(token: str) -> int:
+        response = await http.post("/stock", headers={"Authorization": f"Bearer {token}"})
+        return response.status_code
+
+    assert await call(token_factory.service()) == 200  # identity-commerce may move stock
+    assert await call(token_factory.service(scopes=[])) == 403
+    # notifications is trusted here, but whatever it claims it may not hold inventory:write.
+    assert await call(token_factory.service("notifications", scopes=[INVENTORY_WRITE])) == 403
+    assert await call(token_factory.admin()) == 403
+    spec = demo_app.openapi()
+    assert spec["paths"]["/stock"]["post"][SCOPE_EXTENSION] == INVENTORY_WRITE
+    assert SCOPE_EXTENSION not in spec["paths"]["/service-only"]["get"]
+
+
+async def test_keys_that_are_not_listed_are_not_trusted(
+    http: httpx.AsyncClient, token_factory: TokenFactory, lib_keys_dir: Path
+) -> None:
+    """The app trusts identity-commerce and notifications (kit_settings); a key dropped into
+    its keys folder, or another service's key, signs nothing it accepts."""
+    ensure_dev_key(lib_keys_dir, "dropped-in")
+    dropped = TokenSigner.from_keys_dir(
+        lib_keys_dir,
+        "dropped-in",
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        generate=False,
+    )
+    for token in (dropped.service_token(), token_factory.service("catalog-fulfillment")):
+        response = await http.get("/service-only", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+
+
+async def test_user_tokens_pass_the_apps_account_check(
+    http: httpx.AsyncClient, demo_app: FastAPI, token_factory: TokenFactory
+) -> None:
+    checked: list[str] = []
+
+    async def only_active(request: object, principal: Principal, session: object) -> Principal:
+        checked.append(principal.subject)
+        if principal.subject == disabled:
+            raise Unauthorized("This account does not exist or is disabled")
+        return principal
+
+    demo_app.state.account_check = only_active
+    admin = token_factory.admin()
+    disabled_token = token_factory.admin()
+    disabled = jwt_subject(disabled_token)
+    assert (await http.get("/admin-only", headers=bearer(admin))).status_code == 200
+    assert (await http.get("/admin-only", headers=bearer(disabled_token))).status_code == 401
+    # Service tokens have no account behind them: never asked.
+    assert (
+        await http.get("/service-only", headers=bearer(token_factory.service("notifications")))
+    ).status_code == 200
+    assert checked == [jwt_subject(admin), disabled]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def jwt_subject(token: str) -> str:
+    from jose import jwt
+
+    return str(jwt.get_unverified_claims(token)["sub"])

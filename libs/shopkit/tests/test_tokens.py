@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import jose.jwk
 import pytest
+import shopkit.tokens
+from jose import jwt
+from shopkit.scopes import ACCOUNTS_READ, EVENTS_WRITE, GRANTS, INVENTORY_WRITE, PURCHASES_READ
 from shopkit.testing.tokens import TokenFactory
-from shopkit.tokens import IDENTITY_KEY_ID, TokenError, TokenVerifier
+from shopkit.tokens import IDENTITY_KEY_ID, TokenError, TokenSigner, TokenVerifier, ensure_dev_key
 
 
 @pytest.fixture
@@ -71,3 +76,142 @@ def test_jwks_publishes_only_public_parts(verifier: TokenVerifier) -> None:
     keys = verifier.jwks(only=(IDENTITY_KEY_ID,))["keys"]
     assert [k["kid"] for k in keys] == [IDENTITY_KEY_ID]
     assert set(keys[0]) == {"kty", "use", "alg", "kid", "n", "e"}
+
+
+# --- keys parsed once, service tokens reused ------------------------------------------------
+def test_keys_are_parsed_once_not_per_token(
+    token_factory: TokenFactory,
+    verifier: TokenVerifier,
+    lib_keys_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parsing a PEM costs ~50 ms of CPU; signing and verifying must not do it again."""
+    signer = TokenSigner.from_keys_dir(
+        lib_keys_dir,
+        IDENTITY_KEY_ID,
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        generate=False,
+    )
+    verifier.verify(token_factory.service("catalog-fulfillment"))  # loads what it trusts
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a key was parsed again")
+
+    monkeypatch.setattr(jose.jwk, "construct", parse)
+    for _ in range(3):
+        token = signer.issue(subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=1))
+        assert verifier.verify(token).role == "customer"
+
+
+def test_a_service_token_is_reused_until_shortly_before_it_expires(
+    token_factory: TokenFactory, lib_keys_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signer = TokenSigner.from_keys_dir(
+        lib_keys_dir,
+        "catalog-fulfillment",
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        generate=False,
+    )
+    now = [time.time()]
+    monkeypatch.setattr(shopkit.tokens.time, "time", lambda: now[0])
+    first = signer.service_token(300, scopes=[EVENTS_WRITE])
+    assert signer.service_token(300, scopes=[EVENTS_WRITE]) == first
+    # Another scope set (or lifetime) is another token.
+    purchases = signer.service_token(300, scopes=[PURCHASES_READ])
+    assert purchases != first
+    assert jwt.get_unverified_claims(purchases)["scope"] == PURCHASES_READ
+    now[0] += 239  # 4 minutes in: still more than a minute left
+    assert signer.service_token(300, scopes=[EVENTS_WRITE]) == first
+    now[0] += 2  # less than a minute left: a new one
+    assert signer.service_token(300, scopes=[EVENTS_WRITE]) != first
+
+
+# --- scopes ----------------------------------------------------------------------------------
+def test_a_service_holds_only_the_scopes_granted_to_it(
+    token_factory: TokenFactory, verifier: TokenVerifier
+) -> None:
+    asked = [INVENTORY_WRITE, EVENTS_WRITE, "made:up"]
+    notifications = verifier.verify(token_factory.service("notifications", scopes=asked))
+    assert notifications.scopes == frozenset()  # it may hold accounts:read only
+    identity = verifier.verify(token_factory.service(IDENTITY_KEY_ID, scopes=asked))
+    assert identity.scopes == {INVENTORY_WRITE, EVENTS_WRITE}
+    assert identity.signer == IDENTITY_KEY_ID
+    assert GRANTS["notifications"] == {ACCOUNTS_READ}
+
+
+def test_a_service_token_must_name_the_service_that_signed_it(
+    token_factory: TokenFactory, verifier: TokenVerifier
+) -> None:
+    forged = token_factory.signer("notifications").issue(
+        subject="service:identity-commerce",
+        role="service",
+        ttl=timedelta(minutes=1),
+        token_type="service",
+        extra={"scope": INVENTORY_WRITE},
+    )
+    with pytest.raises(TokenError, match="names the service"):
+        verifier.verify(forged)
+
+
+def test_a_user_token_version_must_be_a_whole_number(token_factory: TokenFactory) -> None:
+    verifier = TokenVerifier.from_keys_dir(
+        token_factory.keys_dir, issuer=token_factory.issuer, audience=token_factory.audience
+    )
+    assert verifier.verify(token_factory.user(token_version=3)).token_version == 3
+    assert verifier.verify(token_factory.user()).token_version == 0  # issued before versions
+    for bad in ("3", -1, True, 1.5):
+        token = token_factory.identity.issue(
+            subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=1), extra={"ver": bad}
+        )
+        with pytest.raises(TokenError, match="version"):
+            verifier.verify(token)
+
+
+# --- trusted keys ----------------------------------------------------------------------------
+def test_only_the_listed_services_keys_are_trusted(
+    token_factory: TokenFactory, lib_keys_dir: Path
+) -> None:
+    """A public key that appears in the folder is not trusted for appearing there."""
+    ensure_dev_key(lib_keys_dir, "intruder")
+    intruder = TokenSigner.from_keys_dir(
+        lib_keys_dir,
+        "intruder",
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        generate=False,
+    ).service_token()
+    catalog_token = token_factory.service("catalog-fulfillment")
+    only_identity = TokenVerifier.from_keys_dir(
+        lib_keys_dir,
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        trusted=[IDENTITY_KEY_ID],
+    )
+    for token in (intruder, catalog_token):
+        with pytest.raises(TokenError, match="unknown key"):
+            only_identity.verify(token)
+    assert only_identity.verify(token_factory.service()).is_service
+    assert [k["kid"] for k in only_identity.jwks()["keys"]] == [IDENTITY_KEY_ID]
+
+
+def test_a_trusted_service_that_starts_later_is_found_when_its_tokens_arrive(
+    tmp_path: Path, token_factory: TokenFactory
+) -> None:
+    verifier = TokenVerifier.from_keys_dir(
+        tmp_path,
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        trusted=["catalog-fulfillment"],
+    )
+    ensure_dev_key(tmp_path / "private", "catalog-fulfillment", tmp_path)  # starts now
+    signer = TokenSigner.from_keys_dir(
+        tmp_path / "private",
+        "catalog-fulfillment",
+        issuer=token_factory.issuer,
+        audience=token_factory.audience,
+        generate=False,
+    )
+    assert verifier.verify(signer.service_token()).signer == "catalog-fulfillment"
+    assert not (tmp_path / "catalog-fulfillment.key").exists()  # private key stayed private

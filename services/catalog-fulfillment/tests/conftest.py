@@ -2,9 +2,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+import respx
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.main import create_app
 from shopkit.testing import ServiceUnderTest
+
+from tests.reviewing import IDENTITY
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,11 +25,12 @@ def service_under_test() -> ServiceUnderTest:
             # In-process tests share one connection with the test; a background sweeper
             # would race it. The sweeper is exercised directly and in live-process tests.
             "reservation_sweeper_enabled": False,
+            "review_recheck_enabled": False,
             # Listings must reflect what a test just arranged.
             "listing_cache_seconds": 0,
             "public_url": "http://catalog.test",
             # Outbound calls to identity-commerce are mocked with respx on this host.
-            "identity_url": "http://identity.test",
+            "identity_url": IDENTITY,
             "verified_purchase_retries": 2,
         },
     )
@@ -40,3 +44,10 @@ async def fresh_database(test_databases):  # type: ignore[no-untyped-def]
         return test_databases.clone(f"{name}_{uuid.uuid4().hex[:6]}")
 
     return clone
+
+
+@pytest.fixture
+def identity():  # type: ignore[no-untyped-def]
+    """identity-commerce's HTTP edge, answered by respx routes the test sets up."""
+    with respx.mock(base_url=IDENTITY, assert_all_called=False) as router:
+        yield router

@@ -320,10 +320,11 @@ async def test_product_detail_by_id_and_slug(client, db_session) -> None:
         body = response.json()
         assert body["id"] == str(product.id)
         assert [
-            (v["sku"], v["price"], v["available"], v["in_stock"]) for v in body["variants"]
+            (v["sku"], v["price"], v["available"], v["stock_level"], v["in_stock"])
+            for v in body["variants"]
         ] == [
-            (a, "5.50", 3, True),
-            (b, "7.00", 0, False),
+            (a, "5.50", None, "in_stock", True),
+            (b, "7.00", None, "out_of_stock", False),
         ]
         assert body["images"][0]["url"] == "http://catalog.test/static/products/generic.svg"
         assert body["category"]["id"] == str(product.category_id)
@@ -332,7 +333,7 @@ async def test_product_detail_by_id_and_slug(client, db_session) -> None:
     assert (await client.get("/catalog/products/no-such-slug")).status_code == 404
 
 
-async def test_variant_lookup(client, db_session) -> None:
+async def test_variant_lookup(client, db_session, tokens) -> None:
     live, old = unique("LIVE"), unique("OLD")
     product = await make_product(db_session, stock={live: 6}, prices={live: "12.34"})
     archived = await make_product(db_session, stock={old: 3}, status="archived")
@@ -340,7 +341,9 @@ async def test_variant_lookup(client, db_session) -> None:
         update(InventoryItem).where(InventoryItem.sku == live).values(reserved=2)
     )
     response = await client.get(
-        "/catalog/variants", params={"skus": f"{live}, {old},NOPE-{uuid.uuid4().hex[:6]}"}
+        "/catalog/variants",
+        params={"skus": f"{live}, {old},NOPE-{uuid.uuid4().hex[:6]}"},
+        headers={"Authorization": f"Bearer {tokens.service()}"},  # as identity-commerce asks
     )
     assert response.status_code == 200
     items = {i["sku"]: i for i in response.json()["items"]}
@@ -357,12 +360,54 @@ async def test_variant_lookup(client, db_session) -> None:
         "image_url": "http://catalog.test/static/products/generic.svg",
         "active": True,
         "available": 4,
+        "stock_level": "in_stock",
     }
-    assert (items[old]["active"], items[old]["available"], items[old]["product_id"]) == (
-        False,
-        0,
-        str(archived.id),
+    assert (
+        items[old]["active"],
+        items[old]["available"],
+        items[old]["stock_level"],
+        items[old]["product_id"],
+    ) == (False, 0, "out_of_stock", str(archived.id))
+
+
+async def test_public_reads_show_stock_levels_and_only_staff_and_services_see_counts(
+    client, db_session, tokens, tmp_path
+) -> None:
+    plenty, few, none = unique("PLENTY"), unique("FEW"), unique("NONE")
+    product = await make_product(db_session, stock={plenty: 40, few: 9, none: 2}, reorder_level=5)
+    # 9 on hand, 4 held by a checkout: 5 left, at the reorder level. 2 on hand, 2 held: none.
+    await db_session.execute(
+        update(InventoryItem).where(InventoryItem.sku == few).values(reserved=4)
     )
+    await db_session.execute(
+        update(InventoryItem).where(InventoryItem.sku == none).values(reserved=2)
+    )
+    levels = {plenty: "in_stock", few: "low_stock", none: "out_of_stock"}
+    counts = {plenty: 40, few: 5, none: 0}
+
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    public_views = {
+        "anonymous": {},
+        "customer": bearer(tokens.customer()),
+        # A service sees counts only with inventory:read.
+        "service without inventory:read": bearer(tokens.service(scopes={"reviews:write"})),
+        "notifications service": bearer(tokens.service("notifications")),
+        **{f"bad token ({name})": bearer(t) for name, t in tokens.bad_tokens(tmp_path).items()},
+    }
+    exact_views = {"service": bearer(tokens.service()), "admin": bearer(tokens.admin())}
+    skus = ",".join(levels)
+    for who, headers in {**public_views, **exact_views}.items():
+        exact = who in exact_views
+        lookup = await client.get("/catalog/variants", params={"skus": skus}, headers=headers)
+        detail = await client.get(f"/catalog/products/{product.id}", headers=headers)
+        assert (lookup.status_code, detail.status_code) == (200, 200), who
+        for variants in (lookup.json()["items"], detail.json()["variants"]):
+            seen = {v["sku"]: (v["stock_level"], v["available"]) for v in variants}
+            assert seen == {sku: (levels[sku], counts[sku] if exact else None) for sku in levels}, (
+                who
+            )
 
 
 async def test_variant_lookup_rejects_bad_input(client) -> None:

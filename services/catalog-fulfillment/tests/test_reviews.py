@@ -1,5 +1,5 @@
-"""Reviews: listing with average/count/histogram, creating with the reviewer's JWT, and the
-verified-purchase question to identity-commerce (mocked with respx at its HTTP edge)."""
+"""Reviews: listing with the rating of verified purchases, creating with the reviewer's JWT,
+and the verified-purchase question to identity-commerce (mocked with respx at its HTTP edge)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import respx
 from catalog_fulfillment.models import Product, Review
 from shopkit.tokens import TokenVerifier
 from sqlalchemy import func, select
 
 from tests.factories import make_product
-
-IDENTITY = "http://identity.test"
-VERIFIED_PATH = "/internal/verified-purchase"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def review_body(product_id: uuid.UUID, **overrides: object) -> dict[str, object]:
-    return {
-        "product_id": str(product_id),
-        "rating": 4,
-        "title": "Solid everyday kettle",
-        "comment": "Boils a full litre in under three minutes; the lid could be stiffer.",
-        **overrides,
-    }
-
-
-@pytest.fixture
-def identity():
-    with respx.mock(base_url=IDENTITY, assert_all_called=False) as router:
-        yield router
+from tests.reviewing import VERIFIED_PATH, answer_by_user, bearer, post_review, review_body
 
 
 async def test_review_of_a_buyer_is_verified(
@@ -107,6 +84,11 @@ async def test_identity_failures_store_unverified_instead_of_failing(
     assert response.status_code == 201, response.text
     assert response.json()["verified_purchase"] is False
     assert route.called
+    # Published, not counted, and due to be asked about again.
+    review = await db_session.get(Review, uuid.UUID(response.json()["id"]))
+    assert review is not None and review.verification_due_at is not None
+    refreshed = await db_session.get(Product, product.id, populate_existing=True)
+    assert refreshed.rating_count == 0
 
 
 async def test_second_review_by_the_same_user_conflicts(
@@ -131,16 +113,12 @@ async def test_listing_has_average_count_histogram_and_updates_product(
     client, tokens, db_session, identity
 ) -> None:
     product = await make_product(db_session)
-    identity.get(VERIFIED_PATH).respond(200, json={"verified": False})
-    for rating in (5, 5, 4, 1):
-        response = await client.post(
-            "/reviews",
-            json=review_body(product.id, rating=rating, title=f"{rating} stars"),
-            headers=bearer(tokens.customer()),
-        )
-        assert response.status_code == 201
+    buyers = [uuid.uuid4() for _ in range(4)]
+    identity.get(VERIFIED_PATH).mock(side_effect=answer_by_user({str(b) for b in buyers}))
+    for buyer, rating in zip(buyers, (5, 5, 4, 1), strict=True):
+        await post_review(client, tokens, product.id, buyer, rating, f"{rating} stars")
     body = (await client.get(f"/reviews/product/{product.id}")).json()
-    assert (body["count"], body["average"]) == (4, 3.75)
+    assert (body["count"], body["rating_count"], body["average"]) == (4, 4, 3.75)
     assert body["histogram"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 2}
     assert [i["title"] for i in body["items"]] == ["1 stars", "4 stars", "5 stars", "5 stars"]
     page = (
@@ -151,6 +129,40 @@ async def test_listing_has_average_count_histogram_and_updates_product(
     assert (str(refreshed.rating_avg), refreshed.rating_count) == ("3.75", 4)
     detail = (await client.get(f"/catalog/products/{product.id}")).json()
     assert (detail["rating_avg"], detail["rating_count"]) == (3.75, 4)
+
+
+async def test_unverified_reviews_are_listed_but_do_not_move_the_rating(
+    client, tokens, db_session, identity
+) -> None:
+    product = await make_product(db_session)
+    buyers = [uuid.uuid4(), uuid.uuid4()]
+    identity.get(VERIFIED_PATH).mock(side_effect=answer_by_user({str(b) for b in buyers}))
+    await post_review(client, tokens, product.id, buyers[0], 5, "Bought it, love it")
+    await post_review(client, tokens, product.id, buyers[1], 4, "Bought it, like it")
+    # Accounts that never bought it pile on one-star reviews: shown, not counted.
+    for n in range(3):
+        review = await post_review(client, tokens, product.id, uuid.uuid4(), 1, f"Drive-by {n}")
+        assert review["verified_purchase"] is False
+    refreshed = await db_session.get(Product, product.id, populate_existing=True)
+    assert (str(refreshed.rating_avg), refreshed.rating_count) == ("4.50", 2)
+    body = (await client.get(f"/reviews/product/{product.id}")).json()
+    assert len(body["items"]) == body["count"] == 5
+    assert (body["average"], body["rating_count"], body["unverified_count"]) == (4.5, 2, 3)
+    assert body["histogram"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}
+    listed = (await client.get("/catalog/products", params={"q": product.name})).json()
+    assert [(i["rating_avg"], i["rating_count"]) for i in listed["items"]] == [(4.5, 2)]
+
+
+async def test_a_product_with_only_unverified_reviews_has_no_rating(
+    client, tokens, db_session, identity
+) -> None:
+    product = await make_product(db_session)
+    identity.get(VERIFIED_PATH).respond(200, json={"verified": False})
+    await post_review(client, tokens, product.id, uuid.uuid4(), 5, "Never bought it")
+    body = (await client.get(f"/reviews/product/{product.id}")).json()
+    assert (body["count"], body["rating_count"], body["average"]) == (1, 0, 0.0)
+    detail = (await client.get(f"/catalog/products/{product.id}")).json()
+    assert (detail["rating_avg"], detail["rating_count"]) == (0.0, 0)
 
 
 async def test_empty_listing(client, db_session) -> None:

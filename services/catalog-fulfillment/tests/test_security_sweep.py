@@ -22,6 +22,6 @@ async def test_every_secured_route_enforces_its_tokens(
         tokens,
         tmp_path,
         privileged=("/admin", "GET /inventory/{sku}", "POST /fulfillments/{order_id}/status"),
-        service_only=(*INVENTORY_PROTOCOL, "POST /fulfillments"),
+        service_only=(*INVENTORY_PROTOCOL, "POST /fulfillments", "POST /reviews/reverify"),
     )
     assert checked >= 15

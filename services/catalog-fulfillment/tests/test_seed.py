@@ -23,7 +23,8 @@ SELECT (SELECT count(*) FROM categories) AS categories,
        (SELECT count(DISTINCT country) FROM stores) AS countries,
        (SELECT count(*) FROM reviews) AS reviews,
        (SELECT count(*) FROM products p WHERE p.rating_count <>
-           (SELECT count(*) FROM reviews r WHERE r.product_id = p.id)) AS wrong_ratings,
+           (SELECT count(*) FROM reviews r
+             WHERE r.product_id = p.id AND r.verified_purchase)) AS wrong_ratings,
        (SELECT count(*) FROM product_images WHERE url NOT LIKE '/static/products/%.svg') AS remote
 """
 

@@ -13,6 +13,7 @@ import httpx
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
+from sqlalchemy import text
 
 PASSWORD = "Fuzz-pass-1"
 
@@ -28,6 +29,36 @@ class SameToken:
 
     def service(self) -> str:
         return self.token
+
+
+class RealAdmin:
+    """Stands in for TokenFactory: a real admin of the fuzzed database (identity-commerce
+    refuses tokens of accounts it does not have), and the service that calls /internal."""
+
+    def __init__(self, admin_token: str, tokens: Any) -> None:
+        self.admin_token = admin_token
+        self.tokens = tokens
+
+    def admin(self) -> str:
+        return self.admin_token
+
+    def service(self) -> str:
+        return str(self.tokens.service("catalog-fulfillment"))
+
+
+async def promoted_admin(app: Any, email: str) -> str:
+    """Sign `email` up on the app, make it an admin in its database, sign in: the token."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://fuzz"
+    ) as api:
+        body = {"email": email, "password": PASSWORD, "first_name": "Ad", "last_name": "Min"}
+        assert (await api.post("/auth/signup", json=body)).status_code == 201
+        async with app.state.db.engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE users SET role = 'admin' WHERE email = :email"), {"email": email}
+            )
+        login = await api.post("/auth/login", json=body)
+        return str(login.json()["access_token"])
 
 
 def paths_outside(app: Any, mine: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from identity_commerce.clients.catalog import build_catalog_client
 from identity_commerce.models import CartItem
+from shopkit.testing.accounts import directory_server
 from shopkit.testing.database import create_database, drop_database, migrate
 from shopkit.testing.live import LiveService
 from shopkit.testing.plugin import LiveProcesses
@@ -41,12 +42,23 @@ def catalog_database(settings: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def live_catalog(live_processes: LiveProcesses, catalog_database: str, app: Any) -> LiveService:
+def account_directory(tokens: TokenFactory) -> Iterator[str]:
+    """The catalog asks identity-commerce about the admin behind each admin token; the
+    identity app here runs in-process, so a stand-in answers for the tokens `tokens` mints."""
+    with directory_server(tokens) as url:
+        yield url
+
+
+@pytest.fixture
+def live_catalog(
+    live_processes: LiveProcesses, catalog_database: str, app: Any, account_directory: str
+) -> LiveService:
     catalog = live_processes.start(
         "catalog",
         "catalog_fulfillment.main:create_app",
         env={
             "CATALOG_DATABASE_URL": catalog_database,
+            "IDENTITY_URL": account_directory,
             "OUTBOX_RELAY_ENABLED": "false",
             "LISTING_CACHE_SECONDS": "0",
         },

@@ -89,18 +89,17 @@ async def test_repeated_failed_signups_from_one_client_are_limited(
     settings: Settings = app.state.settings  # type: ignore[attr-defined]
     taken = await make_user(db_session)
     body = {"email": taken.email, "password": "Password-1", "first_name": "A", "last_name": "B"}
-    for _ in range(settings.signup_max_failures_per_client):
+    for _ in range(settings.signup_max_per_client):
         assert (await client.post("/auth/signup", json=body)).status_code == 409
     blocked = await client.post("/auth/signup", json={**body, "email": unique_email("new")})
     assert blocked.status_code == 429
     assert "Retry-After" in blocked.headers
 
 
-async def test_successful_signups_are_not_counted_as_failures(
-    client: httpx.AsyncClient, app: object
-) -> None:
+async def test_successful_signups_count_too(client: httpx.AsyncClient, app: object) -> None:
+    """One address cannot create unlimited accounts (each could hold stock and review)."""
     settings: Settings = app.state.settings  # type: ignore[attr-defined]
-    for _ in range(settings.signup_max_failures_per_client + 2):
+    for _ in range(settings.signup_max_per_client):
         body = {
             "email": unique_email("ok"),
             "password": "Password-1",
@@ -108,6 +107,10 @@ async def test_successful_signups_are_not_counted_as_failures(
             "last_name": "B",
         }
         assert (await client.post("/auth/signup", json=body)).status_code == 201
+    blocked = await client.post("/auth/signup", json={**body, "email": unique_email("more")})
+    assert blocked.status_code == 429
+    assert 1 <= int(blocked.headers["Retry-After"]) <= settings.signup_window_seconds
+    assert settings.signup_window_seconds == 3600  # counted per hour by default
 
 
 async def test_wrong_current_passwords_are_limited_too(

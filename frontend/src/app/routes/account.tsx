@@ -1,5 +1,5 @@
 import { PageTitle } from '@/components/ui/page-title';
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { AddressBook } from '@/features/addresses/components/address-book';
 import { useMe } from '@/features/auth/api/auth-api';
 import { ProfileForm } from '@/features/auth/components/profile-form';
@@ -13,13 +13,9 @@ export function AccountPage() {
         <h2 id="profile-heading" className="text-xl font-semibold">
           Profile
         </h2>
-        {me.isPending ? (
-          <LoadingState label="Loading your profile…" />
-        ) : me.isError ? (
-          <ErrorState error={me.error} onRetry={() => void me.refetch()} />
-        ) : (
-          <ProfileForm key={me.data.id} user={me.data} />
-        )}
+        <QueryView query={me} loadingLabel="Loading your profile…">
+          {(user) => <ProfileForm key={user.id} user={user} />}
+        </QueryView>
       </section>
       <section aria-labelledby="addresses-heading" className="space-y-4">
         <h2 id="addresses-heading" className="text-xl font-semibold">

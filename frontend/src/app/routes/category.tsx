@@ -1,13 +1,15 @@
 import { Link, useParams, useSearchParams } from 'react-router';
 
-import { Pagination } from '@/components/ui/pagination';
 import { PageTitle } from '@/components/ui/page-title';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
-import { findCategory, useCategories, useProducts, type SortOrder } from '@/features/catalog/api/catalog-api';
+import { Pagination } from '@/components/ui/pagination';
+import { EmptyState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
+import { findCategory, useCategories, useProducts } from '@/features/catalog/api/catalog-api';
 import { FilterPanel, SortSelect } from '@/features/catalog/components/listing-controls';
 import { PriceBands } from '@/features/catalog/components/price-bands';
 import { ProductGrid } from '@/features/catalog/components/product-card';
 import { sortOptions } from '@/features/catalog/lib/sort-options';
+import type { SortOrder } from '@/lib/api-schemas/catalog-fulfillment';
 
 const PAGE_SIZE = 12;
 
@@ -92,23 +94,19 @@ export function CategoryPage() {
             </p>
             <SortSelect value={sort} onChange={(value) => update({ sort: value === 'relevance' ? null : value })} />
           </div>
-          {products.isPending ? (
-            <LoadingState label="Loading products…" />
-          ) : products.isError ? (
-            <ErrorState error={products.error} onRetry={() => void products.refetch()} />
-          ) : products.data.items.length === 0 ? (
-            <EmptyState title="No products match">Try removing a filter or widening the price range.</EmptyState>
-          ) : (
-            <div aria-busy={products.isPlaceholderData || undefined} className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-              <ProductGrid products={products.data.items} label={`Products in ${title}`} />
-              <Pagination
-                page={page}
-                pageSize={products.data.page_size}
-                total={products.data.total}
-                onPageChange={(next) => update({ page: String(next) }, false)}
-              />
-            </div>
-          )}
+          <QueryView
+            query={products}
+            loadingLabel="Loading products…"
+            isEmpty={(data) => data.items.length === 0}
+            empty={<EmptyState title="No products match">Try removing a filter or widening the price range.</EmptyState>}
+          >
+            {(data) => (
+              <div aria-busy={products.isPlaceholderData || undefined} className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+                <ProductGrid products={data.items} label={`Products in ${title}`} />
+                <Pagination page={page} pageSize={data.page_size} total={data.total} onPageChange={(next) => update({ page: String(next) }, false)} />
+              </div>
+            )}
+          </QueryView>
         </div>
       </div>
     </div>

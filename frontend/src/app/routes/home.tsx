@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
 
 import { PageTitle } from '@/components/ui/page-title';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { EmptyState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { useCategories, useProducts } from '@/features/catalog/api/catalog-api';
 import { CategoryTiles } from '@/features/catalog/components/category-tiles';
 import { ProductGrid } from '@/features/catalog/components/product-card';
@@ -28,30 +29,23 @@ export function HomePage() {
         <h2 id="categories-heading" className="text-xl font-semibold">
           Shop by category
         </h2>
-        {categories.isPending ? (
-          <LoadingState label="Loading categories…" />
-        ) : categories.isError ? (
-          <ErrorState error={categories.error} onRetry={() => void categories.refetch()} />
-        ) : categories.data.length === 0 ? (
-          <EmptyState title="No categories yet" />
-        ) : (
-          <CategoryTiles categories={categories.data} />
-        )}
+        <QueryView query={categories} loadingLabel="Loading categories…" isEmpty={(data) => data.length === 0} emptyTitle="No categories yet">
+          {(data) => <CategoryTiles categories={data} />}
+        </QueryView>
       </section>
 
       <section aria-labelledby="featured-heading" className="space-y-4">
         <h2 id="featured-heading" className="text-xl font-semibold">
           Featured products
         </h2>
-        {featured.isPending ? (
-          <LoadingState label="Loading products…" />
-        ) : featured.isError ? (
-          <ErrorState error={featured.error} onRetry={() => void featured.refetch()} />
-        ) : featured.data.items.length === 0 ? (
-          <EmptyState title="Nothing to show yet">New products are on their way.</EmptyState>
-        ) : (
-          <ProductGrid products={featured.data.items} label="Featured products" />
-        )}
+        <QueryView
+          query={featured}
+          loadingLabel="Loading products…"
+          isEmpty={(data) => data.items.length === 0}
+          empty={<EmptyState title="Nothing to show yet">New products are on their way.</EmptyState>}
+        >
+          {(data) => <ProductGrid products={data.items} label="Featured products" />}
+        </QueryView>
       </section>
     </div>
   );

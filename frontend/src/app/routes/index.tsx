@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 
+import { RootLayout } from '@/app/layout/root-layout';
 import { AccountPage } from '@/app/routes/account';
 import { CartPage } from '@/app/routes/cart';
 import { CategoryPage } from '@/app/routes/category';
@@ -14,7 +15,6 @@ import { RouteError } from '@/app/routes/route-error';
 import { SearchPage } from '@/app/routes/search';
 import { SignupPage } from '@/app/routes/signup';
 import { StoresPage } from '@/app/routes/stores';
-import { RootLayout } from '@/components/layout/root-layout';
 import { LoadingState } from '@/components/ui/query-states';
 import { RequireAdmin, RequireAuth } from '@/features/auth/components/require-auth';
 

@@ -2,11 +2,11 @@ import { Link, useParams, useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { PageTitle } from '@/components/ui/page-title';
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { resolveQuery } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
 import { useCancelOrder, useFulfillment, useOrder } from '@/features/orders/api/orders-api';
-import { orderLabel } from '@/features/orders/api/schemas';
 import { OrderDetailView } from '@/features/orders/components/order-detail-view';
+import { orderLabel } from '@/lib/orders';
 
 const CANCELLABLE = new Set(['pending_payment', 'paid', 'processing']);
 const SHIPPED_OR_LATER = new Set(['shipped', 'delivered', 'refunded']);
@@ -20,8 +20,8 @@ export function OrderPage() {
   const status = order.data?.status ?? '';
   const fulfillment = useFulfillment(id, SHIPPED_OR_LATER.has(status) && !order.data?.fulfillment);
 
-  if (order.isPending) return <LoadingState label="Loading your order…" />;
-  if (order.isError) return <ErrorState error={order.error} onRetry={() => void order.refetch()} />;
+  const loaded = resolveQuery(order, { loadingLabel: 'Loading your order…' });
+  if (!loaded.ready) return loaded.view;
 
   const placed = params.get('placed') === '1';
   return (
@@ -30,16 +30,16 @@ export function OrderPage() {
         <Link to="/orders" className="hover:underline">
           Your orders
         </Link>{' '}
-        / <span aria-current="page">{orderLabel(order.data)}</span>
+        / <span aria-current="page">{orderLabel(loaded.data)}</span>
       </nav>
-      <PageTitle title={`Order ${orderLabel(order.data)}`}>{placed ? 'Thank you for your order!' : `Order ${orderLabel(order.data)}`}</PageTitle>
+      <PageTitle title={`Order ${orderLabel(loaded.data)}`}>{placed ? 'Thank you for your order!' : `Order ${orderLabel(loaded.data)}`}</PageTitle>
       {placed && (
         <p role="status" className="mb-6 rounded-md bg-emerald-50 p-4 text-emerald-900 ring-1 ring-emerald-200">
-          Order {orderLabel(order.data)} is confirmed. We have emailed you a receipt and will let you know when it ships.
+          Order {orderLabel(loaded.data)} is confirmed. We have emailed you a receipt and will let you know when it ships.
         </p>
       )}
       <OrderDetailView
-        order={order.data}
+        order={loaded.data}
         fulfillment={fulfillment.data}
         actions={
           CANCELLABLE.has(status) ? (
@@ -49,7 +49,7 @@ export function OrderPage() {
               isLoading={cancel.isPending}
               onClick={() => {
                 if (!window.confirm('Cancel this order? Paid orders are refunded to your card.')) return;
-                cancel.mutate(order.data.id, {
+                cancel.mutate(loaded.data.id, {
                   onSuccess: () => toast.success('Order cancelled'),
                   onError: (error) => toast.error(error.message),
                 });

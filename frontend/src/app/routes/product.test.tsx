@@ -8,14 +8,19 @@ import { laptop } from '@/test/fixtures';
 import { CATALOG, IDENTITY, server } from '@/test/server';
 import { renderWithRouter, signInAs } from '@/test/test-utils';
 
+// Only Bob bought it: the rating is his 5 stars; Eve's review is shown but not counted.
 const reviews = {
   items: [
     { id: 'r1', product_id: laptop.id, user_id: 'u2', author_name: 'Bob', rating: 5, title: 'Great', comment: 'Fast and light', verified_purchase: true, created_at: '2026-11-01T00:00:00Z' },
-    { id: 'r2', product_id: laptop.id, user_id: 'u3', author_name: 'Eve', rating: 4, title: 'Good', comment: 'Nice screen', verified_purchase: false, created_at: '2026-11-02T00:00:00Z' },
+    { id: 'r2', product_id: laptop.id, user_id: 'u3', author_name: 'Eve', rating: 1, title: 'Bad', comment: 'Never had one', verified_purchase: false, created_at: '2026-11-02T00:00:00Z' },
   ],
-  average: 4.5,
+  average: 5,
+  rating_count: 1,
+  unverified_count: 1,
   count: 2,
-  histogram: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 1 },
+  histogram: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 1 },
+  page: 1,
+  page_size: 20,
 };
 
 function mockProduct() {
@@ -34,7 +39,9 @@ describe('product page', () => {
     renderProduct();
     expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
     expect(screen.getByTestId('price')).toHaveTextContent('$899.00');
-    expect(screen.getByText('Only 4 left')).toBeInTheDocument();
+    // The catalog tells shoppers a level, never how many are left.
+    expect(screen.getByText('Only a few left')).toBeInTheDocument();
+    expect(screen.queryByText(/\d+ left/)).not.toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Show photo 2' }));
     expect(screen.getByRole('img', { name: 'Laptop side' })).toBeInTheDocument();
@@ -55,8 +62,31 @@ describe('product page', () => {
     renderProduct();
     const section = await screen.findByRole('region', { name: 'Reviews' });
     await waitFor(() => expect(within(section).getByText('Fast and light')).toBeInTheDocument());
+    expect(within(section).getByText('Never had one')).toBeInTheDocument();
     expect(within(section).getAllByText('Verified purchase')).toHaveLength(1);
     expect(within(section).getByText('Sign in')).toBeInTheDocument();
+  });
+
+  it('rates by verified purchases and says how many reviews are not counted', async () => {
+    mockProduct();
+    renderProduct();
+    const section = await screen.findByRole('region', { name: 'Reviews' });
+    expect(await within(section).findByText('5.0')).toBeInTheDocument();
+    expect(within(section).getByText(/Rated by verified purchases only; 1 review without one is shown but not counted/)).toBeInTheDocument();
+    // The histogram shares are of the one verified review: 5 stars is all of it.
+    const fiveStars = within(section).getByText('5 stars').closest('div');
+    expect(fiveStars?.querySelector('[style]')).toHaveStyle({ width: '100%' });
+  });
+
+  it('offers up to ten without knowing the exact stock, and none when sold out', async () => {
+    mockProduct();
+    renderProduct();
+    await screen.findByRole('heading', { level: 1, name: 'Laptop 13' });
+    expect(within(screen.getByLabelText('Quantity')).getAllByRole('option')).toHaveLength(10);
+    await userEvent.click(screen.getByRole('button', { name: 'Black' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Silver, sold out' }));
+    expect(screen.getByText('SKU LAP-13-16-SIL')).toBeInTheDocument();
+    expect(screen.getByLabelText('Quantity')).toBeDisabled();
   });
 
   it('sends a visitor to sign in before adding to the cart', async () => {

@@ -3,28 +3,30 @@ import { Link, useParams } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { PageTitle } from '@/components/ui/page-title';
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { Stars } from '@/components/ui/stars';
 import { AddToCart } from '@/features/cart/components/add-to-cart';
 import { useProduct } from '@/features/catalog/api/catalog-api';
-import type { ProductDetail } from '@/features/catalog/api/schemas';
 import { ImageGallery } from '@/features/catalog/components/image-gallery';
 import { VariantPicker } from '@/features/catalog/components/variant-picker';
 import { findVariant, initialSelection, type Selection } from '@/features/catalog/lib/variants';
 import { ReviewSection } from '@/features/reviews/components/review-section';
+import type { ProductDetail, StockLevel } from '@/lib/api-schemas/catalog-fulfillment';
 import { formatMoney } from '@/lib/money';
 
 export function ProductPage() {
   const { id = '' } = useParams();
   const product = useProduct(id);
-  if (product.isPending) return <LoadingState label="Loading product…" />;
-  if (product.isError) return <ErrorState error={product.error} onRetry={() => void product.refetch()} />;
-  return <ProductView key={product.data.id} product={product.data} />;
+  return (
+    <QueryView query={product} loadingLabel="Loading product…">
+      {(data) => <ProductView key={data.id} product={data} />}
+    </QueryView>
+  );
 }
 
-function Availability({ available }: { available: number }) {
-  if (available <= 0) return <Badge tone="danger">Sold out</Badge>;
-  if (available <= 5) return <Badge tone="warning">Only {available} left</Badge>;
+function Availability({ level }: { level: StockLevel }) {
+  if (level === 'out_of_stock') return <Badge tone="danger">Sold out</Badge>;
+  if (level === 'low_stock') return <Badge tone="warning">Only a few left</Badge>;
   return <Badge tone="success">In stock</Badge>;
 }
 
@@ -35,8 +37,8 @@ function ProductView({ product }: { product: ProductDetail }) {
     () => (chosenId ? product.variants.find((v) => v.id === chosenId) : findVariant(product.variants, selection)) ?? product.variants[0],
     [chosenId, product.variants, selection],
   );
-  // The product query refreshes itself while the page is open, so this figure stays live.
-  const available = variant?.available ?? 0;
+  // The product query refreshes itself while the page is open, so this level stays live.
+  const level: StockLevel = variant && variant.active ? variant.stock_level : 'out_of_stock';
 
   return (
     <div>
@@ -74,10 +76,16 @@ function ProductView({ product }: { product: ProductDetail }) {
             onSelectVariant={(v) => setChosenId(v.id)}
           />
           <div className="flex items-center gap-3 text-sm" aria-live="polite">
-            <Availability available={available} />
+            <Availability level={level} />
             {variant && <span className="text-slate-600">SKU {variant.sku}</span>}
           </div>
-          <AddToCart key={variant?.sku} sku={variant?.sku} available={available} label={variant?.name ? `${product.name} (${variant.name})` : product.name} />
+          <AddToCart
+            key={variant?.sku}
+            sku={variant?.sku}
+            soldOut={level === 'out_of_stock'}
+            available={variant?.available ?? null}
+            label={variant?.name ? `${product.name} (${variant.name})` : product.name}
+          />
           {product.description && <p className="whitespace-pre-line text-slate-700">{product.description}</p>}
         </div>
       </div>

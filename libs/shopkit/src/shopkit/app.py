@@ -17,11 +17,12 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
 from shopkit.errors import install_error_handlers
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
-from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
+from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
 
 log = logging.getLogger("shopkit.app")
 
@@ -184,6 +185,9 @@ def create_service_app(
                     task.cancel()
                 except Exception:
                     log.exception("background job ended with an error")
+            closer = getattr(getattr(state, "account_check", None), "aclose", None)
+            if closer is not None:
+                await closer()
             if owns_db:
                 await state.db.dispose()
                 del state.db
@@ -198,7 +202,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.keys_dir = settings.keys_dir
     if not settings.is_production:
-        ensure_dev_key(settings.keys_dir, settings.service_name)
+        ensure_dev_key(settings.keys_dir, settings.service_name, settings.public_keys_path)
     app.state.token_signer = TokenSigner.from_keys_dir(
         settings.keys_dir,
         settings.service_name,
@@ -206,8 +210,11 @@ def create_service_app(
         audience=settings.jwt_audience,
         generate=False,
     )
-    app.state.token_verifier = TokenVerifier.from_keys_dir(
-        settings.keys_dir, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    # Only the listed services' public keys, whatever else lies in the folder.
+    app.state.token_verifier = TokenVerifier(
+        keys=PublicKeyFiles(settings.public_keys_path, settings.trusted_signers),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
     )
 
     install_error_handlers(app)
@@ -225,4 +232,5 @@ def create_service_app(
     for router in routers:
         document_shared_answers(router)
         app.include_router(router)
+    document_auth(app)
     return app

@@ -1,20 +1,64 @@
-"""FastAPI dependencies that turn a Bearer token into a `Principal` and check its role.
+"""FastAPI dependencies that turn a Bearer token into a `Principal` and check it.
 
-Missing or invalid token -> 401; valid token with the wrong role -> 403.
+- Missing or invalid token -> 401; valid token with the wrong role or scope -> 403.
+- A user token is only as good as the account behind it: when the app has an account check
+  (`app.state.account_check`), every route that takes a user principal asks it, so a
+  disabled account, a changed role or a password change (token version) ends access at
+  once, not when the token expires. identity-commerce checks its own table; the other
+  services ask identity-commerce (`shopkit.accounts.RemoteAccountCheck`).
+- Service routes name the scope they need (`RequireScope`); the verifier has already
+  dropped every scope the calling service may not hold (shopkit.scopes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request, routing
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, Unauthorized
-from shopkit.tokens import Principal, TokenError, TokenVerifier
+from shopkit.tokens import USER_ROLES, Principal, TokenError, TokenVerifier
 
 bearer_scheme = HTTPBearer(auto_error=False, description="RS256 access or service token")
+
+SCOPE_EXTENSION = "x-service-scope"  # the scope a route needs, in its OpenAPI operation
+
+
+class AccountCheck(Protocol):
+    """Confirms the account behind a user token; returns the principal or raises 401."""
+
+    def __call__(
+        self, request: Request, principal: Principal, session: AsyncSession
+    ) -> Awaitable[Principal]: ...
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """What identity-commerce knows about an account right now."""
+
+    active: bool
+    role: str
+    token_version: int
+
+
+def confirm_account(principal: Principal, status: AccountStatus | None) -> Principal:
+    """The principal when its account still backs the token, else 401.
+
+    A role that changed since the token was issued ends the token too: a demoted admin must
+    sign in again (and gets a customer token); an admin token is never trusted past it."""
+    if status is None or not status.active:
+        raise Unauthorized("This account does not exist or is disabled")
+    if status.token_version != principal.token_version:
+        raise Unauthorized("This token was revoked (the password changed); sign in again")
+    if status.role != principal.role:
+        raise Unauthorized("This account's role changed; sign in again")
+    return principal
 
 
 def _verifier(request: Request) -> TokenVerifier:
@@ -22,23 +66,30 @@ def _verifier(request: Request) -> TokenVerifier:
     return verifier
 
 
-async def get_principal(
+async def verified_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
+    """The token's principal, from the signature and claims alone."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Not authenticated")
-    verifier = _verifier(request)
     try:
-        return verifier.verify(credentials.credentials)
+        return _verifier(request).verify(credentials.credentials)
     except TokenError as exc:
-        if "unknown key" in str(exc) and getattr(request.app.state, "keys_dir", None):
-            verifier.reload(request.app.state.keys_dir)
-            try:
-                return verifier.verify(credentials.credentials)
-            except TokenError:
-                pass
         raise Unauthorized("Invalid or expired token") from exc
+
+
+async def get_principal(
+    request: Request,
+    principal: Annotated[Principal, Depends(verified_principal)],
+    session: SessionDep,
+) -> Principal:
+    """The verified principal, after the app's account check for user tokens. (The session
+    is the request's own, so the check costs no extra connection.)"""
+    check: AccountCheck | None = getattr(request.app.state, "account_check", None)
+    if check is None or not principal.is_user:
+        return principal
+    return await check(request, principal, session)
 
 
 def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
@@ -47,7 +98,103 @@ def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
             raise Forbidden("This action needs one of the roles: " + ", ".join(roles))
         return principal
 
+    dependency.accepted_roles = roles  # type: ignore[attr-defined]  # read by document_auth
     return dependency
+
+
+class RequireScope:
+    """Services need `scope` in their token; the user roles in `roles` may call too."""
+
+    def __init__(self, scope: str, *, roles: tuple[str, ...] = ()) -> None:
+        self.scope = scope
+        self.roles = roles
+        self.accepted_roles = (*roles, "service")
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.is_service:
+            if self.scope in principal.scopes:
+                return principal
+            raise Forbidden(f"This service token does not hold the scope {self.scope}")
+        if principal.role in self.roles:
+            return principal
+        needed = [f"a service token with the scope {self.scope}", *self.roles]
+        raise Forbidden("This action needs " + " or ".join(needed))
+
+
+def scoped(scope: str, *, roles: tuple[str, ...] = ()) -> Any:
+    """`Annotated[Principal, scoped(...)]`: the dependency for a route that needs `scope`."""
+    return Depends(RequireScope(scope, roles=roles))
+
+
+def _scopes_of(dependant: Any) -> list[str]:
+    found = []
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, RequireScope):
+            found.append(sub.call.scope)
+        found.extend(_scopes_of(sub))
+    return found
+
+
+def _accepts_users(dependant: Any) -> bool:
+    """Whether a route takes user tokens (and so runs the account check)."""
+    roles: list[str] = []
+    authenticated = False
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        for sub in current.dependencies:
+            if sub.call is get_principal:
+                authenticated = True
+            roles.extend(getattr(sub.call, "accepted_roles", ()))
+            stack.append(sub)
+    if not authenticated:
+        return False
+    return not roles or any(role in USER_ROLES for role in roles)
+
+
+def _api_routes(app: FastAPI) -> list[Any]:
+    """Every API route with its final path (FastAPI >= 0.13x keeps included routers as
+    contexts rather than copies, so walk them the way its OpenAPI generator does)."""
+    iterate = getattr(routing, "iter_route_contexts", None)
+    if iterate is None:
+        return [route for route in app.routes if isinstance(route, APIRoute)]
+    return [
+        context for context in iterate(app.routes) if isinstance(context.original_route, APIRoute)
+    ]
+
+
+ACCOUNT_UNCONFIRMED = {
+    "description": "The account behind the user token could not be confirmed right now "
+    "(identity-commerce did not answer); Retry-After says when to try again"
+}
+
+
+def document_auth(app: FastAPI) -> None:
+    """Complete the OpenAPI document with what authentication adds to each route: the scope
+    a service token needs (`x-service-scope`, also read by the auth sweep), and a 503 on
+    routes taking user tokens when the app confirms accounts with another service."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        remote_check = getattr(getattr(app.state, "account_check", None), "remote", False)
+        for route in _api_routes(app):
+            scopes = sorted(set(_scopes_of(route.dependant)))
+            unconfirmed = remote_check and _accepts_users(route.dependant)
+            operations = schema.get("paths", {}).get(route.path_format, {})
+            for method in route.methods or ():
+                operation = operations.get(method.lower())
+                if operation is None:
+                    continue
+                if scopes:
+                    operation[SCOPE_EXTENSION] = " ".join(scopes)
+                if unconfirmed:
+                    operation.setdefault("responses", {}).setdefault("503", ACCOUNT_UNCONFIRMED)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -25,6 +25,7 @@ from shopkit.outbox import (
     is_unsettled,
     retry_failed,
 )
+from shopkit.scopes import EVENTS_WRITE
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
 
@@ -61,7 +62,9 @@ class NotificationsDeliverer:
         self.client = make_client(
             settings.notifications_url,
             timeout=settings.http_timeout_seconds,
-            token_provider=lambda: signer.service_token(settings.service_token_ttl_seconds),
+            token_provider=lambda: signer.service_token(
+                settings.service_token_ttl_seconds, scopes=(EVENTS_WRITE,)
+            ),
         )
 
     async def __call__(self, envelope: dict[str, Any]) -> None:

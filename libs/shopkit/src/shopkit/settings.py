@@ -52,9 +52,13 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
 
-    # Tokens: RS256. Every service signs its own service tokens with its own private key;
-    # identity-commerce's key also signs user tokens. Verifiers hold public keys only.
+    # Tokens: RS256. Every service signs its own service tokens with its own private key
+    # (`<keys_dir>/<service>.key`); identity-commerce's key also signs user tokens. Verifiers
+    # hold public keys only: `<public_keys_dir>/<service>.pub` of each trusted signer (each
+    # service lists its own, see `trusted_signers` in its Settings).
     keys_dir: Path = DEV_KEYS_DIR
+    public_keys_dir: Path | None = None  # default: keys_dir
+    trusted_signers: list[str] = ["identity-commerce"]
     jwt_issuer: str = "shop-identity"
     jwt_audience: str = "shop"
     service_token_ttl_seconds: int = 300
@@ -89,6 +93,10 @@ class ServiceSettings(BaseSettings):
         )
 
     @property
+    def public_keys_path(self) -> Path:
+        return self.public_keys_dir or self.keys_dir
+
+    @property
     def is_production(self) -> bool:
         return self.env == "production"
 
@@ -99,6 +107,8 @@ class ServiceSettings(BaseSettings):
         problems: list[str] = []
         if self.keys_dir.resolve() == DEV_KEYS_DIR.resolve():
             problems.append("KEYS_DIR points at the generated dev keys; mount real keys")
+        if self.public_keys_dir and self.public_keys_dir.resolve() == DEV_KEYS_DIR.resolve():
+            problems.append("PUBLIC_KEYS_DIR points at the generated dev keys; mount real keys")
         for name, value in self.secret_values().items():
             if not value or value.startswith(DEV_SECRET_MARKER):
                 problems.append(f"{name.upper()} is empty or a dev default")

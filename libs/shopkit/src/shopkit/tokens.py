@@ -1,27 +1,42 @@
 """RS256 tokens: key files, issuing, verification, JWKS and service tokens.
 
-Every service owns one RSA key pair named after it (`<keys_dir>/<service>.key|.pub`).
-identity-commerce's key signs user tokens; each service's key signs its own short-lived
-service tokens. Verifiers load only public keys and pick one by `kid`, and a user role is
-accepted only from the identity key, so no other service can mint a customer or admin token.
+Every service owns one RSA key pair named after it: the private key `<service>.key` in its
+own keys folder, the public key `<service>.pub` where the others can read it. identity-
+commerce's key signs user tokens; each service's key signs its own short-lived service
+tokens, which name the scopes the caller asks for (shopkit.scopes caps them per service).
+
+A verifier trusts only the public keys of the services it is configured to trust
+(`TRUSTED_SIGNERS`), picks one by `kid`, and accepts a user role only from identity-commerce's
+key, so no other service can mint a customer or admin token. Keys are parsed once per
+process: parsing a PEM costs ~50 ms of CPU, signing with a parsed key under 1 ms.
+
+Where keys come from is a `KeySource`: today public key files; a source that fetches a JWKS
+over HTTP, or that maps versioned kids (`identity-commerce.2027-01`) to their service, only
+has to implement `find(kid)`.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwt
+from jose import jwk, jwt
+from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
+from shopkit.scopes import format_scopes, granted, parse_scopes
+
 IDENTITY_KEY_ID = "identity-commerce"
+SHOP_SERVICES = ("identity-commerce", "catalog-fulfillment", "notifications")
 ALGORITHM = "RS256"
 Role = Literal["customer", "admin", "service"]
 USER_ROLES = ("customer", "admin")
@@ -31,26 +46,41 @@ class TokenError(Exception):
     """The token is missing, malformed, expired or not signed by a trusted key."""
 
 
-def ensure_dev_key(keys_dir: Path, name: str) -> None:
-    """Generate `<name>.key` / `<name>.pub` once; the folder is git-ignored."""
+def ensure_dev_key(keys_dir: Path, name: str, public_dir: Path | None = None) -> None:
+    """Generate `<name>.key` in `keys_dir` once, and publish `<name>.pub` in `public_dir`
+    (default: the same folder). Both folders are git-ignored dev folders."""
+    public_dir = public_dir or keys_dir
     private_path = keys_dir / f"{name}.key"
+    public_path = public_dir / f"{name}.pub"
     if private_path.exists():
+        if not public_path.exists():  # e.g. a fresh shared public folder
+            _write_atomically(public_path, _public_pem(private_path.read_bytes()))
         return
     keys_dir.mkdir(parents=True, exist_ok=True)
+    public_dir.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    pub = key.public_key().public_bytes(
+    _write_atomically(public_path, _public_pem(pem))
+    # Last and atomic: a concurrent starter that sees the private key sees a whole one.
+    _write_atomically(private_path, pem, mode=0o600)
+
+
+def _public_pem(private_pem: bytes) -> bytes:
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    tmp = private_path.with_suffix(".key.tmp")
-    tmp.write_bytes(pem)
-    os.chmod(tmp, 0o600)
-    (keys_dir / f"{name}.pub").write_bytes(pub)
-    tmp.replace(private_path)  # atomic: a concurrent starter never reads half a key
+
+
+def _write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.chmod(tmp, mode)
+    tmp.replace(path)
 
 
 def _b64url_uint(value: int) -> str:
@@ -74,12 +104,19 @@ def public_jwk(public_pem: bytes, kid: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a user (customer/admin) or another service."""
+    """Who is calling: a user (customer/admin) or another service.
+
+    `scopes` are a service token's scopes that its signer may hold (empty for users);
+    `token_version` is a user token's `ver` claim, which identity-commerce raises to revoke
+    every older token of an account (password change)."""
 
     subject: str
     role: Role
     email: str | None = None
     token_id: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    token_version: int = 0
+    signer: str | None = None  # the service whose key signed the token
 
     @property
     def is_admin(self) -> bool:
@@ -90,25 +127,39 @@ class Principal:
         return self.role == "service"
 
     @property
+    def is_user(self) -> bool:
+        return self.role in USER_ROLES
+
+    @property
     def user_id(self) -> uuid.UUID:
         return uuid.UUID(self.subject)
 
 
 class TokenSigner:
-    """Holds one private key; issues user tokens (identity only) and service tokens."""
+    """Holds one private key, parsed once; issues user tokens (identity only) and service
+    tokens, reusing a service token until shortly before it expires."""
 
     def __init__(self, *, private_pem: bytes, kid: str, issuer: str, audience: str) -> None:
-        self._private_pem = private_pem
+        self._key: Key = jwk.construct(private_pem.decode(), ALGORITHM)
         self.kid = kid
         self.issuer = issuer
         self.audience = audience
+        # (audience, scopes, ttl) -> (token, unix time after which a new one is minted)
+        self._service_tokens: dict[tuple[str, frozenset[str], int], tuple[str, float]] = {}
 
     @classmethod
     def from_keys_dir(
-        cls, keys_dir: Path, name: str, *, issuer: str, audience: str, generate: bool
+        cls,
+        keys_dir: Path,
+        name: str,
+        *,
+        issuer: str,
+        audience: str,
+        generate: bool,
+        public_dir: Path | None = None,
     ) -> TokenSigner:
         if generate:
-            ensure_dev_key(keys_dir, name)
+            ensure_dev_key(keys_dir, name, public_dir)
         return cls(
             private_pem=(keys_dir / f"{name}.key").read_bytes(),
             kid=name,
@@ -125,13 +176,14 @@ class TokenSigner:
         email: str | None = None,
         token_type: str = "access",  # noqa: S107 - a claim value, not a secret
         extra: dict[str, Any] | None = None,
+        audience: str | None = None,
     ) -> str:
         now = datetime.now(UTC)
         claims: dict[str, Any] = {
             "sub": subject,
             "role": role,
             "iss": self.issuer,
-            "aud": self.audience,
+            "aud": audience or self.audience,
             "iat": int(now.timestamp()),
             "exp": int((now + ttl).timestamp()),
             "jti": uuid.uuid4().hex,
@@ -141,34 +193,138 @@ class TokenSigner:
             claims["email"] = email
         if extra:
             claims.update(extra)
-        return jwt.encode(claims, self._private_pem.decode(), ALGORITHM, headers={"kid": self.kid})
+        return jwt.encode(claims, self._key, ALGORITHM, headers={"kid": self.kid})
 
-    def service_token(self, ttl_seconds: int = 300) -> str:
-        return self.issue(
+    def service_token(
+        self,
+        ttl_seconds: int = 300,
+        *,
+        scopes: Iterable[str] = (),
+        audience: str | None = None,
+    ) -> str:
+        """A service token for these scopes, minted again only when the cached one has less
+        than a fifth of its life (at most a minute) left, so a receiver with a slightly fast
+        clock still accepts it. Minting costs a signature (~1 ms of CPU) per call otherwise,
+        and the HTTP clients ask for a token on every request."""
+        wanted = frozenset(scopes)
+        aud = audience or self.audience
+        cache_key = (aud, wanted, ttl_seconds)
+        cached = self._service_tokens.get(cache_key)
+        now = time.time()
+        if cached is not None and now < cached[1]:
+            return cached[0]
+        extra = {"scope": format_scopes(wanted)} if wanted else None
+        token = self.issue(
             subject=f"service:{self.kid}",
             role="service",
             ttl=timedelta(seconds=ttl_seconds),
             token_type="service",
+            extra=extra,
+            audience=aud,
         )
+        margin = min(60.0, ttl_seconds / 5)
+        self._service_tokens[cache_key] = (token, now + ttl_seconds - margin)
+        return token
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A public key this process trusts, parsed once, and the service it belongs to."""
+
+    kid: str
+    service: str
+    key: Key
+    public_pem: bytes
+
+    @classmethod
+    def from_pem(cls, kid: str, service: str, public_pem: bytes) -> TrustedKey:
+        return cls(kid, service, jwk.construct(public_pem.decode(), ALGORITHM), public_pem)
+
+
+class KeySource(Protocol):
+    """Where a verifier finds the public key for a `kid` (None: not trusted)."""
+
+    def find(self, kid: str) -> TrustedKey | None: ...
+
+    def kids(self) -> Sequence[str]: ...
+
+
+class StaticKeys:
+    """Keys handed over in memory: `{kid: public PEM}`; the kid names the service."""
+
+    def __init__(self, public_keys: Mapping[str, bytes]) -> None:
+        self._keys = {kid: TrustedKey.from_pem(kid, kid, pem) for kid, pem in public_keys.items()}
+
+    def find(self, kid: str) -> TrustedKey | None:
+        return self._keys.get(kid)
+
+    def kids(self) -> Sequence[str]:
+        return tuple(self._keys)
+
+
+class PublicKeyFiles:
+    """`<folder>/<service>.pub` for each trusted service, and nothing else in the folder.
+
+    A trusted service whose file is not there yet (it starts after this one) is looked for
+    again when one of its tokens arrives; a file of a service that is not listed is never
+    read, however it got there.
+    """
+
+    def __init__(self, folder: Path, services: Iterable[str]) -> None:
+        self.folder = folder
+        self.services = tuple(dict.fromkeys(services))
+        self._keys: dict[str, TrustedKey] = {}
+        for service in self.services:
+            self._load(service)
+
+    def _load(self, service: str) -> TrustedKey | None:
+        path = self.folder / f"{service}.pub"
+        try:
+            pem = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        key = TrustedKey.from_pem(service, service, pem)
+        self._keys[service] = key
+        return key
+
+    def find(self, kid: str) -> TrustedKey | None:
+        found = self._keys.get(kid)
+        if found is None and kid in self.services:
+            found = self._load(kid)
+        return found
+
+    def kids(self) -> Sequence[str]:
+        return tuple(self._keys)
 
 
 class TokenVerifier:
-    """Verifies RS256 tokens against a set of public keys chosen by `kid`."""
+    """Verifies RS256 tokens against the keys of a `KeySource`, chosen by `kid`."""
 
-    def __init__(self, *, public_keys: dict[str, bytes], issuer: str, audience: str) -> None:
-        self._keys = {kid: pem.decode() for kid, pem in public_keys.items()}
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: KeySource | None = None,
+        public_keys: Mapping[str, bytes] | None = None,
+    ) -> None:
+        if keys is None:
+            keys = StaticKeys(public_keys or {})
+        self.keys = keys
         self.issuer = issuer
         self.audience = audience
 
     @classmethod
-    def from_keys_dir(cls, keys_dir: Path, *, issuer: str, audience: str) -> TokenVerifier:
-        keys = {p.stem: p.read_bytes() for p in sorted(keys_dir.glob("*.pub"))}
-        return cls(public_keys=keys, issuer=issuer, audience=audience)
-
-    def reload(self, keys_dir: Path) -> None:
-        """Pick up keys of services that started after this one."""
-        for p in keys_dir.glob("*.pub"):
-            self._keys.setdefault(p.stem, p.read_bytes().decode())
+    def from_keys_dir(
+        cls,
+        keys_dir: Path,
+        *,
+        issuer: str,
+        audience: str,
+        trusted: Iterable[str] = SHOP_SERVICES,
+    ) -> TokenVerifier:
+        """Trust the public keys of the `trusted` services found in `keys_dir`."""
+        return cls(keys=PublicKeyFiles(keys_dir, trusted), issuer=issuer, audience=audience)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -178,13 +334,13 @@ class TokenVerifier:
         if header.get("alg") != ALGORITHM:
             raise TokenError("unsupported token algorithm")
         kid = header.get("kid")
-        key = self._keys.get(kid) if isinstance(kid, str) else None
-        if key is None:
+        trusted = self.keys.find(kid) if isinstance(kid, str) else None
+        if trusted is None:
             raise TokenError("token signed by an unknown key")
         try:
             claims = jwt.decode(
                 token,
-                key,
+                trusted.key,
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
@@ -195,19 +351,39 @@ class TokenVerifier:
         role = claims.get("role")
         if role not in (*USER_ROLES, "service"):
             raise TokenError("token has no valid role")
-        if role in USER_ROLES and kid != IDENTITY_KEY_ID:
+        subject = str(claims["sub"])
+        if role == "service":
+            if claims.get("typ") != "service":
+                raise TokenError("service role needs a service token")
+            if subject != f"service:{trusted.service}":
+                raise TokenError("a service token names the service that signed it")
+            return Principal(
+                subject=subject,
+                role="service",
+                token_id=claims.get("jti"),
+                scopes=granted(trusted.service, parse_scopes(claims.get("scope"))),
+                signer=trusted.service,
+            )
+        if trusted.service != IDENTITY_KEY_ID:
             raise TokenError("user tokens are issued by identity-commerce only")
-        if role == "service" and claims.get("typ") != "service":
-            raise TokenError("service role needs a service token")
-        if role in USER_ROLES and claims.get("typ") != "access":
+        if claims.get("typ") != "access":
             raise TokenError("not an access token")
+        version = claims.get("ver", 0)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise TokenError("token version is not a whole number")
         return Principal(
-            subject=str(claims["sub"]),
+            subject=subject,
             role=role,
             email=claims.get("email"),
             token_id=claims.get("jti"),
+            token_version=version,
+            signer=trusted.service,
         )
 
     def jwks(self, only: tuple[str, ...] | None = None) -> dict[str, list[dict[str, str]]]:
-        kids = only or tuple(self._keys)
-        return {"keys": [public_jwk(self._keys[k].encode(), k) for k in kids if k in self._keys]}
+        keys = []
+        for kid in only or tuple(self.keys.kids()):
+            trusted = self.keys.find(kid)
+            if trusted is not None:
+                keys.append(public_jwk(trusted.public_pem, kid))
+        return {"keys": keys}

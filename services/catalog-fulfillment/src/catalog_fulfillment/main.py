@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
@@ -16,6 +17,7 @@ from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.models import OutboxMessage
 from catalog_fulfillment.services.listing_cache import TtlCache
+from catalog_fulfillment.services.review_recheck import review_recheck_job
 from catalog_fulfillment.services.sweeper import reservation_sweeper_job
 
 # Product pictures that work offline (SVG placeholders shipped with the package).
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background_jobs=[
             outbox_relay_job(OutboxMessage),
             reservation_sweeper_job,
+            review_recheck_job,
             close_clients_on_shutdown,
         ],
     )
@@ -53,5 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retries=settings.verified_purchase_retries,
         token_ttl_seconds=settings.service_token_ttl_seconds,
     )
+    # Admin and customer routes act for an account only while identity-commerce says it is
+    # still active, with the same role and token version (shopkit.accounts).
+    app.state.account_check = RemoteAccountCheck.build(settings, app.state.token_signer)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

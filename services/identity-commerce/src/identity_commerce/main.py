@@ -8,6 +8,7 @@ from shopkit.app import create_service_app
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from identity_commerce.api import routers
+from identity_commerce.api.dependencies import check_account
 from identity_commerce.core.config import Settings
 from identity_commerce.core.lifecycle import close_catalog_client, start_accounts_and_cart
 from identity_commerce.models import OutboxMessage
@@ -21,7 +22,7 @@ from identity_commerce.services.rate_limit import expired_counter_sweeper_job
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Identity & Commerce",
         description="Accounts, tokens, addresses, cart, checkout, Stripe payments and orders.",
@@ -35,3 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             close_checkout_clients,
         ],
     )
+    # Every route taking a user token checks the account behind it (active, same role and
+    # token version), not only the token.
+    app.state.account_check = check_account
+    return app

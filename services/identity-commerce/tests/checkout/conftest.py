@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from shopkit.testing import LiveService, TestDatabases, TokenFactory
+from shopkit.testing import LiveService, TestDatabases, TokenFactory, free_port
 
 from .stack import (
     Stack,
@@ -72,6 +72,10 @@ def shop(
     catalog_db = stack_templates.catalog.clone(f"s{tag}")
     notifications_db = stack_templates.notifications.clone(f"s{tag}")
     started: list[LiveService] = []
+    # The other services ask identity-commerce about the accounts behind user tokens, so
+    # its address is fixed before they start.
+    identity_port = free_port()
+    identity_url = f"http://127.0.0.1:{identity_port}"
     try:
         localstripe = start_localstripe(log_dir)
         started.append(localstripe)
@@ -83,6 +87,7 @@ def shop(
                 "NOTIFY_EMAIL_PROVIDER": "file",
                 "NOTIFY_SMS_PROVIDER": "file",
                 "NOTIFY_FILE_DIR": str(log_dir / "mail"),
+                "IDENTITY_URL": identity_url,
             },
             log_dir=log_dir,
             keys_dir=keys,
@@ -96,6 +101,7 @@ def shop(
                 "NOTIFICATIONS_URL": notifications.url,
                 "LISTING_CACHE_SECONDS": "0",
                 "OUTBOX_POLL_SECONDS": "0.5",
+                "IDENTITY_URL": identity_url,
             },
             log_dir=log_dir,
             keys_dir=keys,
@@ -112,7 +118,7 @@ def shop(
             catalog=catalog,
             identity=None,  # type: ignore[arg-type]
         )
-        stack.identity = stack.start_identity()
+        stack.identity = stack.start_identity(port=identity_port)
         started.append(stack.identity)
         register_webhook(localstripe.url, stack.identity.url)
     except BaseException:

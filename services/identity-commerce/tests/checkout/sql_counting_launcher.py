@@ -20,4 +20,12 @@ if __name__ == "__main__":
     def _record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         log.write(f"{current_request_id() or '-'}\t{' '.join(statement.split())[:500]}\n")
 
-    uvicorn.run(app_path, factory=True, host="127.0.0.1", port=port, log_level="warning")
+    # proxy_headers=False: the app reads X-Forwarded-For itself (FORWARDED_ALLOW_IPS only).
+    uvicorn.run(
+        app_path,
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+    )

@@ -4,6 +4,8 @@ service on its own fresh database, the Stripe webhook registered with localstrip
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
 import threading
 import time
@@ -95,6 +97,8 @@ class Stack:
     catalog: LiveService
     identity: LiveService
     extra: list[LiveService] = field(default_factory=list)
+    identity_port: int | None = None  # chosen before the other services start
+    _admin: tuple[dict[str, str], float] | None = None
 
     # --- processes ------------------------------------------------------------------
     def identity_env(self, **overrides: str) -> dict[str, str]:
@@ -111,13 +115,16 @@ class Stack:
             **overrides,
         }
 
-    def start_identity(self, name: str = "identity-commerce", **env: str) -> LiveService:
+    def start_identity(
+        self, name: str = "identity-commerce", *, port: int | None = None, **env: str
+    ) -> LiveService:
         return start_service(
             name,
             "identity_commerce.main:create_app",
             self.identity_env(**env),
             log_dir=self.log_dir,
             keys_dir=self.tokens.keys_dir,
+            port=port,
         )
 
     def register_webhook(self, identity: LiveService | None = None) -> None:
@@ -135,10 +142,23 @@ class Stack:
 
     # --- arranging ------------------------------------------------------------------
     def admin_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.admin()}"}
+        """A real admin's token: every service checks the account behind a user token."""
+        if self._admin is None or time.monotonic() - self._admin[1] > 600:
+            email = f"admin-{uuid.uuid4().hex[:12]}@example.com"
+            with from_new_address(self.identity.url) as api:
+                body = {"email": email, "password": PASSWORD, "first_name": "A", "last_name": "D"}
+                assert api.post("/auth/signup", json=body).status_code == 201
+                with psycopg.connect(libpq_url(self.identity_db)) as conn:
+                    conn.execute("UPDATE users SET role = 'admin' WHERE email = %s", (email,))
+                login = api.post("/auth/login", json={"email": email, "password": PASSWORD})
+                assert login.status_code == 200, login.text
+            token = login.json()["access_token"]
+            self._admin = ({"Authorization": f"Bearer {token}"}, time.monotonic())
+        return self._admin[0]
 
-    def service_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.service()}"}
+    def service_headers(self, caller: str = "identity-commerce") -> dict[str, str]:
+        """A service token of `caller` with every scope that service may hold."""
+        return {"Authorization": f"Bearer {self.tokens.service(caller)}"}
 
     def new_product(self, *variants: tuple[str, str, int]) -> dict[str, Any]:
         """A product with (sku, price, on_hand) variants; returns the catalog's answer."""
@@ -172,42 +192,44 @@ class Stack:
 
     def new_shopper(self, *cart: tuple[str, int], country: str = "US") -> Shopper:
         email = f"shopper-{uuid.uuid4().hex[:12]}@example.com"
-        url = self.identity.url
-        signup = httpx.post(
-            f"{url}/auth/signup",
-            json={
-                "email": email,
-                "password": PASSWORD,
-                "first_name": "Ada",
-                "last_name": "Buyer",
-                "phone": "+15550100",
-            },
-        )
-        assert signup.status_code == 201, signup.text
-        login = httpx.post(f"{url}/auth/login", json={"email": email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        ids = []
-        for kind in ("shipping", "billing"):
-            address = httpx.post(
-                f"{url}/addresses",
+        # Each shopper signs up from an address of their own, as real shoppers do (sign-ups
+        # are limited per address).
+        with from_new_address(self.identity.url) as api:
+            signup = api.post(
+                "/auth/signup",
                 json={
-                    "kind": kind,
-                    "full_name": "Ada Buyer",
-                    "line1": "1 Main St",
-                    "city": "Springfield",
-                    "postal_code": "12345",
-                    "country": country,
+                    "email": email,
+                    "password": PASSWORD,
+                    "first_name": "Ada",
+                    "last_name": "Buyer",
+                    "phone": "+15550100",
                 },
-                headers=headers,
             )
-            assert address.status_code == 201, address.text
-            ids.append(address.json()["id"])
-        for sku, quantity in cart:
-            line = httpx.post(
-                f"{url}/cart/items", json={"sku": sku, "quantity": quantity}, headers=headers
-            )
-            assert line.status_code == 201, line.text
+            assert signup.status_code == 201, signup.text
+            login = api.post("/auth/login", json={"email": email, "password": PASSWORD})
+            assert login.status_code == 200, login.text
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            ids = []
+            for kind in ("shipping", "billing"):
+                address = api.post(
+                    "/addresses",
+                    json={
+                        "kind": kind,
+                        "full_name": "Ada Buyer",
+                        "line1": "1 Main St",
+                        "city": "Springfield",
+                        "postal_code": "12345",
+                        "country": country,
+                    },
+                    headers=headers,
+                )
+                assert address.status_code == 201, address.text
+                ids.append(address.json()["id"])
+            for sku, quantity in cart:
+                line = api.post(
+                    "/cart/items", json={"sku": sku, "quantity": quantity}, headers=headers
+                )
+                assert line.status_code == 201, line.text
         return Shopper(email, signup.json()["id"], login.json()["access_token"], ids[0], ids[1])
 
     # --- acting ---------------------------------------------------------------------
@@ -267,10 +289,28 @@ def libpq_url(sqlalchemy_url: str) -> str:
     )
 
 
+_loopback = itertools.count(1)
+_LOOPBACK_BLOCK = os.getpid() % 200 + 20
+
+
+def from_new_address(base_url: str) -> httpx.Client:
+    """A client whose connections come from a loopback address no other client used."""
+    n = next(_loopback)
+    address = f"127.{_LOOPBACK_BLOCK}.{n // 250 % 250}.{n % 250 + 2}"
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=base_url, transport=transport, timeout=30)
+
+
 def start_service(
-    name: str, app_path: str, env: dict[str, str], *, log_dir: Path, keys_dir: Path
+    name: str,
+    app_path: str,
+    env: dict[str, str],
+    *,
+    log_dir: Path,
+    keys_dir: Path,
+    port: int | None = None,
 ) -> LiveService:
-    port = free_port()
+    port = port or free_port()
     return start_process(
         name,
         [sys.executable, str(LAUNCHER), app_path, str(port), str(log_dir / f"{name}.sql")],

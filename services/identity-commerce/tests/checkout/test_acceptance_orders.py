@@ -179,7 +179,7 @@ def test_admin_life_cycle_with_fulfillment_events_and_state_machine(shop: Stack)
     verified = httpx.get(
         f"{shop.identity.url}/internal/verified-purchase",
         params={"user_id": shopper.user_id, "product_id": product["id"]},
-        headers=shop.service_headers(),
+        headers=shop.service_headers("catalog-fulfillment"),
     )
     assert verified.json() == {"verified": False}  # refunded orders do not count
 
@@ -190,12 +190,9 @@ def test_verified_purchase_for_services_only(shop: Stack) -> None:
     shopper, _ = paid_order(shop, item)
     params = {"user_id": shopper.user_id, "product_id": product["id"]}
     url = f"{shop.identity.url}/internal/verified-purchase"
-    assert httpx.get(url, params=params, headers=shop.service_headers()).json() == {
-        "verified": True
-    }
+    catalog = shop.service_headers("catalog-fulfillment")  # the service that asks
+    assert httpx.get(url, params=params, headers=catalog).json() == {"verified": True}
     other = {"user_id": str(uuid.uuid4()), "product_id": product["id"]}
-    assert httpx.get(url, params=other, headers=shop.service_headers()).json() == {
-        "verified": False
-    }
+    assert httpx.get(url, params=other, headers=catalog).json() == {"verified": False}
     assert httpx.get(url, params=params, headers=shopper.headers).status_code == 403
     assert httpx.get(url, params=params).status_code == 401

@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -41,6 +42,21 @@ async def api(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.As
     app.state.inventory_client = build_inventory_client(settings, app)
     app.state.stripe_gateway = StripeGateway.from_settings(settings)
     yield client
+
+
+@dataclass
+class SignedIn:
+    customer: dict[str, str]
+    admin: dict[str, str]
+
+
+@pytest.fixture
+async def signed_in(db_session: AsyncSession, tokens: TokenFactory) -> SignedIn:
+    """Headers of a real customer and a real admin (identity-commerce refuses tokens whose
+    account does not exist before it reads any input)."""
+    customer = await make_user(db_session)
+    admin = await make_user(db_session, role=UserRole.admin)
+    return SignedIn(customer=auth(tokens, customer), admin=auth(tokens, admin))
 
 
 def signed(payload: dict[str, object], secret: str = "whsec_dev_shop") -> tuple[bytes, str]:
@@ -174,16 +190,16 @@ async def test_malformed_idempotency_keys_are_422(
     ],
 )
 async def test_confirm_validates_its_body(
-    api: httpx.AsyncClient, tokens: TokenFactory, body: dict[str, object]
+    api: httpx.AsyncClient, signed_in: SignedIn, body: dict[str, object]
 ) -> None:
-    headers = {"Authorization": f"Bearer {tokens.customer()}"}
+    headers = signed_in.customer
     assert (await api.post("/checkout/confirm", json=body, headers=headers)).status_code == 422
 
 
 async def test_confirm_of_an_unknown_order_is_404(
-    api: httpx.AsyncClient, tokens: TokenFactory
+    api: httpx.AsyncClient, signed_in: SignedIn
 ) -> None:
-    headers = {"Authorization": f"Bearer {tokens.customer()}"}
+    headers = signed_in.customer
     answer = await api.post(
         "/checkout/confirm",
         json={"order_id": str(uuid.uuid4()), "payment_method_id": "pm_card_visa"},
@@ -198,18 +214,18 @@ async def test_confirm_of_an_unknown_order_is_404(
     ["/orders?page=0", "/orders?page_size=0", "/orders?page_size=101", "/orders/not-a-uuid"],
 )
 async def test_order_reads_validate_their_parameters(
-    api: httpx.AsyncClient, tokens: TokenFactory, path: str
+    api: httpx.AsyncClient, signed_in: SignedIn, path: str
 ) -> None:
-    headers = {"Authorization": f"Bearer {tokens.customer()}"}
+    headers = signed_in.customer
     assert (await api.get(path, headers=headers)).status_code == 422
 
 
 async def test_unknown_order_is_404_for_customers_and_admins(
-    api: httpx.AsyncClient, tokens: TokenFactory
+    api: httpx.AsyncClient, signed_in: SignedIn
 ) -> None:
     missing = uuid.uuid4()
-    customer = {"Authorization": f"Bearer {tokens.customer()}"}
-    admin = {"Authorization": f"Bearer {tokens.admin()}"}
+    customer = signed_in.customer
+    admin = signed_in.admin
     assert (await api.get(f"/orders/{missing}", headers=customer)).status_code == 404
     assert (await api.post(f"/orders/{missing}/cancel", headers=customer)).status_code == 404
     assert (await api.get(f"/admin/orders/{missing}", headers=admin)).status_code == 404
@@ -236,9 +252,9 @@ async def test_unknown_order_is_404_for_customers_and_admins(
     ],
 )
 async def test_admin_status_changes_validate_their_body(
-    api: httpx.AsyncClient, tokens: TokenFactory, body: dict[str, object]
+    api: httpx.AsyncClient, signed_in: SignedIn, body: dict[str, object]
 ) -> None:
-    admin = {"Authorization": f"Bearer {tokens.admin()}"}
+    admin = signed_in.admin
     answer = await api.post(f"/admin/orders/{uuid.uuid4()}/status", json=body, headers=admin)
     assert answer.status_code == 422
 
@@ -257,9 +273,9 @@ async def test_admin_routes_refuse_customers_and_the_status_filter_is_checked(
 
 
 async def test_cancel_reason_without_control_characters(
-    api: httpx.AsyncClient, tokens: TokenFactory
+    api: httpx.AsyncClient, signed_in: SignedIn
 ) -> None:
-    headers = {"Authorization": f"Bearer {tokens.customer()}"}
+    headers = signed_in.customer
     answer = await api.post(
         f"/orders/{uuid.uuid4()}/cancel", json={"reason": "bye\u0000"}, headers=headers
     )

@@ -22,7 +22,7 @@ from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 from shopkit.testing.tokens import TokenFactory
 
-from ..fuzzing import SameToken, paths_outside, signed_in_app
+from ..fuzzing import RealAdmin, SameToken, paths_outside, promoted_admin, signed_in_app
 
 CUSTOMER_PATHS = ("/checkout", "/orders", "/payments")
 ADMIN_AND_SERVICE_PATHS = ("/admin/orders", "/internal")
@@ -49,6 +49,7 @@ async def test_openapi_contract_of_checkout_orders_and_admin_orders(
     fuzz_app: tuple[Any, str], tokens: TokenFactory
 ) -> None:
     app, customer_token = fuzz_app
+    admin = RealAdmin(await promoted_admin(app, "checkout-fuzz-admin@example.com"), tokens)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     with respx.mock(base_url=app.state.settings.catalog_url, assert_all_called=False) as router:
         router.get("/catalog/variants").mock(return_value=httpx.Response(200, json={"items": []}))
@@ -60,7 +61,7 @@ async def test_openapi_contract_of_checkout_orders_and_admin_orders(
         )
         assert_openapi_contract(
             schema,
-            tokens,
+            admin,  # type: ignore[arg-type]
             service_only_paths=("/internal",),
             skip_paths=paths_outside(app, ADMIN_AND_SERVICE_PATHS),
             max_examples=15,

@@ -29,6 +29,7 @@ from typing import Any
 from shopkit.db import Database
 from shopkit.errors import Forbidden, ProblemError, Unauthorized
 from shopkit.observability import configure_logging
+from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import TokenError, TokenVerifier
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -59,7 +60,10 @@ class Runtime:
             db=Database(settings.sqlalchemy_url, pool_size=2, max_overflow=2),
             notifier=build_notifier(settings),
             verifier=TokenVerifier.from_keys_dir(
-                settings.keys_dir, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+                settings.public_keys_path,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                trusted=settings.trusted_signers,
             ),
         )
 
@@ -163,8 +167,8 @@ def _unwrap(event: Any, max_body_bytes: int) -> Request:
 
 
 def authorize_service(verifier: TokenVerifier, authorization: str | None) -> None:
-    """The same rules as shopkit.auth's ServicePrincipal: 401 without a valid bearer token,
-    403 for a valid token whose role is not `service`."""
+    """The same rules as `POST /notify`: 401 without a valid bearer token, 403 for a valid
+    token that is not a service token holding `events:write`."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Not authenticated")
@@ -174,6 +178,8 @@ def authorize_service(verifier: TokenVerifier, authorization: str | None) -> Non
         raise Unauthorized("Invalid or expired token") from exc
     if principal.role != "service":
         raise Forbidden("This action needs one of the roles: service")
+    if EVENTS_WRITE not in principal.scopes:
+        raise Forbidden(f"This service token does not hold the scope {EVENTS_WRITE}")
 
 
 async def handle_async(

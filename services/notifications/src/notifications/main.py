@@ -4,6 +4,7 @@ Run with `uvicorn notifications.main:create_app --factory --port 8010`.
 """
 
 from fastapi import FastAPI
+from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 
 from notifications.api import routers
@@ -25,4 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Built once here (not per request); tests may swap it for a provider they control.
     app.state.notifier = build_notifier(settings)
+    # The sent log acts for an admin only while identity-commerce says the account is still
+    # an active admin on the same token version (shopkit.accounts).
+    app.state.account_check = RemoteAccountCheck.build(settings, app.state.token_signer)
     return app

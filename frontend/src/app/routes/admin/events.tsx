@@ -1,68 +1,56 @@
 import { Button } from '@/components/ui/button';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { DataTable, type Column } from '@/components/ui/data-table';
+import { EmptyState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { toast } from '@/components/ui/toast-store';
 import { eventSources, useFailedEvents, useRetryEvent, type EventSource } from '@/features/admin/api/admin-events-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
+import type { OutboxEntry } from '@/lib/api-schemas/common';
 
 function FailedEvents({ source }: { source: EventSource }) {
   const events = useFailedEvents(source);
   const retry = useRetryEvent(source);
+  const columns: Column<OutboxEntry>[] = [
+    { header: 'Event', className: 'font-mono', cell: (event) => event.event_type },
+    { header: 'About', className: 'font-mono text-xs', cell: (event) => event.aggregate_id },
+    { header: 'Attempts', align: 'right', cell: (event) => event.attempts },
+    { header: 'Last error', className: 'max-w-xs truncate', title: (event) => event.last_error ?? undefined, cell: (event) => event.last_error },
+    { header: 'Created', cell: (event) => new Date(event.created_at).toLocaleString() },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      align: 'right',
+      cell: (event) => (
+        <Button
+          size="sm"
+          variant="secondary"
+          isLoading={retry.isPending && retry.variables === event.id}
+          aria-label={`Retry ${event.event_type} ${event.aggregate_id ?? ''}`}
+          onClick={() =>
+            retry.mutate(event.id, {
+              onSuccess: () => toast.success(`${event.event_type} queued for delivery again`),
+              onError: (error) => toast.error(error.message),
+            })
+          }
+        >
+          Retry
+        </Button>
+      ),
+    },
+  ];
   return (
     <section aria-labelledby={`${source}-heading`} className="space-y-3">
       <h2 id={`${source}-heading`} className="text-lg font-semibold">
         From {source}
       </h2>
-      {events.isPending ? (
-        <LoadingState label="Loading events…" />
-      ) : events.isError ? (
-        <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-      ) : events.data.items.length === 0 ? (
-        <EmptyState title="No failed events">Every event from this service was delivered.</EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-          <table className="w-full text-sm" aria-label={`Failed events from ${source}`}>
-            <thead className="bg-slate-50 text-left text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Event</th>
-                <th scope="col" className="px-3 py-2 font-medium">About</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Attempts</th>
-                <th scope="col" className="px-3 py-2 font-medium">Last error</th>
-                <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.data.items.map((event) => (
-                <tr key={event.id}>
-                  <td className="px-3 py-2 font-mono">{event.event_type}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{event.aggregate_id}</td>
-                  <td className="px-3 py-2 text-right">{event.attempts}</td>
-                  <td className="max-w-xs truncate px-3 py-2" title={event.last_error ?? undefined}>
-                    {event.last_error}
-                  </td>
-                  <td className="px-3 py-2">{new Date(event.created_at).toLocaleString()}</td>
-                  <td className="px-3 py-2 text-right">
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      isLoading={retry.isPending && retry.variables === event.id}
-                      aria-label={`Retry ${event.event_type} ${event.aggregate_id ?? ''}`}
-                      onClick={() =>
-                        retry.mutate(event.id, {
-                          onSuccess: () => toast.success(`${event.event_type} queued for delivery again`),
-                          onError: (error) => toast.error(error.message),
-                        })
-                      }
-                    >
-                      Retry
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView
+        query={events}
+        loadingLabel="Loading events…"
+        isEmpty={(page) => page.items.length === 0}
+        empty={<EmptyState title="No failed events">Every event from this service was delivered.</EmptyState>}
+      >
+        {(page) => <DataTable label={`Failed events from ${source}`} columns={columns} rows={page.items} rowKey={(event) => event.id} />}
+      </QueryView>
     </section>
   );
 }

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/form-field';
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { ErrorState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { useStockLevel } from '@/features/admin/api/admin-inventory-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
 import { LowStockTable } from '@/features/admin/components/low-stock-table';
@@ -32,27 +33,32 @@ export function Component() {
             Look up
           </Button>
         </form>
-        {sku &&
-          (level.isPending ? (
-            <LoadingState label="Loading stock…" />
-          ) : level.isError ? (
-            level.error instanceof ApiError && level.error.status === 404 ? (
-              <p role="alert" className="text-sm text-red-700">
-                No sku “{sku}”.
-              </p>
-            ) : (
-              <ErrorState error={level.error} onRetry={() => void level.refetch()} />
-            )
-          ) : (
-            <div className="space-y-2 text-sm">
-              <p>
-                <span className="font-mono">{level.data.sku}</span>: {level.data.on_hand} on hand, {level.data.reserved} reserved,{' '}
-                <strong>{level.data.available} available</strong>
-                {level.data.reorder_level !== undefined && <>, reorder at {level.data.reorder_level}</>}
-              </p>
-              <SetStockForm key={`${level.data.sku}-${level.data.on_hand}`} sku={level.data.sku} current={level.data.on_hand} />
-            </div>
-          ))}
+        {sku && (
+          <QueryView
+            query={level}
+            loadingLabel="Loading stock…"
+            renderError={(error, retry) =>
+              error instanceof ApiError && error.status === 404 ? (
+                <p role="alert" className="text-sm text-red-700">
+                  No sku “{sku}”.
+                </p>
+              ) : (
+                <ErrorState error={error} onRetry={retry} />
+              )
+            }
+          >
+            {(stock) => (
+              <div className="space-y-2 text-sm">
+                <p>
+                  <span className="font-mono">{stock.sku}</span>: {stock.on_hand} on hand, {stock.reserved} reserved,{' '}
+                  <strong>{stock.available} available</strong>
+                  {stock.reorder_level !== undefined && <>, reorder at {stock.reorder_level}</>}
+                </p>
+                <SetStockForm key={`${stock.sku}-${stock.on_hand}`} sku={stock.sku} current={stock.on_hand} />
+              </div>
+            )}
+          </QueryView>
+        )}
       </section>
       <section aria-labelledby="low-heading" className="space-y-3">
         <h2 id="low-heading" className="text-lg font-semibold">

@@ -1,14 +1,30 @@
 import { Link, useSearchParams } from 'react-router';
 
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { SelectField } from '@/components/ui/form-field';
 import { Pagination } from '@/components/ui/pagination';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { useAdminOrders } from '@/features/admin/api/admin-orders-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
-import { orderLabel, orderStatuses } from '@/features/orders/api/schemas';
 import { OrderStatusBadge } from '@/features/orders/components/order-status-badge';
-import { statusLabel } from '@/features/orders/lib/status';
+import { orderStatuses, type AdminOrderPage } from '@/lib/api-schemas/identity-commerce';
 import { formatMoney } from '@/lib/money';
+import { orderLabel, statusLabel } from '@/lib/orders';
+
+const columns: Column<AdminOrderPage['items'][number]>[] = [
+  {
+    header: 'Order',
+    cell: (order) => (
+      <Link to={`/admin/orders/${order.id}`} className="font-medium text-brand-700 hover:underline">
+        {orderLabel(order)}
+      </Link>
+    ),
+  },
+  { header: 'Customer', cell: (order) => order.customer_email },
+  { header: 'Placed', cell: (order) => (order.created_at ? new Date(order.created_at).toLocaleString() : '') },
+  { header: 'Status', cell: (order) => <OrderStatusBadge status={order.status} /> },
+  { header: 'Total', align: 'right', cell: (order) => formatMoney(order.total, order.currency) },
+];
 
 export function Component() {
   const [params, setParams] = useSearchParams();
@@ -31,56 +47,23 @@ export function Component() {
           </option>
         ))}
       </SelectField>
-      {orders.isPending ? (
-        <LoadingState label="Loading orders…" />
-      ) : orders.isError ? (
-        <ErrorState error={orders.error} onRetry={() => void orders.refetch()} />
-      ) : orders.data.items.length === 0 ? (
-        <EmptyState title="No orders here" />
-      ) : (
-        <>
-          <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-            <table className="w-full text-sm" aria-label="Orders">
-              <thead className="bg-slate-50 text-left text-slate-700">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Order</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Customer</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Placed</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">Total</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {orders.data.items.map((order) => (
-                  <tr key={order.id} data-testid="admin-order-row">
-                    <td className="px-3 py-2">
-                      <Link to={`/admin/orders/${order.id}`} className="font-medium text-brand-700 hover:underline">
-                        {orderLabel(order)}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">{order.customer_email}</td>
-                    <td className="px-3 py-2">{order.created_at ? new Date(order.created_at).toLocaleString() : ''}</td>
-                    <td className="px-3 py-2">
-                      <OrderStatusBadge status={order.status} />
-                    </td>
-                    <td className="px-3 py-2 text-right">{formatMoney(order.total, order.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination
-            page={page}
-            pageSize={orders.data.page_size}
-            total={orders.data.total}
-            onPageChange={(next) => {
-              const updated = new URLSearchParams(params);
-              updated.set('page', String(next));
-              setParams(updated);
-            }}
-          />
-        </>
-      )}
+      <QueryView query={orders} loadingLabel="Loading orders…" isEmpty={(data) => data.items.length === 0} emptyTitle="No orders here">
+        {(data) => (
+          <>
+            <DataTable label="Orders" columns={columns} rows={data.items} rowKey={(order) => order.id} rowTestId="admin-order-row" />
+            <Pagination
+              page={page}
+              pageSize={data.page_size}
+              total={data.total}
+              onPageChange={(next) => {
+                const updated = new URLSearchParams(params);
+                updated.set('page', String(next));
+                setParams(updated);
+              }}
+            />
+          </>
+        )}
+      </QueryView>
     </AdminShell>
   );
 }

@@ -1,25 +1,29 @@
 import { useNavigate, useParams } from 'react-router';
 
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { resolveQuery } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
 import { useAdminProduct, useSaveProduct } from '@/features/admin/api/admin-products-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
 import { ProductForm } from '@/features/admin/components/product-form';
+import { flattenCategories, useCategories } from '@/features/catalog/api/catalog-api';
 
 export function Component() {
   const { id } = useParams();
   const product = useAdminProduct(id);
   const save = useSaveProduct();
+  const categories = useCategories();
   const navigate = useNavigate();
 
-  if (id && product.isPending) return <LoadingState label="Loading product…" />;
-  if (id && product.isError) return <ErrorState error={product.error} onRetry={() => void product.refetch()} />;
+  // A new product has nothing to load; an existing one shows the form once it is here.
+  const loaded = id ? resolveQuery(product, { loadingLabel: 'Loading product…' }) : null;
+  if (loaded && !loaded.ready) return loaded.view;
 
   return (
     <AdminShell title={id ? `Edit ${product.data?.name ?? 'product'}` : 'New product'}>
       <ProductForm
         key={product.data?.id ?? 'new'}
         product={product.data}
+        categories={categories.data ? flattenCategories(categories.data) : []}
         isSaving={save.isPending}
         onSave={(input, { onError }) =>
           save.mutate(

@@ -3,12 +3,14 @@ import { Link, useSearchParams } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { SelectField, TextField } from '@/components/ui/form-field';
 import { Pagination } from '@/components/ui/pagination';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { toast } from '@/components/ui/toast-store';
 import { useAdminProducts, useArchiveProduct, useRestoreProduct } from '@/features/admin/api/admin-products-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
+import type { AdminProductPage } from '@/lib/api-schemas/catalog-fulfillment';
 import { formatMoney } from '@/lib/money';
 
 export function Component() {
@@ -20,6 +22,49 @@ export function Component() {
   const products = useAdminProducts({ q: q || undefined, status: status || undefined, page });
   const archive = useArchiveProduct();
   const restore = useRestoreProduct();
+
+  const columns: Column<AdminProductPage['items'][number]>[] = [
+    {
+      header: 'Name',
+      cell: (product) => (
+        <Link to={`/admin/products/${product.id}`} className="font-medium text-brand-700 hover:underline">
+          {product.name}
+        </Link>
+      ),
+    },
+    { header: 'Category', cell: (product) => product.category?.name },
+    { header: 'From', align: 'right', cell: (product) => formatMoney(product.price, product.currency) },
+    { header: 'Stock', cell: (product) => (product.in_stock ? <Badge tone="success">In stock</Badge> : <Badge tone="danger">Sold out</Badge>) },
+    { header: 'Status', cell: (product) => <Badge tone={product.status === 'archived' ? 'neutral' : 'info'}>{product.status}</Badge> },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      align: 'right',
+      cell: (product) =>
+        product.status === 'archived' ? (
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={`Restore ${product.name}`}
+            onClick={() => restore.mutate(product.id, { onSuccess: () => toast.success(`${product.name} is for sale again`), onError: (e) => toast.error(e.message) })}
+          >
+            Restore
+          </Button>
+        ) : (
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={`Archive ${product.name}`}
+            onClick={() => {
+              if (!window.confirm(`Archive ${product.name}? It disappears from the shop; past orders are not affected.`)) return;
+              archive.mutate(product.id, { onSuccess: () => toast.success(`${product.name} archived`), onError: (e) => toast.error(e.message) });
+            }}
+          >
+            Archive
+          </Button>
+        ),
+    },
+  ];
 
   function update(changes: Record<string, string>) {
     const next = new URLSearchParams(params);
@@ -58,72 +103,14 @@ export function Component() {
           Search
         </Button>
       </form>
-      {products.isPending ? (
-        <LoadingState label="Loading products…" />
-      ) : products.isError ? (
-        <ErrorState error={products.error} onRetry={() => void products.refetch()} />
-      ) : products.data.items.length === 0 ? (
-        <EmptyState title="No products found" />
-      ) : (
-        <>
-          <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-            <table className="w-full text-sm" aria-label="Products">
-              <thead className="bg-slate-50 text-left text-slate-700">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Category</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">From</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Stock</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                  <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {products.data.items.map((product) => (
-                  <tr key={product.id}>
-                    <td className="px-3 py-2">
-                      <Link to={`/admin/products/${product.id}`} className="font-medium text-brand-700 hover:underline">
-                        {product.name}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">{product.category?.name}</td>
-                    <td className="px-3 py-2 text-right">{formatMoney(product.price, product.currency)}</td>
-                    <td className="px-3 py-2">{product.in_stock ? <Badge tone="success">In stock</Badge> : <Badge tone="danger">Sold out</Badge>}</td>
-                    <td className="px-3 py-2">
-                      <Badge tone={product.status === 'archived' ? 'neutral' : 'info'}>{product.status}</Badge>
-                    </td>
-                    <td className="px-3 py-2 text-right">
-                      {product.status === 'archived' ? (
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          aria-label={`Restore ${product.name}`}
-                          onClick={() => restore.mutate(product.id, { onSuccess: () => toast.success(`${product.name} is for sale again`), onError: (e) => toast.error(e.message) })}
-                        >
-                          Restore
-                        </Button>
-                      ) : (
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          aria-label={`Archive ${product.name}`}
-                          onClick={() => {
-                            if (!window.confirm(`Archive ${product.name}? It disappears from the shop; past orders are not affected.`)) return;
-                            archive.mutate(product.id, { onSuccess: () => toast.success(`${product.name} archived`), onError: (e) => toast.error(e.message) });
-                          }}
-                        >
-                          Archive
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination page={page} pageSize={products.data.page_size} total={products.data.total} onPageChange={(next) => update({ page: String(next) })} />
-        </>
-      )}
+      <QueryView query={products} loadingLabel="Loading products…" isEmpty={(data) => data.items.length === 0} emptyTitle="No products found">
+        {(data) => (
+          <>
+            <DataTable label="Products" columns={columns} rows={data.items} rowKey={(product) => product.id} />
+            <Pagination page={page} pageSize={data.page_size} total={data.total} onPageChange={(next) => update({ page: String(next) })} />
+          </>
+        )}
+      </QueryView>
     </AdminShell>
   );
 }

@@ -1,26 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
 import { identityApi, parseResponse } from '@/lib/api-client';
-
-export const addressKindSchema = z.enum(['shipping', 'billing']);
-export type AddressKind = z.infer<typeof addressKindSchema>;
-
-export const addressSchema = z.object({
-  id: z.string(),
-  full_name: z.string(),
-  line1: z.string(),
-  line2: z.string().nullish(),
-  city: z.string(),
-  state: z.string().nullish(),
-  postal_code: z.string(),
-  country: z.string(),
-  phone: z.string().nullish(),
-  kind: addressKindSchema,
-  is_default: z.boolean().catch(false),
-});
-export type Address = z.infer<typeof addressSchema>;
+import { addressKindSchema, addressSchema, type Address } from '@/lib/api-schemas/identity-commerce';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 /** What the form sends; also the rules it checks before sending. */
 export const addressInputSchema = z.object({
@@ -43,7 +26,7 @@ export type AddressInput = z.infer<typeof addressInputSchema>;
 
 export const addressKeys = { all: ['addresses'] as const };
 
-function clean(input: AddressInput) {
+export function toAddressBody(input: AddressInput) {
   // Optional text left empty is "not given", not an empty string the server must validate.
   return {
     ...input,
@@ -71,7 +54,7 @@ export function useCreateAddress() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (input: AddressInput) => {
-      const { data } = await identityApi.post<unknown>('/addresses', clean(input));
+      const { data } = await identityApi.post<unknown>('/addresses', toAddressBody(input));
       return parseResponse(addressSchema, data);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: addressKeys.all }),
@@ -82,7 +65,7 @@ export function useUpdateAddress() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, input }: { id: string; input: AddressInput }) => {
-      const { data } = await identityApi.put<unknown>(`/addresses/${id}`, clean(input));
+      const { data } = await identityApi.put<unknown>(`/addresses/${id}`, toAddressBody(input));
       return parseResponse(addressSchema, data);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: addressKeys.all }),

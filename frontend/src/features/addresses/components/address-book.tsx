@@ -2,7 +2,8 @@ import { useState } from 'react';
 
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { EmptyState } from '@/components/ui/query-states';
+import { resolveQuery } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
 import {
   formatAddress,
@@ -10,9 +11,9 @@ import {
   useCreateAddress,
   useDeleteAddress,
   useUpdateAddress,
-  type Address,
 } from '@/features/addresses/api/addresses-api';
 import { AddressForm } from '@/features/addresses/components/address-form';
+import type { Address } from '@/lib/api-schemas/identity-commerce';
 
 export function AddressBook() {
   const addresses = useAddresses();
@@ -21,14 +22,15 @@ export function AddressBook() {
   const remove = useDeleteAddress();
   const [editing, setEditing] = useState<Address | 'new' | null>(null);
 
-  if (addresses.isPending) return <LoadingState label="Loading addresses…" />;
-  if (addresses.isError) return <ErrorState error={addresses.error} onRetry={() => void addresses.refetch()} />;
+  // The book stays on screen when empty: the "Add an address" button lives in it.
+  const loaded = resolveQuery(addresses, { loadingLabel: 'Loading addresses…' });
+  if (!loaded.ready) return loaded.view;
 
   return (
     <div className="space-y-4">
-      {addresses.data.length === 0 && editing === null && <EmptyState title="No saved addresses">Add one to check out faster.</EmptyState>}
+      {loaded.data.length === 0 && editing === null && <EmptyState title="No saved addresses">Add one to check out faster.</EmptyState>}
       <ul className="grid gap-3 sm:grid-cols-2" aria-label="Saved addresses">
-        {addresses.data.map((address) =>
+        {loaded.data.map((address) =>
           editing !== 'new' && editing?.id === address.id ? (
             <li key={address.id} className="rounded-lg bg-white p-4 ring-1 ring-slate-200 sm:col-span-2">
               <AddressForm

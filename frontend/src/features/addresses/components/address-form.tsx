@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { FormError, SelectField, TextField } from '@/components/ui/form-field';
-import { addressInputSchema, type Address, type AddressInput, type AddressKind } from '@/features/addresses/api/addresses-api';
+import { addressInputSchema, type AddressInput } from '@/features/addresses/api/addresses-api';
 import { countries } from '@/features/addresses/components/countries';
+import type { Address, AddressKind } from '@/lib/api-schemas/identity-commerce';
 import { useFormErrors, validate } from '@/lib/form';
 
 function emptyAddress(kind: AddressKind): AddressInput {

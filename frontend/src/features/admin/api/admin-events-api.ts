@@ -1,23 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
 import { catalogApi, identityApi, parseResponse } from '@/lib/api-client';
-
-export const outboxEntrySchema = z.object({
-  id: z.string(),
-  event_type: z.string(),
-  aggregate_id: z.string().nullish(),
-  status: z.string(),
-  attempts: z.number().int(),
-  next_attempt_at: z.string().nullish(),
-  last_error: z.string().nullish(),
-  created_at: z.string(),
-  sent_at: z.string().nullish(),
-  payload: z.record(z.string(), z.unknown()).optional(),
-});
-export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
-
-const outboxPageSchema = z.object({ items: z.array(outboxEntrySchema), total: z.number().int() });
+import { outboxEntrySchema, outboxPageSchema } from '@/lib/api-schemas/common';
 
 /** Both services that publish events keep an outbox; the admin sees their failures side by side. */
 export const eventSources = {

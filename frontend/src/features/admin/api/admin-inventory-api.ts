@@ -1,35 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
-import { inventorySchema } from '@/features/catalog/api/schemas';
 import { ApiError, catalogApi, parseResponse } from '@/lib/api-client';
-
-export const lowStockItemSchema = z.object({
-  sku: z.string(),
-  on_hand: z.number().int(),
-  reserved: z.number().int().catch(0),
-  available: z.number().int(),
-  reorder_level: z.number().int().catch(0),
-  product_id: z.string().nullish(),
-  product_name: z.string().nullish(),
-  variant_name: z.string().nullish(),
-});
-export type LowStockItem = z.infer<typeof lowStockItemSchema>;
-
-const lowStockListSchema = z.union([
-  z.array(lowStockItemSchema),
-  z.object({ items: z.array(lowStockItemSchema) }).transform((page) => page.items),
-]);
-
-const outboxLowStockSchema = z.object({
-  items: z.array(
-    z.object({
-      event_type: z.string(),
-      created_at: z.string(),
-      payload: z.object({ data: z.record(z.string(), z.unknown()).optional() }).loose(),
-    }),
-  ),
-});
+import {
+  inventorySchema,
+  lowStockItemSchema,
+  lowStockListSchema,
+  outboxLowStockSchema,
+  type LowStockItem,
+} from '@/lib/api-schemas/catalog-fulfillment';
+import { catalogKeys } from '@/lib/query-keys';
 
 export const inventoryKeys = {
   lowStock: ['admin', 'inventory', 'low-stock'] as const,
@@ -100,7 +79,7 @@ export function useSetStock() {
     onSuccess: (level) => {
       queryClient.setQueryData(inventoryKeys.sku(level.sku), level);
       void queryClient.invalidateQueries({ queryKey: inventoryKeys.lowStock });
-      void queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      void queryClient.invalidateQueries({ queryKey: catalogKeys.all });
     },
   });
 }

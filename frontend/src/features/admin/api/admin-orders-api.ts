@@ -1,25 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
-import { orderSchema, orderSummarySchema } from '@/features/orders/api/schemas';
 import { identityApi, parseResponse } from '@/lib/api-client';
+import { adminOrderPageSchema, adminOrderSchema } from '@/lib/api-schemas/identity-commerce';
 
-export const adminOrderSchema = orderSchema.extend({
-  customer_email: z.string().nullish(),
-  customer_name: z.string().nullish(),
-});
-export type AdminOrder = z.infer<typeof adminOrderSchema>;
-
-const adminOrderPageSchema = z.object({
-  items: z.array(orderSummarySchema.extend({ customer_email: z.string().nullish(), item_count: z.number().int().optional() })),
-  total: z.number().int(),
-  page: z.number().int().catch(1),
-  page_size: z.number().int().catch(20),
-});
-export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;
+/** The statuses an admin may move an order to. */
+export type StatusTarget = 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 
 /** What the admin may move an order to, from each status (the service enforces the same machine). */
-export const nextStatuses: Record<string, string[]> = {
+export const nextStatuses: Record<string, StatusTarget[]> = {
   paid: ['processing', 'cancelled', 'refunded'],
   processing: ['shipped', 'cancelled'],
   shipped: ['delivered'],
@@ -59,7 +47,7 @@ export function useAdminOrder(id: string) {
 }
 
 export interface StatusChange {
-  status: string;
+  status: StatusTarget;
   carrier?: string;
   tracking_number?: string;
   note?: string;

@@ -1,12 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
-import { productDetailSchema, productSummarySchema } from '@/features/catalog/api/schemas';
 import { catalogApi, parseResponse } from '@/lib/api-client';
-import { pageSchema } from '@/lib/schemas';
+import { adminProductPageSchema, productDetailSchema } from '@/lib/api-schemas/catalog-fulfillment';
+import { catalogKeys } from '@/lib/query-keys';
 
-const adminProductPageSchema = pageSchema(productSummarySchema.extend({ status: z.string().catch('active') }));
-export type AdminProductPage = z.infer<typeof adminProductPageSchema>;
 
 export interface AdminProductFilters {
   q?: string;
@@ -67,7 +64,7 @@ export function useAdminProduct(id: string | undefined) {
 
 function invalidateCatalog(queryClient: ReturnType<typeof useQueryClient>) {
   void queryClient.invalidateQueries({ queryKey: adminProductKeys.all });
-  void queryClient.invalidateQueries({ queryKey: ['catalog'] });
+  void queryClient.invalidateQueries({ queryKey: catalogKeys.all });
   void queryClient.invalidateQueries({ queryKey: ['admin', 'inventory'] });
 }
 

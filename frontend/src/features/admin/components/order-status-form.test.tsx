@@ -3,8 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import { adminOrderSchema } from '@/features/admin/api/admin-orders-api';
 import { OrderStatusForm } from '@/features/admin/components/order-status-form';
+import { adminOrderSchema } from '@/lib/api-schemas/identity-commerce';
 import { paidOrder } from '@/test/fixtures';
 import { IDENTITY, server } from '@/test/server';
 import { renderWithRouter, signInAs } from '@/test/test-utils';

@@ -3,17 +3,18 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormError, SelectField, TextField } from '@/components/ui/form-field';
 import { toast } from '@/components/ui/toast-store';
-import { nextStatuses, useChangeOrderStatus, type AdminOrder } from '@/features/admin/api/admin-orders-api';
-import { statusLabel } from '@/features/orders/lib/status';
+import { nextStatuses, useChangeOrderStatus, type StatusTarget } from '@/features/admin/api/admin-orders-api';
 import { ApiError } from '@/lib/api-client';
+import type { AdminOrder } from '@/lib/api-schemas/identity-commerce';
 import { useFormErrors } from '@/lib/form';
+import { statusLabel } from '@/lib/orders';
 
 const carriers = ['UPS', 'FedEx', 'USPS', 'DHL'];
 
 /** Moves an order along the state machine; shipping asks for carrier and tracking number. */
 export function OrderStatusForm({ order }: { order: AdminOrder }) {
   const options = nextStatuses[order.status] ?? [];
-  const [status, setStatus] = useState(options[0] ?? '');
+  const [status, setStatus] = useState<StatusTarget | undefined>(options[0]);
   const [carrier, setCarrier] = useState('UPS');
   const [tracking, setTracking] = useState('');
   const [note, setNote] = useState('');
@@ -27,6 +28,7 @@ export function OrderStatusForm({ order }: { order: AdminOrder }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     errors.reset();
+    if (!status) return;
     if (status === 'shipped') {
       const missing: Record<string, string> = {};
       if (!carrier.trim()) missing.carrier = 'Enter the carrier';
@@ -61,7 +63,7 @@ export function OrderStatusForm({ order }: { order: AdminOrder }) {
       <h2 className="font-semibold">Change status</h2>
       <FormError message={errors.formError} />
       <div className="flex flex-wrap items-start gap-3">
-        <SelectField label="New status" value={status} onChange={(e) => setStatus(e.target.value)} containerClassName="w-44">
+        <SelectField label="New status" value={status ?? ''} onChange={(e) => setStatus(options.find((option) => option === e.target.value))} containerClassName="w-44">
           {options.map((option) => (
             <option key={option} value={option}>
               {statusLabel(option)}

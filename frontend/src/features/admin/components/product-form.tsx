@@ -3,23 +3,24 @@ import { Link } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { FormError, SelectField, TextAreaField, TextField } from '@/components/ui/form-field';
-import { flattenCategories, useCategories } from '@/features/catalog/api/catalog-api';
-import type { ProductDetail } from '@/features/catalog/api/schemas';
 import type { ProductInput } from '@/features/admin/api/admin-products-api';
 import { checkProductForm, emptyVariant, rowKey, toFormValues, type ProductFormValues, type VariantRow } from '@/features/admin/lib/product-form';
+import type { Category, ProductDetail } from '@/lib/api-schemas/catalog-fulfillment';
 import { useFormErrors } from '@/lib/form';
 
+/** `categories` is the flattened category tree (empty while it loads): the page brings it from the catalog. */
 export function ProductForm({
   product,
+  categories,
   isSaving,
   onSave,
 }: {
   product?: ProductDetail;
+  categories: Category[];
   isSaving: boolean;
   onSave: (input: ProductInput, handlers: { onError: (error: unknown) => void }) => void;
 }) {
   const [values, setValues] = useState<ProductFormValues>(() => toFormValues(product));
-  const categories = useCategories();
   const errors = useFormErrors();
   const fe = errors.fieldErrors;
 
@@ -47,8 +48,6 @@ export function ProductForm({
     });
   }
 
-  const options = categories.data ? flattenCategories(categories.data) : [];
-
   return (
     <form onSubmit={submit} noValidate className="space-y-8" aria-label={product ? 'Edit product' : 'New product'}>
       <FormError message={errors.formError} />
@@ -58,7 +57,7 @@ export function ProductForm({
         <TextField label="Brand (optional)" value={values.brand} onChange={setField('brand')} error={fe.brand} />
         <SelectField label="Category" value={values.category_id} onChange={setField('category_id')} error={fe.category_id}>
           <option value="">Choose…</option>
-          {options.map((category) => (
+          {categories.map((category) => (
             <option key={category.id} value={category.id}>
               {category.parent_id ? '— ' : ''}
               {category.name}

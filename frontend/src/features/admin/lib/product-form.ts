@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { ProductInput } from '@/features/admin/api/admin-products-api';
-import type { ProductDetail } from '@/features/catalog/api/schemas';
+import type { ProductDetail } from '@/lib/api-schemas/catalog-fulfillment';
 
 /** Attributes are edited as "colour=Black, storage=256 GB": quick to type, easy to read. */
 export function parseAttributes(text: string): Record<string, string> | null {
@@ -82,7 +82,7 @@ export function toFormValues(product?: ProductDetail): ProductFormValues {
         price: variant.price,
         on_hand: '0',
         reorder_level: '5',
-        available: variant.available,
+        available: variant.available ?? undefined,
       })),
   };
 }

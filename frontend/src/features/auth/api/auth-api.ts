@@ -1,24 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
-import { useSessionStore, type SessionUser } from '@/features/auth/stores/session-store';
 import { identityApi, parseResponse } from '@/lib/api-client';
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  first_name: z.string().nullish().transform((v) => v ?? ''),
-  last_name: z.string().nullish().transform((v) => v ?? ''),
-  phone: z.string().nullish(),
-  role: z.enum(['customer', 'admin']),
-});
-export type User = z.infer<typeof userSchema>;
-
-const tokenSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string(),
-  expires_in: z.number().positive().catch(900),
-});
+import { tokenSchema, userSchema, type User } from '@/lib/api-schemas/identity-commerce';
+import { useSessionStore, type SessionUser } from '@/lib/session-store';
 
 export interface LoginInput {
   email: string;

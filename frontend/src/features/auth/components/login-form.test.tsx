@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 
 import { LoginForm } from '@/features/auth/components/login-form';
-import { useSessionStore } from '@/features/auth/stores/session-store';
+import { useSessionStore } from '@/lib/session-store';
 import { IDENTITY, server } from '@/test/server';
 import { fakeToken, renderWithRouter, users } from '@/test/test-utils';
 

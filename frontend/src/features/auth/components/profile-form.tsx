@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { FormError, TextField } from '@/components/ui/form-field';
 import { toast } from '@/components/ui/toast-store';
-import { useUpdateProfile, type User } from '@/features/auth/api/auth-api';
+import { useUpdateProfile } from '@/features/auth/api/auth-api';
+import type { User } from '@/lib/api-schemas/identity-commerce';
 import { useFormErrors, validate } from '@/lib/form';
 
 const profileSchema = z.object({

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 
-import { ErrorState, LoadingState } from '@/components/ui/query-states';
+import { resolveQuery } from '@/components/ui/resolve-query';
 import { useMe } from '@/features/auth/api/auth-api';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 /** Sends visitors to sign in and brings them back where they were going. */
 export function RequireAuth({ children }: { children: ReactNode }) {
@@ -29,9 +29,9 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }
-  if (me.isPending) return <LoadingState label="Checking your access…" />;
-  if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
-  if (me.data?.role !== 'admin') return <AccessDenied />;
+  const loaded = resolveQuery(me, { loadingLabel: 'Checking your access…' });
+  if (!loaded.ready) return loaded.view;
+  if (loaded.data.role !== 'admin') return <AccessDenied />;
   return <>{children}</>;
 }
 

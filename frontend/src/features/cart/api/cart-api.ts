@@ -1,41 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
 import { toast } from '@/components/ui/toast-store';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
 import { identityApi, parseResponse } from '@/lib/api-client';
-import { currencySchema, moneySchema } from '@/lib/schemas';
-
-export const cartLineSchema = z.object({
-  id: z.string(),
-  sku: z.string(),
-  product_id: z.string().nullish(),
-  name: z.string().nullish().transform((v) => v ?? ''),
-  unit_price: moneySchema.nullish(),
-  quantity: z.number().int(),
-  line_total: moneySchema.nullish(),
-  available: z.union([z.boolean(), z.number()]).nullish(),
-  image_url: z.string().nullish(),
-});
-export type CartLine = z.infer<typeof cartLineSchema>;
-
-export const cartSchema = z.object({
-  items: z.array(cartLineSchema),
-  subtotal: moneySchema,
-  currency: currencySchema,
-  item_count: z.number().int().nonnegative(),
-  refreshed: z.boolean().optional(),
-});
-export type Cart = z.infer<typeof cartSchema>;
-
-/** A line is buyable unless the service flagged it (false, or zero units left). */
-export function isLineAvailable(line: CartLine): boolean {
-  if (line.available === null || line.available === undefined) return true;
-  if (typeof line.available === 'number') return line.available >= line.quantity;
-  return line.available;
-}
-
-export const cartKeys = { cart: ['cart'] as const };
+import { cartLineSchema, cartSchema, type Cart } from '@/lib/api-schemas/identity-commerce';
+import { cartKeys } from '@/lib/query-keys';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export function useCart() {
   const signedIn = useSessionStore(selectIsSignedIn);

@@ -3,19 +3,32 @@ import { useLocation, useNavigate } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { toast } from '@/components/ui/toast-store';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
 import { useAddToCart } from '@/features/cart/api/cart-api';
 import { ApiError } from '@/lib/api-client';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
-export function AddToCart({ sku, available, label }: { sku: string | undefined; available: number; label: string }) {
+/** Shoppers never see exact stock, so up to 10 can be picked; the cart answers 409 when that is too many. */
+const MAX_QUANTITY = 10;
+
+export function AddToCart({
+  sku,
+  soldOut,
+  available = null,
+  label,
+}: {
+  sku: string | undefined;
+  soldOut: boolean;
+  /** Exact units, when the catalog gave them (admin sessions); null for shoppers. */
+  available?: number | null;
+  label: string;
+}) {
   const [quantity, setQuantity] = useState(1);
   const [error, setError] = useState<string | null>(null);
   const add = useAddToCart();
   const signedIn = useSessionStore(selectIsSignedIn);
   const navigate = useNavigate();
   const location = useLocation();
-  const soldOut = available <= 0;
-  const maxQuantity = Math.max(1, Math.min(available, 10));
+  const maxQuantity = Math.max(1, Math.min(available ?? MAX_QUANTITY, MAX_QUANTITY));
 
   function addToCart() {
     if (!sku) return;

@@ -4,8 +4,9 @@ import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { toast } from '@/components/ui/toast-store';
-import { isLineAvailable, useRemoveCartLine, useUpdateCartLine, type CartLine } from '@/features/cart/api/cart-api';
+import { useRemoveCartLine, useUpdateCartLine } from '@/features/cart/api/cart-api';
 import { ApiError } from '@/lib/api-client';
+import { isLineAvailable, type CartLine } from '@/lib/api-schemas/identity-commerce';
 import { formatMoney } from '@/lib/money';
 
 const MAX_QUANTITY = 99;

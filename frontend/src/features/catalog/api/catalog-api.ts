@@ -1,36 +1,16 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 
+import { catalogApi, parseResponse } from '@/lib/api-client';
 import {
   categorySchema,
   inventorySchema,
   productDetailSchema,
   productPageSchema,
   type Category,
-} from '@/features/catalog/api/schemas';
-import { catalogApi, parseResponse } from '@/lib/api-client';
-
-export type SortOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'rating';
-
-export interface ProductFilters {
-  category?: string;
-  q?: string;
-  min_price?: string;
-  max_price?: string;
-  in_stock?: boolean;
-  sort?: SortOrder;
-  page?: number;
-  page_size?: number;
-}
-
-export const catalogKeys = {
-  categories: ['catalog', 'categories'] as const,
-  products: (filters: ProductFilters) => ['catalog', 'products', filters] as const,
-  search: (q: string, page: number) => ['catalog', 'search', q, page] as const,
-  suggestions: (q: string) => ['catalog', 'suggestions', q] as const,
-  product: (id: string) => ['catalog', 'product', id] as const,
-  inventory: (sku: string) => ['catalog', 'inventory', sku] as const,
-};
+  type ProductFilters,
+} from '@/lib/api-schemas/catalog-fulfillment';
+import { catalogKeys } from '@/lib/query-keys';
 
 /** Drops empty values so URLs and cache keys stay canonical. */
 function toParams(filters: ProductFilters): Record<string, string> {

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 
-import type { Category } from '@/features/catalog/api/schemas';
+import type { Category } from '@/lib/api-schemas/catalog-fulfillment';
 
 export function CategoryTiles({ categories }: { categories: Category[] }) {
   return (

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/form-field';
-import type { SortOrder } from '@/features/catalog/api/catalog-api';
 import { sortOptions } from '@/features/catalog/lib/sort-options';
+import type { SortOrder } from '@/lib/api-schemas/catalog-fulfillment';
 
 
 export function SortSelect({ value, onChange }: { value: SortOrder; onChange: (sort: SortOrder) => void }) {

@@ -2,8 +2,8 @@ import { Link } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { Stars } from '@/components/ui/stars';
-import type { ProductSummary } from '@/features/catalog/api/schemas';
 import { ProductImage } from '@/features/catalog/components/product-image';
+import type { ProductSummary } from '@/lib/api-schemas/catalog-fulfillment';
 import { formatMoney } from '@/lib/money';
 
 export function ProductCard({ product }: { product: ProductSummary }) {

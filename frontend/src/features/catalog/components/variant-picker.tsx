@@ -1,7 +1,7 @@
 import clsx from 'clsx';
 
-import type { Variant } from '@/features/catalog/api/schemas';
-import { attributeOptions, isCombinationPossible, isValueSoldOut, selectValue, type Selection } from '@/features/catalog/lib/variants';
+import { attributeOptions, isCombinationPossible, isSellable, isValueSoldOut, selectValue, type Selection } from '@/features/catalog/lib/variants';
+import type { Variant } from '@/lib/api-schemas/catalog-fulfillment';
 
 function humanize(name: string) {
   return name.replace(/[_-]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
@@ -36,7 +36,7 @@ export function VariantPicker({
               label={variant.name || variant.sku}
               checked={variant.id === selectedId}
               possible
-              soldOut={variant.available <= 0}
+              soldOut={!isSellable(variant)}
               onSelect={() => onSelectVariant(variant)}
             />
           ))}

@@ -1,4 +1,4 @@
-import type { SortOrder } from '@/features/catalog/api/catalog-api';
+import type { SortOrder } from '@/lib/api-schemas/catalog-fulfillment';
 
 export const sortOptions: { value: SortOrder; label: string }[] = [
   { value: 'relevance', label: 'Featured' },

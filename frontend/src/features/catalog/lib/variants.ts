@@ -1,4 +1,4 @@
-import type { Variant } from '@/features/catalog/api/schemas';
+import type { Variant } from '@/lib/api-schemas/catalog-fulfillment';
 
 export type Selection = Record<string, string>;
 
@@ -29,13 +29,18 @@ export function isCombinationPossible(variants: Variant[], selection: Selection,
   );
 }
 
+/** The catalog tells shoppers stock levels, not counts: anything but out_of_stock can be bought. */
+export function isSellable(variant: Variant): boolean {
+  return variant.stock_level !== 'out_of_stock';
+}
+
 /** True when every variant with this value (and the other current choices) is sold out. */
 export function isValueSoldOut(variants: Variant[], selection: Selection, name: string, value: string): boolean {
   const wanted = { ...selection, [name]: value };
   const matching = variants.filter((variant) =>
     Object.entries(wanted).every(([key, want]) => variant.attributes[key] === undefined || variant.attributes[key] === want),
   );
-  return matching.length > 0 && matching.every((variant) => variant.available <= 0);
+  return matching.length > 0 && matching.every((variant) => !isSellable(variant));
 }
 
 /**
@@ -46,12 +51,12 @@ export function selectValue(variants: Variant[], selection: Selection, name: str
   const wanted = { ...selection, [name]: value };
   if (findVariant(variants, wanted)) return wanted;
   const candidates = variants.filter((variant) => variant.attributes[name] === value);
-  const best = candidates.find((variant) => variant.available > 0) ?? candidates[0];
+  const best = candidates.find(isSellable) ?? candidates[0];
   return best ? { ...best.attributes } : wanted;
 }
 
 /** Start on the first variant in stock, or the first one. */
 export function initialSelection(variants: Variant[]): Selection {
-  const first = variants.find((variant) => variant.available > 0) ?? variants[0];
+  const first = variants.find(isSellable) ?? variants[0];
   return first ? { ...first.attributes } : {};
 }

@@ -1,26 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
-import { cartKeys } from '@/features/cart/api/cart-api';
-import { orderKeys } from '@/features/orders/api/orders-api';
-import { orderSchema } from '@/features/orders/api/schemas';
 import { identityApi, parseResponse } from '@/lib/api-client';
-import { moneySchema } from '@/lib/schemas';
-
-export const paymentIntentSchema = z.object({
-  order_id: z.string(),
-  payment_intent_id: z.string(),
-  client_secret: z.string(),
-  amount: z.union([z.number(), z.string()]),
-  currency: z.string(),
-  status: z.string(),
-  reservation_expires_at: z.string().nullish(),
-  subtotal: moneySchema.optional(),
-  shipping: moneySchema.optional(),
-  tax: moneySchema.optional(),
-  total: moneySchema.optional(),
-});
-export type PaymentIntent = z.infer<typeof paymentIntentSchema>;
+import { orderSchema, paymentIntentSchema } from '@/lib/api-schemas/identity-commerce';
+import { cartKeys, orderKeys } from '@/lib/query-keys';
 
 export interface CreateIntentInput {
   shipping_address_id: string;
@@ -38,6 +20,12 @@ export function useCreatePaymentIntent() {
       return parseResponse(paymentIntentSchema, data);
     },
   });
+}
+
+/** The order that create-payment-intent opened: its items, addresses and totals to review. */
+export async function fetchCheckoutOrder(orderId: string) {
+  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(orderId)}`);
+  return parseResponse(orderSchema, data);
 }
 
 export function useConfirmCheckout() {

@@ -1,27 +1,36 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-field';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { OrderTotals } from '@/components/ui/order-totals';
+import { EmptyState } from '@/components/ui/query-states';
+import { combineQueries, resolveQuery, type QueryState } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
-import { useAddresses, type Address } from '@/features/addresses/api/addresses-api';
-import { isLineAvailable, useCart, cartKeys } from '@/features/cart/api/cart-api';
-import {
-  newIdempotencyKey,
-  useConfirmCheckout,
-  useCreatePaymentIntent,
-  type PaymentIntent,
-} from '@/features/checkout/api/checkout-api';
-import { AddressPicker } from '@/features/checkout/components/address-picker';
+import { fetchCheckoutOrder, newIdempotencyKey, useConfirmCheckout, useCreatePaymentIntent } from '@/features/checkout/api/checkout-api';
 import { CardField } from '@/features/checkout/components/card-field';
-import { OrderTotals } from '@/features/checkout/components/order-totals';
 import { createPaymentMethodId, describeStripeError, type CardElement, type StripeClient } from '@/features/checkout/lib/stripe';
-import { fetchOrder, orderKeys } from '@/features/orders/api/orders-api';
-import type { Order } from '@/features/orders/api/schemas';
 import { ApiError } from '@/lib/api-client';
+import {
+  isLineAvailable,
+  type Address,
+  type AddressKind,
+  type Cart,
+  type Order,
+  type PaymentIntent,
+} from '@/lib/api-schemas/identity-commerce';
 import { formatMoney } from '@/lib/money';
+import { cartKeys, orderKeys } from '@/lib/query-keys';
+
+/** The address step's chooser; the addresses feature provides it (the page passes it in). */
+export type AddressPickerComponent = ComponentType<{
+  legend: string;
+  kind: AddressKind;
+  addresses: Address[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}>;
 
 function pickDefault(addresses: Address[], kind: Address['kind']): string | null {
   return (
@@ -54,11 +63,18 @@ interface Prepared {
 /**
  * Checkout in three steps on one page: addresses -> order review with the server's shipping and
  * tax (this also reserves the stock) -> card payment. A declined card leaves the cart as it is and
- * prepares a fresh order so the shopper can try another card at once.
+ * prepares a fresh order so the shopper can try another card at once. The page hands in the
+ * shopper's cart and addresses (their features own them) and the address picker.
  */
-export function CheckoutFlow() {
-  const cart = useCart();
-  const addresses = useAddresses();
+export function CheckoutFlow({
+  cart,
+  addresses,
+  AddressPicker,
+}: {
+  cart: QueryState<Cart>;
+  addresses: QueryState<Address[]>;
+  AddressPicker: AddressPickerComponent;
+}) {
   const createIntent = useCreatePaymentIntent();
   const confirm = useConfirmCheckout();
   const queryClient = useQueryClient();
@@ -76,22 +92,25 @@ export function CheckoutFlow() {
   const stripeRef = useRef<{ stripe: StripeClient; card: CardElement } | null>(null);
   const idempotencyKey = useRef(newIdempotencyKey());
 
-  if (cart.isPending || addresses.isPending) return <LoadingState label="Preparing checkout…" />;
-  if (cart.isError) return <ErrorState error={cart.error} onRetry={() => void cart.refetch()} />;
-  if (addresses.isError) return <ErrorState error={addresses.error} onRetry={() => void addresses.refetch()} />;
-  if (cart.data.items.length === 0 && !prepared) {
-    return (
+  // Early returns, not <QueryView>: this component's state (a prepared order) must outlive a failed refetch.
+  const loaded = resolveQuery(combineQueries(cart, addresses), {
+    loadingLabel: 'Preparing checkout…',
+    // Paying empties the cart; the prepared order stays on screen until the page moves on.
+    isEmpty: ([current]) => current.items.length === 0 && !prepared,
+    empty: (
       <EmptyState title="Your cart is empty">
         <Link to="/" className="font-medium text-brand-700 underline">
           Continue shopping
         </Link>
       </EmptyState>
-    );
-  }
+    ),
+  });
+  if (!loaded.ready) return loaded.view;
+  const [currentCart, savedAddresses] = loaded.data;
 
-  const shippingId = chosenShippingId ?? pickDefault(addresses.data, 'shipping');
-  const billingId = chosenBillingId ?? pickDefault(addresses.data, 'billing');
-  const unavailable = cart.data.items.filter((line) => !isLineAvailable(line));
+  const shippingId = chosenShippingId ?? pickDefault(savedAddresses, 'shipping');
+  const billingId = chosenBillingId ?? pickDefault(savedAddresses, 'billing');
+  const unavailable = currentCart.items.filter((line) => !isLineAvailable(line));
   const effectiveBillingId = billingSameAsShipping ? shippingId : billingId;
 
   async function prepare() {
@@ -108,7 +127,7 @@ export function CheckoutFlow() {
         billing_address_id: effectiveBillingId,
         idempotencyKey: idempotencyKey.current,
       });
-      const order = await fetchOrder(intent.order_id);
+      const order = await fetchCheckoutOrder(intent.order_id);
       setPrepared({ intent, order });
     } catch (error) {
       setCheckoutError(describeCheckoutError(error));
@@ -204,13 +223,13 @@ export function CheckoutFlow() {
             </div>
           ) : (
             <>
-              <AddressPicker legend="Shipping address" kind="shipping" addresses={addresses.data} selectedId={shippingId} onSelect={setShippingId} />
+              <AddressPicker legend="Shipping address" kind="shipping" addresses={savedAddresses} selectedId={shippingId} onSelect={setShippingId} />
               <label className="flex items-center gap-2 text-sm">
                 <input type="checkbox" className="h-4 w-4" checked={billingSameAsShipping} onChange={(e) => setBillingSameAsShipping(e.target.checked)} />
                 Billing address is the same as shipping
               </label>
               {!billingSameAsShipping && (
-                <AddressPicker legend="Billing address" kind="billing" addresses={addresses.data} selectedId={billingId} onSelect={setBillingId} />
+                <AddressPicker legend="Billing address" kind="billing" addresses={savedAddresses} selectedId={billingId} onSelect={setBillingId} />
               )}
               <FormError message={checkoutError} />
               <Button onClick={() => void prepare()} isLoading={preparing} disabled={unavailable.length > 0 || !shippingId}>
@@ -259,12 +278,12 @@ export function CheckoutFlow() {
           Order summary
         </h2>
         <ul className="divide-y divide-slate-100 text-sm">
-          {(prepared ? prepared.order.items : cart.data.items).map((line) => (
+          {(prepared ? prepared.order.items : currentCart.items).map((line) => (
             <li key={line.sku} className="flex justify-between gap-2 py-2">
               <span>
                 {line.quantity} × {line.name || line.sku}
               </span>
-              <span>{formatMoney(line.line_total, prepared?.order.currency ?? cart.data.currency)}</span>
+              <span>{formatMoney(line.line_total, prepared?.order.currency ?? currentCart.currency)}</span>
             </li>
           ))}
         </ul>
@@ -277,7 +296,7 @@ export function CheckoutFlow() {
             currency={prepared.order.currency}
           />
         ) : (
-          <OrderTotals subtotal={cart.data.subtotal} currency={cart.data.currency} />
+          <OrderTotals subtotal={currentCart.subtotal} currency={currentCart.currency} />
         )}
       </aside>
     </div>

@@ -1,15 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
-import { fulfillmentSchema, orderPageSchema, orderSchema } from '@/features/orders/api/schemas';
 import { ApiError, catalogApi, identityApi, parseResponse } from '@/lib/api-client';
-
-export const orderKeys = {
-  all: ['orders'] as const,
-  list: (page: number) => ['orders', 'list', page] as const,
-  detail: (id: string) => ['orders', 'detail', id] as const,
-  fulfillment: (id: string) => ['orders', 'fulfillment', id] as const,
-};
+import { fulfillmentSchema, orderPageSchema, orderSchema } from '@/lib/api-schemas/identity-commerce';
+import { orderKeys } from '@/lib/query-keys';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export function useOrders(page: number) {
   const signedIn = useSessionStore(selectIsSignedIn);

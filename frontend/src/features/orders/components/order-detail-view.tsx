@@ -1,13 +1,38 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
-import { OrderTotals } from '@/features/checkout/components/order-totals';
-import type { Fulfillment, Order } from '@/features/orders/api/schemas';
+import { DataTable, type Column } from '@/components/ui/data-table';
+import { OrderTotals } from '@/components/ui/order-totals';
 import { OrderStatusBadge } from '@/features/orders/components/order-status-badge';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
+import type { Fulfillment, Order } from '@/lib/api-schemas/identity-commerce';
 import { formatMoney } from '@/lib/money';
 
 type Snapshot = Order['shipping_address'];
+type Item = Order['items'][number];
+
+function itemColumns(currency: string): Column<Item>[] {
+  return [
+    {
+      header: 'Item',
+      cell: (item) => (
+        <>
+          {item.product_id ? (
+            <Link to={`/products/${item.product_id}`} className="text-brand-700 hover:underline">
+              {item.name || item.sku}
+            </Link>
+          ) : (
+            item.name || item.sku
+          )}
+          <span className="block text-xs text-slate-600">SKU {item.sku}</span>
+        </>
+      ),
+    },
+    { header: 'Qty', align: 'right', cell: (item) => item.quantity },
+    { header: 'Price', align: 'right', cell: (item) => formatMoney(item.unit_price, currency) },
+    { header: 'Total', align: 'right', cell: (item) => formatMoney(item.line_total, currency) },
+  ];
+}
 
 function AddressBlock({ title, address }: { title: string; address: Snapshot }) {
   if (!address) return null;
@@ -75,35 +100,7 @@ export function OrderDetailView({ order, fulfillment, actions }: { order: Order;
           <h2 id="items-heading" className="mb-2 font-semibold">
             Items
           </h2>
-          <table className="w-full text-sm">
-            <thead className="text-left text-slate-600">
-              <tr>
-                <th scope="col" className="py-1 font-medium">Item</th>
-                <th scope="col" className="py-1 text-right font-medium">Qty</th>
-                <th scope="col" className="py-1 text-right font-medium">Price</th>
-                <th scope="col" className="py-1 text-right font-medium">Total</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {order.items.map((item) => (
-                <tr key={item.sku}>
-                  <td className="py-2">
-                    {item.product_id ? (
-                      <Link to={`/products/${item.product_id}`} className="text-brand-700 hover:underline">
-                        {item.name || item.sku}
-                      </Link>
-                    ) : (
-                      item.name || item.sku
-                    )}
-                    <span className="block text-xs text-slate-600">SKU {item.sku}</span>
-                  </td>
-                  <td className="py-2 text-right">{item.quantity}</td>
-                  <td className="py-2 text-right">{formatMoney(item.unit_price, order.currency)}</td>
-                  <td className="py-2 text-right">{formatMoney(item.line_total, order.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="lines" columns={itemColumns(order.currency)} rows={order.items} rowKey={(item) => item.sku} />
         </section>
         <div className="grid gap-4 sm:grid-cols-2">
           <AddressBlock title="Shipping address" address={order.shipping_address} />

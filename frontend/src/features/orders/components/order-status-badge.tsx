@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { statusLabel } from '@/features/orders/lib/status';
+import { statusLabel } from '@/lib/orders';
 
 const tones: Record<string, BadgeTone> = {
   pending_payment: 'warning',

@@ -1,5 +1,5 @@
-import type { Order } from '@/features/orders/api/schemas';
-import { statusLabel } from '@/features/orders/lib/status';
+import type { Order } from '@/lib/api-schemas/identity-commerce';
+import { statusLabel } from '@/lib/orders';
 
 export function OrderTimeline({ timeline }: { timeline: Order['timeline'] }) {
   if (timeline.length === 0) return null;

@@ -1,32 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 
 import { catalogApi, parseResponse } from '@/lib/api-client';
-import { ratingSchema } from '@/lib/schemas';
-
-export const reviewSchema = z.object({
-  id: z.string(),
-  product_id: z.string().optional(),
-  user_id: z.string().nullish(),
-  author_name: z.string().nullish(),
-  rating: z.number().int().min(1).max(5),
-  title: z.string().nullish().transform((v) => v ?? ''),
-  comment: z.string().nullish().transform((v) => v ?? ''),
-  verified_purchase: z.boolean().catch(false),
-  created_at: z.string().nullish(),
-});
-export type Review = z.infer<typeof reviewSchema>;
-
-export const reviewListSchema = z.object({
-  items: z.array(reviewSchema),
-  average: ratingSchema,
-  count: z.number().int().nonnegative(),
-  histogram: z
-    .record(z.string(), z.number())
-    .nullish()
-    .transform((h) => h ?? {}),
-});
-export type ReviewList = z.infer<typeof reviewListSchema>;
+import { reviewListSchema, reviewSchema } from '@/lib/api-schemas/catalog-fulfillment';
+import { catalogKeys } from '@/lib/query-keys';
 
 export const reviewKeys = { product: (productId: string) => ['reviews', productId] as const };
 
@@ -58,7 +34,7 @@ export function useCreateReview() {
     },
     onSuccess: (_review, input) => {
       void queryClient.invalidateQueries({ queryKey: reviewKeys.product(input.product_id) });
-      void queryClient.invalidateQueries({ queryKey: ['catalog', 'product', input.product_id] });
+      void queryClient.invalidateQueries({ queryKey: catalogKeys.product(input.product_id) });
     },
   });
 }

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { FormError, TextAreaField, TextField } from '@/components/ui/form-field';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { EmptyState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { Stars } from '@/components/ui/stars';
 import { toast } from '@/components/ui/toast-store';
-import { selectIsSignedIn, useSessionStore } from '@/features/auth/stores/session-store';
-import { useCreateReview, useProductReviews, type ReviewList } from '@/features/reviews/api/reviews-api';
+import { useCreateReview, useProductReviews } from '@/features/reviews/api/reviews-api';
+import type { ReviewList } from '@/lib/api-schemas/catalog-fulfillment';
 import { useFormErrors, validate } from '@/lib/form';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export function ReviewSection({ productId }: { productId: string }) {
   const reviews = useProductReviews(productId);
@@ -19,40 +21,38 @@ export function ReviewSection({ productId }: { productId: string }) {
       <h2 id="reviews-heading" className="text-xl font-semibold">
         Reviews
       </h2>
-      {reviews.isPending ? (
-        <LoadingState label="Loading reviews…" />
-      ) : reviews.isError ? (
-        <ErrorState error={reviews.error} onRetry={() => void reviews.refetch()} />
-      ) : (
-        <div className="grid gap-8 md:grid-cols-3">
-          <div className="space-y-4">
-            <RatingSummary reviews={reviews.data} />
-            <WriteReview productId={productId} />
+      <QueryView query={reviews} loadingLabel="Loading reviews…">
+        {(list) => (
+          <div className="grid gap-8 md:grid-cols-3">
+            <div className="space-y-4">
+              <RatingSummary reviews={list} />
+              <WriteReview productId={productId} />
+            </div>
+            <div className="md:col-span-2">
+              {list.items.length === 0 ? (
+                <EmptyState title="No reviews yet">Be the first to tell others what you think.</EmptyState>
+              ) : (
+                <ul className="divide-y divide-slate-200">
+                  {list.items.map((review) => (
+                    <li key={review.id} className="py-4">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <Stars value={review.rating} />
+                        <span className="font-medium">{review.title}</span>
+                        {review.verified_purchase && <Badge tone="success">Verified purchase</Badge>}
+                      </div>
+                      <p className="mt-1 text-sm text-slate-700">{review.comment}</p>
+                      <p className="mt-1 text-xs text-slate-600">
+                        {review.author_name ?? 'A shopper'}
+                        {review.created_at && ` · ${new Date(review.created_at).toLocaleDateString()}`}
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
           </div>
-          <div className="md:col-span-2">
-            {reviews.data.items.length === 0 ? (
-              <EmptyState title="No reviews yet">Be the first to tell others what you think.</EmptyState>
-            ) : (
-              <ul className="divide-y divide-slate-200">
-                {reviews.data.items.map((review) => (
-                  <li key={review.id} className="py-4">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <Stars value={review.rating} />
-                      <span className="font-medium">{review.title}</span>
-                      {review.verified_purchase && <Badge tone="success">Verified purchase</Badge>}
-                    </div>
-                    <p className="mt-1 text-sm text-slate-700">{review.comment}</p>
-                    <p className="mt-1 text-xs text-slate-600">
-                      {review.author_name ?? 'A shopper'}
-                      {review.created_at && ` · ${new Date(review.created_at).toLocaleDateString()}`}
-                    </p>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
-        </div>
-      )}
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -61,11 +61,11 @@ function RatingSummary({ reviews }: { reviews: ReviewList }) {
   return (
     <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <p className="text-3xl font-semibold">{reviews.average !== null ? reviews.average.toFixed(1) : '–'}</p>
-      <Stars value={reviews.average} count={reviews.count} />
+      <Stars value={reviews.average} count={reviews.rating_count} />
       <dl className="mt-3 space-y-1">
         {[5, 4, 3, 2, 1].map((stars) => {
           const count = reviews.histogram[String(stars)] ?? 0;
-          const share = reviews.count ? Math.round((count / reviews.count) * 100) : 0;
+          const share = reviews.rating_count ? Math.round((count / reviews.rating_count) * 100) : 0;
           return (
             <div key={stars} className="flex items-center gap-2 text-xs">
               <dt className="w-12">{stars} stars</dt>
@@ -79,6 +79,12 @@ function RatingSummary({ reviews }: { reviews: ReviewList }) {
           );
         })}
       </dl>
+      {reviews.unverified_count > 0 && (
+        <p className="mt-3 text-xs text-slate-600">
+          Rated by verified purchases only; {reviews.unverified_count} {reviews.unverified_count === 1 ? 'review' : 'reviews'} without one{' '}
+          {reviews.unverified_count === 1 ? 'is' : 'are'} shown but not counted.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,37 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
 
 import { catalogApi, parseResponse } from '@/lib/api-client';
-
-/** Coordinates may be called lat/lng or latitude/longitude and may arrive as decimal strings. */
-const coordinate = z.union([z.number(), z.string()]).transform(Number);
-
-export const storeSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    address: z.string().nullish(),
-    line1: z.string().nullish(),
-    city: z.string().nullish().transform((v) => v ?? ''),
-    country: z.string().nullish(),
-    postal_code: z.string().nullish(),
-    phone: z.string().nullish(),
-    opening_hours: z.unknown().optional(),
-    lat: coordinate.optional(),
-    lng: coordinate.optional(),
-    latitude: coordinate.optional(),
-    longitude: coordinate.optional(),
-    distance_km: z.union([z.number(), z.string()]).transform(Number).nullish(),
-  })
-  .transform(({ latitude, longitude, lat, lng, ...store }) => ({
-    ...store,
-    lat: lat ?? latitude ?? Number.NaN,
-    lng: lng ?? longitude ?? Number.NaN,
-  }))
-  .refine((store) => Number.isFinite(store.lat) && Number.isFinite(store.lng), 'store without coordinates');
-export type Store = z.infer<typeof storeSchema>;
-
-const storeListSchema = z.union([z.array(storeSchema), z.object({ items: z.array(storeSchema) }).transform((page) => page.items)]);
+import { storeListSchema } from '@/lib/api-schemas/catalog-fulfillment';
 
 export const storeKeys = {
   all: ['stores'] as const,

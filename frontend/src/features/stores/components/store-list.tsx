@@ -1,6 +1,6 @@
 import clsx from 'clsx';
 
-import type { Store } from '@/features/stores/api/stores-api';
+import type { Store } from '@/lib/api-schemas/catalog-fulfillment';
 
 export function StoreList({ stores, activeId, onSelect }: { stores: Store[]; activeId: string | null; onSelect: (id: string) => void }) {
   return (

@@ -3,7 +3,8 @@ import { useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/form-field';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/query-states';
+import { EmptyState, LoadingState } from '@/components/ui/query-states';
+import { QueryView } from '@/components/ui/query-view';
 import { useNearbyStores, useStores, type Origin } from '@/features/stores/api/stores-api';
 import { StoreList } from '@/features/stores/components/store-list';
 import { findCity } from '@/features/stores/lib/cities';
@@ -133,15 +134,21 @@ export function StoreLocator() {
           </Suspense>
         </div>
         <div className="max-h-[420px] overflow-y-auto lg:col-span-2">
-          {query.isPending && query.fetchStatus !== 'idle' ? (
-            <LoadingState label="Finding stores…" />
-          ) : query.isError ? (
-            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-          ) : stores.length === 0 ? (
-            <EmptyState title="No stores found">Try a larger distance or another city.</EmptyState>
-          ) : (
-            <StoreList stores={stores} activeId={activeId} onSelect={setActiveId} />
-          )}
+          <QueryView
+            // A query that is not running (no answer, nothing asked) counts as an empty list.
+            query={{
+              isPending: query.isPending && query.fetchStatus !== 'idle',
+              isError: query.isError,
+              error: query.error,
+              refetch: query.refetch,
+              data: stores,
+            }}
+            loadingLabel="Finding stores…"
+            isEmpty={(list) => list.length === 0}
+            empty={<EmptyState title="No stores found">Try a larger distance or another city.</EmptyState>}
+          >
+            {(list) => <StoreList stores={list} activeId={activeId} onSelect={setActiveId} />}
+          </QueryView>
         </div>
       </div>
     </div>

@@ -2,8 +2,9 @@ import L from 'leaflet';
 import { useEffect, useMemo } from 'react';
 import { GeoJSON, MapContainer, Marker, Popup, TileLayer, useMap } from 'react-leaflet';
 
-import type { Origin, Store } from '@/features/stores/api/stores-api';
+import type { Origin } from '@/features/stores/api/stores-api';
 import { worldOutlines } from '@/features/stores/lib/world';
+import type { Store } from '@/lib/api-schemas/catalog-fulfillment';
 import { env } from '@/lib/env';
 
 /*

@@ -126,4 +126,7 @@ def uvicorn_argv(app_path: str, port: int, workers: int = 1) -> list[str]:
         "--workers",
         str(workers),
         "--no-access-log",
+        # The app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
+        # (identity_commerce.api.client_address); uvicorn must not rewrite the peer first.
+        "--no-proxy-headers",
     ]

@@ -22,8 +22,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from shopkit.accounts import RemoteAccountCheck
 from shopkit.db import Database
 from shopkit.settings import ServiceSettings
+from shopkit.testing.accounts import directory_transport
 from shopkit.testing.database import TestDatabases
 from shopkit.testing.live import LiveService, free_port, start_process, uvicorn_argv
 from shopkit.testing.tokens import TokenFactory
@@ -55,6 +57,18 @@ def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tokens(keys_dir: Path) -> TokenFactory:
     defaults = ServiceSettings()
     return TokenFactory(keys_dir, issuer=defaults.jwt_issuer, audience=defaults.jwt_audience)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def identity_account_directory(tokens: TokenFactory) -> Iterator[None]:
+    """Apps built in this test process ask no real identity-commerce about the accounts
+    behind user tokens: its account directory answers for the users `tokens` minted tokens
+    for (shopkit.testing.accounts). Live processes are not affected."""
+    RemoteAccountCheck.default_transport = directory_transport(tokens)
+    try:
+        yield
+    finally:
+        RemoteAccountCheck.default_transport = None
 
 
 @pytest.fixture(scope="session")

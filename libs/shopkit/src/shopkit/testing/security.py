@@ -4,7 +4,9 @@ Every operation that declares bearer security is called with no token and with e
 bad token (expired, another key, wrong audience, `alg: none`, HS256 signed with the public
 key, garbage): each must answer 401. Operations matched by `privileged` (admin or service
 routes) must also refuse a valid customer token with 403, and those matched by
-`service_only` a valid admin token too. A rule is a path prefix ("/admin") or one exact
+`service_only` a valid admin token too. Every operation that names a service scope
+(`x-service-scope`, shopkit.auth) must refuse a valid service token without that scope with
+403. A rule is a path prefix ("/admin") or one exact
 operation ("POST /fulfillments"). Path parameters get random UUIDs and bodies are empty:
 the token is checked before anything else is read.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from shopkit.auth import SCOPE_EXTENSION
 from shopkit.testing.tokens import TokenFactory
 
 _PARAM = re.compile(r"\{[^}]+\}")
@@ -39,6 +42,16 @@ def secured_operations(openapi: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def scoped_operations(openapi: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(METHOD, path) -> the scope a service token needs there."""
+    return {
+        (method.upper(), path): operation[SCOPE_EXTENSION]
+        for path, item in openapi.get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and SCOPE_EXTENSION in operation
+    }
+
+
 async def assert_auth_enforced(
     client: httpx.AsyncClient,
     tokens: TokenFactory,
@@ -47,10 +60,17 @@ async def assert_auth_enforced(
     privileged: tuple[str, ...] = ("/admin",),
     service_only: tuple[str, ...] = (),
     exclude: tuple[tuple[str, str], ...] = (),
+    customer_token: str | None = None,
+    admin_token: str | None = None,
 ) -> int:
-    """Returns how many operations were checked (so a caller can assert it is not zero)."""
+    """Returns how many operations were checked (so a caller can assert it is not zero).
+
+    A service that checks the account behind every user token (identity-commerce) needs
+    `customer_token` and `admin_token` of real accounts; by default `tokens` mints them."""
     openapi = (await client.get("/openapi.json")).json()
     bad = tokens.bad_tokens(tmp_path)
+    scoped = scoped_operations(openapi)
+    unscoped_service = tokens.service(scopes=())
     problems: list[str] = []
     operations = [op for op in secured_operations(openapi) if op not in exclude]
     for method, template in operations:
@@ -67,10 +87,16 @@ async def assert_auth_enforced(
             if (status := await call(token)) != 401:
                 problems.append(f"{method} {template} with a {kind} token answered {status}")
         if _matches((*privileged, *service_only), method, template):
-            if (status := await call(tokens.customer())) != 403:
+            if (status := await call(customer_token or tokens.customer())) != 403:
                 problems.append(f"{method} {template} with a customer token answered {status}")
         if _matches(service_only, method, template):
-            if (status := await call(tokens.admin())) != 403:
+            if (status := await call(admin_token or tokens.admin())) != 403:
                 problems.append(f"{method} {template} with an admin token answered {status}")
+        if (method, template) in scoped:
+            if (status := await call(unscoped_service)) != 403:
+                problems.append(
+                    f"{method} {template} with a service token without "
+                    f"{scoped[(method, template)]} answered {status}"
+                )
     assert not problems, "\n".join(problems)
     return len(operations)

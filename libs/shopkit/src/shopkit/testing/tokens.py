@@ -7,11 +7,14 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from shopkit.tokens import IDENTITY_KEY_ID, TokenSigner, ensure_dev_key
+from shopkit.auth import AccountStatus
+from shopkit.scopes import GRANTS
+from shopkit.tokens import IDENTITY_KEY_ID, SHOP_SERVICES, TokenSigner, ensure_dev_key
 
 
 def _b64(data: Mapping[str, object]) -> str:
@@ -19,24 +22,32 @@ def _b64(data: Mapping[str, object]) -> str:
 
 
 class TokenFactory:
+    """Signs test tokens with the shop's three service keys (kept in `keys_dir`).
+
+    Every user token it mints is also recorded in `accounts` as an active account with that
+    role, so a stand-in for identity-commerce's account directory (shopkit.testing.accounts)
+    answers for it as identity-commerce would for a real account."""
+
     __test__ = False
 
     def __init__(self, keys_dir: Path, *, issuer: str, audience: str) -> None:
         self.keys_dir = keys_dir
         self.issuer = issuer
         self.audience = audience
-        for name in (IDENTITY_KEY_ID, "catalog-fulfillment", "notifications"):
+        for name in SHOP_SERVICES:
             ensure_dev_key(keys_dir, name)
+        self._signers: dict[tuple[str, str], TokenSigner] = {}
         self.identity = self.signer(IDENTITY_KEY_ID)
+        self.accounts: dict[uuid.UUID, AccountStatus] = {}
 
     def signer(self, name: str, *, audience: str | None = None) -> TokenSigner:
-        return TokenSigner.from_keys_dir(
-            self.keys_dir,
-            name,
-            issuer=self.issuer,
-            audience=audience or self.audience,
-            generate=False,
-        )
+        """One signer per key and audience (a key is parsed once, as in the services)."""
+        key = (name, audience or self.audience)
+        if key not in self._signers:
+            self._signers[key] = TokenSigner.from_keys_dir(
+                self.keys_dir, name, issuer=self.issuer, audience=key[1], generate=False
+            )
+        return self._signers[key]
 
     def user(
         self,
@@ -45,13 +56,19 @@ class TokenFactory:
         user_id: uuid.UUID | None = None,
         email: str | None = None,
         ttl: timedelta = timedelta(minutes=15),
+        token_version: int | None = None,
     ) -> str:
         uid = user_id or uuid.uuid4()
+        extra: dict[str, Any] = {} if token_version is None else {"ver": token_version}
+        self.accounts.setdefault(
+            uid, AccountStatus(active=True, role=role, token_version=token_version or 0)
+        )
         return self.identity.issue(
             subject=str(uid),
             role=role,  # type: ignore[arg-type]  # tests may pass any role on purpose
             ttl=ttl,
             email=email or f"{uid.hex[:8]}@example.com",
+            extra=extra,
         )
 
     def customer(self, user_id: uuid.UUID | None = None, email: str | None = None) -> str:
@@ -60,8 +77,12 @@ class TokenFactory:
     def admin(self, user_id: uuid.UUID | None = None) -> str:
         return self.user("admin", user_id=user_id)
 
-    def service(self, name: str = IDENTITY_KEY_ID) -> str:
-        return self.signer(name).service_token()
+    def service(self, name: str = IDENTITY_KEY_ID, *, scopes: Iterable[str] | None = None) -> str:
+        """A service token signed with `name`'s key; by default with every scope that
+        service may hold (shopkit.scopes.GRANTS), or exactly `scopes` (even ungranted ones,
+        to prove receivers drop them)."""
+        wanted = GRANTS.get(name, frozenset()) if scopes is None else frozenset(scopes)
+        return self.signer(name).service_token(scopes=wanted)
 
     # --- tokens that must be refused -------------------------------------------------
     def expired(self) -> str:

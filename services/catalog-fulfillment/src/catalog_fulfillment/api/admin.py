@@ -53,7 +53,7 @@ async def _detail(
     session: SessionDep, settings: SettingsDep, product_id: uuid.UUID
 ) -> ProductDetail:
     view = await catalog.get_product(session, id_or_slug=str(product_id), include_archived=True)
-    return presenters.product_detail(settings, view)
+    return presenters.product_detail(settings, view, exact_stock=True)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from shopkit.db import SessionDep
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.core.deps import ExactStockDep, SettingsDep
 from catalog_fulfillment.schemas.catalog import (
     CategoryNode,
     Facets,
@@ -157,6 +157,9 @@ async def search(
     "/products/{product_id}",
     response_model=ProductDetail,
     summary="One product with its images and variants (by id or slug)",
+    description="Each variant has a stock_level (in_stock, low_stock at or below its reorder "
+    "level, out_of_stock); the exact available units only with an admin or service token "
+    "(null otherwise; a token that does not verify counts as none).",
     responses=errors(404, not_found="No such product, or it is archived"),
 )
 async def product_detail(
@@ -171,19 +174,23 @@ async def product_detail(
     ],
     session: SessionDep,
     settings: SettingsDep,
+    exact_stock: ExactStockDep,
 ) -> ProductDetail:
     view = await catalog.get_product(session, id_or_slug=product_id)
-    return presenters.product_detail(settings, view)
+    return presenters.product_detail(settings, view, exact_stock=exact_stock)
 
 
 @router.get(
     "/variants",
     response_model=VariantLookupPage,
     summary="Look variants up by sku (cart and checkout); unknown skus are left out",
+    description="stock_level for everyone; the exact available units only with an admin or "
+    "service token (identity-commerce's cart and checkout), null otherwise.",
 )
 async def variants(
     session: SessionDep,
     settings: SettingsDep,
+    exact_stock: ExactStockDep,
     skus: Annotated[
         str,
         Query(
@@ -205,4 +212,6 @@ async def variants(
     # sku it is simply absent, so a cart holding junk still gets its other lines priced.
     wanted = sorted(s for s in given if SKU_PATTERN.fullmatch(s))
     rows = await catalog.lookup_variants(session, wanted)
-    return VariantLookupPage(items=[presenters.variant_lookup(settings, r) for r in rows])
+    return VariantLookupPage(
+        items=[presenters.variant_lookup(settings, r, exact_stock=exact_stock) for r in rows]
+    )

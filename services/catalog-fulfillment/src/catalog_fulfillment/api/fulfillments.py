@@ -1,10 +1,13 @@
 """Fulfillments: created by identity-commerce when an order ships; tracked to delivery."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
-from shopkit.auth import AdminOrService, CurrentPrincipal, ServicePrincipal
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.scopes import FULFILLMENTS_WRITE
+from shopkit.tokens import Principal
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.fulfillments import (
@@ -15,6 +18,10 @@ from catalog_fulfillment.schemas.fulfillments import (
 from catalog_fulfillment.services import fulfillments
 
 router = APIRouter(prefix="/fulfillments", tags=["fulfillments"])
+# Services need fulfillments:write for every fulfillment route (reading what they wrote too).
+ServiceWriter = Annotated[Principal, scoped(FULFILLMENTS_WRITE)]
+AdminOrServiceWriter = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("admin",))]
+Reader = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("customer", "admin"))]
 
 
 @router.post(
@@ -28,7 +35,7 @@ router = APIRouter(prefix="/fulfillments", tags=["fulfillments"])
     },
 )
 async def create_fulfillment(
-    body: FulfillmentCreate, response: Response, session: SessionDep, _: ServicePrincipal
+    body: FulfillmentCreate, response: Response, session: SessionDep, _: ServiceWriter
 ) -> FulfillmentOut:
     fulfillment, created = await fulfillments.create_fulfillment(session, data=body)
     if not created:
@@ -45,7 +52,7 @@ async def create_fulfillment(
     ),
 )
 async def update_status(
-    order_id: uuid.UUID, body: FulfillmentStatusUpdate, session: SessionDep, _: AdminOrService
+    order_id: uuid.UUID, body: FulfillmentStatusUpdate, session: SessionDep, _: AdminOrServiceWriter
 ) -> FulfillmentOut:
     fulfillment = await fulfillments.advance_status(session, order_id=order_id, status=body.status)
     return FulfillmentOut.model_validate(fulfillment, from_attributes=True)
@@ -55,10 +62,10 @@ async def update_status(
     "/{order_id}",
     response_model=FulfillmentOut,
     summary="The shipment of an order (its owner, admins and services)",
-    responses=errors(401, 404, not_found="No fulfillment for this order, or not yours"),
+    responses=errors(401, 403, 404, not_found="No fulfillment for this order, or not yours"),
 )
 async def read_fulfillment(
-    order_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    order_id: uuid.UUID, session: SessionDep, principal: Reader
 ) -> FulfillmentOut:
     fulfillment = await fulfillments.read_fulfillment(
         session, order_id=order_id, principal=principal

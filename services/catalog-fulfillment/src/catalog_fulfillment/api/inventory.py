@@ -4,8 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
-from shopkit.auth import AdminOrService, ServicePrincipal
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
+from shopkit.tokens import Principal
 from starlette.convertors import Convertor, register_url_convertor
 
 from catalog_fulfillment.api.responses import errors
@@ -52,6 +54,9 @@ SkuPath = Annotated[
         json_schema_extra={"not": {"enum": list(ACTIONS)}},
     ),
 ]
+# Admins read stock; services need inventory:read to read it and inventory:write to move it.
+StockReader = Annotated[Principal, scoped(INVENTORY_READ, roles=("admin",))]
+StockWriter = Annotated[Principal, scoped(INVENTORY_WRITE)]
 
 
 def reservation_out(reservation: Reservation) -> ReservationOut:
@@ -86,7 +91,7 @@ def stock_level(item: InventoryItem) -> StockLevel:
         },
     },
 )
-async def read_stock(sku: SkuPath, session: SessionDep, _: AdminOrService) -> StockLevel:
+async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> StockLevel:
     return stock_level(await inventory.get_stock(session, sku=sku))
 
 
@@ -110,7 +115,7 @@ async def reserve(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    _: ServicePrincipal,
+    _: StockWriter,
 ) -> ReservationOut:
     ttl = body.ttl_seconds or settings.reservation_ttl_seconds
     ttl = min(ttl, settings.reservation_max_ttl_seconds)
@@ -134,7 +139,7 @@ async def reserve(
     ),
 )
 async def commit(
-    body: ReservationRef, session: SessionDep, _: ServicePrincipal
+    body: ReservationRef, session: SessionDep, _: StockWriter
 ) -> ReservationOut | JSONResponse:
     outcome = await inventory.commit(session, reservation_id=body.reservation_id)
     if outcome.conflict:
@@ -153,7 +158,7 @@ async def commit(
         401, 403, 404, 409, not_found="No such reservation", conflict="Already committed"
     ),
 )
-async def release(body: ReservationRef, session: SessionDep, _: ServicePrincipal) -> ReservationOut:
+async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> ReservationOut:
     return reservation_out(await inventory.release(session, reservation_id=body.reservation_id))
 
 
@@ -165,7 +170,7 @@ async def release(body: ReservationRef, session: SessionDep, _: ServicePrincipal
         401, 403, 404, 409, not_found="Unknown sku", conflict="Key used for other items"
     ),
 )
-async def restock(body: RestockRequest, session: SessionDep, _: ServicePrincipal) -> RestockOut:
+async def restock(body: RestockRequest, session: SessionDep, _: StockWriter) -> RestockOut:
     lines, _created = await inventory.restock(
         session, key=body.key, lines=[(line.sku, line.quantity) for line in body.items]
     )

@@ -1,4 +1,8 @@
-"""Turn models into response schemas (absolute image URLs, prices, ratings)."""
+"""Turn models into response schemas (absolute image URLs, prices, ratings, stock).
+
+Stock is shown to everyone as a level (in_stock, low_stock, out_of_stock); the exact units
+only when the caller may see them (`exact_stock`: admin and service tokens).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from catalog_fulfillment.schemas.catalog import (
     ImageOut,
     ProductDetail,
     ProductSummary,
+    StockLevel,
     VariantLookup,
     VariantOut,
 )
@@ -22,6 +27,14 @@ def public_url(settings: Settings, url: str | None) -> str | None:
     if url and url.startswith("/"):
         return settings.public_url.rstrip("/") + url
     return url
+
+
+def stock_level(available: int, reorder_level: int, *, sellable: bool = True) -> StockLevel:
+    if not sellable or available <= 0:
+        return "out_of_stock"
+    if available <= reorder_level:
+        return "low_stock"
+    return "in_stock"
 
 
 def category_ref(category: Category) -> CategoryRef:
@@ -45,7 +58,7 @@ def product_summary(settings: Settings, row: dict[str, Any]) -> ProductSummary:
     )
 
 
-def product_detail(settings: Settings, view: ProductView) -> ProductDetail:
+def product_detail(settings: Settings, view: ProductView, *, exact_stock: bool) -> ProductDetail:
     product = view.product
     return ProductDetail(
         id=product.id,
@@ -66,24 +79,26 @@ def product_detail(settings: Settings, view: ProductView) -> ProductDetail:
                 attributes=v.attributes,
                 price=v.price,
                 currency=v.currency,
-                available=max(available, 0),
+                available=max(available, 0) if exact_stock else None,
+                stock_level=stock_level(available, reorder_level, sellable=v.active),
                 in_stock=available > 0 and v.active,
                 active=v.active,
             )
-            for v, available in view.variants
+            for v, available, reorder_level in view.variants
         ],
         price=product.min_price,
         currency=product.currency,
         rating_avg=float(product.rating_avg),
         rating_count=product.rating_count,
-        in_stock=any(available > 0 for _, available in view.variants),
+        in_stock=any(available > 0 for _, available, _ in view.variants),
         created_at=product.created_at,
         updated_at=product.updated_at,
     )
 
 
-def variant_lookup(settings: Settings, row: dict[str, Any]) -> VariantLookup:
+def variant_lookup(settings: Settings, row: dict[str, Any], *, exact_stock: bool) -> VariantLookup:
     variant, product = row["variant"], row["product"]
+    available = max(row["available"], 0) if row["active"] else 0
     return VariantLookup(
         sku=variant.sku,
         variant_id=variant.id,
@@ -95,5 +110,6 @@ def variant_lookup(settings: Settings, row: dict[str, Any]) -> VariantLookup:
         currency=variant.currency,
         image_url=public_url(settings, row["image_url"]),
         active=row["active"],
-        available=max(row["available"], 0) if row["active"] else 0,
+        available=available if exact_stock else None,
+        stock_level=stock_level(available, row["reorder_level"]),
     )

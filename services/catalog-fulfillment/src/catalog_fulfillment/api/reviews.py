@@ -1,24 +1,38 @@
-"""Product reviews: public list with average/count/histogram; create with the user's JWT."""
+"""Product reviews: public list with the rating summary; create with the user's JWT;
+reverify (service token) when a purchase may no longer count, e.g. after a refund."""
 
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from shopkit.auth import CurrentUser
+from shopkit.auth import CurrentUser, scoped
 from shopkit.db import SessionDep
+from shopkit.errors import ServiceUnavailable
+from shopkit.scopes import REVIEWS_WRITE
+from shopkit.tokens import Principal
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import IdentityDep
-from catalog_fulfillment.schemas.reviews import ReviewCreate, ReviewOut, ReviewPage
-from catalog_fulfillment.services import reviews
+from catalog_fulfillment.schemas.reviews import (
+    ReverifyRequest,
+    ReverifyResult,
+    ReviewCreate,
+    ReviewOut,
+    ReviewPage,
+)
+from catalog_fulfillment.services import review_verification, reviews
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
+
+ReviewVerifier = Annotated[Principal, scoped(REVIEWS_WRITE)]
 
 
 @router.get(
     "/product/{product_id}",
     response_model=ReviewPage,
-    summary="Reviews of a product, newest first, with average, count and histogram",
+    summary="Reviews of a product, newest first, with the rating of its verified purchases",
+    description="Every review is listed; average, rating_count and histogram count only "
+    "verified-purchase reviews, like the product's rating_avg and rating_count.",
     responses=errors(404, not_found="No such product"),
 )
 async def product_reviews(
@@ -27,14 +41,16 @@ async def product_reviews(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReviewPage:
-    items, count, average, histogram = await reviews.list_reviews(
+    listing = await reviews.list_reviews(
         session, product_id=product_id, page=page, page_size=page_size
     )
     return ReviewPage(
-        items=[ReviewOut.model_validate(r, from_attributes=True) for r in items],
-        average=average,
-        count=count,
-        histogram=histogram,
+        items=[ReviewOut.model_validate(r, from_attributes=True) for r in listing.items],
+        average=listing.average,
+        rating_count=listing.rating_count,
+        unverified_count=listing.count - listing.rating_count,
+        count=listing.count,
+        histogram=listing.histogram,
         page=page,
         page_size=page_size,
     )
@@ -52,3 +68,28 @@ async def create_review(
 ) -> ReviewOut:
     review = await reviews.create_review(session, principal=principal, data=body, identity=identity)
     return ReviewOut.model_validate(review, from_attributes=True)
+
+
+@router.post(
+    "/reverify",
+    response_model=ReverifyResult,
+    summary="Ask identity-commerce again whether a user bought these products (services only)",
+    description="For each known product (1 to 100 ids; unknown ids are skipped) the "
+    "verified-purchase question is asked again; the user's reviews take the answers and the "
+    "products' ratings are recounted. All answers are gathered before anything is written: "
+    "when identity-commerce cannot answer, 503 with Retry-After and nothing changes. "
+    "Idempotent: calling again gives the same result.",
+    responses=errors(401, 403, 503),
+)
+async def reverify(
+    body: ReverifyRequest, session: SessionDep, _: ReviewVerifier, identity: IdentityDep
+) -> ReverifyResult:
+    try:
+        result = await review_verification.reverify(
+            session, identity, user_id=body.user_id, product_ids=body.product_ids
+        )
+    except review_verification.IdentityCannotAnswer as exc:
+        raise ServiceUnavailable(
+            "identity-commerce cannot confirm purchases right now; nothing was changed"
+        ) from exc
+    return ReverifyResult(rechecked=result.rechecked, unverified=result.unverified)

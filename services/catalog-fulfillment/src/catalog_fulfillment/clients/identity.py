@@ -7,6 +7,7 @@ import uuid
 
 import httpx
 from shopkit.http import ServiceClient, make_client
+from shopkit.scopes import PURCHASES_READ
 from shopkit.tokens import TokenSigner
 
 log = logging.getLogger("catalog_fulfillment.clients.identity")
@@ -33,7 +34,9 @@ class IdentityClient(ServiceClient):
         client = make_client(
             base_url,
             timeout=timeout,
-            token_provider=lambda: signer.service_token(token_ttl_seconds),
+            token_provider=lambda: signer.service_token(
+                token_ttl_seconds, scopes=(PURCHASES_READ,)
+            ),
             transport=transport,
         )
         return cls(client, retries=retries, backoff_max=0.5)

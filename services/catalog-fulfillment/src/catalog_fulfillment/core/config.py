@@ -2,6 +2,7 @@
 
 from pydantic import AliasChoices, Field
 from shopkit.settings import ServiceSettings
+from shopkit.tokens import IDENTITY_KEY_ID
 
 
 class Settings(ServiceSettings):
@@ -9,6 +10,12 @@ class Settings(ServiceSettings):
     default_database: str = "ecom_catalog_fulfillment"
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("CATALOG_DATABASE_URL", "database_url")
+    )
+
+    # Whose tokens this service accepts: users' and identity-commerce's service calls.
+    trusted_signers: list[str] = Field(
+        default=[IDENTITY_KEY_ID],
+        validation_alias=AliasChoices("CATALOG_TRUSTED_SIGNERS", "trusted_signers"),
     )
 
     # Where this service is reachable from browsers; turns stored image paths such as
@@ -31,6 +38,13 @@ class Settings(ServiceSettings):
     # not wait long for that (when it can't tell, verified_purchase is stored as false).
     verified_purchase_timeout_seconds: float = Field(default=2.0, gt=0)
     verified_purchase_retries: int = Field(default=2, ge=1)
+    # Reviews stored unverified because identity-commerce could not answer are asked about
+    # again by a background job: how often it runs, how many reviews a round takes, and how
+    # long a review waits before it is asked again when that fails.
+    review_recheck_enabled: bool = True
+    review_recheck_sweep_seconds: float = Field(default=60.0, gt=0)
+    review_recheck_batch: int = Field(default=50, ge=1, le=1000)
+    review_recheck_retry_seconds: int = Field(default=300, ge=1)
 
     # Search: minimum pg_trgm similarity between a misspelt word and a word of a product
     # name for it to be corrected ("lapotp" -> "laptop" scores 0.27, "hedphones" ->

@@ -1,8 +1,10 @@
-"""FastAPI dependencies of this service (settings, typed clients)."""
+"""FastAPI dependencies of this service (settings, typed clients, who sees exact stock)."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from shopkit.scopes import INVENTORY_READ
+from shopkit.tokens import Principal, TokenError, TokenVerifier
 
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
@@ -22,3 +24,31 @@ async def get_identity_client(request: Request) -> IdentityClient:
 
 
 IdentityDep = Annotated[IdentityClient, Depends(get_identity_client)]
+
+
+def may_see_exact_stock(principal: Principal) -> bool:
+    """Exact units are for the shop's staff and its services (identity-commerce prices and
+    checks carts with them, holding `inventory:read`); shoppers and visitors see stock
+    levels."""
+    if principal.role == "admin":
+        return True
+    return principal.role == "service" and INVENTORY_READ in principal.scopes
+
+
+async def get_exact_stock(request: Request) -> bool:
+    """For public reads: True when the caller's token may see exact stock. No token, a
+    customer's, or a token that does not verify gets the public view, never a 401: a
+    shopper's expired token must not break browsing. (Read from the header rather than
+    declared as bearer security: these routes do not require a token, and OpenAPI must not
+    say they do.)"""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    verifier: TokenVerifier = request.app.state.token_verifier
+    try:
+        return may_see_exact_stock(verifier.verify(token.strip()))
+    except TokenError:
+        return False
+
+
+ExactStockDep = Annotated[bool, Depends(get_exact_stock)]

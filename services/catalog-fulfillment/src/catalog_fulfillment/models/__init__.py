@@ -11,7 +11,7 @@ from catalog_fulfillment.models.inventory import (
     ReservationItem,
     Restock,
 )
-from catalog_fulfillment.models.reviews import Review
+from catalog_fulfillment.models.reviews import PurchaseCheck, Review
 from catalog_fulfillment.models.search import SearchTerm
 from catalog_fulfillment.models.stores import Store
 
@@ -28,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "ProductImage",
+    "PurchaseCheck",
     "Reservation",
     "ReservationItem",
     "Restock",

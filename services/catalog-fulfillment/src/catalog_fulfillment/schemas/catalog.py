@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from catalog_fulfillment.schemas.common import Money
+
+# What everyone sees of a variant's stock: out_of_stock (nothing to sell), low_stock (at or
+# below the sku's reorder level) or in_stock. Exact units only go to admin and service tokens.
+StockLevel = Literal["in_stock", "low_stock", "out_of_stock"]
+EXACT_UNITS = (
+    "Units that can be sold now (on hand - reserved); only for admin and service tokens, "
+    "null for everyone else"
+)
 
 
 class CategoryRef(BaseModel):
@@ -83,7 +91,8 @@ class VariantOut(BaseModel):
     attributes: dict[str, Any]
     price: Money
     currency: str
-    available: int
+    available: int | None = Field(description=EXACT_UNITS)
+    stock_level: StockLevel
     in_stock: bool
     active: bool = True  # false only in the admin view, for retired skus
 
@@ -118,7 +127,8 @@ class VariantLookup(BaseModel):
     currency: str
     image_url: str | None
     active: bool  # false when the variant or its product is archived: not for sale
-    available: int
+    available: int | None = Field(description=EXACT_UNITS)
+    stock_level: StockLevel
 
 
 class VariantLookupPage(BaseModel):

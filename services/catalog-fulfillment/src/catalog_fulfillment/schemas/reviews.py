@@ -1,4 +1,4 @@
-"""Review bodies: create with the reviewer's JWT; list with average, count and histogram."""
+"""Review bodies: create with the reviewer's JWT; list with the rating summary; reverify."""
 
 import uuid
 from datetime import datetime
@@ -39,8 +39,35 @@ class ReviewOut(BaseModel):
 
 class ReviewPage(BaseModel):
     items: list[ReviewOut]
-    average: float  # 0.0 when there are no reviews
-    count: int
-    histogram: dict[str, int]  # "1".."5" -> number of reviews with that rating
+    average: float = Field(
+        description="Average rating of the verified-purchase reviews (the product's rating_avg); "
+        "0.0 when there are none"
+    )
+    rating_count: int = Field(
+        description="Verified-purchase reviews: what average and histogram count "
+        "(the product's rating_count)"
+    )
+    unverified_count: int = Field(
+        description="Reviews shown without a verified purchase; they do not move the rating"
+    )
+    count: int = Field(description="All reviews of the product; items is a page of these")
+    histogram: dict[str, int] = Field(
+        description='"1".."5" -> verified-purchase reviews with that rating'
+    )
     page: int
     page_size: int
+
+
+class ReverifyRequest(BaseModel):
+    """Ask identity-commerce again whether this user bought these products (e.g. after a
+    refund) and update the user's reviews of them and the products' ratings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    product_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+
+
+class ReverifyResult(BaseModel):
+    rechecked: int = Field(description="The user's reviews of the given products")
+    unverified: int = Field(description="Of those, how many are not verified purchases now")

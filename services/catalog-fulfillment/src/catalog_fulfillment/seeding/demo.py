@@ -234,13 +234,14 @@ async def seed_reviews(session: AsyncSession, report: SeedReport) -> None:
 
 
 async def refresh_ratings(session: AsyncSession) -> None:
+    """Ratings count verified-purchase reviews only (services/review_verification.py)."""
     await session.execute(
         text(
             """
             UPDATE products p
                SET rating_count = r.n, rating_avg = round(r.average, 2)
               FROM (SELECT product_id, count(*) AS n, avg(rating) AS average
-                      FROM reviews GROUP BY product_id) r
+                      FROM reviews WHERE verified_purchase GROUP BY product_id) r
              WHERE p.id = r.product_id
                AND (p.rating_count <> r.n OR p.rating_avg <> round(r.average, 2))
             """

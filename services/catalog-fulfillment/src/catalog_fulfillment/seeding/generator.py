@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import psycopg
@@ -234,8 +234,10 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
             rng.choices([5, 4, 3, 2, 1], weights=[40, 30, 15, 9, 6])[0]
             for _ in range(rng.randint(0, 5))
         ]
+        counted = []  # the rating counts verified-purchase reviews only
         for n, rating in enumerate(ratings):
             title, comment = rng.choice(REVIEW_TEXTS[rating])
+            verified = rng.random() < 0.6
             reviews.append(
                 (
                     uuid.uuid5(NAMESPACE, f"gen-review:{i}:{n}"),
@@ -245,13 +247,15 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
                     rating,
                     title,
                     comment,
-                    rng.random() < 0.6,
+                    verified,
                     now - timedelta(days=rng.randint(1, 700)),
                 )
             )
+            if verified:
+                counted.append(rating)
         average = (
-            (Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.01"))
-            if ratings
+            (Decimal(sum(counted)) / len(counted)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            if counted
             else Decimal("0")
         )
         created = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
@@ -268,7 +272,7 @@ def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
                 min(prices),
                 max(prices),
                 average,
-                len(ratings),
+                len(counted),
                 created,
                 created,
             )

@@ -414,7 +414,7 @@ class ProductView:
     product: Product
     category: Category
     images: list[ProductImage]
-    variants: list[tuple[Variant, int]]  # (variant, available units)
+    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)
 
 
 async def get_product(
@@ -441,14 +441,18 @@ async def get_product(
         ).all()
     )
     variant_query = (
-        select(Variant, func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0))
+        select(
+            Variant,
+            func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0),
+            func.coalesce(InventoryItem.reorder_level, 0),
+        )
         .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
         .where(Variant.product_id == product.id)
         .order_by(Variant.position, Variant.sku)
     )
     if not include_archived:
         variant_query = variant_query.where(Variant.active)
-    variants = [(v, int(a)) for v, a in (await session.execute(variant_query)).all()]
+    variants = [(v, int(a), int(r)) for v, a, r in (await session.execute(variant_query)).all()]
     return ProductView(product, category, images, variants)
 
 
@@ -464,6 +468,7 @@ async def lookup_variants(session: AsyncSession, skus: Sequence[str]) -> list[di
                 Variant,
                 Product,
                 func.coalesce(InventoryItem.on_hand - InventoryItem.reserved, 0),
+                func.coalesce(InventoryItem.reorder_level, 0),
             )
             .join(Product, Product.id == Variant.product_id)
             .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
@@ -471,14 +476,15 @@ async def lookup_variants(session: AsyncSession, skus: Sequence[str]) -> list[di
             .order_by(Variant.sku)
         )
     ).all()
-    images = await first_images(session, list({p.id for _, p, _ in rows}))
+    images = await first_images(session, list({p.id for _, p, _, _ in rows}))
     return [
         {
             "variant": variant,
             "product": product,
             "available": int(available),
+            "reorder_level": int(reorder_level),
             "active": variant.active and product.status == PRODUCT_ACTIVE,
             "image_url": images.get(product.id),
         }
-        for variant, product, available in rows
+        for variant, product, available, reorder_level in rows
     ]

@@ -36,9 +36,15 @@ def _window(settings: Settings) -> timedelta:
 
 
 def login_limits(settings: Settings, *, email: str, client: str) -> list[rate_limit.Limit]:
+    """Failures of one account from one address, and of one address whatever the account.
+
+    Neither can lock anyone else out: the first blocks only the guessing address for that
+    account, the second only the guessing address."""
     return [
         rate_limit.Limit(
-            f"login:email:{email}", settings.login_max_failures_per_email, _window(settings)
+            f"login:account-client:{email}:{client}",
+            settings.login_max_failures_per_account_and_client,
+            _window(settings),
         ),
         rate_limit.Limit(
             f"login:client:{client}", settings.login_max_failures_per_client, _window(settings)
@@ -46,13 +52,33 @@ def login_limits(settings: Settings, *, email: str, client: str) -> list[rate_li
     ]
 
 
+def account_backoff(settings: Settings, *, email: str) -> rate_limit.Backoff:
+    """Failures of one account from every address: slowed down, never blocked."""
+    return rate_limit.Backoff(
+        f"login:account:{email}",
+        free_attempts=settings.login_account_free_failures,
+        window=_window(settings),
+        base_delay=timedelta(seconds=settings.login_account_backoff_base_seconds),
+        max_delay=timedelta(seconds=settings.login_account_backoff_max_seconds),
+    )
+
+
+def known_address_key(*, email: str, client: str) -> str:
+    return f"login:known:{email}:{client}"
+
+
 @router.post(
     "/signup",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     summary="Create a customer account",
+    description=(
+        "Every sign-up counts, successful or not: 10 per client address per hour by "
+        "default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with "
+        "Retry-After."
+    ),
     responses=problem_responses(
-        409, 422, 429, e409="An account with this email (in any letter case) exists"
+        409, 422, 429, 503, e409="An account with this email (in any letter case) exists"
     ),
 )
 async def signup(
@@ -63,12 +89,15 @@ async def signup(
     client: ClientAddress,
 ) -> User:
     limit = rate_limit.Limit(
-        f"signup:client:{client}", settings.signup_max_failures_per_client, _window(settings)
+        f"signup:client:{client}",
+        settings.signup_max_per_client,
+        timedelta(seconds=settings.signup_window_seconds),
     )
     await rate_limit.hit(session, limit=limit)
-    # Durable now: the sign-up below may fail (409) and roll the request's work back.
+    # Durable now and never refunded: every account one address creates can hold stock
+    # and write reviews, so successes count as much as failures.
     await session.commit()
-    user = await accounts.create_user(
+    return await accounts.create_user(
         session,
         email=body.email,
         password_hash=await hasher.hash_async(body.password),
@@ -76,8 +105,6 @@ async def signup(
         last_name=body.last_name,
         phone=body.phone,
     )
-    await rate_limit.refund(session, key=limit.key)
-    return user
 
 
 @router.post(
@@ -85,11 +112,15 @@ async def signup(
     response_model=TokenResponse,
     summary="Exchange email and password for an access token",
     description=(
-        "After 5 failed attempts for one email (or 20 from one client address) within 15 "
-        "minutes the answer is 429 with Retry-After. Paste `access_token` into /docs' "
-        "Authorize button to call protected routes."
+        "After 5 failed attempts for one email from one client address within 15 minutes, "
+        "that address gets 429 with Retry-After for that email (other addresses do not); "
+        "after 20 failures from one address, that address gets 429 for every email. Past 10 "
+        "failures for one email from all addresses together, each further attempt must "
+        "wait 1, 2, 4, ... (at most 30) seconds after the previous one (429 with a short "
+        "Retry-After); addresses the account signed in from recently skip that wait. Paste "
+        "`access_token` into /docs' Authorize button to call protected routes."
     ),
-    responses=problem_responses(401, 422, 429, e401="Wrong email or password"),
+    responses=problem_responses(401, 422, 429, 503, e401="Wrong email or password"),
 )
 async def login(
     body: LoginRequest,
@@ -99,18 +130,31 @@ async def login(
     settings: SettingsDep,
     client: ClientAddress,
 ) -> TokenResponse:
-    email_limit, client_limit = login_limits(settings, email=body.email, client=client)
-    await rate_limit.hit(session, limit=email_limit)
+    pair_limit, client_limit = login_limits(settings, email=body.email, client=client)
+    backoff = account_backoff(settings, email=body.email)
+    known_key = known_address_key(email=body.email, client=client)
     await rate_limit.hit(session, limit=client_limit)
+    await rate_limit.hit(session, limit=pair_limit)
+    known = await rate_limit.remembered(session, key=known_key)
+    if not known:
+        await rate_limit.hit_with_backoff(session, backoff=backoff)
     # Count the attempt before the (slow) password check and make it visible to every
-    # worker at once, so a burst of parallel guesses cannot get past the limit.
+    # worker at once, so a burst of parallel guesses cannot get past the limit. (A 429
+    # above rolls back: a refused attempt is not counted.)
     await session.commit()
     user = await accounts.authenticate(session, hasher, email=body.email, password=body.password)
     if user is None:
         raise Unauthorized("Wrong email or password")
-    # Failures "in a row" end with a success; the client address only gets this one back.
-    await rate_limit.reset(session, key=email_limit.key)
+    # Failures "in a row" end with a success; the address and the account only get this
+    # one attempt back (an owner's success does not reopen the account to guessers).
+    await rate_limit.reset(session, key=pair_limit.key)
     await rate_limit.refund(session, key=client_limit.key)
+    if not known:
+        await rate_limit.refund(session, key=backoff.key)
+    if settings.login_known_address_days:
+        await rate_limit.remember(
+            session, key=known_key, ttl=timedelta(days=settings.login_known_address_days)
+        )
     signer: TokenSigner = request.app.state.token_signer
     issued = accounts.issue_access_token(
         signer, user=user, ttl=timedelta(minutes=settings.access_token_ttl_minutes)
@@ -144,9 +188,10 @@ async def update_me(body: ProfileUpdate, user: CurrentAccount, session: SessionD
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change the password (needs the current one)",
-    description="Access tokens already issued stay valid until they expire.",
+    description="Every access token issued before, this one included, stops working at "
+    "once on every service: sign in again with the new password.",
     responses=problem_responses(
-        400, 401, 403, 422, 429, e400="The current password is wrong or equals the new one"
+        400, 401, 403, 422, 429, 503, e400="The current password is wrong or equals the new one"
     ),
 )
 async def change_password(
@@ -158,9 +203,9 @@ async def change_password(
     client: ClientAddress,
 ) -> None:
     # Same counters as login: a stolen token must not become a password-guessing oracle.
-    email_limit, client_limit = login_limits(settings, email=user.email, client=client)
-    await rate_limit.hit(session, limit=email_limit)
+    pair_limit, client_limit = login_limits(settings, email=user.email, client=client)
     await rate_limit.hit(session, limit=client_limit)
+    await rate_limit.hit(session, limit=pair_limit)
     await session.commit()
     await accounts.change_password(
         session,
@@ -169,5 +214,5 @@ async def change_password(
         current_password=body.current_password,
         new_password=body.new_password,
     )
-    await rate_limit.reset(session, key=email_limit.key)
+    await rate_limit.reset(session, key=pair_limit.key)
     await rate_limit.refund(session, key=client_limit.key)

@@ -1,15 +1,21 @@
-"""/internal: questions other services ask identity-commerce (service tokens only)."""
+"""/internal: questions other services ask identity-commerce (service tokens with a scope)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
-from shopkit.auth import ServicePrincipal
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import NotFound
+from shopkit.scopes import ACCOUNTS_READ, PURCHASES_READ
+from shopkit.tokens import Principal
 
+from identity_commerce.schemas.accounts import AccountStatusOut
 from identity_commerce.schemas.orders import VerifiedPurchase
 from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.services.accounts import account_status
 from identity_commerce.services.orders import has_verified_purchase
 
 router = APIRouter(prefix="/internal", tags=["internal"])
@@ -20,12 +26,38 @@ router = APIRouter(prefix="/internal", tags=["internal"])
     response_model=VerifiedPurchase,
     summary="Did this user buy (and pay for) a variant of this product?",
     description="True when the user has an order in paid, processing, shipped or delivered "
-    "containing a variant of the product. Used by catalog-fulfillment for reviews.",
+    "containing a variant of the product. Used by catalog-fulfillment for reviews "
+    "(service token with `purchases:read`).",
     responses=problem_responses(401, 403, 422),
 )
 async def verified_purchase(
-    user_id: uuid.UUID, product_id: uuid.UUID, _: ServicePrincipal, session: SessionDep
+    user_id: uuid.UUID,
+    product_id: uuid.UUID,
+    _: Annotated[Principal, scoped(PURCHASES_READ)],
+    session: SessionDep,
 ) -> VerifiedPurchase:
     return VerifiedPurchase(
         verified=await has_verified_purchase(session, user_id=user_id, product_id=product_id)
+    )
+
+
+@router.get(
+    "/accounts/{user_id}",
+    response_model=AccountStatusOut,
+    summary="Is this account active, with which role and token version?",
+    description="Asked by catalog-fulfillment and notifications on every request that "
+    "carries a user token (service token with `accounts:read`): a token counts only while "
+    "its account is active and its `role` and `ver` match the answer.",
+    responses=problem_responses(401, 403, 404, 422, e404="No such account"),
+)
+async def account(
+    user_id: uuid.UUID,
+    _: Annotated[Principal, scoped(ACCOUNTS_READ)],
+    session: SessionDep,
+) -> AccountStatusOut:
+    user = await account_status(session, user_id=user_id)
+    if user is None:
+        raise NotFound("No such account")
+    return AccountStatusOut(
+        user_id=user.id, active=user.is_active, role=user.role, token_version=user.token_version
     )

@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, ValidationError
 from shopkit.http import ServiceClient, UpstreamUnavailable, make_client
+from shopkit.scopes import INVENTORY_READ
 from shopkit.settings import ServiceSettings
 
 log = logging.getLogger("identity_commerce.catalog")
@@ -94,7 +95,9 @@ def build_catalog_client(settings: ServiceSettings, app: FastAPI) -> CatalogClie
         make_client(
             settings.catalog_url,
             timeout=settings.http_timeout_seconds,
-            token_provider=lambda: signer.service_token(settings.service_token_ttl_seconds),
+            token_provider=lambda: signer.service_token(
+                settings.service_token_ttl_seconds, scopes=(INVENTORY_READ,)
+            ),
         ),
         retries=settings.http_retries,
     )

@@ -16,6 +16,7 @@ import httpx
 from fastapi import Depends, FastAPI, Request
 from shopkit.errors import Conflict
 from shopkit.http import ServiceClient, UpstreamUnavailable, make_client
+from shopkit.scopes import FULFILLMENTS_WRITE, INVENTORY_WRITE, REVIEWS_WRITE
 from shopkit.settings import ServiceSettings
 
 
@@ -186,14 +187,21 @@ class InventoryClient(ServiceClient):
         raise self._unexpected(response)
 
 
+CATALOG_WRITE_SCOPES = (INVENTORY_WRITE, FULFILLMENTS_WRITE, REVIEWS_WRITE)
+
+
 def build_inventory_client(settings: ServiceSettings, app: FastAPI) -> InventoryClient:
-    """Client with a fresh service token per call (inventory refuses anything else)."""
+    """Client with a service token for the catalog's write routes (inventory refuses anything
+    else): stock, shipments, and re-checking reviews after a refund. The signer reuses the
+    token until shortly before it expires."""
     signer = app.state.token_signer
     return InventoryClient(
         make_client(
             settings.catalog_url,
             timeout=settings.http_timeout_seconds,
-            token_provider=lambda: signer.service_token(settings.service_token_ttl_seconds),
+            token_provider=lambda: signer.service_token(
+                settings.service_token_ttl_seconds, scopes=CATALOG_WRITE_SCOPES
+            ),
         ),
         retries=settings.http_retries,
     )

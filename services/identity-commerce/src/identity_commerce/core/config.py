@@ -1,10 +1,15 @@
 """Settings for identity-commerce; every variable is listed with its dev default in .env.sample."""
 
+import ipaddress
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import NoDecode
 from shopkit.settings import ServiceSettings
+from shopkit.tokens import SHOP_SERVICES
 
 
 @dataclass(frozen=True)
@@ -14,12 +19,30 @@ class Argon2Cost:
     parallelism: int
 
 
-# RFC 9106's second recommended setting: strong, ~50-100 ms per hash on one core.
+# RFC 9106's second recommended setting: strong, ~250 ms of CPU per hash on this 2-core
+# machine (bench/passwords.py measures it).
 STRONG_ARGON2 = Argon2Cost(time_cost=3, memory_cost_kib=65_536, parallelism=4)
 # Deliberately weak, only for ENV=test, so a suite that hashes hundreds of passwords stays fast.
 FAST_TEST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1_024, parallelism=1)
-# OWASP's floor for argon2id; production refuses anything cheaper.
-MIN_PRODUCTION_ARGON2_MEMORY_KIB = 19_456
+# OWASP's floor for argon2id (Password Storage Cheat Sheet): equally strong pairs of
+# iterations and memory, at parallelism 1. Production refuses anything below the row of its
+# time cost (five iterations and more need 7 MiB).
+OWASP_ARGON2_FLOOR_KIB_BY_TIME_COST = {1: 47_104, 2: 19_456, 3: 12_288, 4: 9_216, 5: 7_168}
+MIN_PRODUCTION_ARGON2_MEMORY_KIB = 7_168
+
+
+def argon2_floor_kib(time_cost: int) -> int:
+    """The least memory OWASP accepts with this many iterations."""
+    return OWASP_ARGON2_FLOOR_KIB_BY_TIME_COST.get(time_cost, MIN_PRODUCTION_ARGON2_MEMORY_KIB)
+
+
+def usable_cores() -> int:
+    """CPUs this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
 
 # Stripe's real API; any other base (localstripe in dev and tests) is a stand-in.
 STRIPE_PRODUCTION_API_BASE = "https://api.stripe.com"
@@ -33,19 +56,75 @@ class Settings(ServiceSettings):
         default=None, validation_alias=AliasChoices("IDENTITY_DATABASE_URL", "database_url")
     )
 
+    # Whose tokens this service accepts: its own (users), and the service calls of the other
+    # two (catalog-fulfillment asks about purchases and accounts, notifications about
+    # accounts). Public keys are read from PUBLIC_KEYS_DIR (default KEYS_DIR).
+    trusted_signers: list[str] = Field(
+        default=list(SHOP_SERVICES),
+        validation_alias=AliasChoices("IDENTITY_TRUSTED_SIGNERS", "trusted_signers"),
+    )
+
     access_token_ttl_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-
+    # separated). Empty: the client address is the socket's peer, whatever headers say.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default=[], validation_alias=AliasChoices("FORWARDED_ALLOW_IPS", "forwarded_allow_ips")
+    )
 
     # Password hashing cost; unset means strong (or fast when ENV=test).
     argon2_time_cost: int | None = Field(default=None, ge=1)
     argon2_memory_cost_kib: int | None = Field(default=None, ge=8)
     argon2_parallelism: int | None = Field(default=None, ge=1)
+    # Hashes computed at once per process (0: one per usable core); more requests wait in
+    # line, and past the queue limit get 503 + Retry-After instead of piling up.
+    password_hash_workers: int = Field(default=0, ge=0)
+    password_hash_queue_limit: int = Field(default=64, ge=1)
 
     # Rate limits (fixed windows kept in PostgreSQL, so every worker process shares them).
     rate_limit_window_seconds: int = Field(default=900, ge=1)
-    login_max_failures_per_email: int = Field(default=5, ge=1)
+    # Failed logins for one account from one client address: that address is blocked for
+    # that account until the window ends (nobody else is).
+    login_max_failures_per_account_and_client: int = Field(default=5, ge=1)
+    # Failed logins from one client address, whatever the accounts (password spraying).
     login_max_failures_per_client: int = Field(default=20, ge=1)
-    signup_max_failures_per_client: int = Field(default=10, ge=1)
+    # Failed logins for one account from all addresses: past this many in a window, each
+    # further attempt waits base * 2^n seconds (at most max) after the previous one. This
+    # slows a distributed guesser down and never locks the owner out; addresses the account
+    # signed in from within LOGIN_KNOWN_ADDRESS_DAYS skip the wait.
+    login_account_free_failures: int = Field(default=10, ge=1)
+    login_account_backoff_base_seconds: float = Field(default=1.0, gt=0)
+    login_account_backoff_max_seconds: float = Field(default=30.0, gt=0)
+    login_known_address_days: int = Field(default=30, ge=0)
+    # Sign-ups per client address, successful or not.
+    signup_max_per_client: int = Field(default=10, ge=1)
+    signup_window_seconds: int = Field(default=3600, ge=1)
     rate_limit_sweep_seconds: float = Field(default=300.0, gt=0)
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry == "*":
+                raise ValueError("FORWARDED_ALLOW_IPS may not trust every address ('*')")
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"FORWARDED_ALLOW_IPS: {entry!r} is not an address") from exc
+        return value
+
+    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(e, strict=False) for e in self.forwarded_allow_ips)
+
+    def password_hash_concurrency(self) -> int:
+        return self.password_hash_workers or usable_cores()
 
     # Cart: catalog-fulfillment's /catalog/variants takes up to 100 skus per call.
     cart_max_lines: int = Field(default=100, ge=1, le=100)
@@ -61,12 +140,14 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _refuse_weak_hashing_in_production(self) -> "Settings":
-        if self.is_production and self.argon2_cost().memory_cost_kib < (
-            MIN_PRODUCTION_ARGON2_MEMORY_KIB
-        ):
+        if not self.is_production:
+            return self
+        cost = self.argon2_cost()
+        floor = argon2_floor_kib(cost.time_cost)
+        if cost.memory_cost_kib < floor:
             raise ValueError(
-                "refusing to start in production: ARGON2_MEMORY_COST_KIB is below "
-                f"{MIN_PRODUCTION_ARGON2_MEMORY_KIB}"
+                "refusing to start in production: argon2id below OWASP's floor "
+                f"(ARGON2_TIME_COST={cost.time_cost} needs ARGON2_MEMORY_COST_KIB >= {floor})"
             )
         return self
 

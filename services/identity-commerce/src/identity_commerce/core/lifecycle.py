@@ -18,8 +18,12 @@ async def start_accounts_and_cart(app: FastAPI) -> None:
 
 async def close_catalog_client(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job that only waits for shutdown, then closes the catalog client's
-    connections (shopkit's app factory has startup hooks and jobs, no shutdown hooks)."""
+    connections and the password hashing pool (shopkit's app factory has startup hooks and
+    jobs, no shutdown hooks)."""
     await stop.wait()
     client = getattr(app.state, "catalog_client", None)
     if client is not None:
         await client.aclose()
+    hasher = getattr(app.state, "password_hasher", None)
+    if hasher is not None:
+        hasher.close()

@@ -25,6 +25,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint("email = lower(btrim(email))", name="email_normalised"),
         CheckConstraint("role IN ('customer', 'admin')", name="role_known"),
+        CheckConstraint("token_version >= 0", name="token_version_not_negative"),
     )
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -36,6 +37,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     last_login_at: Mapped[datetime | None] = mapped_column()
     password_changed_at: Mapped[datetime | None] = mapped_column()
+    # Goes up when every access token issued so far must stop working (a password change);
+    # tokens carry it as `ver` and the account check compares.
+    token_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     @property
     def full_name(self) -> str:

@@ -71,3 +71,12 @@ class ProfileUpdate(BaseModel):
 class PasswordChange(BaseModel):
     current_password: AnyPassword
     new_password: NewPassword
+
+
+class AccountStatusOut(BaseModel):
+    """What other services need to know to honour a user token (GET /internal/accounts/{id})."""
+
+    user_id: uuid.UUID
+    active: bool
+    role: Literal["customer", "admin"]
+    token_version: int

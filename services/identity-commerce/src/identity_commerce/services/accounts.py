@@ -114,7 +114,10 @@ async def change_password(
     current_password: str,
     new_password: str,
 ) -> None:
-    """Replace the password after checking the current one (400 when it does not match)."""
+    """Replace the password after checking the current one (400 when it does not match).
+
+    Every access token issued before stops working: whoever may have stolen the password
+    or a token is signed out (the token version goes up)."""
     verification = await hasher.verify_async(current_password, user.password_hash)
     if not verification.ok:
         raise BadRequest("The current password is not correct")
@@ -122,6 +125,7 @@ async def change_password(
         raise BadRequest("The new password must differ from the current one")
     user.password_hash = await hasher.hash_async(new_password)
     user.password_changed_at = utcnow()
+    user.token_version += 1
     await session.flush()
 
 
@@ -133,12 +137,17 @@ class IssuedToken:
 
 def issue_access_token(signer: TokenSigner, *, user: User, ttl: timedelta) -> IssuedToken:
     """An RS256 access token (kid identity-commerce) with sub, email, role, iss, aud, exp,
-    iat, jti and typ=access."""
+    iat, jti, typ=access and ver (the account's token version)."""
     token = signer.issue(
         subject=str(user.id),
         role=user.role,  # type: ignore[arg-type]
         email=user.email,
         ttl=ttl,
-        extra={"name": user.full_name},
+        extra={"name": user.full_name, "ver": user.token_version},
     )
     return IssuedToken(access_token=token, expires_in=int(ttl.total_seconds()))
+
+
+async def account_status(session: AsyncSession, *, user_id: uuid.UUID) -> User | None:
+    """The account, active or not (other services ask whether its tokens still count)."""
+    return await session.get(User, user_id)

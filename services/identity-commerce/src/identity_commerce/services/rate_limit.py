@@ -8,6 +8,15 @@ requests cannot slip past the limit between a read and a write.
 Callers count an attempt *before* doing the expensive or sensitive work (`hit`), make that
 count durable at once (the router commits), and then `refund` it when the attempt turned out
 fine; so only failures stay counted, and a burst of parallel guesses is stopped at the limit.
+A refused attempt (429) is not counted: the request's transaction rolls back.
+
+Two more shapes share the table:
+
+- `hit_with_backoff` never blocks for the rest of a window: past a number of free attempts,
+  each further one must wait longer (doubling, capped) after the previous one. Used where a
+  block would let one caller lock others out (all addresses' failed logins to one account).
+- `remember` / `remembered`: a marker that something happened recently (an account signed in
+  from an address), kept until it expires like any counter.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from typing import Any, cast
 from fastapi import FastAPI
 from shopkit.db import make_sessionmaker, utcnow
 from shopkit.errors import TooManyRequests
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +78,96 @@ async def hit(session: AsyncSession, *, limit: Limit, now: datetime | None = Non
     if count > limit.max_attempts:
         retry_after = max(1, math.ceil((expires_at - now).total_seconds()))
         raise TooManyRequests("Too many attempts; try again later", retry_after=retry_after)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """`free_attempts` per `window`, then a wait of base * 2^k (at most `max_delay`) after
+    the previous counted attempt, k counting the attempts past the free ones."""
+
+    key: str
+    free_attempts: int
+    window: timedelta
+    base_delay: timedelta
+    max_delay: timedelta
+
+    def delay(self, count: int) -> float:
+        """Seconds the attempt after `count` counted ones must wait after the last one."""
+        if count < self.free_attempts:
+            return 0.0
+        exponent = min(count - self.free_attempts, 30)
+        return min(self.base_delay.total_seconds() * 2**exponent, self.max_delay.total_seconds())
+
+
+async def hit_with_backoff(
+    session: AsyncSession, *, backoff: Backoff, now: datetime | None = None
+) -> None:
+    """Count one attempt against `backoff`, or raise 429 with Retry-After = the rest of the
+    wait when it comes too soon. One atomic upsert decides and counts, so parallel attempts
+    cannot all slip through the same opening."""
+    now = now or utcnow()
+    table = RateLimitCounter.__table__
+    expired = table.c.expires_at <= now
+    wait_seconds = func.least(
+        backoff.base_delay.total_seconds()
+        * func.power(2, func.least(table.c.count - backoff.free_attempts, 30)),
+        backoff.max_delay.total_seconds(),
+    )
+    too_soon = and_(
+        table.c.count >= backoff.free_attempts,
+        table.c.last_hit_at.is_not(None),
+        literal(now) < table.c.last_hit_at + func.make_interval(0, 0, 0, 0, 0, 0, wait_seconds),
+    )
+    statement = (
+        insert(RateLimitCounter)
+        .values(
+            key=backoff.key,
+            count=1,
+            window_started_at=now,
+            expires_at=now + backoff.window,
+            last_hit_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((expired, 1), (too_soon, table.c.count), else_=table.c.count + 1),
+                "window_started_at": case((expired, now), else_=table.c.window_started_at),
+                "expires_at": case((expired, now + backoff.window), else_=table.c.expires_at),
+                "last_hit_at": case(
+                    (expired, now), (too_soon, table.c.last_hit_at), else_=literal(now)
+                ),
+            },
+        )
+        .returning(table.c.count, table.c.last_hit_at)
+    )
+    count, last_hit_at = (await session.execute(statement)).one()
+    if last_hit_at != now:  # refused: the counter kept its previous attempt
+        waited = (now - last_hit_at).total_seconds()
+        retry_after = max(1, math.ceil(backoff.delay(count) - waited))
+        raise TooManyRequests(
+            "Too many failed attempts for this account; try again shortly",
+            retry_after=retry_after,
+        )
+
+
+async def remember(
+    session: AsyncSession, *, key: str, ttl: timedelta, now: datetime | None = None
+) -> None:
+    """Note that `key` happened; `remembered` answers True until `ttl` has passed."""
+    now = now or utcnow()
+    table = RateLimitCounter.__table__
+    await session.execute(
+        insert(RateLimitCounter)
+        .values(key=key, count=1, window_started_at=now, expires_at=now + ttl, last_hit_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"count": 1, "expires_at": now + ttl, "last_hit_at": now},
+        )
+    )
+
+
+async def remembered(session: AsyncSession, *, key: str, now: datetime | None = None) -> bool:
+    return await attempts(session, key=key, now=now) > 0
 
 
 async def refund(session: AsyncSession, *, key: str) -> None:

@@ -6,9 +6,11 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from shopkit.auth import AdminOrService
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
 from shopkit.events import EventType
+from shopkit.scopes import EVENTS_WRITE
+from shopkit.tokens import Principal
 
 from notifications.schemas.notifications import SentMessageOut, SentMessagePage
 from notifications.services.sent_log import list_sent_messages
@@ -22,13 +24,15 @@ router = APIRouter(tags=["sent log"])
     summary="Messages sent, newest first",
     responses={
         401: {"description": "No or invalid token"},
-        403: {"description": "Customers may not read the sent log"},
+        403: {
+            "description": "Customers, and services without events:write, may not read the sent log"
+        },
         422: {"description": "Unknown type or bad paging"},
     },
 )
 async def sent_log(
     session: SessionDep,
-    _: AdminOrService,
+    _: Annotated[Principal, scoped(EVENTS_WRITE, roles=("admin",))],
     type: Annotated[EventType | None, Query(description="Event type")] = None,  # noqa: A002
     recipient: Annotated[
         str | None, Query(min_length=1, max_length=320, description="Email or phone, exact")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
-from shopkit.auth import ServicePrincipal
+from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.scopes import EVENTS_WRITE
+from shopkit.tokens import Principal
 
 from notifications.api.deps import NotifierDep, SettingsDep
 from notifications.schemas.events import envelope_json_schema
@@ -54,7 +56,10 @@ ENVELOPE_EXAMPLE = {
     summary="Handle one event: send its messages once per event id",
     responses={
         401: {"description": "No or invalid token"},
-        403: {"description": "Not a service token (customers and admins may not post events)"},
+        403: {
+            "description": "Not a service token holding events:write (customers and admins "
+            "may not post events)"
+        },
         413: {"description": "Body too large"},
         422: {"description": "Malformed envelope, unknown event type or missing data fields"},
         503: {"description": "Database or mail provider unavailable; retry later"},
@@ -75,7 +80,7 @@ async def notify(
         ),
     ],
     session: SessionDep,
-    _: ServicePrincipal,
+    _: Annotated[Principal, scoped(EVENTS_WRITE)],
     notifier: NotifierDep,
     settings: SettingsDep,
 ) -> NotifyResult:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 from shopkit.settings import REPO_ROOT, ServiceSettings
+from shopkit.tokens import IDENTITY_KEY_ID
 
 DEFAULT_FILE_DIR = REPO_ROOT / ".data" / "outbox-mail"
 
@@ -25,6 +26,13 @@ class Settings(ServiceSettings):
     default_database: str = "ecom_notifications"
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("NOTIFICATIONS_DATABASE_URL", "database_url")
+    )
+
+    # Whose tokens this service accepts: the two services that post events (and admins,
+    # whose tokens identity-commerce signs).
+    trusted_signers: list[str] = Field(
+        default=[IDENTITY_KEY_ID, "catalog-fulfillment"],
+        validation_alias=AliasChoices("NOTIFICATIONS_TRUSTED_SIGNERS", "trusted_signers"),
     )
 
     # Where messages go. `file` is the dev default: one .eml per email and one .json per SMS

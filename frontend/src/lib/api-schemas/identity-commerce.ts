@@ -1,0 +1,213 @@
+/**
+ * What identity-commerce answers, as the pages read it: strict where the UI depends on a field,
+ * lenient where the service may legitimately differ (ADR 0014). Checked against the generated
+ * lib/api-types/identity-commerce.ts by identity-commerce.test-d.ts.
+ */
+import { z } from 'zod';
+
+import { currencySchema, moneySchema } from '@/lib/api-schemas/common';
+
+// --- accounts ---------------------------------------------------------------------------
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string().nullish().transform((v) => v ?? ''),
+  last_name: z.string().nullish().transform((v) => v ?? ''),
+  phone: z.string().nullish(),
+  role: z.enum(['customer', 'admin']),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive().catch(900),
+});
+
+// --- addresses --------------------------------------------------------------------------
+
+export const addressKindSchema = z.enum(['shipping', 'billing']);
+export type AddressKind = z.infer<typeof addressKindSchema>;
+
+export const addressSchema = z.object({
+  id: z.string(),
+  full_name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullish(),
+  city: z.string(),
+  state: z.string().nullish(),
+  postal_code: z.string(),
+  country: z.string(),
+  phone: z.string().nullish(),
+  kind: addressKindSchema,
+  is_default: z.boolean().catch(false),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+// --- cart -------------------------------------------------------------------------------
+
+export const cartLineSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  product_id: z.string().nullish(),
+  name: z.string().nullish().transform((v) => v ?? ''),
+  unit_price: moneySchema.nullish(),
+  quantity: z.number().int(),
+  line_total: moneySchema.nullish(),
+  available: z.union([z.boolean(), z.number()]).nullish(),
+  image_url: z.string().nullish(),
+});
+export type CartLine = z.infer<typeof cartLineSchema>;
+
+export const cartSchema = z.object({
+  items: z.array(cartLineSchema),
+  subtotal: moneySchema,
+  currency: currencySchema,
+  item_count: z.number().int().nonnegative(),
+  refreshed: z.boolean().optional(),
+});
+export type Cart = z.infer<typeof cartSchema>;
+
+/** A line is buyable unless the service flagged it (false, or zero units left). */
+export function isLineAvailable(line: CartLine): boolean {
+  if (line.available === null || line.available === undefined) return true;
+  if (typeof line.available === 'number') return line.available >= line.quantity;
+  return line.available;
+}
+
+// --- checkout ---------------------------------------------------------------------------
+
+export const paymentIntentSchema = z.object({
+  order_id: z.string(),
+  payment_intent_id: z.string(),
+  client_secret: z.string(),
+  amount: z.union([z.number(), z.string()]),
+  currency: z.string(),
+  status: z.string(),
+  reservation_expires_at: z.string().nullish(),
+  subtotal: moneySchema.optional(),
+  shipping: moneySchema.optional(),
+  tax: moneySchema.optional(),
+  total: moneySchema.optional(),
+});
+export type PaymentIntent = z.infer<typeof paymentIntentSchema>;
+
+// --- orders -----------------------------------------------------------------------------
+
+export const orderStatuses = [
+  'pending_payment',
+  'paid',
+  'payment_failed',
+  'cancelled',
+  'expired',
+  'processing',
+  'shipped',
+  'delivered',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+const statusSchema = z.string() as z.ZodType<OrderStatus | (string & {}), string>;
+
+const addressSnapshotSchema = z
+  .object({
+    full_name: z.string().nullish(),
+    line1: z.string().nullish(),
+    line2: z.string().nullish(),
+    city: z.string().nullish(),
+    state: z.string().nullish(),
+    postal_code: z.string().nullish(),
+    country: z.string().nullish(),
+    phone: z.string().nullish(),
+  })
+  .loose()
+  .nullish();
+
+export const fulfillmentSchema = z
+  .object({
+    id: z.string().optional(),
+    carrier: z.string().nullish(),
+    tracking_number: z.string().nullish(),
+    tracking_url: z.string().nullish(),
+    status: z.string().nullish(),
+    shipped_at: z.string().nullish(),
+    delivered_at: z.string().nullish(),
+  })
+  .loose();
+export type Fulfillment = z.infer<typeof fulfillmentSchema>;
+
+export const orderItemSchema = z.object({
+  sku: z.string(),
+  name: z.string().nullish().transform((v) => v ?? ''),
+  quantity: z.number().int(),
+  unit_price: moneySchema,
+  line_total: moneySchema,
+  product_id: z.string().nullish(),
+});
+
+export const orderSchema = z.object({
+  id: z.string(),
+  number: z.string().nullish(),
+  order_number: z.string().nullish(),
+  status: statusSchema,
+  items: z.array(orderItemSchema).default([]),
+  subtotal: moneySchema,
+  shipping: moneySchema,
+  tax: moneySchema,
+  total: moneySchema,
+  currency: currencySchema,
+  shipping_address: addressSnapshotSchema,
+  billing_address: addressSnapshotSchema,
+  payment: z
+    .object({
+      status: z.string().nullish(),
+      payment_intent_id: z.string().nullish(),
+      amount: moneySchema.nullish(),
+      failure_message: z.string().nullish(),
+      refunded_amount: moneySchema.nullish(),
+    })
+    .loose()
+    .nullish(),
+  fulfillment: fulfillmentSchema.nullish(),
+  timeline: z
+    .array(z.object({ status: z.string(), at: z.string(), note: z.string().nullish() }).loose())
+    .default([]),
+  created_at: z.string().nullish(),
+  placed_at: z.string().nullish(),
+  email: z.string().nullish(),
+  user_id: z.string().nullish(),
+  customer_email: z.string().nullish(),
+  reservation_expires_at: z.string().nullish(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+/** The list may carry summaries only: everything but id, status and total is optional there. */
+export const orderSummarySchema = orderSchema.partial().extend({
+  id: z.string(),
+  status: statusSchema,
+  total: moneySchema,
+  currency: currencySchema,
+});
+export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
+export const orderPageSchema = z.object({
+  items: z.array(orderSummarySchema),
+  total: z.number().int().nonnegative(),
+  page: z.number().int().catch(1),
+  page_size: z.number().int().catch(20),
+});
+
+export const adminOrderSchema = orderSchema.extend({
+  customer_email: z.string().nullish(),
+  customer_name: z.string().nullish(),
+});
+export type AdminOrder = z.infer<typeof adminOrderSchema>;
+
+export const adminOrderPageSchema = z.object({
+  items: z.array(orderSummarySchema.extend({ customer_email: z.string().nullish(), item_count: z.number().int().optional() })),
+  total: z.number().int(),
+  page: z.number().int().catch(1),
+  page_size: z.number().int().catch(20),
+});
+export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;

@@ -1,0 +1,74 @@
+"""ratings count verified purchases only; newest verified-purchase answer per user and product
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# rating_avg/rating_count of every product from the reviews `counted` selects.
+REFRESH_RATINGS = """
+    UPDATE products p
+       SET rating_count = s.n, rating_avg = s.average
+      FROM (SELECT p2.id,
+                   count(r.id) AS n,
+                   coalesce(round(avg(r.rating), 2), 0) AS average
+              FROM products p2
+              LEFT JOIN reviews r ON r.product_id = p2.id AND ({counted})
+             GROUP BY p2.id) s
+     WHERE p.id = s.id
+       AND (p.rating_count, p.rating_avg) IS DISTINCT FROM (s.n, s.average)
+"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "purchase_checks",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("verified", sa.Boolean(), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["product_id"],
+            ["products.id"],
+            name=op.f("fk_purchase_checks_product_id_products"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "product_id", name=op.f("pk_purchase_checks")),
+    )
+    op.add_column(
+        "reviews", sa.Column("verification_due_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.create_index(
+        "ix_reviews_verification_due",
+        "reviews",
+        ["verification_due_at"],
+        unique=False,
+        postgresql_where="verification_due_at IS NOT NULL",
+    )
+    # A verified review was verified by identity-commerce when it was written.
+    op.execute(
+        """
+        INSERT INTO purchase_checks (user_id, product_id, verified, asked_at)
+        SELECT user_id, product_id, true, created_at FROM reviews WHERE verified_purchase
+        """
+    )
+    # An unverified one may have been stored while identity-commerce was down: ask again.
+    op.execute("UPDATE reviews SET verification_due_at = now() WHERE NOT verified_purchase")
+    op.execute(REFRESH_RATINGS.format(counted="r.verified_purchase"))
+
+
+def downgrade() -> None:
+    op.execute(REFRESH_RATINGS.format(counted="true"))
+    op.drop_index("ix_reviews_verification_due", table_name="reviews")
+    op.drop_column("reviews", "verification_due_at")
+    op.drop_table("purchase_checks")
