@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 
 .PHONY: help install install-python install-frontend initdb migrate seed dev test \
-	test-backend test-frontend e2e screenshots api-types bench lint clean
+	test-backend test-frontend e2e test-contract screenshots api-types bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,7 +55,7 @@ seed: migrate ## Load demo data (idempotent)
 dev: install ## Run the whole shop with demo data (Ctrl-C stops it)
 	@$(PGENV) && $(PY) python scripts/dev.py
 
-test: test-backend test-frontend e2e ## Every test: backend, frontend unit and browser tests
+test: test-backend test-frontend e2e test-contract ## Every test: backend, frontend unit, browser and contract tests
 
 test-backend: install-python ## shopkit, the three services and the repository tests (real PostgreSQL)
 	@$(PGENV) && failed=""; \
@@ -71,6 +71,11 @@ test-frontend: install-frontend ## Frontend unit tests (vitest)
 e2e: install ## Browser journeys (Playwright + system Chromium) against the real stack
 	@if [ -f frontend/e2e/run.sh ]; then echo "==> browser tests (e2e)"; $(PGENV) && bash frontend/e2e/run.sh; \
 	else echo "==> e2e: frontend/e2e/run.sh does not exist yet"; fi
+
+test-contract: install-python ## The schemathesis CLI against the running shop (its own e2e stack, no frontend)
+	@echo "==> contract tests (schemathesis CLI against the e2e stack)"
+	@$(PGENV) && $(PY) python scripts/stack.py run --profile e2e --frontend none -- \
+		$(PY) python scripts/contract.py
 
 screenshots: install ## Run the browser journeys and refresh the README's pictures in docs/screenshots/
 	@if [ -f frontend/e2e/run.sh ]; then echo "==> browser tests (e2e), screenshots into docs/screenshots/"; \

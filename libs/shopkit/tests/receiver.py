@@ -19,10 +19,13 @@ from starlette.routing import Route
 
 @dataclass
 class Receiver:
-    """Answers 503 for the first `fail_first` requests (or always while `down`)."""
+    """Answers 503 for the first `fail_first` requests (or always while `down`), and 422 to
+    the events whose id is in `refused` (as notifications does for an event it cannot
+    handle)."""
 
     fail_first: int = 0
     down: bool = False
+    refused: set[str] = field(default_factory=set)
     calls: int = 0
     received: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
@@ -33,7 +36,10 @@ class Receiver:
         self.headers.append(dict(request.headers))
         if self.down or self.calls <= self.fail_first:
             return JSONResponse({"detail": "unavailable"}, status_code=503)
-        self.received.append(await request.json())
+        envelope = await request.json()
+        if envelope.get("event_id") in self.refused:
+            return JSONResponse({"detail": "unknown event type"}, status_code=422)
+        self.received.append(envelope)
         return JSONResponse({"status": "sent"}, status_code=202)
 
 

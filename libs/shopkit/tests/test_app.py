@@ -53,6 +53,14 @@ def demo_router() -> APIRouter:
         await session.flush()
         return {"name": body.name}
 
+    @router.get("/things/{name}")
+    async def read_thing(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    @router.delete("/things/{name}", status_code=204)
+    async def delete_thing(name: str) -> None:
+        return None
+
     @router.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals")
@@ -207,6 +215,31 @@ async def test_undecodable_body_is_422_like_malformed_json(http: httpx.AsyncClie
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+async def test_405_lists_every_method_of_the_path_in_allow(http: httpx.AsyncClient) -> None:
+    # one route per method: GET and DELETE /things/{name} are two routes, and Starlette's
+    # own 405 would name only the first one's methods
+    for method in ("PUT", "PATCH", "POST", "OPTIONS"):
+        response = await http.request(method, "/things/lamp")
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "DELETE, GET"
+        assert response.json() == {"detail": "Method Not Allowed"}
+    response = await http.get("/things")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
+async def test_every_route_documents_the_answers_the_app_gives_for_it(
+    http: httpx.AsyncClient,
+) -> None:
+    # 413 from the body limit where a body is taken, 503 where the database is used; a
+    # route without either gets neither
+    paths = (await http.get("/openapi.json")).json()["paths"]
+    assert {"413", "503"} <= set(paths["/things"]["post"]["responses"])
+    assert "413" not in paths["/things/{name}"]["get"]["responses"]
+    assert "503" not in paths["/boom"]["get"]["responses"]
+    assert "503" not in paths["/health"]["get"]["responses"]
 
 
 async def test_service_routes_check_the_scope_the_receiver_allows(

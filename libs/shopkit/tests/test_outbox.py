@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from shopkit.db import Database
+from shopkit.db import Database, utcnow
 from shopkit.delivery import notifications_deliverer
 from shopkit.events import make_event
-from shopkit.outbox import FAILED, SENT, OutboxRelay, add_event, backoff_delay, retry_failed
+from shopkit.outbox import (
+    DISCARDED,
+    FAILED,
+    PENDING,
+    SENT,
+    OutboxRelay,
+    add_event,
+    backoff_delay,
+    discard_failed,
+    retry_failed,
+)
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner, TokenVerifier
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from .conftest import KitSettings, Outbox
 from .receiver import Receiver, running_receiver
@@ -26,7 +37,7 @@ def relay_for(db: Database, settings: ServiceSettings, **kwargs: object) -> Outb
         audience=settings.jwt_audience,
         generate=False,
     )
-    options: dict[str, object] = {"max_attempts": 5, "backoff_base": 0.0, "backoff_max": 0.0}
+    options: dict[str, object] = {"backoff_base": 0.0, "backoff_max": 0.0}
     options.update(kwargs)
     return OutboxRelay(
         sessionmaker=db.sessionmaker,
@@ -49,6 +60,24 @@ async def write_events(db: Database, count: int, aggregate: str | None = None) -
 async def rows(db: Database) -> list[Outbox]:
     async with db.sessionmaker() as session:
         return list((await session.scalars(select(Outbox).order_by(Outbox.seq))).all())
+
+
+async def row_by_id(db: Database) -> dict[uuid.UUID, Outbox]:
+    return {r.id: r for r in await rows(db)}
+
+
+class SteppedClock:
+    """The relay's clock, starting now and moved on by the test: hours of backoff without
+    waiting for them."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 async def test_retries_until_the_receiver_recovers(
@@ -83,20 +112,29 @@ async def test_delivery_carries_a_service_token(
     assert verifier.verify(token).is_service
 
 
-async def test_failed_after_the_attempt_limit_then_retried_on_demand(
+async def test_a_failure_worth_retrying_parks_only_past_the_age_limit_then_retries_on_demand(
     database: Database, kit_settings: KitSettings
 ) -> None:
     with running_receiver(Receiver(down=True)) as receiver:
         settings = kit_settings.model_copy(update={"notifications_url": receiver.url})
-        relay = relay_for(database, settings, max_attempts=3)
         [event_id] = await write_events(database, 1)
-        for _ in range(5):
+        clock = SteppedClock()
+        relay = relay_for(database, settings, max_age=timedelta(hours=1), clock=clock)
+        for _ in range(11):  # 55 minutes of 503s, one attempt every 5 minutes
             await relay.run_once()
+            clock.advance(minutes=5)
+        [row] = await rows(database)
+        assert (row.status, row.attempts) == (PENDING, 11)  # far past the old 8-attempt limit
+
+        clock.advance(minutes=6)  # now over an hour old: this failure is the last
+        await relay.run_once()
         [row] = await rows(database)
         assert row.status == FAILED
-        assert row.attempts == 3
-        assert receiver.calls == 3  # nothing more is tried once failed
-        assert "503" in (row.last_error or "")
+        assert "gave up after 1h" in (row.last_error or "") and "503" in (row.last_error or "")
+        for _ in range(3):
+            clock.advance(hours=1)
+            await relay.run_once()
+        assert receiver.calls == 12  # nothing more is tried once parked
 
         receiver.down = False
         async with database.sessionmaker() as session, session.begin():
@@ -106,6 +144,138 @@ async def test_failed_after_the_attempt_limit_then_retried_on_demand(
     [row] = await rows(database)
     assert row.status == SENT
     assert [e["event_id"] for e in receiver.received] == [str(event_id)]
+
+
+async def test_an_outage_of_hours_parks_nothing_and_delivers_in_order_on_return(
+    database: Database, kit_settings: KitSettings
+) -> None:
+    with running_receiver(Receiver(down=True)) as receiver:
+        settings = kit_settings.model_copy(update={"notifications_url": receiver.url})
+        order_1 = await write_events(database, 3, aggregate="order-1")
+        order_2 = await write_events(database, 3, aggregate="order-2")
+        loose = await write_events(database, 2)
+        clock = SteppedClock()
+        # the shipped defaults: 1 s doubling, capped at 5 min, parked after 24 h
+        relay = relay_for(database, settings, backoff_base=1.0, backoff_max=300.0, clock=clock)
+        for _ in range(24):  # four hours down; the old limit parked events after ~2 minutes
+            await relay.run_once()
+            clock.advance(minutes=10)
+        by_id = await row_by_id(database)
+        assert {r.status for r in by_id.values()} == {PENDING}
+        assert all(by_id[i].attempts == 24 for i in (order_1[0], order_2[0], *loose))
+        # newer events of an order never went out ahead of the older one
+        assert all(by_id[i].attempts == 0 for i in (*order_1[1:], *order_2[1:]))
+        assert receiver.received == []
+
+        receiver.down = False
+        for _ in range(4):
+            clock.advance(minutes=6)
+            await relay.run_once()
+
+    assert {r.status for r in await rows(database)} == {SENT}
+    delivered = [uuid.UUID(e["event_id"]) for e in receiver.received]
+    assert sorted(delivered) == sorted([*order_1, *order_2, *loose])
+    for order in (order_1, order_2):
+        assert [i for i in delivered if i in order] == order
+
+
+async def test_a_refused_event_holds_back_its_aggregate_until_an_admin_retries_it(
+    database: Database, kit_settings: KitSettings
+) -> None:
+    with running_receiver(Receiver()) as receiver:
+        settings = kit_settings.model_copy(update={"notifications_url": receiver.url})
+        relay = relay_for(database, settings)
+        order_1 = await write_events(database, 3, aggregate="order-1")
+        order_2 = await write_events(database, 1, aggregate="order-2")
+        receiver.refused = {str(order_1[0])}
+        for _ in range(4):
+            await relay.run_once()
+        by_id = await row_by_id(database)
+        assert by_id[order_1[0]].status == FAILED and by_id[order_1[0]].attempts == 1
+        assert "422" in (by_id[order_1[0]].last_error or "")
+        # parked, yet still first in line: the newer events of order-1 wait for it
+        assert [by_id[i].status for i in order_1[1:]] == [PENDING, PENDING]
+        assert [by_id[i].attempts for i in order_1[1:]] == [0, 0]
+        assert [e["event_id"] for e in receiver.received] == [str(order_2[0])]
+
+        receiver.refused.clear()  # the receiver learns the event type
+        async with database.sessionmaker() as session, session.begin():
+            assert await retry_failed(session, Outbox, order_1[0])
+        for _ in range(4):
+            await relay.run_once()
+
+    assert {r.status for r in await rows(database)} == {SENT}
+    delivered = [e["event_id"] for e in receiver.received]
+    assert delivered == [str(order_2[0]), *(str(i) for i in order_1)]
+
+
+async def test_a_discarded_event_is_never_sent_and_releases_the_newer_ones(
+    database: Database, kit_settings: KitSettings
+) -> None:
+    with running_receiver(Receiver()) as receiver:
+        settings = kit_settings.model_copy(update={"notifications_url": receiver.url})
+        relay = relay_for(database, settings)
+        order = await write_events(database, 3, aggregate="order-1")
+        receiver.refused = {str(order[0])}
+        for _ in range(3):
+            await relay.run_once()
+        assert receiver.received == []
+
+        async with database.sessionmaker() as session, session.begin():
+            assert not await discard_failed(session, Outbox, order[1], by="admin-1")  # pending
+            assert await discard_failed(session, Outbox, order[0], by="admin-1")
+        for _ in range(3):
+            await relay.run_once()
+
+    by_id = await row_by_id(database)
+    assert by_id[order[0]].status == DISCARDED
+    assert by_id[order[0]].discarded_by == "admin-1"
+    assert by_id[order[0]].discarded_at is not None
+    assert [by_id[i].status for i in order[1:]] == [SENT, SENT]
+    assert [e["event_id"] for e in receiver.received] == [str(i) for i in order[1:]]
+    assert receiver.calls == 3  # the discarded one was tried once, never again
+
+
+async def test_relay_query_stays_on_the_outbox_indexes(database: Database) -> None:
+    """With a large delivered history and a backlog, the relay's query walks the pending
+    rows by (status, seq) and checks "older unsettled row?" on the partial index, which
+    holds undelivered rows only; no sequential scan of the table."""
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                """
+                INSERT INTO outbox (id, event_type, aggregate_id, payload, status, attempts,
+                                    next_attempt_at, created_at, queued_at, sent_at)
+                SELECT gen_random_uuid(), 'ORDER_PAID', 'order-' || (i / 5), '{}'::jsonb,
+                       CASE WHEN i > 49000 THEN 'pending' ELSE 'sent' END, 1,
+                       now(), now(), now(), now()
+                FROM generate_series(1, 50000) AS i
+                """
+            )
+        )
+        await conn.execute(text("ANALYZE outbox"))
+
+    relay = OutboxRelay(sessionmaker=database.sessionmaker, model=Outbox, deliver=_never)
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        sent.append((statement, parameters))
+
+    async with database.engine.connect() as conn:
+        event.listen(conn.sync_connection, "before_cursor_execute", capture)
+        await conn.execute(relay.due_rows_query(utcnow()))
+        event.remove(conn.sync_connection, "before_cursor_execute", capture)
+        [(statement, parameters)] = sent
+        plan = "\n".join(
+            r[0] for r in await conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+        )
+    assert "Seq Scan" not in plan, plan
+    assert "ix_outbox_status_seq" in plan, plan
+    assert "ix_outbox_unsettled" in plan, plan
+
+
+async def _never(envelope: dict[str, object]) -> None:
+    raise AssertionError("not delivering in this test")
 
 
 async def test_backoff_waits_before_the_next_attempt(

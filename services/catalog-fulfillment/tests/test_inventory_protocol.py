@@ -390,3 +390,19 @@ async def test_commit_and_restock_reject_bad_input(client, tokens) -> None:
     assert (
         await client.post("/inventory/restock", json=bad_restock, headers=service(tokens))
     ).status_code == 422
+
+
+@pytest.mark.parametrize("action", ["reserve", "commit", "release", "restock"])
+async def test_an_action_url_allows_post_only(
+    client: httpx.AsyncClient, tokens: TokenFactory, db_session: AsyncSession, action: str
+) -> None:
+    # GET /inventory/commit is not the stock of a sku named "commit": 405, Allow: POST
+    response = await client.get(f"/inventory/{action}", headers=service(tokens))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    options = await client.options(f"/inventory/{action}", headers=service(tokens))
+    assert (options.status_code, options.headers["allow"]) == (405, "POST")
+    sku = unique("STOCK")
+    await make_product(db_session, stock={sku: 3})
+    stock = await client.get(f"/inventory/{sku}", headers=service(tokens))
+    assert (stock.status_code, stock.json()["on_hand"]) == (200, 3)

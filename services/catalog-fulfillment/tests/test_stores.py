@@ -127,6 +127,10 @@ async def test_nearby_across_the_date_line_and_near_a_pole(client, db_session) -
         {"lat": 0, "lng": 0, "radius_km": -5},
         {"lat": 0, "lng": 0, "radius_km": 1001},
         {"lat": 0, "lng": 0, "radius_km": 1e9},
+        {"lat": -90, "lng": -180, "radius_km": 5e-324},  # once an underflow 500 in earth_box
+        {"lat": 0, "lng": 0, "radius_km": 0.009},
+        {"lat": 0, "lng": 0, "radius_km": "nan"},
+        {"lat": 0, "lng": 0, "radius_km": "inf"},
         {"lat": "nan", "lng": 0},
         {"lat": "inf", "lng": 0},
         {"lat": "north", "lng": 0},
@@ -136,6 +140,31 @@ async def test_nearby_across_the_date_line_and_near_a_pole(client, db_session) -
 )
 async def test_impossible_coordinates_or_radius_are_422(client, params) -> None:
     assert (await client.get("/stores/nearby", params=params)).status_code == 422
+
+
+@pytest.mark.parametrize("radius_km", [0.01, 1000])
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [
+        (-90, -180),
+        (90, 180),
+        (-90, 180),
+        (90, -180),
+        (0, 0),
+        (5e-324, -5e-324),  # subnormal: radians() of it underflows in PostgreSQL
+        (-1e-310, 1e-310),
+        (89.99999999999999, 179.99999999999997),
+    ],
+)
+async def test_nearby_answers_at_the_edges_of_the_coordinate_space(
+    client, db_session, lat, lng, radius_km
+) -> None:
+    await add_stores(db_session, ["Paris"])
+    response = await client.get(
+        "/stores/nearby", params={"lat": lat, "lng": lng, "radius_km": radius_km}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["radius_km"] == radius_km
 
 
 async def test_list_and_read_stores(client, db_session) -> None:

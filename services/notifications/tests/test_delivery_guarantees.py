@@ -26,7 +26,7 @@ from shopkit.app import create_service_app
 from shopkit.db import Database, new_base
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 from shopkit.events import EventType, make_event
-from shopkit.outbox import FAILED, PENDING, SENT, OutboxMixin, add_event
+from shopkit.outbox import DISCARDED, FAILED, PENDING, SENT, OutboxMixin, add_event
 from shopkit.settings import ServiceSettings
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import func, select, update
@@ -67,7 +67,6 @@ def source_settings(
         "outbox_poll_seconds": 0.1,
         "outbox_backoff_base_seconds": 0.1,
         "outbox_backoff_max_seconds": 0.5,
-        "outbox_max_attempts": 200,
     }
     return ServiceSettings(**{**defaults, **kw})
 
@@ -195,7 +194,7 @@ async def test_nothing_is_lost_while_notifications_is_down(
             assert len(await sent_log.all()) == 20
 
 
-async def test_failing_receiver_drives_event_to_failed_and_admin_retry_delivers(
+async def test_failing_receiver_parks_event_past_its_age_limit_and_admin_retry_delivers(
     clone_database: CloneDatabase,
     live_processes: Any,
     keys_dir: Path,
@@ -214,7 +213,8 @@ async def test_failing_receiver_drives_event_to_failed_and_admin_retry_delivers(
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
 
     async with outbox_database(clone_database, "source_retry") as db:
-        settings = source_settings(db, keys_dir, notifications.url, outbox_max_attempts=3)
+        # retried with backoff for as long as the event is younger than the age limit
+        settings = source_settings(db, keys_dir, notifications.url, outbox_max_age_seconds=1.5)
         async with source_service(settings) as app:
             async with db.sessionmaker() as session, session.begin():
                 data = {**order_data(), **TYPE_EXTRAS["ORDER_SHIPPED"]}
@@ -225,15 +225,15 @@ async def test_failing_receiver_drives_event_to_failed_and_admin_retry_delivers(
             async def failed() -> bool:
                 return (await outbox_counts(db)) == Counter({FAILED: 1})
 
-            await wait_until(failed, 20, "event failed after the attempt limit")
+            await wait_until(failed, 20, "event parked after the age limit")
 
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://source") as source:
                 listed = (await source.get("/admin/outbox?status=failed", headers=admin)).json()
                 [entry] = listed["items"]
                 assert entry["id"] == event_id
-                assert entry["attempts"] == 3
-                assert "503" in entry["last_error"]
+                assert entry["attempts"] >= 2
+                assert "gave up after" in entry["last_error"] and "503" in entry["last_error"]
 
                 # The receiver comes back (same address, working database).
                 notifications.stop()
@@ -264,16 +264,36 @@ async def test_failing_receiver_drives_event_to_failed_and_admin_retry_delivers(
                 assert again.status_code == 404
                 assert len(await sent_log.all(event_id=event_id)) == 2
 
-            # An event notifications refuses (422: unknown type) fails at once, no backoff.
+            # An event notifications refuses (422: unknown type) is parked at once, no backoff,
+            # and holds back the newer event of the same order until an admin discards it.
+            order_id = str(uuid.uuid4())
             async with db.sessionmaker() as session, session.begin():
                 bad = make_event("ORDER_TELEPORTED", source="identity-commerce", data={})
-                add_event(session, SourceOutbox, bad, aggregate_id=str(uuid.uuid4()))
+                add_event(session, SourceOutbox, bad, aggregate_id=order_id)
+                data = {**order_data(order_id=uuid.UUID(order_id)), **TYPE_EXTRAS["ORDER_SHIPPED"]}
+                later = make_event(EventType.ORDER_SHIPPED, source="identity-commerce", data=data)
+                add_event(session, SourceOutbox, later, aggregate_id=order_id)
 
             async def refused() -> bool:
                 return (await outbox_counts(db))[FAILED] == 1
 
-            await wait_until(refused, 10, "refused event failed")
+            await wait_until(refused, 10, "refused event parked")
             async with db.sessionmaker() as session:
                 row = await session.get(SourceOutbox, bad.event_id)
             assert row is not None and row.attempts == 1
             assert "422" in (row.last_error or "") and "ORDER_TELEPORTED" in row.last_error
+            await asyncio.sleep(1.0)  # several relay passes: the newer event must wait
+            assert (await outbox_counts(db))[PENDING] == 1
+            assert await sent_log.all(event_id=str(later.event_id)) == []
+
+            async with httpx.AsyncClient(transport=transport, base_url="http://source") as source:
+                discarded = await source.post(
+                    f"/admin/outbox/{bad.event_id}/discard", headers=admin
+                )
+                assert discarded.status_code == 200, discarded.text
+
+            async def released() -> bool:
+                return (await outbox_counts(db)) == Counter({SENT: 2, DISCARDED: 1})
+
+            await wait_until(released, 20, "the held-back event delivered after the discard")
+            assert len(await sent_log.all(event_id=str(later.event_id))) == 2  # email + SMS

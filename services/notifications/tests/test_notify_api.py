@@ -246,6 +246,9 @@ async def test_missing_envelope_field_is_422(
             ["body", "data", "order_number"],
         ),
         (lambda b: b["data"].update(email="a\x00@example.com"), ["body", "data", "email"]),
+        # no To: header can hold these (a non-ASCII local part was a 500 building the email)
+        (lambda b: b["data"].update(email="josé@example.com"), ["body", "data", "email"]),
+        (lambda b: b["data"].update(email="a(b)@example.com"), ["body", "data", "email"]),
         (lambda b: b.update(source="identity commerce\x00"), ["body", "source"]),
     ],
 )

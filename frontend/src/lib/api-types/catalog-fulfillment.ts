@@ -466,7 +466,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events by delivery status */
+        /** Events by delivery status, newest first, with what holds each back */
         get: operations["list_outbox_admin_outbox_get"];
         put?: never;
         post?: never;
@@ -485,8 +485,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a failed event again */
+        /** Queue a failed event again (due now, fresh backoff and age limit) */
         post: operations["retry_admin_outbox__event_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/outbox/{event_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a failed event up: it is never sent, and the newer events of its aggregate it held back go out */
+        post: operations["discard_admin_outbox__event_id__discard_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -696,7 +713,7 @@ export interface components {
              * Url
              * @description http(s) URL, a path under /static/, or a data:image URI
              */
-            url: string;
+            url: string & unknown;
             /**
              * Alt
              * @default
@@ -795,9 +812,15 @@ export interface components {
             event_type: string;
             /** Aggregate Id */
             aggregate_id: string | null;
-            /** Status */
-            status: string;
-            /** Attempts */
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed" | "discarded";
+            /**
+             * Attempts
+             * @description Deliveries tried since the event was last queued
+             */
             attempts: number;
             /**
              * Next Attempt At
@@ -811,8 +834,31 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Queued At
+             * Format: date-time
+             * @description Written, or last queued again by an admin
+             */
+            queued_at: string;
             /** Sent At */
             sent_at: string | null;
+            /** Discarded At */
+            discarded_at: string | null;
+            /**
+             * Discarded By
+             * @description Subject of the admin who discarded it
+             */
+            discarded_by: string | null;
+            /**
+             * Blocked By
+             * @description The older undelivered (pending or failed) event of the same aggregate this one waits for; null when nothing holds it back
+             */
+            blocked_by: string | null;
+            /**
+             * Holding
+             * @description Newer undelivered events of the same aggregate waiting for this one
+             */
+            holding: number;
             /** Payload */
             payload: {
                 [key: string]: unknown;
@@ -824,6 +870,11 @@ export interface components {
             items: components["schemas"]["OutboxEntry"][];
             /** Total */
             total: number;
+        };
+        /** OutboxProblem */
+        OutboxProblem: {
+            /** Detail */
+            detail: string;
         };
         /** PriceBandFacet */
         PriceBandFacet: {
@@ -1038,10 +1089,7 @@ export interface components {
             reservation_id: string;
             /** Items */
             items: components["schemas"]["StockLine"][];
-            /**
-             * Ttl Seconds
-             * @description How long to hold the stock; the service default if absent
-             */
+            /** Ttl Seconds */
             ttl_seconds?: number | null;
         };
         /** RestockOut */
@@ -1177,6 +1225,11 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
+        /** SharedProblem */
+        SharedProblem: {
+            /** Detail */
+            detail: string;
+        };
         /** Shortage */
         Shortage: {
             /** Sku */
@@ -1288,7 +1341,10 @@ export interface components {
             attributes?: {
                 [key: string]: string | number | boolean;
             };
-            /** Price */
+            /**
+             * Price
+             * @example 19.99
+             */
             price: number | string;
             /**
              * On Hand
@@ -1475,8 +1531,10 @@ export interface operations {
                 q?: string | null;
                 /** @description Category slug or id; includes its subcategories */
                 category?: string | null;
-                min_price?: number | string | null;
-                max_price?: number | string | null;
+                /** @description Price bound, e.g. 19.99 (empty: no bound) */
+                min_price?: string | null;
+                /** @description Price bound, e.g. 19.99 (empty: no bound) */
+                max_price?: string | null;
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
@@ -1526,8 +1584,10 @@ export interface operations {
                 q: string;
                 /** @description Category slug or id; includes its subcategories */
                 category?: string | null;
-                min_price?: number | string | null;
-                max_price?: number | string | null;
+                /** @description Price bound, e.g. 19.99 (empty: no bound) */
+                min_price?: string | null;
+                /** @description Price bound, e.g. 19.99 (empty: no bound) */
+                max_price?: string | null;
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
@@ -1691,6 +1751,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The path names an action (reserve, commit, release, restock), which takes POST only */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1700,12 +1769,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -1767,6 +1838,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1774,6 +1854,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1836,6 +1925,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1843,6 +1941,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1905,6 +2012,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1912,6 +2028,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1974,6 +2099,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1981,6 +2115,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2024,6 +2167,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2086,6 +2238,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2095,12 +2256,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2142,6 +2305,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Validation Error */
@@ -2321,6 +2493,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2328,6 +2509,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2392,6 +2582,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2401,12 +2600,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2466,12 +2667,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2533,6 +2736,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2542,12 +2754,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2601,12 +2815,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2668,6 +2884,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2677,12 +2902,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2742,12 +2969,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2811,6 +3040,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2820,12 +3058,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2883,12 +3123,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -2941,12 +3183,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -3010,6 +3254,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictBody"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3019,19 +3272,21 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
     list_outbox_admin_outbox_get: {
         parameters: {
             query?: {
-                status?: ("pending" | "sent" | "failed") | null;
+                status?: ("pending" | "sent" | "failed" | "discarded") | null;
                 limit?: number;
             };
             header?: never;
@@ -3049,6 +3304,24 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxPage"];
                 };
             };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3058,12 +3331,14 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };
@@ -3087,12 +3362,32 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxEntry"];
                 };
             };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
             /** @description No failed event with this id */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
             };
             /** @description Validation Error */
             422: {
@@ -3103,12 +3398,81 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
+        };
+    };
+    discard_admin_outbox__event_id__discard_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEntry"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description No failed event with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };

@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing.
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`.
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -307,7 +307,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel my order: before payment the stock is released, after it refunded */
+        /**
+         * Cancel my order: before payment the stock is released, after it refunded
+         * @description A paid order is refunded in full through Stripe and cancelled at once; its stock goes back to catalog-fulfillment right after, or, if the catalog is down, as soon as it answers again (retried in the background, exactly once).
+         */
         post: operations["cancel_my_order_orders__order_id__cancel_post"];
         delete?: never;
         options?: never;
@@ -360,7 +363,7 @@ export interface paths {
         put?: never;
         /**
          * Move an order: processing, shipped, delivered, cancelled or refunded
-         * @description `shipped` needs `carrier` and `tracking_number` and records the shipment in catalog-fulfillment; `cancelled` releases or refunds and restocks; `refunded` refunds through Stripe (and restocks orders that never shipped). Each change adds a timeline entry and emits its event.
+         * @description `shipped` needs `carrier` and `tracking_number` and records the shipment in catalog-fulfillment; `cancelled` releases or refunds and restocks; `refunded` refunds through Stripe (and restocks orders that never shipped; when the catalog is down the stock follows as soon as it answers). A refunded order can never be shipped. Each change adds a timeline entry and emits its event.
          */
         post: operations["change_order_status_admin_orders__order_id__status_post"];
         delete?: never;
@@ -380,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe webhook (payment_intent.succeeded, payment_intent.payment_failed, charge.refunded)
-         * @description No bearer token: the `Stripe-Signature` header (HMAC of the raw body with the endpoint secret, within the timestamp tolerance) is the authentication. Replays of an event id answer `duplicate` and change nothing.
+         * @description No bearer token: the `Stripe-Signature` header (HMAC of the raw body with the endpoint secret, within the timestamp tolerance) is the authentication. Replays of an event id answer `duplicate` and change nothing; an event older than what is recorded (a `payment_failed` after `succeeded`) is recorded and answers `ignored`. A full `charge.refunded` of a paid order makes it `refunded` and puts back stock that was never shipped, once.
          */
         post: operations["stripe_webhook_payments_webhook_post"];
         delete?: never;
@@ -436,7 +439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events by delivery status */
+        /** Events by delivery status, newest first, with what holds each back */
         get: operations["list_outbox_admin_outbox_get"];
         put?: never;
         post?: never;
@@ -455,8 +458,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a failed event again */
+        /** Queue a failed event again (due now, fresh backoff and age limit) */
         post: operations["retry_admin_outbox__event_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/outbox/{event_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a failed event up: it is never sent, and the newer events of its aggregate it held back go out */
+        post: operations["discard_admin_outbox__event_id__discard_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -510,7 +530,10 @@ export interface components {
             state?: string | null;
             /** Postal Code */
             postal_code: string;
-            /** Country */
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 code, either letter case
+             */
             country: string;
             /** Phone */
             phone?: string | null;
@@ -636,6 +659,11 @@ export interface components {
             customer_email: string;
             /** Customer Name */
             customer_name: string;
+            /**
+             * Attention
+             * @description Why an admin must look at this order, e.g. Stripe took another amount or currency than the order's (then it is not marked paid); null when all is well
+             */
+            attention?: string | null;
         };
         /** AdminOrderPage */
         AdminOrderPage: {
@@ -680,6 +708,11 @@ export interface components {
             user_id: string;
             /** Customer Email */
             customer_email: string;
+            /**
+             * Attention
+             * @description Why an admin must look at this order, e.g. Stripe took another amount or currency than the order's (then it is not marked paid); null when all is well
+             */
+            attention?: string | null;
         };
         /** CancelIn */
         CancelIn: {
@@ -929,9 +962,15 @@ export interface components {
             event_type: string;
             /** Aggregate Id */
             aggregate_id: string | null;
-            /** Status */
-            status: string;
-            /** Attempts */
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed" | "discarded";
+            /**
+             * Attempts
+             * @description Deliveries tried since the event was last queued
+             */
             attempts: number;
             /**
              * Next Attempt At
@@ -945,8 +984,31 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Queued At
+             * Format: date-time
+             * @description Written, or last queued again by an admin
+             */
+            queued_at: string;
             /** Sent At */
             sent_at: string | null;
+            /** Discarded At */
+            discarded_at: string | null;
+            /**
+             * Discarded By
+             * @description Subject of the admin who discarded it
+             */
+            discarded_by: string | null;
+            /**
+             * Blocked By
+             * @description The older undelivered (pending or failed) event of the same aggregate this one waits for; null when nothing holds it back
+             */
+            blocked_by: string | null;
+            /**
+             * Holding
+             * @description Newer undelivered events of the same aggregate waiting for this one
+             */
+            holding: number;
             /** Payload */
             payload: {
                 [key: string]: unknown;
@@ -958,6 +1020,11 @@ export interface components {
             items: components["schemas"]["OutboxEntry"][];
             /** Total */
             total: number;
+        };
+        /** OutboxProblem */
+        OutboxProblem: {
+            /** Detail */
+            detail: string;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -1052,9 +1119,9 @@ export interface components {
          */
         ProfileUpdate: {
             /** First Name */
-            first_name?: string | null;
+            first_name?: string;
             /** Last Name */
-            last_name?: string | null;
+            last_name?: string;
             /** Phone */
             phone?: string | null;
         };
@@ -1074,6 +1141,11 @@ export interface components {
              */
             created_at: string;
         };
+        /** SharedProblem */
+        SharedProblem: {
+            /** Detail */
+            detail: string;
+        };
         /** Shortage */
         Shortage: {
             /** Sku */
@@ -1085,10 +1157,7 @@ export interface components {
         };
         /** SignupRequest */
         SignupRequest: {
-            /**
-             * Email
-             * Format: email
-             */
+            /** Email */
             email: string;
             /** Password */
             password: string;
@@ -1294,6 +1363,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -1352,6 +1430,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Validation error */
@@ -1419,6 +1506,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     update_me_auth_me_patch: {
@@ -1461,6 +1557,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -1468,6 +1573,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1517,6 +1631,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Validation error */
@@ -1615,6 +1738,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     create_address_addresses_post: {
@@ -1657,6 +1789,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -1664,6 +1805,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1724,6 +1874,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     replace_address_addresses__address_id__put: {
@@ -1777,6 +1936,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -1784,6 +1952,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1842,6 +2019,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     get_cart_cart_get: {
@@ -1880,6 +2066,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     clear_cart_cart_delete: {
@@ -1914,6 +2109,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -1974,6 +2178,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Validation error */
@@ -2056,6 +2269,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -2130,6 +2352,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     create_payment_intent_checkout_create_payment_intent_post: {
@@ -2193,13 +2424,22 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough stock; no order is kept */
+            /** @description Not enough stock (`shortages`), no order is kept; or too many orders awaiting payment (`code`: `too_many_pending_orders`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OutOfStockProblem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Invalid body or Idempotency-Key, or the key was used with another body */
@@ -2209,6 +2449,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many checkouts started by this account or address (`code`: `checkout_rate_limited`; see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Stripe refused to open the payment; nothing is held */
@@ -2298,13 +2547,22 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order is no longer awaiting payment (failed, expired or cancelled) */
+            /** @description The order is no longer awaiting payment (failed, expired or cancelled), or Stripe took another amount or currency than the order's (`code`: `payment_amount_mismatch`; not marked paid, held for an admin) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Validation error */
@@ -2384,6 +2642,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     my_order_orders__order_id__get: {
@@ -2440,6 +2707,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2504,6 +2780,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -2522,7 +2807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stripe or catalog-fulfillment is down; nothing changed (see Retry-After) */
+            /** @description Stripe (or, before payment, catalog-fulfillment) is down; nothing changed (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,6 +2867,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     any_order_admin_orders__order_id__get: {
@@ -2638,6 +2932,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2700,6 +3003,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
             /** @description Unknown status, or shipped without carrier and tracking_number */
@@ -2837,6 +3149,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     account_internal_accounts__user_id__get: {
@@ -2895,12 +3216,21 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
         };
     };
     list_outbox_admin_outbox_get: {
         parameters: {
             query?: {
-                status?: ("pending" | "sent" | "failed") | null;
+                status?: ("pending" | "sent" | "failed" | "discarded") | null;
                 limit?: number;
             };
             header?: never;
@@ -2918,6 +3248,24 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxPage"];
                 };
             };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2925,6 +3273,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };
@@ -2949,12 +3306,32 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxEntry"];
                 };
             };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
             /** @description No failed event with this id */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2963,6 +3340,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
+            };
+        };
+    };
+    discard_admin_outbox__event_id__discard_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEntry"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description The token is not an admin's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description No failed event with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxProblem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
                 };
             };
         };

@@ -78,7 +78,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "LOW_STOCK";
+        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK";
         /** NotifyResult */
         NotifyResult: {
             /**
@@ -143,6 +143,11 @@ export interface components {
             page: number;
             /** Page Size */
             page_size: number;
+        };
+        /** SharedProblem */
+        SharedProblem: {
+            /** Detail */
+            detail: string;
         };
     };
     responses: never;
@@ -213,7 +218,375 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                };
+                } & (({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_PLACED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description Common `data` of every ORDER_* event. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_PAID";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description Common `data` of every ORDER_* event. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_PAYMENT_FAILED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description Common `data` of every ORDER_* event. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_SHIPPED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        carrier: string;
+                        tracking_number: string;
+                        /** @description optional; an unusable value is ignored */
+                        tracking_url?: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_DELIVERED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description Common `data` of every ORDER_* event. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_CANCELLED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        reason?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_REFUNDED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        /** @example 19.99 */
+                        refund_amount: string | number;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_EXPIRED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description Common `data` of every ORDER_* event. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "ORDER_LATE_PAYMENT_REFUNDED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        /** @example 19.99 */
+                        refund_amount: string | number;
+                        order_status?: ("expired" | "cancelled" | "payment_failed") | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "LOW_STOCK";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    data: {
+                        sku: string;
+                        product_name: string;
+                        available: number;
+                        product_id?: string | null;
+                        on_hand?: number | null;
+                        reorder_level?: number | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }));
             };
         };
         responses: {
@@ -311,12 +684,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The account behind the user token could not be confirmed right now (identity-commerce did not answer); Retry-After says when to try again */
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SharedProblem"];
+                };
             };
         };
     };

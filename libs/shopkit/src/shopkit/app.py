@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Seque
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
-from shopkit.db import Database
+from shopkit.db import Database, get_session
 from shopkit.docs import install_api_docs
 from shopkit.errors import install_error_handlers
 from shopkit.observability import RequestContextMiddleware, configure_logging
@@ -109,6 +112,41 @@ def health_router() -> APIRouter:
     return router
 
 
+class SharedProblem(BaseModel):
+    detail: str
+
+
+SHARED_ANSWERS = {
+    413: "Request body over MAX_BODY_BYTES (refused before the endpoint reads it)",
+    503: "The database is unreachable; try again after Retry-After seconds",
+}
+
+
+def _uses_database(dependant: Dependant) -> bool:
+    return any(dep.call is get_session or _uses_database(dep) for dep in dependant.dependencies)
+
+
+def document_shared_answers(router: APIRouter) -> None:
+    """Add to each route's OpenAPI the statuses it gets from the app rather than from its own
+    code: 413 from the body limit (routes that take a body) and 503 when the database
+    cannot be reached (routes with a session; shopkit.errors answers it). A route that
+    documents the status itself keeps its description."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        shared = []
+        if route.body_field is not None:
+            shared.append(413)
+        if _uses_database(route.dependant):
+            shared.append(503)
+        for status in shared:
+            if status not in route.responses and str(status) not in route.responses:
+                route.responses[status] = {
+                    "model": SharedProblem,
+                    "description": SHARED_ANSWERS[status],
+                }
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -196,6 +234,7 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
     for router in routers:
+        document_shared_answers(router)
         app.include_router(router)
     document_auth(app)
     return app

@@ -1,15 +1,15 @@
 """Wiring of the outbox into a service: the relay background job that sends events to
-notifications, and the admin routes to see failed events and retry them."""
+notifications, and the admin routes to see events, retry a failed one or discard it."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from shopkit.auth import AdminPrincipal
@@ -17,9 +17,12 @@ from shopkit.db import SessionDep
 from shopkit.errors import NotFound
 from shopkit.http import make_client
 from shopkit.outbox import (
+    UNSETTLED,
     OutboxMixin,
     OutboxRelay,
     PermanentDeliveryError,
+    discard_failed,
+    is_unsettled,
     retry_failed,
 )
 from shopkit.scopes import EVENTS_WRITE
@@ -32,20 +35,28 @@ class DeliveryRejected(Exception):
 
 
 class EventRefused(DeliveryRejected, PermanentDeliveryError):
-    """Notifications refused the event itself (400/413/422): retrying cannot help."""
+    """Notifications refused the event itself (a 4xx about the request): retrying cannot
+    help."""
 
 
-# Statuses that describe the event, not the moment: anything else (401/403 while keys
-# propagate, 404 from a misrouted URL, 429, 5xx, timeouts) is worth another attempt.
-PERMANENT_STATUSES = frozenset({400, 413, 422})
+# 4xx answers that describe the moment, not the event: 401/403 while a new key propagates,
+# 404 from a receiver being redeployed or a misrouted URL, 408 and 429. Every other 4xx
+# (400, 409, 413, 422, ...) is about the event and permanent; 5xx, other answers and
+# transport errors are worth another attempt too.
+RETRYABLE_CLIENT_ERRORS = frozenset({401, 403, 404, 408, 425, 429})
+
+
+def is_permanent_refusal(status_code: int) -> bool:
+    return 400 <= status_code < 500 and status_code not in RETRYABLE_CLIENT_ERRORS
 
 
 class NotificationsDeliverer:
     """POST each envelope to notifications' /notify with a fresh service token.
 
-    2xx (including 202 `duplicate`) is delivered; 400/413/422 raise `EventRefused`, which
-    the relay marks `failed` at once; any other answer or a transport error is one failed
-    attempt, retried with backoff. Holds one pooled HTTP client; `aclose()` releases it."""
+    2xx (including 202 `duplicate`) is delivered; a permanent 4xx raises `EventRefused`,
+    which the relay parks as `failed` at once; any other answer or a transport error is one
+    failed attempt, retried with backoff. Holds one pooled HTTP client; `aclose()` releases
+    it."""
 
     def __init__(self, settings: ServiceSettings, signer: TokenSigner) -> None:
         self.client = make_client(
@@ -61,7 +72,7 @@ class NotificationsDeliverer:
         if response.status_code // 100 == 2:
             return
         reason = f"notifications answered {response.status_code}: {response.text[:500]}"
-        if response.status_code in PERMANENT_STATUSES:
+        if is_permanent_refusal(response.status_code):
             raise EventRefused(reason)
         raise DeliveryRejected(reason)
 
@@ -88,7 +99,7 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
             sessionmaker=app.state.db.sessionmaker,
             model=model,
             deliver=deliverer,
-            max_attempts=settings.outbox_max_attempts,
+            max_age=timedelta(seconds=settings.outbox_max_age_seconds),
             backoff_base=settings.outbox_backoff_base_seconds,
             backoff_max=settings.outbox_backoff_max_seconds,
             poll_seconds=settings.outbox_poll_seconds,
@@ -102,16 +113,29 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
     return job
 
 
+OutboxStatus = Literal["pending", "sent", "failed", "discarded"]
+
+
 class OutboxEntry(BaseModel):
     id: uuid.UUID
     event_type: str
     aggregate_id: str | None
-    status: str
-    attempts: int
+    status: OutboxStatus
+    attempts: int = Field(description="Deliveries tried since the event was last queued")
     next_attempt_at: datetime
     last_error: str | None
     created_at: datetime
+    queued_at: datetime = Field(description="Written, or last queued again by an admin")
     sent_at: datetime | None
+    discarded_at: datetime | None
+    discarded_by: str | None = Field(description="Subject of the admin who discarded it")
+    blocked_by: uuid.UUID | None = Field(
+        description="The older undelivered (pending or failed) event of the same aggregate "
+        "this one waits for; null when nothing holds it back"
+    )
+    holding: int = Field(
+        description="Newer undelivered events of the same aggregate waiting for this one"
+    )
     payload: dict[str, Any]
 
 
@@ -120,32 +144,87 @@ class OutboxPage(BaseModel):
     total: int
 
 
+class OutboxProblem(BaseModel):
+    detail: str
+
+
+def _problems(**descriptions: str) -> dict[int | str, dict[str, Any]]:
+    documented = {
+        401: "Missing, invalid or expired token",
+        403: "The token is not an admin's",
+        **{int(code.removeprefix("e")): text for code, text in descriptions.items()},
+    }
+    return {code: {"model": OutboxProblem, "description": d} for code, d in documented.items()}
+
+
 def outbox_admin_router(model: type[OutboxMixin]) -> APIRouter:
     router = APIRouter(prefix="/admin/outbox", tags=["admin: events"])
+    table = model.__table__  # type: ignore[attr-defined]
 
-    @router.get("", response_model=OutboxPage, summary="Events by delivery status")
+    def entries_query() -> Any:
+        """Rows with what holds each back (`blocked_by`) and what each holds (`holding`)."""
+        other = table.alias("other")
+        same_aggregate = other.c.aggregate_id == table.c.aggregate_id
+        blocked_by = (
+            select(other.c.id)
+            .where(same_aggregate, is_unsettled(other.c.status), other.c.seq < table.c.seq)
+            .order_by(other.c.seq)
+            .limit(1)
+            .scalar_subquery()
+        )
+        holding = (
+            select(func.count())
+            .select_from(other)
+            .where(same_aggregate, is_unsettled(other.c.status), other.c.seq > table.c.seq)
+            .scalar_subquery()
+        )
+        return select(model, blocked_by.label("blocked_by"), holding.label("holding"))
+
+    def entry(row: OutboxMixin, blocked_by: uuid.UUID | None, holding: int) -> OutboxEntry:
+        fields = {c.key: getattr(row, c.key) for c in table.columns}
+        unsettled = row.status in UNSETTLED
+        return OutboxEntry(
+            **fields,
+            blocked_by=blocked_by if unsettled else None,
+            holding=holding if unsettled else 0,
+        )
+
+    async def load(session: Any, event_id: uuid.UUID) -> OutboxEntry:
+        query = entries_query().where(model.id == event_id)
+        found = (await session.execute(query.execution_options(populate_existing=True))).one()
+        return entry(found[0], found.blocked_by, found.holding)
+
+    def wake_relay(request: Request) -> None:
+        relay: OutboxRelay | None = getattr(request.app.state, "outbox_relay", None)
+        if relay is not None:
+            relay.wake()
+
+    @router.get(
+        "",
+        response_model=OutboxPage,
+        summary="Events by delivery status, newest first, with what holds each back",
+        responses=_problems(),
+    )
     async def list_outbox(
         session: SessionDep,
         _: AdminPrincipal,
-        status: Literal["pending", "sent", "failed"] | None = None,
+        status: OutboxStatus | None = None,
         limit: int = Query(50, ge=1, le=200),
     ) -> OutboxPage:
-        query = select(model)
+        query = entries_query()
         count = select(func.count()).select_from(model)
         if status:
             query = query.where(model.status == status)
             count = count.where(model.status == status)
-        rows = (await session.scalars(query.order_by(model.seq.desc()).limit(limit))).all()
+        rows = (await session.execute(query.order_by(model.seq.desc()).limit(limit))).all()
         total = int(await session.scalar(count) or 0)
-        return OutboxPage(
-            items=[OutboxEntry.model_validate(r, from_attributes=True) for r in rows], total=total
-        )
+        return OutboxPage(items=[entry(r[0], r.blocked_by, r.holding) for r in rows], total=total)
 
     @router.post(
         "/{event_id}/retry",
         response_model=OutboxEntry,
-        summary="Queue a failed event again",
-        responses={404: {"description": "No failed event with this id"}},
+        summary="Queue a failed event again (due now, fresh backoff and age limit)",
+        responses=_problems(e404="No failed event with this id"),
     )
     async def retry(
         event_id: uuid.UUID, session: SessionDep, _: AdminPrincipal, request: Request
@@ -153,10 +232,23 @@ def outbox_admin_router(model: type[OutboxMixin]) -> APIRouter:
         if not await retry_failed(session, model, event_id):
             raise NotFound("No failed event with this id")
         await session.flush()
-        row = await session.get(model, event_id, populate_existing=True)
-        relay: OutboxRelay | None = getattr(request.app.state, "outbox_relay", None)
-        if relay is not None:
-            relay.wake()
-        return OutboxEntry.model_validate(row, from_attributes=True)
+        wake_relay(request)
+        return await load(session, event_id)
+
+    @router.post(
+        "/{event_id}/discard",
+        response_model=OutboxEntry,
+        summary="Give a failed event up: it is never sent, and the newer events of its "
+        "aggregate it held back go out",
+        responses=_problems(e404="No failed event with this id"),
+    )
+    async def discard(
+        event_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal, request: Request
+    ) -> OutboxEntry:
+        if not await discard_failed(session, model, event_id, by=admin.subject):
+            raise NotFound("No failed event with this id")
+        await session.flush()
+        wake_relay(request)
+        return await load(session, event_id)
 
     return router

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("shopkit.errors")
 
@@ -97,16 +98,37 @@ async def _problem(_: Request, exc: Exception) -> JSONResponse:
 
 
 BODY_PARSE_ERROR = "There was an error parsing the body"
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
 
-async def _http(_: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
         # FastAPI answers 400 for a body that is not even text; malformed JSON is 422, so a
         # body that cannot be parsed at all is reported the same way.
         error = {"type": "json_invalid", "loc": ["body"], "msg": "Request body is not valid JSON"}
         return _json(422, {"detail": [error]})
-    return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return _json(exc.status_code, {"detail": exc.detail}, headers or None)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette's own 405 names only the
+    methods of the first route whose path matched, but FastAPI makes one route per method,
+    so `GET /x` and `POST /x` are two routes and its `Allow` would leave one out. Each
+    method is tried against the routes (`matches` is the one interface every kind of route,
+    included routers too, has)."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def _encodable(value: Any) -> Any:

@@ -74,7 +74,9 @@ class ServiceSettings(BaseSettings):
 
     outbox_relay_enabled: bool = True
     outbox_poll_seconds: float = 1.0
-    outbox_max_attempts: int = 8
+    # Failures worth retrying are retried (backoff capped at the max) until an event is this
+    # old; only then, or when notifications refuses the event itself, is it parked `failed`.
+    outbox_max_age_seconds: float = 86400.0
     outbox_backoff_base_seconds: float = 1.0
     outbox_backoff_max_seconds: float = 300.0
 

@@ -30,26 +30,28 @@ from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
-PriceQuery = Query(ge=0, le=9_999_999_999.99, max_digits=12, decimal_places=2)
+# A price bound as a query string: up to 10 digits and 2 decimals; empty means no bound (as
+# an HTML form sends an empty field). Parsed here so the schema and the code agree exactly.
+PRICE_QUERY = r"^(?:[0-9]{1,10}(?:\.[0-9]{1,2})?)?$"
+PriceQuery = Query(
+    pattern=PRICE_QUERY, description="Price bound, e.g. 19.99 (empty: no bound)", examples=["50"]
+)
+
+
+def _price(value: str | None) -> Decimal | None:
+    return Decimal(value) if value else None
 
 
 def _filters(
     q: str | None,
     category: str | None,
-    min_price: Decimal | None,
-    max_price: Decimal | None,
+    min_price_query: str | None,
+    max_price_query: str | None,
     in_stock: bool,
 ) -> ListingFilters:
-    if min_price is not None and max_price is not None and min_price > max_price:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ("query", "min_price"),
-                    "msg": "min_price is above max_price",
-                }
-            ]
-        )
+    # min_price above max_price is a range no product is in: an empty page, not an error
+    # (no schema can state a rule between two parameters)
+    min_price, max_price = _price(min_price_query), _price(max_price_query)
     q = " ".join(q.split()) if q else None  # collapse whitespace: one cache key per query
     return ListingFilters(
         q=q or None, category=category, min_price=min_price, max_price=max_price, in_stock=in_stock
@@ -138,8 +140,8 @@ CursorQuery = Annotated[
     ),
 ]
 PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
-MinPrice = Annotated[Decimal | None, PriceQuery]
-MaxPrice = Annotated[Decimal | None, PriceQuery]
+MinPrice = Annotated[str | None, PriceQuery]
+MaxPrice = Annotated[str | None, PriceQuery]
 
 
 @router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
@@ -241,7 +243,17 @@ async def variants(
     session: ReadSessionDep,
     settings: SettingsDep,
     exact_stock: ExactStockDep,
-    skus: Annotated[str, Query(min_length=1, max_length=7000, description="Comma-separated skus")],
+    skus: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=7000,
+            # ASCII only (a sku is ASCII): percent-encoded, the longest list stays well under
+            # the 64 KiB the HTTP server reads of a URL
+            pattern=r"^[\x00-\x7f]+$",
+            description="Comma-separated skus",
+        ),
+    ],
 ) -> VariantLookupPage:
     given = {s.strip() for s in skus.split(",") if s.strip()}
     if not given or len(given) > 100:

@@ -8,10 +8,12 @@ from shopkit.auth import scoped
 from shopkit.db import SessionDep
 from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
 from shopkit.tokens import Principal
+from starlette.convertors import Convertor, register_url_convertor
 
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.core.deps import SettingsDep
 from catalog_fulfillment.models import InventoryItem, Reservation
+from catalog_fulfillment.schemas.common import ErrorBody
 from catalog_fulfillment.schemas.inventory import (
     SKU_REGEX,
     ReservationLine,
@@ -26,7 +28,32 @@ from catalog_fulfillment.services import inventory
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
 
-SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
+# `/inventory/commit` is an action, not the stock of a sku named "commit": without this, GET
+# on an action's URL would read stock and its 405 would claim GET is allowed there.
+ACTIONS = ("reserve", "commit", "release", "restock")
+
+
+class StockSkuConvertor(Convertor[str]):
+    regex = rf"(?!(?:{'|'.join(ACTIONS)})$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("stock_sku", StockSkuConvertor())
+
+SkuPath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=64,
+        pattern=SKU_REGEX,
+        json_schema_extra={"not": {"enum": list(ACTIONS)}},
+    ),
+]
 # Admins read stock; services need inventory:read to read it and inventory:write to move it.
 StockReader = Annotated[Principal, scoped(INVENTORY_READ, roles=("admin",))]
 StockWriter = Annotated[Principal, scoped(INVENTORY_WRITE)]
@@ -52,10 +79,17 @@ def stock_level(item: InventoryItem) -> StockLevel:
 
 
 @router.get(
-    "/{sku}",
+    "/{sku:stock_sku}",
     response_model=StockLevel,
     summary="Stock level of one sku (admins and services)",
-    responses=errors(401, 403, 404, not_found="Unknown sku"),
+    responses={
+        **errors(401, 403, 404, not_found="Unknown sku"),
+        405: {
+            "model": ErrorBody,
+            "description": "The path names an action (reserve, commit, release, restock), "
+            "which takes POST only",
+        },
+    },
 )
 async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> StockLevel:
     return stock_level(await inventory.get_stock(session, sku=sku))

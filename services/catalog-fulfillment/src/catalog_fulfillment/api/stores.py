@@ -15,7 +15,13 @@ router = APIRouter(prefix="/stores", tags=["stores"])
 
 # A store locator answers "which stores can I get to"; 1000 km already spans a country, so a
 # larger radius is a mistake (metres passed as km) rather than a question worth a full scan.
+# Below 10 m no store is "nearby" in any useful sense, and a vanishing radius (5e-324) makes
+# earthdistance's box arithmetic underflow in PostgreSQL.
 MAX_RADIUS_KM = 1000
+MIN_RADIUS_KM = 0.01
+# Coordinates are used to 6 decimal places (about 0.1 m): a subnormal value such as 5e-324
+# would otherwise underflow inside radians()/sin() in PostgreSQL, which raises on underflow.
+COORDINATE_DECIMALS = 6
 
 
 @router.get("", response_model=StorePage, summary="All stores, by country, city and name")
@@ -64,9 +70,12 @@ async def nearby(
     session: ReadSessionDep,
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
     lng: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
-    radius_km: Annotated[float, Query(gt=0, le=MAX_RADIUS_KM, allow_inf_nan=False)] = 25,
+    radius_km: Annotated[
+        float, Query(ge=MIN_RADIUS_KM, le=MAX_RADIUS_KM, allow_inf_nan=False)
+    ] = 25,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
+    lat, lng = round(lat, COORDINATE_DECIMALS), round(lng, COORDINATE_DECIMALS)
     found = await stores.nearby(session, lat=lat, lng=lng, radius_km=radius_km, limit=limit)
     page = NearbyStores(
         items=[_nearby_store(store, km) for store, km in found],

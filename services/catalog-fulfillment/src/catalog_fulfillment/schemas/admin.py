@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from shopkit.fields import NUL_FREE, JsonInt
 
 from catalog_fulfillment.schemas.catalog import ProductSummary
-from catalog_fulfillment.schemas.common import Currency, MoneyIn, SafeText
+from catalog_fulfillment.schemas.common import Currency, MoneyIn, SafeText, trimmed_text
 from catalog_fulfillment.schemas.inventory import Sku
 
 Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Name = Annotated[SafeText, Field(min_length=1, max_length=200)]
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+Name = Annotated[str, *trimmed_text(200)]
 
 
 class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[SafeText, Field(min_length=1, max_length=120)]
+    name: Annotated[str, *trimmed_text(120)]
     slug: Slug | None = None
     description: SafeText = Field(default="", max_length=2000)
     parent_id: uuid.UUID | None = None
-    position: int = Field(default=0, ge=0, le=10_000)
-
-    _strip_name = field_validator("name", mode="before")(_strip)
+    position: JsonInt = Field(default=0, ge=0, le=10_000)
 
 
 class ImageIn(BaseModel):
@@ -45,7 +40,27 @@ class ImageIn(BaseModel):
 
 AttributeName = Annotated[SafeText, Field(min_length=1, max_length=60)]
 AttributeValue = Annotated[SafeText, Field(max_length=200)] | int | float | bool
-Attributes = Annotated[dict[AttributeName, AttributeValue], Field(max_length=30)]
+# Stated by hand: pydantic would put the key pattern under patternProperties, which leaves
+# keys that do not match it (with a NUL) unconstrained instead of refused.
+Attributes = Annotated[
+    dict[AttributeName, AttributeValue],
+    Field(max_length=30),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": 30,
+            "propertyNames": {"minLength": 1, "maxLength": 60, "pattern": NUL_FREE},
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "string", "maxLength": 200, "pattern": NUL_FREE},
+                    {"type": "integer"},
+                    {"type": "number"},
+                    {"type": "boolean"},
+                ]
+            },
+        }
+    ),
+]
 
 
 class VariantIn(BaseModel):
@@ -55,16 +70,8 @@ class VariantIn(BaseModel):
     name: Name
     attributes: Attributes = Field(default_factory=dict)
     price: MoneyIn
-    on_hand: int = Field(default=0, ge=0, le=10_000_000, description="Initial stock (new skus)")
-    reorder_level: int = Field(default=5, ge=0, le=10_000_000)
-
-
-def _unique_skus(variants: list[VariantIn] | None) -> list[VariantIn] | None:
-    if variants is not None:
-        skus = [v.sku for v in variants]
-        if len(skus) != len(set(skus)):
-            raise ValueError("each sku may appear only once")
-    return variants
+    on_hand: JsonInt = Field(default=0, ge=0, le=10_000_000, description="Initial stock (new skus)")
+    reorder_level: JsonInt = Field(default=5, ge=0, le=10_000_000)
 
 
 class ProductCreate(BaseModel):
@@ -78,13 +85,6 @@ class ProductCreate(BaseModel):
     currency: Currency = "USD"
     images: list[ImageIn] = Field(default_factory=list, max_length=20)
     variants: list[VariantIn] = Field(min_length=1, max_length=100)
-
-    _strip_name = field_validator("name", mode="before")(_strip)
-
-    @model_validator(mode="after")
-    def _check_skus(self) -> ProductCreate:
-        _unique_skus(self.variants)
-        return self
 
 
 class ProductUpdate(BaseModel):
@@ -102,11 +102,6 @@ class ProductUpdate(BaseModel):
     status: Literal["active", "archived"] | None = None
     images: list[ImageIn] | None = Field(default=None, max_length=20)
     variants: list[VariantIn] | None = Field(default=None, min_length=1, max_length=100)
-
-    @model_validator(mode="after")
-    def _check_skus(self) -> ProductUpdate:
-        _unique_skus(self.variants)
-        return self
 
 
 class AdminProductSummary(ProductSummary):

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from catalog_fulfillment.schemas.common import storable_text
+from catalog_fulfillment.schemas.common import trimmed_text
 
 FulfillmentStatus = Literal["shipped", "in_transit", "delivered"]
 
@@ -16,19 +16,10 @@ class FulfillmentCreate(BaseModel):
 
     order_id: uuid.UUID
     user_id: uuid.UUID
-    carrier: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-        AfterValidator(storable_text),
-    ]
+    carrier: Annotated[str, *trimmed_text(60)]
     tracking_number: Annotated[
         str,
-        StringConstraints(
-            strip_whitespace=True,
-            min_length=1,
-            max_length=120,
-            pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$",
-        ),
+        StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"),
     ]
 
 

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from shopkit.fields import JSON_INTEGER, JsonInt
 
 from catalog_fulfillment.schemas.common import SafeText
 
 SKU_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
 SKU_PATTERN = re.compile(SKU_REGEX)
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=SKU_REGEX)]
-Quantity = Annotated[int, Field(ge=1, le=10_000)]
+Quantity = Annotated[int, Field(ge=1, le=10_000), JSON_INTEGER]
 
 
 class StockLine(BaseModel):
@@ -27,9 +28,14 @@ class ReserveRequest(BaseModel):
 
     reservation_id: uuid.UUID = Field(description="The caller's id for this hold: the order id")
     items: list[StockLine] = Field(min_length=1, max_length=100)
-    ttl_seconds: int | None = Field(
-        default=None, ge=1, description="How long to hold the stock; the service default if absent"
-    )
+    ttl_seconds: (
+        Annotated[
+            int,
+            Field(ge=1, description="How long to hold the stock; the service default if absent"),
+            JSON_INTEGER,
+        ]
+        | None
+    ) = None
 
 
 class ReservationRef(BaseModel):
@@ -78,5 +84,5 @@ class StockLevel(BaseModel):
 class StockUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on_hand: int = Field(ge=0, le=10_000_000)
-    reorder_level: int | None = Field(default=None, ge=0, le=10_000_000)
+    on_hand: JsonInt = Field(ge=0, le=10_000_000)
+    reorder_level: Annotated[int, Field(ge=0, le=10_000_000), JSON_INTEGER] | None = None

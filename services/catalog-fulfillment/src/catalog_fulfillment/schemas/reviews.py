@@ -4,24 +4,21 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
+from shopkit.fields import JsonInt
 
-from catalog_fulfillment.schemas.common import storable_text
+from catalog_fulfillment.schemas.common import trimmed_text
 
 
 def _text(max_length: int) -> Any:
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
-        AfterValidator(storable_text),
-    ]
+    return Annotated[str, *trimmed_text(max_length)]
 
 
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: uuid.UUID
-    rating: int = Field(ge=1, le=5, strict=True)
+    rating: JsonInt = Field(ge=1, le=5)  # 4 or 4.0; never "4" or true
     title: _text(200)  # type: ignore[valid-type]
     comment: _text(5000)  # type: ignore[valid-type]
     display_name: _text(60) | None = Field(  # type: ignore[valid-type]

@@ -8,6 +8,7 @@ catalog and search; reservations of it still commit and release.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from decimal import Decimal
 
 from shopkit.db import utcnow
@@ -124,7 +125,17 @@ async def _refresh_price_range(session: AsyncSession, product: Product) -> None:
     product.max_price = high if high is not None else product.min_price
 
 
+def _refuse_repeated_skus(variants: list[VariantIn]) -> None:
+    """A sku named twice in one request conflicts with itself (409 like a sku that is taken;
+    JSON Schema cannot state "unique by sku", so this is not a validation error)."""
+    counts = Counter(v.sku for v in variants)
+    repeated = sorted(sku for sku, count in counts.items() if count > 1)
+    if repeated:
+        raise Conflict("Each sku may appear only once", skus=repeated)
+
+
 async def create_product(session: AsyncSession, *, data: ProductCreate) -> Product:
+    _refuse_repeated_skus(data.variants)
     await _require_category(session, data.category_id, "Category")
     taken = await _skus_owned_elsewhere(session, [v.sku for v in data.variants], None)
     if taken:
@@ -198,6 +209,7 @@ async def update_product(
 async def _replace_variants(
     session: AsyncSession, product: Product, wanted: list[VariantIn]
 ) -> None:
+    _refuse_repeated_skus(wanted)
     taken = await _skus_owned_elsewhere(session, [v.sku for v in wanted], product.id)
     if taken:
         raise Conflict("These skus belong to another product", skus=taken)

@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from shopkit.fields import omit_null
 
 from identity_commerce.schemas.fields import (
     AnyPassword,
@@ -55,8 +56,8 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: PersonName | None = None
-    last_name: PersonName | None = None
+    first_name: PersonName | None = Field(default=None, json_schema_extra=omit_null)
+    last_name: PersonName | None = Field(default=None, json_schema_extra=omit_null)
     phone: Phone = None
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict
+from shopkit.fields import JsonBool
 
 from identity_commerce.schemas.fields import CountryCode, Phone, text
 
@@ -25,7 +26,7 @@ class AddressIn(BaseModel):
     postal_code: Annotated[str, *text(20)]
     country: CountryCode
     phone: Phone = None
-    is_default: bool = False
+    is_default: JsonBool = False
 
 
 class AddressOut(BaseModel):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, Field, PlainSerializer
+from shopkit.fields import JSON_INTEGER
 
 from identity_commerce.services.cart import CartLine, CartView
 
@@ -15,7 +16,7 @@ Money = Annotated[
 ]
 # catalog-fulfillment's sku syntax; it also keeps commas out of its `?skus=A,B` list.
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
-Quantity = Annotated[int, Field(ge=1, le=999)]
+Quantity = Annotated[int, Field(ge=1, le=999), JSON_INTEGER]
 
 
 class CartItemAdd(BaseModel):

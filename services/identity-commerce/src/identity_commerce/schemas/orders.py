@@ -39,10 +39,7 @@ AdminTargetStatus = Literal["processing", "shipped", "delivered", "cancelled", "
 # (PostgreSQL cannot store NUL, and none belongs in a note).
 Carrier = Annotated[str, *text(60)]
 TrackingNumber = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"
-    ),
+    str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
 ]
 Note = Annotated[str, *text(1000)]
 
@@ -85,7 +82,7 @@ class ConfirmIn(BaseModel):
     payment_method_id: (
         Annotated[
             str,
-            StringConstraints(strip_whitespace=True, pattern=r"^pm_[A-Za-z0-9_]{1,200}$"),
+            StringConstraints(pattern=r"^pm_[A-Za-z0-9_]{1,200}$"),
         ]
         | None
     ) = Field(
@@ -238,7 +235,20 @@ class CancelIn(BaseModel):
 
 
 class StatusChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # the rule of _shipping_needs_tracking, stated in the schema
+        json_schema_extra={
+            "if": {"properties": {"status": {"const": "shipped"}}},
+            "then": {
+                "required": ["carrier", "tracking_number"],
+                "properties": {
+                    "carrier": {"type": "string"},
+                    "tracking_number": {"type": "string"},
+                },
+            },
+        },
+    )
 
     status: AdminTargetStatus
     carrier: Carrier | None = None

@@ -12,6 +12,7 @@ from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import Principal
 
 from notifications.api.deps import NotifierDep, SettingsDep
+from notifications.schemas.events import envelope_json_schema
 from notifications.schemas.notifications import NotifyResult
 from notifications.services.intake import handle_event
 
@@ -62,6 +63,11 @@ ENVELOPE_EXAMPLE = {
         413: {"description": "Body too large"},
         422: {"description": "Malformed envelope, unknown event type or missing data fields"},
         503: {"description": "Database or mail provider unavailable; retry later"},
+    },
+    # The body is validated by handle_event (shared with the Lambda handler); its schema is
+    # stated here in full, one envelope shape per event type.
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": envelope_json_schema()}}}
     },
 )
 async def notify(

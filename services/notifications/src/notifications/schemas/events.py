@@ -3,6 +3,10 @@
 Strict on the fields a message needs (a missing order number or address is a 422 that the
 sender's outbox marks failed, visible to its admins), tolerant of anything extra so an emitter
 can add fields without a coordinated release. Field lists agreed in docs/contracts.md.
+
+`envelope_json_schema()` is what `POST /notify` documents: one envelope per event type, built
+from these models, so the OpenAPI document states every rule `parse_event` applies (values
+are checked as sent: patterns, JSON integers, money as a decimal string or an integer).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import logging
 import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, cast
 
 from pydantic import (
     AfterValidator,
@@ -23,8 +27,11 @@ from pydantic import (
     HttpUrl,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
+    create_model,
 )
 from shopkit.events import EventType
+from shopkit.fields import EMAIL_ADDRESS, JSON_INTEGER, WHITESPACE, Documented, JsonInt, matching
 
 log = logging.getLogger("notifications.events")
 
@@ -32,31 +39,40 @@ SUPPORTED_VERSIONS = frozenset({1})
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
+MONEY_STRING = r"^[0-9]{1,10}(?:\.[0-9]{1,2})?$"
+
+
 def _money_without_floats(value: Any) -> Any:
     # A JSON number like 19.99 has already been through a binary float: refuse it rather
-    # than print a rounded amount in a customer's email.
-    if isinstance(value, float):
+    # than print a rounded amount in a customer's email. Whole amounts may be JSON integers
+    # (19 or 19.0: JSON Schema's integer), which a float holds exactly.
+    whole_float = isinstance(value, float) and value.is_integer()
+    if isinstance(value, bool) or not (isinstance(value, str | int) or whole_float):
         raise ValueError('money must be a decimal string like "19.99", not a JSON number')
+    if isinstance(value, str):
+        matching(MONEY_STRING, 'money must be a decimal string like "19.99"')(value)
     return value
 
 
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_without_floats),
-    Field(ge=0, max_digits=12, decimal_places=2),
+    Field(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": MONEY_STRING},
+                {"type": "integer", "minimum": 0, "maximum": 9999999999},
+            ],
+            "examples": ["19.99"],
+        }
+    ),
 ]
 
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+# One line: no control character (C0 or DEL); at least one character that is not a space.
+ONE_LINE = rf"^[^\u0000-\u001f\u007f]*[^\u0000-\u001f\u007f{WHITESPACE}][^\u0000-\u001f\u007f]*$"
+EMAIL = f"^{EMAIL_ADDRESS}$"
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,24}$")
-
-
-def _email_address(value: str) -> str:
-    # Deliberately lenient (no DNS, no special-use-domain rules): the address was validated
-    # when the account was made; here it only has to be a plausible single mailbox.
-    value = value.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise ValueError("not a valid email address")
-    return value
 
 
 def _phone_number(value: Any) -> str | None:
@@ -87,38 +103,51 @@ def _known_or_none(value: Any) -> Any:
     return value if value in ("expired", "cancelled", "payment_failed") else None
 
 
-def _single_line(value: str) -> str:
-    # Names and numbers end up in subjects, SMS and the database (which refuses NUL).
-    if any(ord(char) < 32 or ord(char) == 127 for char in value):
-        raise ValueError("control characters (newlines, tabs, NUL...) are not allowed here")
-    return value
+# Names and numbers end up in subjects, SMS and the database (which refuses NUL).
+OneLine = (
+    AfterValidator(
+        matching(ONE_LINE, "control characters (newlines, tabs, NUL...) or a blank value")
+    ),
+    Documented.keywords(pattern=ONE_LINE),
+)
+# Free text: newlines and tabs allowed, other control characters not.
+FREE_TEXT = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+# Optional extras that never fail an event: anything unusable is dropped (see above).
+_TOLERATED = WithJsonSchema({"description": "optional; an unusable value is ignored"})
 
-
-def _free_text(value: str) -> str:
-    if any((ord(char) < 32 and char not in "\n\r\t") or ord(char) == 127 for char in value):
-        raise ValueError("control characters other than newlines and tabs are not allowed")
-    return value
-
-
-EmailAddress = Annotated[str, AfterValidator(_single_line), AfterValidator(_email_address)]
-PhoneNumber = Annotated[str | None, BeforeValidator(_phone_number)]
-TrackingLink = Annotated[str | None, BeforeValidator(_http_link)]
+# Deliberately lenient (no DNS, no special-use-domain rules): the address was validated when
+# the account was made; here it has to be a single mailbox a To: header can hold (ASCII, as
+# identity-commerce accepts them; anything else would fail building the message).
+EmailAddress = Annotated[
+    str,
+    Field(max_length=254),
+    AfterValidator(matching(EMAIL, "not a valid email address")),
+    Documented.keywords(pattern=EMAIL),
+]
+PhoneNumber = Annotated[str | None, BeforeValidator(_phone_number), _TOLERATED]
+TrackingLink = Annotated[str | None, BeforeValidator(_http_link), _TOLERATED]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-OneLine = AfterValidator(_single_line)
-Code = Annotated[str, Field(min_length=1, max_length=64), OneLine]  # SKU, order number
-Name = Annotated[str, Field(min_length=1, max_length=500), OneLine]
-TrackingNumber = Annotated[str, Field(min_length=1, max_length=200), OneLine]
-FreeText = Annotated[str, Field(max_length=500), AfterValidator(_free_text)]
+Code = Annotated[str, Field(min_length=1, max_length=64), *OneLine]  # SKU, order number
+Name = Annotated[str, Field(min_length=1, max_length=500), *OneLine]
+TrackingNumber = Annotated[str, Field(min_length=1, max_length=200), *OneLine]
+FreeText = Annotated[
+    str,
+    Field(max_length=500),
+    AfterValidator(
+        matching(FREE_TEXT, "control characters other than newlines and tabs are not allowed")
+    ),
+    Documented.keywords(pattern=FREE_TEXT),
+]
 
 
 class EventData(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
 
 
 class OrderItem(EventData):
     sku: Code
     name: Name
-    quantity: Annotated[int, Field(ge=1, le=100_000)]
+    quantity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER]
     unit_price: Money
     line_total: Money
 
@@ -134,7 +163,7 @@ class OrderEventData(EventData):
     currency: CurrencyCode
     # Useful but not needed to write a message: tolerated when missing.
     user_id: uuid.UUID | None = None
-    customer_name: Annotated[str, Field(max_length=200), OneLine] | None = None
+    customer_name: Annotated[str, Field(max_length=200), *OneLine] | None = None
     phone: PhoneNumber = None
     subtotal: Money | None = None
     shipping: Money | None = None
@@ -168,10 +197,10 @@ class OrderLatePaymentRefundedData(OrderEventData):
 class LowStockData(EventData):
     sku: Code
     product_name: Name
-    available: int
+    available: JsonInt
     product_id: uuid.UUID | None = None
-    on_hand: int | None = None
-    reorder_level: int | None = None
+    on_hand: JsonInt | None = None
+    reorder_level: JsonInt | None = None
 
 
 DATA_MODELS: dict[EventType, type[EventData]] = {
@@ -188,6 +217,23 @@ DATA_MODELS: dict[EventType, type[EventData]] = {
 }
 
 
+# RFC 3339 as JSON Schema's `date-time` means it (pydantic alone would also take "0" as a
+# Unix time, or a space for the T)
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _date_time_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("occurred_at must be an RFC 3339 date-time with an offset")
+    return value
+
+
+SourceName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+OccurredAt = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+
+
 class InboundEnvelope(BaseModel):
     """The envelope as received: every field required (no generated event id here, or a
     redelivery would look like a new event)."""
@@ -196,9 +242,9 @@ class InboundEnvelope(BaseModel):
 
     event_id: uuid.UUID
     type: Annotated[str, Field(min_length=1, max_length=64)]
-    version: Annotated[int, Field(ge=1)]
-    occurred_at: AwareDatetime
-    source: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+    version: Annotated[int, Field(ge=1), JSON_INTEGER]
+    occurred_at: OccurredAt
+    source: SourceName
     data: dict[str, Any]
 
 
@@ -211,3 +257,40 @@ class ValidEvent(BaseModel):
     occurred_at: AwareDatetime
     source: str
     data: EventData
+
+
+def envelope_json_schema() -> dict[str, Any]:
+    """The body `POST /notify` accepts, as JSON Schema: an envelope per event type with that
+    type's `data`, every supported version; references inlined, so it can sit in an OpenAPI
+    document as it is."""
+    envelopes = [
+        create_model(
+            f"{event_type.value.title().replace('_', '')}Envelope",
+            __config__=ConfigDict(extra="allow"),
+            event_id=(uuid.UUID, ...),
+            type=(cast(Any, Literal[event_type.value]), ...),
+            version=(cast(Any, Literal[tuple(sorted(SUPPORTED_VERSIONS))]), ...),
+            occurred_at=(AwareDatetime, ...),
+            source=(SourceName, ...),
+            data=(model, ...),
+        )
+        for event_type, model in DATA_MODELS.items()
+    ]
+    union: Any = Annotated[Union[tuple(envelopes)], Field(discriminator="type")]  # noqa: UP007
+    schema = TypeAdapter(union).json_schema()
+    return _inline(schema, schema.pop("$defs", {}))
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+        return {
+            key: _inline(value, defs)
+            for key, value in node.items()
+            # titles are noise here; the discriminator's mapping points into `$defs`
+            if not (key == "title" and isinstance(value, str)) and key != "discriminator"
+        }
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    return node
