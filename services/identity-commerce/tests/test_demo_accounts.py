@@ -98,7 +98,11 @@ def _edit(directory: Path, index: int, **fields: Any) -> None:
 @pytest.mark.parametrize(
     ("index", "fields", "expected"),
     [
-        (0, {"email": "admin"}, "demo_accounts.json: [0] (email admin): email: value is not"),
+        (
+            0,
+            {"email": "admin"},
+            "demo_accounts.json: [0] (email admin): email: Value error, not a valid email address",
+        ),
         (1, {"role": "root"}, "[1] (email alice@example.com): role: Input should be 'customer'"),
         (
             2,
