@@ -279,8 +279,10 @@ async def test_archive_hides_product_but_reservations_still_resolve(
     body = {"reservation_id": rid, "items": [{"sku": sku, "quantity": 2}]}
     assert (await client.post("/inventory/reserve", json=body, headers=service)).status_code == 201
 
-    assert (await client.delete(f"/admin/products/{product.id}", headers=admin)).status_code == 204
-    assert (await client.delete(f"/admin/products/{product.id}", headers=admin)).status_code == 204
+    archive = f"/admin/products/{product.id}/archive"
+    for _ in range(2):  # idempotent
+        archived = await client.post(archive, headers=admin)
+        assert (archived.status_code, archived.json()["status"]) == (200, "archived")
     assert (await client.get(f"/catalog/products/{product.id}")).status_code == 404
     assert (await client.get("/catalog/products")).json()["total"] == 0
     lookup = (await client.get("/catalog/variants", params={"skus": sku})).json()["items"]
@@ -310,7 +312,7 @@ async def test_archive_hides_product_but_reservations_still_resolve(
     assert restored.json()["status"] == "active"
     assert (await client.get(f"/catalog/products/{product.id}")).status_code == 200
     assert (
-        await client.delete(f"/admin/products/{uuid.uuid4()}", headers=admin)
+        await client.post(f"/admin/products/{uuid.uuid4()}/archive", headers=admin)
     ).status_code == 404
 
 
@@ -352,7 +354,7 @@ ADMIN_CALLS = [
     ("GET", f"/admin/products/{uuid.uuid4()}", None),
     ("POST", "/admin/products", {"name": "x"}),
     ("PUT", f"/admin/products/{uuid.uuid4()}", {"name": "x"}),
-    ("DELETE", f"/admin/products/{uuid.uuid4()}", None),
+    ("POST", f"/admin/products/{uuid.uuid4()}/archive", None),
     ("PUT", "/admin/inventory/SKU-1", {"on_hand": 1}),
 ]
 

@@ -418,8 +418,24 @@ export interface paths {
         /** Edit a product; a given variant list replaces the old one (left-out skus retire) */
         put: operations["update_product_admin_products__product_id__put"];
         post?: never;
-        /** Archive a product: gone from the catalog, past orders unaffected */
-        delete: operations["archive_product_admin_products__product_id__delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/products/{product_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a product: gone from the catalog and search, kept for admins and past orders; `PUT` with `status: active` restores it */
+        post: operations["archive_product_admin_products__product_id__archive_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1558,6 +1574,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPage"];
                 };
             };
+            /** @description `cursor` is not one this service made for this sort (`code`: `invalid_cursor`): start again from the first page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown category */
             404: {
                 headers: {
@@ -1609,6 +1634,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description `cursor` is not one this service made for this sort (`code`: `invalid_cursor`): start again from the first page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Unknown category */
@@ -3069,7 +3103,7 @@ export interface operations {
             };
         };
     };
-    archive_product_admin_products__product_id__delete: {
+    archive_product_admin_products__product_id__archive_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3081,11 +3115,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProductDetail"];
+                };
             };
             /** @description Missing or invalid token */
             401: {

@@ -562,7 +562,8 @@ export interface operations {
                         tax?: (string | number) | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
-                        order_status?: ("expired" | "cancelled" | "payment_failed") | null;
+                        /** @description optional; an unusable value is ignored */
+                        order_status?: unknown;
                     };
                 } & {
                     [key: string]: unknown;

@@ -86,7 +86,7 @@ export function useArchiveProduct() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (id: string) => {
-      await catalogApi.delete(`/admin/products/${encodeURIComponent(id)}`);
+      await catalogApi.post(`/admin/products/${encodeURIComponent(id)}/archive`);
     },
     onSuccess: () => invalidateCatalog(queryClient),
   });

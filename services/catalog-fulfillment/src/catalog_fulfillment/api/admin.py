@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, status
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 
@@ -173,18 +173,25 @@ async def update_product(
     return await _detail(session, settings, product_id)
 
 
-@router.delete(
-    "/products/{product_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Archive a product: gone from the catalog, past orders unaffected",
+@router.post(
+    "/products/{product_id}/archive",
+    response_model=ProductDetail,
+    summary="Archive a product: gone from the catalog and search, kept for admins and past "
+    "orders; `PUT` with `status: active` restores it",
     responses=errors(401, 403, 404, not_found="No such product"),
 )
 async def archive_product(
-    product_id: uuid.UUID, request: Request, session: SessionDep, _: AdminPrincipal
-) -> Response:
+    product_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: AdminPrincipal,
+) -> ProductDetail:
+    # A state change, not a deletion: the product and its skus stay (orders refer to
+    # them), so this is not `DELETE`, after which the product would have to be gone.
     await catalog_admin.archive_product(session, product_id=product_id)
     _listing_changed(request)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return await _detail(session, settings, product_id)
 
 
 @router.get(

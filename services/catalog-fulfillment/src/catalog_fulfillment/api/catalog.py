@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
+from shopkit.errors import BadRequest
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.responses import errors
@@ -108,11 +109,16 @@ async def _listing(
     try:
         body = await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK))
     except BadCursor as exc:
-        raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "cursor"), "msg": str(exc)}]
-        ) from exc
+        # Well-formed (the schema's pattern) but not a cursor this service made for this
+        # listing: only the service can tell, so 400 rather than a schema error (422).
+        raise BadRequest(str(exc), code="invalid_cursor") from exc
     return _json(body)
 
+
+BAD_CURSOR = (
+    "`cursor` is not one this service made for this sort (`code`: `invalid_cursor`): start "
+    "again from the first page"
+)
 
 CategoryQuery = Annotated[
     str | None,
@@ -157,7 +163,7 @@ async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Respons
     "/products",
     response_model=ProductPage,
     summary="Browse and filter products",
-    responses=errors(404, not_found="Unknown category"),
+    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
 )
 async def list_products(
     cache: CatalogCacheDep,
@@ -181,7 +187,7 @@ async def list_products(
     "/search",
     response_model=ProductPage,
     summary="Full-text product search, tolerant of typos",
-    responses=errors(404, not_found="Unknown category"),
+    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
 )
 async def search(
     cache: CatalogCacheDep,

@@ -17,6 +17,7 @@ _DESCRIPTIONS = {
 def errors(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: `errors(401, 404, not_found="No such product")`."""
     custom = {
+        400: descriptions.get("bad_request"),
         404: descriptions.get("not_found"),
         409: descriptions.get("conflict"),
     }

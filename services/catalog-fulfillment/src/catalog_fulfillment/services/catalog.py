@@ -356,9 +356,12 @@ async def correct_spelling(session: AsyncSession, q: str, *, threshold: float) -
     tokens = re.findall(r"[^\W\d_]{3,}", q.lower())[:10]
     if not tokens:
         return None
-    # SET LOCAL: only this request's transaction uses the lower threshold.
+    # For the connection, not the transaction: public reads run in autocommit, where a
+    # local setting would end with this very statement (and the next one would use
+    # pg_trgm's default). Every request of this service asks for the same threshold, so
+    # leaving it on the pooled connection changes nothing for the next one.
     await session.execute(
-        text("SELECT set_config('pg_trgm.similarity_threshold', :value, true)"),
+        text("SELECT set_config('pg_trgm.similarity_threshold', :value, false)"),
         {"value": str(threshold)},
     )
     words = [w for w in (await session.scalars(_CORRECT_WORDS, {"tokens": tokens})).all() if w]

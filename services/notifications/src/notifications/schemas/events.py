@@ -191,7 +191,9 @@ class OrderLatePaymentRefundedData(OrderEventData):
     refund_amount: Money
     # What the order had become before the money arrived; a wording hint, so an unknown
     # value costs only that hint.
-    order_status: Annotated[ClosedOrderStatus | None, BeforeValidator(_known_or_none)] = None
+    order_status: Annotated[
+        ClosedOrderStatus | None, BeforeValidator(_known_or_none), _TOLERATED
+    ] = None
 
 
 class LowStockData(EventData):
