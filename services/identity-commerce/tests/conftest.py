@@ -21,5 +21,6 @@ def service_under_test() -> ServiceUnderTest:
             # In-process tests share one connection with the test; a background sweeper
             # would race it. Expiry is exercised directly and in live-process tests.
             "order_expiry_sweeper_enabled": False,
+            "order_followups_enabled": False,
         },
     )

@@ -145,7 +145,7 @@ async def test_cart_against_the_real_catalog(
     assert cart["items"][0]["available_quantity"] == 1
 
     # Archived products cannot be added any more.
-    admin_call(live_catalog, tokens, "DELETE", f"/admin/products/{product_id}")
+    admin_call(live_catalog, tokens, "POST", f"/admin/products/{product_id}/archive")
     archived = await client.post("/cart/items", headers=headers, json={"sku": runner})
     assert archived.status_code == 404
 

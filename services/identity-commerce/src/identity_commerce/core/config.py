@@ -181,7 +181,9 @@ class Settings(ServiceSettings):
     order_expiry_retry_base_seconds: float = Field(default=30.0, gt=0)
     order_expiry_retry_max_seconds: float = Field(default=3600.0, gt=0)
     # Restock and review re-verification after refunds (services/order_followups.py): how
-    # often due work is retried, and its backoff (doubling to the max).
+    # often due work is retried, and its backoff (doubling to the max). Disabled, the work
+    # waits in the table (the request that refunded still tries it once after its commit).
+    order_followups_enabled: bool = True
     order_followup_poll_seconds: float = Field(default=5.0, gt=0)
     order_followup_retry_base_seconds: float = Field(default=5.0, gt=0)
     order_followup_retry_max_seconds: float = Field(default=600.0, gt=0)

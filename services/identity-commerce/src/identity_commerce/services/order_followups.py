@@ -234,6 +234,8 @@ async def run_due_followups(
 
 async def order_followups_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: retry due follow-ups every ORDER_FOLLOWUP_POLL_SECONDS."""
+    if not app.state.settings.order_followups_enabled:
+        return
     interval = app.state.settings.order_followup_poll_seconds
     while not stop.is_set():
         try:
