@@ -209,6 +209,35 @@ async def test_ready_is_503_when_the_database_is_unreachable(kit_settings: KitSe
     assert ready.headers["Retry-After"] == "5"
 
 
+async def test_no_free_database_connection_is_a_503_not_a_500(
+    kit_settings: KitSettings, database: object
+) -> None:
+    """A burst that takes every pooled connection: the next request waits
+    DB_POOL_TIMEOUT_SECONDS, then answers 503 with Retry-After instead of a 500."""
+    settings = kit_settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.2}
+    )
+    app = create_service_app(settings, title="busy", description="busy", routers=[demo_router()])
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://t") as c,
+            app.state.db.engine.connect() as held,  # the pool's only connection
+        ):
+            await held.execute(select(1))
+            busy = await c.post("/things", json={"name": "while-busy"})
+        assert (busy.status_code, busy.headers["Retry-After"]) == (503, "1"), busy.text
+        assert "Internal" not in busy.text
+        created = await c_post(app, {"name": "after"})
+    assert created == 201
+
+
+async def c_post(app: FastAPI, body: dict[str, str]) -> int:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        return (await c.post("/things", json=body)).status_code
+
+
 async def test_undecodable_body_is_422_like_malformed_json(http: httpx.AsyncClient) -> None:
     response = await http.post(
         "/things", content=b"\xff\xfe\x00garbage", headers={"Content-Type": "application/json"}

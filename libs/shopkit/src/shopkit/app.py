@@ -169,6 +169,7 @@ def create_service_app(
                 settings.sqlalchemy_url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
+                pool_timeout=settings.db_pool_timeout_seconds,
             )
             state.session_factory = state.db.sessionmaker
         for hook in on_startup:

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -170,6 +171,13 @@ async def _database_down(request: Request, exc: Exception) -> JSONResponse:
     return _json(503, {"detail": "Database unavailable; try again shortly"}, {"Retry-After": "5"})
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
+    # Every pooled connection is busy (a burst, or slow queries): the request did nothing,
+    # so it is safe to try again in a moment.
+    log.warning("no free database connection for %s %s", request.method, request.url.path)
+    return _json(503, {"detail": "The shop is busy; try again shortly"}, {"Retry-After": "1"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _json(500, {"detail": "Internal server error"})
@@ -180,6 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(DBAPIError, _database_down_or_unexpected)
     app.add_exception_handler(Exception, _unexpected)
 

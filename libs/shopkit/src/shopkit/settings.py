@@ -51,6 +51,8 @@ class ServiceSettings(BaseSettings):
     database_url: str | None = None  # subclasses bind this to <NAME>_DATABASE_URL
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # How long a request waits for a pooled connection before answering 503 (Retry-After).
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # Tokens: RS256. Every service signs its own service tokens with its own private key
     # (`<keys_dir>/<service>.key`); identity-commerce's key also signs user tokens. Verifiers
