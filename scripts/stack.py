@@ -594,14 +594,20 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
             # the app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
             "--no-proxy-headers",
         ]
+        service_env = env
         workers = os.environ.get("SHOP_STACK_WORKERS")
         if workers and stack.profile.name != "dev":
             argv += ["--workers", workers]  # e.g. the bench profile, to use every core
+            # the workers share their /metrics through a folder emptied at each start
+            metrics_dir = stack.run_dir / "metrics" / service
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            service_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
         if stack.profile.name == "dev":
             # restart on code changes (the service's own code and shopkit)
             argv += ["--reload", "--reload-dir", str(SERVICES_DIR / service / "src")]
             argv += ["--reload-dir", str(REPO_ROOT / "libs" / "shopkit" / "src")]
-        child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", env)
+        child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", service_env)
 
     frontend = None if stack.frontend_mode == "none" else frontend_commands(stack)
     if stack.frontend_mode == "none":

@@ -21,6 +21,7 @@ from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
 from shopkit.docs import install_api_docs
 from shopkit.errors import install_error_handlers
+from shopkit.metrics import install_metrics
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
@@ -232,6 +233,7 @@ def create_service_app(
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_metrics(app, settings)  # GET /metrics and the request counters
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
     for router in routers:

@@ -1,22 +1,29 @@
 """Wiring of the outbox into a service: the relay background job that sends events to
-notifications, and the admin routes to see events, retry a failed one or discard it."""
+notifications, the admin routes to see events, retry a failed one or discard it, and the
+backlog gauges of `/metrics`."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from prometheus_client.core import Metric
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 from shopkit.errors import NotFound
 from shopkit.http import make_client
+from shopkit.metrics import Probe, gauge
 from shopkit.outbox import (
+    FAILED,
+    PENDING,
     UNSETTLED,
     OutboxMixin,
     OutboxRelay,
@@ -111,6 +118,37 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
             await deliverer.aclose()
 
     return job
+
+
+def outbox_probe(model: type[OutboxMixin]) -> Probe:
+    """Outbox backlog for `/metrics`: pending and failed rows, and the age of the oldest
+    pending one (from when it was written). One query over the partial index of unsettled
+    rows, never the delivered history."""
+    table = model.__table__  # type: ignore[attr-defined]
+    pending = table.c.status == PENDING
+    query = select(
+        func.count().filter(pending),
+        func.count().filter(table.c.status == FAILED),
+        func.extract("epoch", func.now() - func.min(table.c.created_at).filter(pending)),
+    ).where(is_unsettled(table.c.status))
+
+    async def probe(session: AsyncSession) -> Sequence[Metric]:
+        waiting, failed, oldest = (await session.execute(query)).one()
+        return [
+            gauge("outbox_events_pending", "Outbox events waiting to be delivered", waiting),
+            gauge(
+                "outbox_events_failed",
+                "Outbox events parked as failed (an admin retries or discards them)",
+                failed,
+            ),
+            gauge(
+                "outbox_oldest_pending_age_seconds",
+                "Age of the oldest pending outbox event (0 when none is pending)",
+                float(oldest or 0),
+            ),
+        ]
+
+    return probe
 
 
 OutboxStatus = Literal["pending", "sent", "failed", "discarded"]

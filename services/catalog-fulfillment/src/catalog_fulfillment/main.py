@@ -11,11 +11,13 @@ from fastapi.staticfiles import StaticFiles
 from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 from shopkit.db import Database
-from shopkit.delivery import outbox_admin_router, outbox_relay_job
+from shopkit.delivery import outbox_admin_router, outbox_probe, outbox_relay_job
+from shopkit.metrics import add_probes
 
 from catalog_fulfillment.api import routers
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
+from catalog_fulfillment.core.metrics import reservations_probe
 from catalog_fulfillment.models import OutboxMessage
 from catalog_fulfillment.services.catalog_changes import catalog_change_listener
 from catalog_fulfillment.services.listing_cache import TtlCache
@@ -61,6 +63,7 @@ async def open_read_database(app: FastAPI) -> None:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_use_lifo=True,
+            pool_logging_name="read",  # the `pool` label of its /metrics gauges
         )
         state.read_session_factory = state.read_db.sessionmaker
     else:
@@ -103,5 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Admin and customer routes act for an account only while identity-commerce says it is
     # still active, with the same role and token version (shopkit.accounts).
     app.state.account_check = RemoteAccountCheck.build(settings, app.state.token_signer)
+    add_probes(app, outbox_probe(OutboxMessage), reservations_probe)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -5,7 +5,8 @@ Run with `uvicorn identity_commerce.main:create_app --factory --port 8001`.
 
 from fastapi import FastAPI
 from shopkit.app import create_service_app
-from shopkit.delivery import outbox_admin_router, outbox_relay_job
+from shopkit.delivery import outbox_admin_router, outbox_probe, outbox_relay_job
+from shopkit.metrics import add_probes
 
 from identity_commerce.api import routers
 from identity_commerce.api.dependencies import check_account
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every route taking a user token checks the account behind it (active, same role and
     # token version), not only the token.
     app.state.account_check = check_account
+    add_probes(app, outbox_probe(OutboxMessage))
     return app

@@ -71,6 +71,7 @@ from identity_commerce.clients.stripe import (
     StripeRequestRefused,
 )
 from identity_commerce.core.config import Settings
+from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import (
     Address,
     CartItem,
@@ -456,18 +457,23 @@ async def create_payment_intent(
     )
 
     async def place(cart: list[CartItem]) -> CheckoutReply:
-        return await _place_order(
-            session,
-            user=user,
-            shipping_address=addresses[shipping_address_id],
-            billing_address=addresses[billing_address_id],
-            cart=cart,
-            idempotency_key=idempotency_key,
-            settings=settings,
-            catalog=catalog,
-            inventory=inventory,
-            stripe=stripe,
-        )
+        try:
+            return await _place_order(
+                session,
+                user=user,
+                shipping_address=addresses[shipping_address_id],
+                billing_address=addresses[billing_address_id],
+                cart=cart,
+                idempotency_key=idempotency_key,
+                settings=settings,
+                catalog=catalog,
+                inventory=inventory,
+                stripe=stripe,
+            )
+        except OutOfStock:
+            # a refusal (priced or reserved short): nothing is kept, so it counts now
+            CHECKOUT_OUTCOMES.labels(outcome="conflict").inc()
+            raise
 
     if not superseded:
         return await place(cart)

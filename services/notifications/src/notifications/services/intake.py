@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.core.config import Settings
+from notifications.core.metrics import NOTIFICATIONS_SENT
 from notifications.models import HandledEvent, SentMessage
 from notifications.providers import Notifier
 from notifications.services.messages import render_messages
@@ -59,7 +60,14 @@ async def handle_event(
 
     sent: list[dict[str, Any]] = []
     for message in render_messages(event, settings):
-        receipt = await notifier.send(message)
+        # Counted when the provider answers, not at commit: a message that went out went
+        # out, even if this transaction then fails and the event comes again.
+        try:
+            receipt = await notifier.send(message)
+        except Exception:
+            NOTIFICATIONS_SENT.labels(message.channel, "failed").inc()
+            raise
+        NOTIFICATIONS_SENT.labels(message.channel, "sent").inc()
         sent.append(
             {
                 "id": uuid.uuid4(),
