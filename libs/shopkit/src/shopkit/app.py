@@ -25,6 +25,7 @@ from shopkit.metrics import install_metrics
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
+from shopkit.tracing import install_tracing
 
 log = logging.getLogger("shopkit.app")
 
@@ -234,6 +235,7 @@ def create_service_app(
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_metrics(app, settings)  # GET /metrics and the request counters
+    install_tracing(app, settings)  # a span per request, continuing the caller's traceparent
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
     for router in routers:

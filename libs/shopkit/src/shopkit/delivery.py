@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from opentelemetry.trace import SpanKind
 from prometheus_client.core import Metric
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -35,6 +36,7 @@ from shopkit.outbox import (
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
+from shopkit.tracing import span_for_event
 
 
 class DeliveryRejected(Exception):
@@ -75,7 +77,9 @@ class NotificationsDeliverer:
         )
 
     async def __call__(self, envelope: dict[str, Any]) -> None:
-        response = await self.client.post("/notify", json=envelope)
+        # in the trace of the request that wrote the event; the call carries it on
+        with span_for_event("deliver event", envelope, kind=SpanKind.PRODUCER):
+            response = await self.client.post("/notify", json=envelope)
         if response.status_code // 100 == 2:
             return
         reason = f"notifications answered {response.status_code}: {response.text[:500]}"

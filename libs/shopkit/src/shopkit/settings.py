@@ -77,6 +77,9 @@ class ServiceSettings(BaseSettings):
     # /metrics: with a token, only `Authorization: Bearer <token>`; without one, open in
     # development and test and closed (404) in production (shopkit.metrics).
     metrics_token: str = Field(default="", repr=False)
+    # Traces go to this OTLP/HTTP collector (e.g. http://otel-collector:4318); empty: not
+    # exported (shopkit.tracing).
+    otel_exporter_otlp_endpoint: str = ""
 
     outbox_relay_enabled: bool = True
     outbox_poll_seconds: float = 1.0

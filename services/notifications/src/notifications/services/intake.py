@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from shopkit.tracing import span_for_event
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,15 @@ class Outcome:
 
 
 async def handle_event(
+    session: AsyncSession, raw: Any, *, notifier: Notifier, settings: Settings
+) -> Outcome:
+    """Handle one event in the trace of the request that wrote it (its `traceparent`), so
+    the messages of an order show in the order's trace."""
+    with span_for_event("handle event", raw if isinstance(raw, dict) else {}):
+        return await _handle(session, raw, notifier=notifier, settings=settings)
+
+
+async def _handle(
     session: AsyncSession, raw: Any, *, notifier: Notifier, settings: Settings
 ) -> Outcome:
     event = parse_event(raw)
