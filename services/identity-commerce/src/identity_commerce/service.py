@@ -24,7 +24,6 @@ SERVICE = ServiceDeclaration(
         "password_hasher": "identity_commerce.core.resources:open_password_hasher",
         "catalog_client": "identity_commerce.core.resources:open_catalog_client",
         "stripe_gateway": "identity_commerce.core.resources:open_stripe_gateway",
-        "inventory_client": "identity_commerce.core.resources:open_inventory_client",
     },
     # It holds the accounts: it checks them in its own database.
     account_check="identity_commerce.core.resources:own_account_check",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 
-from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.api.dependencies import CatalogDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
@@ -62,7 +62,7 @@ async def all_orders(
     responses=problem_responses(401, 403, 404, 422, e404="No such order"),
 )
 async def any_order(
-    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: CatalogDep
 ) -> AdminOrderOut:
     order = await get_order_detail(session, order_id=order_id)
     fulfillment = await live_fulfillment(order, inventory)
@@ -102,7 +102,7 @@ async def change_order_status(
     body: StatusChangeIn,
     admin: AdminPrincipal,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
 ) -> AdminOrderOut:

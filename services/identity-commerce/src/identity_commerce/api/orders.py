@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Query
 from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
 
-from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.api.dependencies import CatalogDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
 from identity_commerce.schemas.problems import problem_responses
@@ -57,7 +57,7 @@ async def my_orders(
     responses=problem_responses(401, 403, 404, 422, e404="No such order, or not yours"),
 )
 async def my_order(
-    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: CatalogDep
 ) -> OrderOut:
     order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
@@ -92,7 +92,7 @@ async def cancel_my_order(
     order_id: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     body: Annotated[CancelIn | None, Body()] = None,

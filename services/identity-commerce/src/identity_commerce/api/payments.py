@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from shopkit.db import SessionDep
 
-from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.api.dependencies import CatalogDep
 from identity_commerce.clients.stripe import StripeDep
 from identity_commerce.schemas.orders import WebhookAck
 from identity_commerce.schemas.problems import problem_responses
@@ -42,7 +42,7 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 async def stripe_webhook(
     request: Request,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,

@@ -13,7 +13,6 @@ from shopkit.tokens import TokenSigner
 
 from identity_commerce.api.dependencies import check_account
 from identity_commerce.clients.catalog import CatalogClient, build_catalog_client
-from identity_commerce.clients.inventory import InventoryClient, build_inventory_client
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.services.passwords import PasswordHasher
 
@@ -29,20 +28,12 @@ async def open_password_hasher(app: FastAPI) -> AsyncIterator[PasswordHasher]:
 
 @asynccontextmanager
 async def open_catalog_client(app: FastAPI) -> AsyncIterator[CatalogClient]:
-    client = build_catalog_client(app.state.settings, app)
+    """catalog-fulfillment: one pool for its reads, stock, shipments and reviews."""
+    client = build_catalog_client(app.state.settings, app.state.token_signer)
     try:
         yield client
     finally:
         await client.aclose()
-
-
-@asynccontextmanager
-async def open_inventory_client(app: FastAPI) -> AsyncIterator[InventoryClient]:
-    client = build_inventory_client(app.state.settings, app)
-    try:
-        yield client
-    finally:
-        await client.client.aclose()
 
 
 @asynccontextmanager
