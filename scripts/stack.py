@@ -41,6 +41,7 @@ from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg  # noqa: E402  (scripts/pg.py)
+from shopkit.services import registered_services  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVICES_DIR = REPO_ROOT / "services"
@@ -114,13 +115,10 @@ PROFILES: dict[str, Profile] = {
     ),
 }
 
-# name, service folder, package (uvicorn <package>.main:create_app), port key
-SERVICE_SPECS = [
-    ("catalog-fulfillment", "catalog_fulfillment", "catalog"),
-    ("identity-commerce", "identity_commerce", "identity"),
-    ("notifications", "notifications", "notifications"),
-]
-SEED_ORDER = ["catalog-fulfillment", "identity-commerce", "notifications"]
+# name (service folder), package (uvicorn <package>.main:create_app), port key (the prefix
+# of its <PREFIX>_URL) of every declared service, in start and seed order (shopkit.services)
+SERVICE_SPECS = [(s.name, s.package, s.env_prefix.lower()) for s in registered_services()]
+SEED_ORDER = [name for name, _, _ in SERVICE_SPECS]
 WEBHOOK_HOOK = SERVICES_DIR / "identity-commerce" / "scripts" / "register_stripe_webhook.py"
 
 COLOURS = ["36", "35", "33", "32", "34", "91", "96"]

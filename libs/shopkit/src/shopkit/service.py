@@ -79,6 +79,11 @@ class ServiceDeclaration:
     depends_on: tuple[str, ...] = ()
 
     @property
+    def env_prefix(self) -> str:
+        """ "CATALOG" of CATALOG_DATABASE_URL: the others reach this service at <prefix>_URL."""
+        return self.database_env.removesuffix("_DATABASE_URL")
+
+    @property
     def app_path(self) -> str:
         """What uvicorn runs (with --factory)."""
         return f"{self.package}.main:create_app"
@@ -95,6 +100,7 @@ class ServiceDeclaration:
             "port": self.port,
             "database": self.database,
             "database_env": self.database_env,
+            "url_env": f"{self.env_prefix}_URL",
             "app": self.app_path,
             "depends_on": list(self.depends_on),
         }
