@@ -55,18 +55,21 @@ def resolve(reference: Reference) -> Any:
 
 @dataclass(frozen=True)
 class ServiceDeclaration:
-    """Everything that makes one service different from the others."""
+    """Everything that makes one service different from the others. What every service
+    keeps in the same place needs no declaring: left empty, `package` is the name with
+    underscores, `database` the package, and `settings`, `models` and `routers` are
+    `<package>.core.config:Settings`, `<package>.models:Base` and `<package>.api:routers`."""
 
     name: str  # "catalog-fulfillment": folder under services/, token issuer, log field
-    package: str  # "catalog_fulfillment"
     port: int  # development port (the e2e and bench profiles add their offsets)
-    database: str  # database name without the profile's prefix ("catalog_fulfillment")
     database_env: str  # variable that overrides the whole URL ("CATALOG_DATABASE_URL")
-    settings: Reference  # the ServiceSettings subclass
-    models: Reference  # the declarative base whose metadata the migrations compare with
     title: str  # OpenAPI metadata
     description: str
-    routers: Reference  # a sequence of APIRouter
+    package: str = ""  # "catalog_fulfillment"
+    database: str = ""  # database name without the profile's prefix ("catalog_fulfillment")
+    settings: Reference = ""  # the ServiceSettings subclass
+    models: Reference = ""  # the declarative base whose metadata the migrations compare with
+    routers: Reference = ""  # a sequence of APIRouter
     background_jobs: tuple[Reference, ...] = ()  # shopkit.app.BackgroundJob each
     resources: Mapping[str, Reference] = field(default_factory=dict)  # state attr -> factory
     outbox: Reference | None = None  # outbox model: shopkit adds its relay job and admin routes
@@ -77,6 +80,19 @@ class ServiceDeclaration:
     version: str = "0.1.0"
     # Services whose API (and demo data) this one needs first: start and seed order.
     depends_on: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        package = self.package or self.name.replace("-", "_")
+        conventions = {
+            "package": package,
+            "database": package,
+            "settings": f"{package}.core.config:Settings",
+            "models": f"{package}.models:Base",
+            "routers": f"{package}.api:routers",
+        }
+        for field_name, value in conventions.items():
+            if not getattr(self, field_name):
+                object.__setattr__(self, field_name, value)  # frozen: only while it is built
 
     @property
     def env_prefix(self) -> str:

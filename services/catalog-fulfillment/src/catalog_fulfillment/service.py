@@ -5,18 +5,13 @@ from shopkit.service import ServiceDeclaration
 
 SERVICE = ServiceDeclaration(
     name="catalog-fulfillment",
-    package="catalog_fulfillment",
     port=8002,
-    database="catalog_fulfillment",
     database_env="CATALOG_DATABASE_URL",
-    settings="catalog_fulfillment.core.config:Settings",
-    models="catalog_fulfillment.models:Base",
     title="Catalog & Fulfillment",
     description=(
         "Categories, products, variants, inventory (reserve/commit/release), search, "
         "reviews, stores and fulfillments."
     ),
-    routers="catalog_fulfillment.api:routers",
     outbox="catalog_fulfillment.models:OutboxMessage",
     background_jobs=(
         "catalog_fulfillment.services.sweeper:reservation_sweeper_job",

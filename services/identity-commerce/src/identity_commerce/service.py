@@ -5,15 +5,10 @@ from shopkit.service import ServiceDeclaration
 
 SERVICE = ServiceDeclaration(
     name="identity-commerce",
-    package="identity_commerce",
     port=8001,
-    database="identity_commerce",
     database_env="IDENTITY_DATABASE_URL",
-    settings="identity_commerce.core.config:Settings",
-    models="identity_commerce.models:Base",
     title="Identity & Commerce",
     description="Accounts, tokens, addresses, cart, checkout, Stripe payments and orders.",
-    routers="identity_commerce.api:routers",
     outbox="identity_commerce.models:OutboxMessage",
     background_jobs=(
         "identity_commerce.services.rate_limit:expired_counter_sweeper_job",
