@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pg
 
 from shopstack.console import StackError, paint, print_lock, say, warn
-from shopstack.environment import Stack
+from shopstack.environment import Stack, choose_ports
 from shopstack.launch import start
 from shopstack.profiles import DEMO_LOGINS, FRONTEND_PORT_KEY, PROFILES, SERVICES
 from shopstack.steps import prepare
@@ -44,7 +44,7 @@ prefixed on the console and kept in .run/<profile>/logs/.
 def load_stack(args: argparse.Namespace) -> Stack:
     profile = PROFILES[args.profile]
     offset = int(os.environ.get("SHOP_STACK_PORT_OFFSET") or 0)
-    ports = {k: v + offset for k, v in profile.ports.items()}
+    ports = choose_ports(profile, offset)
     prefix = os.environ.get("SHOP_STACK_DB_PREFIX")
     if prefix:
         profile = dataclasses.replace(profile, db_prefix=prefix)

@@ -24,9 +24,15 @@ from shopstack.profiles import (
     Profile,
     ServiceSpec,
 )
+from shopstack.supervisor import free_port
 
 # how to run a service other than plain uvicorn: (service, process name, port) -> argv
 Runner = Callable[[ServiceSpec, str, int], list[str]]
+
+
+def choose_ports(profile: Profile, offset: int = 0) -> dict[str, int]:
+    """The profile's ports shifted by `offset`; a port of 0 becomes a free one."""
+    return {key: port + offset if port else free_port() for key, port in profile.ports.items()}
 
 
 def setting(name: str, default: str) -> str:
