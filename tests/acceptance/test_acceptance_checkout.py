@@ -148,7 +148,7 @@ def test_amounts_are_strings_with_cents(shop: Shop) -> None:
     assert Decimal(body["amount"]) == Decimal("59.97") + Decimal("9.99") + Decimal("4.80")
 
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_REPORT = REPO_ROOT / "docs" / "benchmarks-checkout-sql.md"
 STATEMENT_BUDGET = 30
 
@@ -210,7 +210,7 @@ def write_sql_report(counts: dict[tuple[str, str], list[str]], total: int) -> No
         "Statements sent to PostgreSQL by both services for one successful checkout of two "
         "skus: `POST /checkout/create-payment-intent` then `POST /checkout/confirm` with "
         "`pm_card_visa` (written by "
-        "`services/identity-commerce/tests/checkout/test_acceptance_checkout.py::"
+        "`tests/acceptance/test_acceptance_checkout.py::"
         "test_sql_statements_of_one_checkout_stay_within_budget`, which counts every "
         "statement through a SQLAlchemy cursor hook tagged with the request id that "
         "identity-commerce passes on to catalog-fulfillment). Budget: "
