@@ -65,7 +65,7 @@ class Child:
         )
         self.reader.start()
 
-    def start(self, timeout: float = 30.0) -> Child:
+    def start(self, timeout: float = 60.0) -> Child:
         """Start the process and wait until it is ready (again, after `stop()`)."""
         self.launch()
         try:
