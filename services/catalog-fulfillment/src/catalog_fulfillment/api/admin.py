@@ -8,9 +8,9 @@ from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 
 from catalog_fulfillment.api import presenters
+from catalog_fulfillment.api.deps import SettingsDep
 from catalog_fulfillment.api.inventory import stock_level
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
 from catalog_fulfillment.schemas.admin import (
     AdminProductPage,
     AdminProductSummary,

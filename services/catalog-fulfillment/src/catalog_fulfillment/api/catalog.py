@@ -9,13 +9,13 @@ from pydantic import RootModel
 from shopkit.errors import BadRequest
 
 from catalog_fulfillment.api import presenters
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import (
+from catalog_fulfillment.api.deps import (
     CatalogCacheDep,
     ExactStockDep,
     ReadSessionDep,
     SettingsDep,
 )
+from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.catalog import (
     CategoryNode,
     Facets,

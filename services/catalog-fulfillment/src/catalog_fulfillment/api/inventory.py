@@ -10,8 +10,8 @@ from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
 from shopkit.tokens import Principal
 from starlette.convertors import Convertor, register_url_convertor
 
+from catalog_fulfillment.api.deps import SettingsDep
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
 from catalog_fulfillment.models import InventoryItem, Reservation
 from catalog_fulfillment.schemas.common import ErrorBody
 from catalog_fulfillment.schemas.inventory import (

@@ -11,8 +11,8 @@ from shopkit.errors import ServiceUnavailable
 from shopkit.scopes import REVIEWS_WRITE
 from shopkit.tokens import Principal
 
+from catalog_fulfillment.api.deps import IdentityDep
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import IdentityDep
 from catalog_fulfillment.schemas.reviews import (
     ReverifyRequest,
     ReverifyResult,

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from catalog_fulfillment.api.deps import ReadSessionDep
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import ReadSessionDep
 from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores

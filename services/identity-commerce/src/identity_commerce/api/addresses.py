@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
 
-from identity_commerce.api.dependencies import CurrentAccount
+from identity_commerce.api.deps import CurrentAccount
 from identity_commerce.models import Address
 from identity_commerce.schemas.addresses import AddressIn, AddressOut
 from identity_commerce.schemas.problems import problem_responses

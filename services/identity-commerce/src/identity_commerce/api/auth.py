@@ -9,7 +9,7 @@ from shopkit.db import SessionDep
 from shopkit.errors import Unauthorized
 from shopkit.tokens import TokenSigner
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     ClientAddress,
     CurrentAccount,
     PasswordHasherDep,

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
 
-from identity_commerce.api.dependencies import CatalogDep, CurrentAccount, SettingsDep
+from identity_commerce.api.deps import CatalogDep, CurrentAccount, SettingsDep
 from identity_commerce.schemas.cart import CartItemAdd, CartItemUpdate, CartLineOut, CartOut
 from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import cart

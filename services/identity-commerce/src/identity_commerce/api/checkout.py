@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from shopkit.auth import CurrentUser, UnconfirmedUser
 from shopkit.db import SessionDep
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
     SessionFactoryDep,
