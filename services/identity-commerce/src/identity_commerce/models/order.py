@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from identity_commerce.db.base import Base
-from identity_commerce.services.orders_state_machine import OrderStatus
+from identity_commerce.models.order_status import OrderStatus
 
 if TYPE_CHECKING:
     from identity_commerce.models.payment import Payment

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from notifications.clients import Notifier
 from notifications.core.config import Settings
-from notifications.providers import Notifier
 
 
 def get_notifier(request: Request) -> Notifier:
