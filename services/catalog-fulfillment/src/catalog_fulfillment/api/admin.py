@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, status
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
+from shopkit.fields import SKU_PATTERN, SafeText
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.deps import SettingsDep
@@ -22,13 +23,15 @@ from catalog_fulfillment.schemas.admin import (
     StockPage,
 )
 from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
-from catalog_fulfillment.schemas.common import SafeText
-from catalog_fulfillment.schemas.inventory import SKU_REGEX, StockLevel, StockUpdate
+from catalog_fulfillment.schemas.inventory import (
+    StockLevel,
+    StockUpdate,
+)
 from catalog_fulfillment.services import catalog, catalog_admin, inventory
 
 router = APIRouter(prefix="/admin", tags=["admin: catalog"])
 
-SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_PATTERN)]
 
 
 def _local_images(settings: SettingsDep, images: list[ImageIn] | None) -> list[ImageIn] | None:

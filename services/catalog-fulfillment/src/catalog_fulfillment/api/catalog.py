@@ -1,5 +1,6 @@
 """Public catalog: categories, product listings and search, product detail, variant lookup."""
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
 from shopkit.errors import BadRequest
+from shopkit.fields import SKU_PATTERN, SafeText
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.deps import (
@@ -23,8 +25,6 @@ from catalog_fulfillment.schemas.catalog import (
     ProductPage,
     VariantLookupPage,
 )
-from catalog_fulfillment.schemas.common import SafeText
-from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
 from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
 from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
@@ -268,7 +268,7 @@ async def variants(
         )
     # A string that cannot be a sku (spaces, NUL, ...) names no variant: like any unknown
     # sku it is simply absent, so a cart holding junk still gets its other lines priced.
-    wanted = sorted(s for s in given if SKU_PATTERN.fullmatch(s))
+    wanted = sorted(s for s in given if re.fullmatch(SKU_PATTERN, s))
     rows = await catalog.lookup_variants(session, wanted)
     return VariantLookupPage(
         items=[presenters.variant_lookup(settings, r, exact_stock=exact_stock) for r in rows]

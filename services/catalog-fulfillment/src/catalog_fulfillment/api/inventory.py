@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.fields import SKU_PATTERN
 from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
 from shopkit.tokens import Principal
 from starlette.convertors import Convertor, register_url_convertor
@@ -15,7 +16,6 @@ from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.models import InventoryItem, Reservation
 from catalog_fulfillment.schemas.common import ErrorBody
 from catalog_fulfillment.schemas.inventory import (
-    SKU_REGEX,
     ReservationLine,
     ReservationOut,
     ReservationRef,
@@ -50,7 +50,7 @@ SkuPath = Annotated[
     Path(
         min_length=1,
         max_length=64,
-        pattern=SKU_REGEX,
+        pattern=SKU_PATTERN,
         json_schema_extra={"not": {"enum": list(ACTIONS)}},
     ),
 ]

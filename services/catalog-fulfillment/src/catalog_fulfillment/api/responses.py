@@ -2,7 +2,10 @@
 
 from typing import Any
 
-from catalog_fulfillment.schemas.common import ConflictBody, ErrorBody
+from catalog_fulfillment.schemas.common import (
+    ConflictBody,
+    ErrorBody,
+)
 
 _DESCRIPTIONS = {
     400: "Bad request",

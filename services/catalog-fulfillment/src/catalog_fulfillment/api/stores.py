@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from shopkit.fields import SafeText
 
 from catalog_fulfillment.api.deps import ReadSessionDep
 from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.schemas.common import SafeText
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
 

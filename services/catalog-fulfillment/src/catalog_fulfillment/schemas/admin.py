@@ -6,11 +6,11 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from shopkit.fields import NUL_FREE, JsonInt
+from shopkit.fields import NUL_FREE, JsonInt, SafeText, Sku
+from shopkit.money import Currency, MoneyIn
 
 from catalog_fulfillment.schemas.catalog import ProductSummary
-from catalog_fulfillment.schemas.common import Currency, MoneyIn, SafeText, trimmed_text
-from catalog_fulfillment.schemas.inventory import Sku
+from catalog_fulfillment.schemas.common import trimmed_text
 
 Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Name = Annotated[str, *trimmed_text(200)]

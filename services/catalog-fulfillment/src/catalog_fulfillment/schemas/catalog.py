@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-
-from catalog_fulfillment.schemas.common import Money
+from shopkit.money import Money
 
 # What everyone sees of a variant's stock: out_of_stock (nothing to sell), low_stock (at or
 # below the sku's reorder level) or in_stock. Exact units only go to admin and service tokens.

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
     model_validator,
 )
+from shopkit.money import Money
 
 from identity_commerce.schemas.fields import text
 
-Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 OrderStatusName = Literal[
     "pending_payment",
     "paid",
