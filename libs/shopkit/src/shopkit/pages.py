@@ -31,10 +31,9 @@ T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-# Deepest page by number. An OFFSET reads and drops every row before the page, so the
-# catalog's public lists stop earlier (DEEP_LISTING_MAX_PAGE) and offer cursors instead.
+# Deepest page by number. An OFFSET reads and drops every row before the page, so a service
+# with large lists stops earlier (`PageParams.query(max_page=...)`) and offers cursors.
 MAX_PAGE = 100_000
-DEEP_LISTING_MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from shopkit.db import SessionDep
 from shopkit.fields import SKU_PATTERN, SafeText
 
 from catalog_fulfillment.api import presenters
-from catalog_fulfillment.api.deps import SettingsDep
+from catalog_fulfillment.api.deps import BulkPaging, Paging, SettingsDep
 from catalog_fulfillment.api.inventory import stock_level
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.admin import (
@@ -91,13 +91,12 @@ async def list_products(
     session: SessionDep,
     settings: SettingsDep,
     _: AdminPrincipal,
+    paging: Paging,
     status: Literal["active", "archived"] | None = None,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> AdminProductPage:
     rows, total = await catalog_admin.list_all_products(
-        session, status=status, q=q, page=page, page_size=page_size
+        session, status=status, q=q, page=paging.page, page_size=paging.page_size
     )
     ids = [p.id for p, _ in rows]
     images = await catalog.first_images(session, ids)
@@ -117,7 +116,7 @@ async def list_products(
         )
         for p, c in rows
     ]
-    return AdminProductPage(items=items, total=total, page=page, page_size=page_size)
+    return AdminProductPage.of(items, total, paging)
 
 
 @router.get(
@@ -206,19 +205,13 @@ async def archive_product(
 async def list_stock(
     session: SessionDep,
     _: AdminPrincipal,
+    paging: BulkPaging,
     low_stock: bool = False,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> StockPage:
     items, total = await catalog_admin.list_stock(
-        session, low_only=low_stock, page=page, page_size=page_size
+        session, low_only=low_stock, page=paging.page, page_size=paging.page_size
     )
-    return StockPage(
-        items=[LowStockItem.model_validate(i) for i in items],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
+    return StockPage.of([LowStockItem.model_validate(i) for i in items], total, paging)
 
 
 @router.put(

@@ -9,11 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
 from shopkit.errors import BadRequest
 from shopkit.fields import SKU_PATTERN, SafeText
+from shopkit.pages import PageParams
 
 from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.deps import (
     CatalogCacheDep,
     ExactStockDep,
+    Paging,
     ReadSessionDep,
     SettingsDep,
 )
@@ -69,8 +71,7 @@ async def _listing(
     settings: SettingsDep,
     filters: ListingFilters,
     sort: Sort,
-    page: int,
-    page_size: int,
+    paging: PageParams,
     cursor: str | None = None,
 ) -> Response:
     """The page as JSON, rendered once and then served from the catalog cache until a
@@ -81,8 +82,8 @@ async def _listing(
             session,
             filters=filters,
             sort=sort,
-            page=page,
-            page_size=page_size,
+            page=paging.page,
+            page_size=paging.page_size,
             cache=cache,
             ranking_cache=cache,
             typo_threshold=settings.search_typo_threshold,
@@ -93,8 +94,8 @@ async def _listing(
             ProductPage(
                 items=[presenters.product_summary(settings, row) for row in result.rows],
                 total=result.total,
-                page=page,
-                page_size=page_size,
+                page=paging.page,
+                page_size=paging.page_size,
                 facets=Facets.model_validate(result.facets),
                 corrected_query=result.corrected_query,
                 typo_corrected=result.corrected_query is not None,
@@ -105,7 +106,7 @@ async def _listing(
             .encode()
         )
 
-    key = ("page", filters, sort, page, page_size, cursor)
+    key = ("page", filters, sort, paging.page, paging.page_size, cursor)
     try:
         body = await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK))
     except BadCursor as exc:
@@ -134,7 +135,6 @@ SortQuery = Annotated[
         description="relevance (with q; otherwise newest), price_asc, price_desc, newest, rating"
     ),
 ]
-PageQuery = Annotated[int, Query(ge=1, le=10_000)]
 CursorQuery = Annotated[
     str | None,
     Query(
@@ -145,7 +145,6 @@ CursorQuery = Annotated[
         "after it, read through the sort index however deep; page is then ignored",
     ),
 ]
-PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
 MinPrice = Annotated[str | None, PriceQuery]
 MaxPrice = Annotated[str | None, PriceQuery]
 
@@ -169,18 +168,17 @@ async def list_products(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
+    paging: Paging,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
     in_stock: bool = False,
     sort: SortQuery = "relevance",
-    page: PageQuery = 1,
-    page_size: PageSizeQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
+    return await _listing(cache, session, settings, filters, sort, paging, cursor)
 
 
 @router.get(
@@ -194,17 +192,16 @@ async def search(
     session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText, Query(min_length=1, max_length=200)],
+    paging: Paging,
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
     in_stock: bool = False,
     sort: SortQuery = "relevance",
-    page: PageQuery = 1,
-    page_size: PageSizeQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
+    return await _listing(cache, session, settings, filters, sort, paging, cursor)
 
 
 @router.get(

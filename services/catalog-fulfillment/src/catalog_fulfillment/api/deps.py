@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from shopkit.pages import PageParams
 from shopkit.scopes import INVENTORY_READ
 from shopkit.tokens import Principal, TokenError, TokenVerifier
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,3 +79,11 @@ async def get_catalog_cache(request: Request) -> TtlCache[Any]:
 
 
 CatalogCacheDep = Annotated[TtlCache[Any], Depends(get_catalog_cache)]
+
+
+# The catalog's lists page by number down to page 10,000 at most: an OFFSET reads and drops
+# every row before the page, and the product listings offer cursors for anything deeper.
+MAX_PAGE = 10_000
+Paging = Annotated[PageParams, Depends(PageParams.query(max_page=MAX_PAGE))]
+# Lists read in bulk (stock, stores): 50 a page unless asked otherwise.
+BulkPaging = Annotated[PageParams, Depends(PageParams.query(default_size=50, max_page=MAX_PAGE))]

@@ -4,14 +4,14 @@ reverify (service token) when a purchase may no longer count, e.g. after a refun
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from shopkit.auth import CurrentUser, scoped
 from shopkit.db import SessionDep
 from shopkit.errors import ServiceUnavailable
 from shopkit.scopes import REVIEWS_WRITE
 from shopkit.tokens import Principal
 
-from catalog_fulfillment.api.deps import IdentityDep
+from catalog_fulfillment.api.deps import IdentityDep, Paging
 from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.reviews import (
     ReverifyRequest,
@@ -38,11 +38,10 @@ ReviewVerifier = Annotated[Principal, scoped(REVIEWS_WRITE)]
 async def product_reviews(
     product_id: uuid.UUID,
     session: SessionDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    paging: Paging,
 ) -> ReviewPage:
     listing = await reviews.list_reviews(
-        session, product_id=product_id, page=page, page_size=page_size
+        session, product_id=product_id, page=paging.page, page_size=paging.page_size
     )
     return ReviewPage(
         items=[ReviewOut.model_validate(r, from_attributes=True) for r in listing.items],
@@ -51,8 +50,8 @@ async def product_reviews(
         unverified_count=listing.count - listing.rating_count,
         count=listing.count,
         histogram=listing.histogram,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
+from shopkit.pages import Paging
 
 from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
@@ -25,8 +25,6 @@ from identity_commerce.services.orders import (
     get_order_detail,
     list_orders,
     live_fulfillment,
-    order_view,
-    summary_view,
 )
 from identity_commerce.services.orders_changes import admin_change_status
 
@@ -42,16 +40,14 @@ router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
 async def all_orders(
     _: AdminPrincipal,
     session: SessionDep,
+    paging: Paging,
     status: OrderStatusName | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> AdminOrderPage:
-    rows, total = await list_orders(session, status=status, page=page, page_size=page_size)
-    return AdminOrderPage(
-        items=[AdminOrderSummary.model_validate(summary_view(r)) for r in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
+    rows, total = await list_orders(
+        session, status=status, page=paging.page, page_size=paging.page_size
+    )
+    return AdminOrderPage.of(
+        [AdminOrderSummary.of(r.order, r.item_count) for r in rows], total, paging
     )
 
 
@@ -66,9 +62,7 @@ async def any_order(
 ) -> AdminOrderOut:
     order = await get_order_detail(session, order_id=order_id)
     fulfillment = await live_fulfillment(order, inventory)
-    return AdminOrderOut.model_validate(
-        order_view(order, fulfillment=fulfillment), from_attributes=True
-    )
+    return AdminOrderOut.of(order, fulfillment=fulfillment)
 
 
 @router.post(
@@ -118,4 +112,4 @@ async def change_order_status(
         stripe=stripe,
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
-    return AdminOrderOut.model_validate(order_view(order), from_attributes=True)
+    return AdminOrderOut.of(order)

@@ -27,7 +27,6 @@ from identity_commerce.schemas.orders import (
 )
 from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import checkout
-from identity_commerce.services.orders import order_view
 
 router = APIRouter(prefix="/checkout", tags=["checkout"])
 
@@ -194,4 +193,4 @@ async def confirm(
             },
             status_code=status.HTTP_409_CONFLICT,
         )
-    return OrderOut.model_validate(order_view(result.order), from_attributes=True)
+    return OrderOut.of(result.order)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
+from shopkit.pages import Paging
 
 from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
@@ -19,15 +20,10 @@ from identity_commerce.services.orders import (
     get_order_detail,
     list_orders,
     live_fulfillment,
-    order_view,
-    summary_view,
 )
 from identity_commerce.services.orders_changes import cancel_order
 
 router = APIRouter(prefix="/orders", tags=["orders"])
-
-Page = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.get(
@@ -36,18 +32,11 @@ PageSize = Annotated[int, Query(ge=1, le=100)]
     summary="My orders, newest first",
     responses=problem_responses(401, 403, 422),
 )
-async def my_orders(
-    principal: CurrentUser, session: SessionDep, page: Page = 1, page_size: PageSize = 20
-) -> OrderPage:
+async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging) -> OrderPage:
     rows, total = await list_orders(
-        session, user_id=principal.user_id, page=page, page_size=page_size
+        session, user_id=principal.user_id, page=paging.page, page_size=paging.page_size
     )
-    return OrderPage(
-        items=[OrderSummary.model_validate(summary_view(r)) for r in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
+    return OrderPage.of([OrderSummary.of(r.order, r.item_count) for r in rows], total, paging)
 
 
 @router.get(
@@ -61,7 +50,7 @@ async def my_order(
 ) -> OrderOut:
     order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
-    return OrderOut.model_validate(order_view(order, fulfillment=fulfillment), from_attributes=True)
+    return OrderOut.of(order, fulfillment=fulfillment)
 
 
 @router.post(
@@ -107,4 +96,4 @@ async def cancel_my_order(
         stripe=stripe,
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
-    return OrderOut.model_validate(order_view(order), from_attributes=True)
+    return OrderOut.of(order)
