@@ -985,15 +985,17 @@ export interface components {
             items: components["schemas"]["ProductSummary"][];
             /** Total */
             total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Next Cursor */
+            next_cursor?: string | null;
             /**
              * Total Estimated
              * @default false
              */
             total_estimated: boolean;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
             facets: components["schemas"]["Facets"];
             /** Corrected Query */
             corrected_query?: string | null;
@@ -1002,8 +1004,6 @@ export interface components {
              * @default false
              */
             typo_corrected: boolean;
-            /** Next Cursor */
-            next_cursor?: string | null;
         };
         /** ProductSummary */
         ProductSummary: {
@@ -1554,10 +1554,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -1616,10 +1616,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;

@@ -619,13 +619,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -690,7 +702,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -749,13 +764,19 @@ export interface components {
             name: string;
             /** Image Url */
             image_url: string | null;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
             /** Currency */
             currency: string;
             /** Quantity */
             quantity: number;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
             /**
              * Available
@@ -772,7 +793,10 @@ export interface components {
         CartOut: {
             /** Items */
             items: components["schemas"]["CartLineOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
             /** Currency */
             currency: string;
@@ -854,9 +878,15 @@ export interface components {
             name: string;
             /** Quantity */
             quantity: number;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
         };
         /** OrderOut */
@@ -875,13 +905,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -932,7 +974,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -1063,7 +1108,10 @@ export interface components {
             payment_intent_id: string;
             /** Client Secret */
             client_secret: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
@@ -1092,11 +1140,17 @@ export interface components {
             payment_intent_id: string;
             /** Status */
             status: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
-            /** Refunded Amount */
+            /**
+             * Refunded Amount
+             * @example 19.99
+             */
             refunded_amount: string;
             /** Failure Message */
             failure_message: string | null;
@@ -1129,7 +1183,10 @@ export interface components {
         RefundOut: {
             /** Id */
             id: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Status */
             status: string;
