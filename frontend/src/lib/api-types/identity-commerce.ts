@@ -1162,7 +1162,10 @@ export interface components {
             /** Refunds */
             refunds: components["schemas"]["RefundOut"][];
         };
-        /** Problem */
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
         Problem: {
             /** Detail */
             detail: unknown;
@@ -1197,11 +1200,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** SharedProblem */
-        SharedProblem: {
-            /** Detail */
-            detail: string;
         };
         /** Shortage */
         Shortage: {
@@ -1306,7 +1304,10 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        /** ValidationProblem */
+        /**
+         * ValidationProblem
+         * @description A request the schema rules out (422): one entry per problem, as FastAPI reports it.
+         */
         ValidationProblem: {
             /** Detail */
             detail: {
@@ -1426,7 +1427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1495,7 +1496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1569,7 +1570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1620,7 +1621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1638,7 +1639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1696,7 +1697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1801,7 +1802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1852,7 +1853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1870,7 +1871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1937,7 +1938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1999,7 +2000,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2017,7 +2018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2082,7 +2083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2129,7 +2130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2174,7 +2175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2243,7 +2244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2332,7 +2333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2415,7 +2416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2496,7 +2497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid body or Idempotency-Key, or the key was used with another body */
@@ -2619,7 +2620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2705,7 +2706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2772,7 +2773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2843,7 +2844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2930,7 +2931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2997,7 +2998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3068,7 +3069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown status, or shipped without carrier and tracking_number */
@@ -3212,7 +3213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3279,7 +3280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3338,7 +3339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3405,7 +3406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3472,7 +3473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

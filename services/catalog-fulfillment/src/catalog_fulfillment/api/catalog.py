@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
-from shopkit.errors import BadRequest
+from shopkit.errors import BadRequest, NotFound, error_responses
 from shopkit.fields import SKU_PATTERN, SafeText
 from shopkit.pages import PageParams
 
@@ -19,7 +19,6 @@ from catalog_fulfillment.api.deps import (
     ReadSessionDep,
     SettingsDep,
 )
-from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.catalog import (
     CategoryNode,
     Facets,
@@ -162,7 +161,9 @@ async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Respons
     "/products",
     response_model=ProductPage,
     summary="Browse and filter products",
-    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
+    responses=error_responses(
+        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
+    ),
 )
 async def list_products(
     cache: CatalogCacheDep,
@@ -185,7 +186,9 @@ async def list_products(
     "/search",
     response_model=ProductPage,
     summary="Full-text product search, tolerant of typos",
-    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
+    responses=error_responses(
+        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
+    ),
 )
 async def search(
     cache: CatalogCacheDep,
@@ -211,7 +214,7 @@ async def search(
     description="Each variant has a stock_level (in_stock, low_stock at or below its reorder "
     "level, out_of_stock); the exact available units only with an admin or service token "
     "(null otherwise; a token that does not verify counts as none).",
-    responses=errors(404, not_found="No such product, or it is archived"),
+    responses=error_responses(NotFound.documented("No such product, or it is archived")),
 )
 async def product_detail(
     product_id: Annotated[

@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from shopkit.errors import NotFound, error_responses
 from shopkit.fields import SafeText
 
 from catalog_fulfillment.api.deps import BulkPaging, ReadSessionDep
-from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
 
@@ -87,7 +87,7 @@ async def nearby(
     "/{store_id}",
     response_model=StoreOut,
     summary="One store",
-    responses=errors(404, not_found="No such store"),
+    responses=error_responses(NotFound.documented("No such store")),
 )
 async def read_store(store_id: uuid.UUID, session: ReadSessionDep) -> StoreOut:
     return StoreOut.model_validate(await stores.get_store(session, store_id), from_attributes=True)

@@ -18,16 +18,15 @@ def trimmed_text(max_length: int) -> Any:
     )
 
 
-class ErrorBody(BaseModel):
-    detail: str
-
-
 class Shortage(BaseModel):
     sku: str
     requested: int
     available: int
 
 
-class ConflictBody(BaseModel):
+class StockConflict(BaseModel):
+    """409 of a reservation: `shortages` lists the lines that are short (none when the id
+    was used for other items)."""
+
     detail: str
     shortages: list[Shortage] | None = None

@@ -66,17 +66,6 @@ class PaymentIntentOut(BaseModel):
     publishable_key: str = Field(description="Stripe publishable key for Stripe.js")
 
 
-class Shortage(BaseModel):
-    sku: str
-    requested: int
-    available: int
-
-
-class OutOfStockProblem(BaseModel):
-    detail: str
-    shortages: list[Shortage]
-
-
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -92,13 +81,6 @@ class ConfirmIn(BaseModel):
         description="Confirm server-side with this PaymentMethod (test: pm_card_visa, "
         "pm_card_visa_chargeDeclined). Leave out after confirming in the browser with Stripe.js.",
     )
-
-
-class PaymentDeclinedProblem(BaseModel):
-    detail: str
-    order_id: uuid.UUID
-    status: Literal["payment_failed"]
-    decline_code: str | None
 
 
 # --- orders -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import Forbidden, RequestInvalid, Unauthorized, error_responses
 from shopkit.events import EventType
 from shopkit.pages import Paging
 from shopkit.scopes import EVENTS_WRITE
@@ -23,13 +24,13 @@ router = APIRouter(tags=["sent log"])
     "/notifications",
     response_model=SentMessagePage,
     summary="Messages sent, newest first",
-    responses={
-        401: {"description": "No or invalid token"},
-        403: {
-            "description": "Customers, and services without events:write, may not read the sent log"
-        },
-        422: {"description": "Unknown type or bad paging"},
-    },
+    responses=error_responses(
+        Unauthorized.documented("No or invalid token"),
+        Forbidden.documented(
+            "Customers, and services without events:write, may not read the sent log"
+        ),
+        RequestInvalid.documented("Unknown type or bad paging"),
+    ),
 )
 async def sent_log(
     session: SessionDep,
