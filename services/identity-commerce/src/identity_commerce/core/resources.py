@@ -11,7 +11,7 @@ from shopkit.auth import AccountCheck
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
 
-from identity_commerce.api.dependencies import check_account
+from identity_commerce.api.deps import check_account
 from identity_commerce.clients.catalog import CatalogClient, build_catalog_client
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.services.passwords import PasswordHasher

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from notifications.providers import Notifier, build_notifier
+from notifications.clients import Notifier, build_notifier
 
 
 @asynccontextmanager
