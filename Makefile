@@ -6,7 +6,9 @@ SHELL := /bin/bash
 # uv from PATH, else where `pip install --user uv` puts it (re-evaluated after `install`)
 UV = $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),uv)
 PY = $(UV) run --frozen
-SERVICES := identity-commerce catalog-fulfillment notifications
+# Every declared service, in start order (shopkit.services); read when a recipe needs it,
+# after install-python made the environment.
+SERVICES = $(shell $(PY) python -m shopkit.services list)
 PYTEST_ARGS ?=
 # Database location (PGHOST/PGPORT/PGUSER/PGPASSWORD) chosen by scripts/pg.py:
 # .env URLs, else a server on 127.0.0.1:5432, else the embedded PostgreSQL.
@@ -48,7 +50,7 @@ migrate: initdb ## Apply every service's migrations
 	@$(PGENV) && for s in $(SERVICES); do echo "==> migrate $$s"; (cd services/$$s && $(PY) alembic upgrade head) || exit 1; done
 
 seed: migrate ## Load demo data (idempotent)
-	@$(PGENV) && for s in catalog-fulfillment identity-commerce notifications; do \
+	@$(PGENV) && for s in $(SERVICES); do \
 		if [ -f services/$$s/scripts/seed.py ]; then echo "==> seed $$s"; (cd services/$$s && $(PY) python scripts/seed.py) || exit 1; \
 		else echo "==> seed $$s: no scripts/seed.py yet"; fi; done
 
@@ -57,7 +59,8 @@ dev: install ## Run the whole shop with demo data (Ctrl-C stops it)
 
 test: test-backend test-frontend e2e test-contract ## Every test: backend, frontend unit, browser and contract tests
 
-test-backend: install-python ## shopkit, the three services and the repository tests (real PostgreSQL)
+# `install`, not only install-python: the repository tests build the frontend preview too.
+test-backend: install ## shopkit, the three services and the repository tests (real PostgreSQL)
 	@$(PGENV) && failed=""; \
 	echo "==> tests: libs/shopkit"; $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS) || failed="$$failed libs/shopkit"; \
 	for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || failed="$$failed $$s"; done; \
