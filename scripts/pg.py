@@ -35,14 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+# this folder is on sys.path whether pg.py runs as a script or is imported beside it
+from shopstack import profiles as _launcher_profiles
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / ".data" / "pg"
 
-# service -> (database env variable, database name without prefix)
+# service -> (database env variable, database name without prefix), from the launcher's one
+# service list (a database is named after its service's package)
 SERVICES: dict[str, tuple[str, str]] = {
-    "identity-commerce": ("IDENTITY_DATABASE_URL", "identity_commerce"),
-    "catalog-fulfillment": ("CATALOG_DATABASE_URL", "catalog_fulfillment"),
-    "notifications": ("NOTIFICATIONS_DATABASE_URL", "notifications"),
+    spec.name: (spec.database_env, spec.package) for spec in _launcher_profiles.SERVICES
 }
 DEFAULT_PREFIX = "ecom"
 _SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
