@@ -64,7 +64,7 @@ test-backend: install ## shopkit, the three services and the repository tests (r
 	@$(PGENV) && failed=""; \
 	echo "==> tests: libs/shopkit"; $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS) || failed="$$failed libs/shopkit"; \
 	for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || failed="$$failed $$s"; done; \
-	echo "==> tests: repository (tests/)"; $(PY) pytest -q tests $(PYTEST_ARGS) || failed="$$failed tests/"; \
+	echo "==> tests: repository and whole-shop acceptance (tests/, tests/acceptance/)"; $(PY) pytest -q tests $(PYTEST_ARGS) || failed="$$failed tests/"; \
 	if [ -n "$$failed" ]; then echo "==> backend test suites that failed:$$failed" >&2; exit 1; fi; \
 	echo "==> backend tests passed"
 
