@@ -53,6 +53,7 @@ from catalog_fulfillment.models import (
     InventoryItem,
     Product,
     ProductImage,
+    ProductView,
     Variant,
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
@@ -771,14 +772,6 @@ async def products_in_stock(
 
 
 # --- detail ---------------------------------------------------------------------------
-
-
-@dataclass
-class ProductView:
-    product: Product
-    category: Category
-    images: list[ProductImage]
-    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)
 
 
 @dataclass(frozen=True)
