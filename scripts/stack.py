@@ -10,6 +10,8 @@ Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
     e2e    18001/18002/18010/18420/15173   e2e_*    recreated, migrated, seeded every run
     bench  28001/28002/28010/28420/25173   bench_*  recreated, migrated, large catalog seed
            (100k products, 10k stores; --products/--stores or BENCH_PRODUCTS/BENCH_STORES)
+    scale  24001/24002/24010/24420/23173   scale_*  recreated empty; two replicas of each
+           service migrate as they start, behind HAProxy (scripts/balancer.py), then seeded
 
 `SHOP_STACK_PORT_OFFSET=N` shifts every port and `SHOP_STACK_DB_PREFIX=name` renames the
 databases (two stacks of one profile on one machine).
@@ -24,6 +26,7 @@ import argparse
 import contextlib
 import dataclasses
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import balancer  # noqa: E402  (scripts/balancer.py)
 import pg  # noqa: E402  (scripts/pg.py)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +74,9 @@ class Profile:
     fresh_databases: bool
     frontend_mode: str  # "dev" (vite dev server) | "preview" (build, then vite preview)
     catalog_seed_args: tuple[str, ...] = ()
+    # More than one: each service runs this many processes behind HAProxy, each applying
+    # the migrations as it starts (as the containers do), and the seeds run afterwards.
+    replicas: int = 1
 
 
 PROFILES: dict[str, Profile] = {
@@ -111,6 +118,21 @@ PROFILES: dict[str, Profile] = {
         db_prefix="bench",
         fresh_databases=True,
         frontend_mode="preview",
+    ),
+    "scale": Profile(
+        "scale",
+        {
+            "identity": 24001,
+            "catalog": 24002,
+            "notifications": 24010,
+            "stripe": 24420,
+            "frontend": 23173,
+            "balancer": 24900,  # HAProxy's statistics page
+        },
+        db_prefix="scale",
+        fresh_databases=True,
+        frontend_mode="preview",
+        replicas=2,
     ),
 }
 
@@ -173,6 +195,7 @@ class Stack:
     frontend_mode: str
     show_logs: bool
     catalog_seed_args: list[str]
+    seed_data: bool = True
     frontend_started: bool = False
     run_dir: Path = field(init=False)
     data_dir: Path = field(init=False)
@@ -270,6 +293,7 @@ def load_stack(args: argparse.Namespace) -> Stack:
         frontend_mode=frontend_mode,
         show_logs=bool(getattr(args, "logs", False)),
         catalog_seed_args=seed_args,
+        seed_data=not getattr(args, "no_seed", False),
     )
 
 
@@ -491,6 +515,14 @@ def prepare(stack: Stack) -> None:
         ("recreated" if fresh else "created" if created else "found")
         + f" databases {', '.join(names)}"
     )
+    if stack.profile.replicas > 1:
+        say("migrations run as the replicas start, seeds once they are up")
+        return
+    migrate(stack)
+    seed(stack)
+
+
+def migrate(stack: Stack) -> None:
     env = stack.service_env()
     logs = stack.run_dir / "logs"
     for service, _, _ in SERVICE_SPECS:
@@ -501,6 +533,14 @@ def prepare(stack: Stack) -> None:
             env=env,
             log_path=logs / f"migrate-{service}.log",
         )
+
+
+def seed(stack: Stack) -> None:
+    if not stack.seed_data:
+        say("seeds skipped (--no-seed)")
+        return
+    env = stack.service_env()
+    logs = stack.run_dir / "logs"
     for service in SEED_ORDER:
         script = SERVICES_DIR / service / "scripts" / "seed.py"
         if not script.is_file():
@@ -544,7 +584,11 @@ def frontend_commands(stack: Stack) -> tuple[list[str] | None, list[str]] | None
 
 def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> None:
     """Start every process, wait until all answer, then run the post-start hooks."""
-    busy = [f"{k} :{p}" for k, p in stack.ports.items() if port_in_use(p)]
+    ports = dict(stack.ports)
+    if stack.profile.replicas > 1:
+        for _, _, key in SERVICE_SPECS:
+            ports |= {f"{key}-{n}": p for n, p in enumerate(replica_ports(stack, key), start=1)}
+    busy = [f"{k} :{p}" for k, p in ports.items() if port_in_use(p)]
     if busy:
         raise StackError(
             "ports already in use: "
@@ -556,7 +600,7 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
     stack.mail_dir.mkdir(parents=True, exist_ok=True)
     env = stack.service_env()
     logs = stack.run_dir / "logs"
-    colours = iter(COLOURS)
+    colours = itertools.cycle(COLOURS)  # more children than colours with replicas
     children: list[Child] = []
 
     def child(name: str, argv: list[str], cwd: Path, ready: str | None, e: dict[str, str]) -> None:
@@ -580,28 +624,47 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
         env,
     )
     for service, package, key in SERVICE_SPECS:
-        argv = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{package}.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(stack.ports[key]),
-            "--no-access-log",
-            # the app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
-            "--no-proxy-headers",
-        ]
-        workers = os.environ.get("SHOP_STACK_WORKERS")
-        if workers and stack.profile.name != "dev":
-            argv += ["--workers", workers]  # e.g. the bench profile, to use every core
-        if stack.profile.name == "dev":
-            # restart on code changes (the service's own code and shopkit)
-            argv += ["--reload", "--reload-dir", str(SERVICES_DIR / service / "src")]
-            argv += ["--reload-dir", str(REPO_ROOT / "libs" / "shopkit" / "src")]
-        child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", env)
+
+        def uvicorn(port: int, package: str = package, service: str = service) -> list[str]:
+            argv = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{package}.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                # the app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
+                "--no-proxy-headers",
+            ]
+            workers = os.environ.get("SHOP_STACK_WORKERS")
+            if workers and stack.profile.name != "dev":
+                argv += ["--workers", workers]  # e.g. the bench profile, to use every core
+            if stack.profile.name == "dev":
+                # restart on code changes (the service's own code and shopkit)
+                argv += ["--reload", "--reload-dir", str(SERVICES_DIR / service / "src")]
+                argv += ["--reload-dir", str(REPO_ROOT / "libs" / "shopkit" / "src")]
+            return argv
+
+        if stack.profile.replicas == 1:
+            argv = uvicorn(stack.ports[key])
+            child(service, argv, SERVICES_DIR / service, f"{stack.url(key)}/health/ready", env)
+            continue
+        # all replicas at once: their migrations meet on the database's migration lock
+        for n, port in enumerate(replica_ports(stack, key), start=1):
+            argv = [str(ENTRYPOINT), *uvicorn(port)]
+            ready = f"http://127.0.0.1:{port}/health/ready"
+            child(f"{service}-{n}", argv, SERVICES_DIR / service, ready, {**env, **replica_env()})
+    if stack.profile.replicas > 1:
+        backends = balancer_backends(stack)
+        config = balancer.write_config(
+            stack.run_dir / "haproxy.cfg", backends, stats_port=stack.ports["balancer"]
+        )
+        stats = balancer.stats_url(stack.ports["balancer"])
+        child("haproxy", balancer.argv(config), REPO_ROOT, stats, env)
 
     frontend = None if stack.frontend_mode == "none" else frontend_commands(stack)
     if stack.frontend_mode == "none":
@@ -625,7 +688,41 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
         stack.frontend_started = True
 
     wait_ready(children, timeout)
+    if stack.profile.replicas > 1:
+        stats = balancer.stats_url(stack.ports["balancer"])
+        balancer.wait_all_up(stats, balancer_backends(stack), timeout=30)
+        say("HAProxy counts every replica as up")
+        seed(stack)
     run_hooks(stack, env)
+
+
+# --------------------------------------------------------------------------- replicas
+
+# The containers' entry point: `alembic upgrade head` (under the migration lock), then exec
+ENTRYPOINT = REPO_ROOT / "docker" / "service-entrypoint.sh"
+
+
+def replica_ports(stack: Stack, key: str) -> tuple[int, ...]:
+    return balancer.replica_ports(stack.ports[key], stack.profile.replicas)
+
+
+def balancer_backends(stack: Stack) -> list[balancer.Backend]:
+    return [
+        balancer.Backend(service, stack.ports[key], replica_ports(stack, key))
+        for service, _, key in SERVICE_SPECS
+    ]
+
+
+def replica_env() -> dict[str, str]:
+    """Migrate at start, never seed (that runs once, after), trust the balancer's header."""
+    venv_bin = str(Path(sys.executable).parent)  # `alembic` for the entry point
+    path = f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {
+        **balancer.REPLICA_ENV,
+        "MIGRATE_ON_START": "true",
+        "SEED_ON_START": "false",
+        "PATH": path,
+    }
 
 
 def run_hooks(stack: Stack, env: dict[str, str]) -> None:
@@ -655,6 +752,11 @@ def banner(stack: Stack) -> str:
         f"  catalog-fulfillment    {stack.url('catalog')}/docs",
         f"  notifications          {stack.url('notifications')}/docs",
         f"  localstripe            {stack.url('stripe')}",
+        *(
+            [f"  HAProxy statistics     {balancer.stats_url(stack.ports['balancer'])}"]
+            if stack.profile.replicas > 1
+            else []
+        ),
         f"  PostgreSQL             {stack.server.description}",
         f"  Sent notifications     {stack.mail_dir}",
         f"  Logs                   {stack.run_dir / 'logs'}",
@@ -809,6 +911,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--timeout", type=float, default=180.0, help="seconds to wait for everything to answer"
         )
+        p.add_argument("--no-seed", action="store_true", help="migrate, but load no demo data")
 
     p_up = sub.add_parser("up", help="run the stack in the foreground (Ctrl-C stops it)")
     common(p_up)
@@ -832,7 +935,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except StackError as exc:
+    except (StackError, balancer.BalancerError) as exc:
         warn(str(exc))
         return 1
     except pg.DiscoveryError as exc:
