@@ -1,0 +1,382 @@
+"""Replicas that agree: the whole shop as the `scale` profile runs it (`make scale`).
+
+Two uvicorn processes of each service, each on its own port, behind HAProxy in round robin
+(scripts/balancer.py), all on the same three databases; the services reach each other
+through the balancer too. One stack for the module, started exactly as a developer starts
+it (`scripts/stack.py up --profile scale`), on ports and databases of its own:
+
+- both replicas of every service start at the same moment on empty databases: each
+  migration is applied by exactly one of them (the other waits on the migration lock or
+  finds the work done) and both answer;
+- buyers from their own loopback addresses race through the balancer for the last units:
+  no oversell, and the invariants of the checkout storm (bench/storm.py) hold;
+- a price and a stock level written through one replica are read from the other within a
+  second, although its cache would keep them for minutes (NOTIFY catalog_changed);
+- the sweepers and outbox relays of both replicas share the rows: every reservation and
+  order is expired once, every event reaches notifications once.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from shopkit.migrations import MIGRATION_LOCK_KEY
+from shopkit.settings import ServiceSettings
+from shopkit.testing.tokens import TokenFactory
+from sqlalchemy.engine import make_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import balancer  # noqa: E402
+import pg  # noqa: E402
+import stack  # noqa: E402
+
+pytestmark = pytest.mark.whole_shop
+
+PROFILE = stack.PROFILES["scale"]
+SERVICES = {  # service: (port key, database URL variable)
+    "identity-commerce": ("identity", "IDENTITY_DATABASE_URL"),
+    "catalog-fulfillment": ("catalog", "CATALOG_DATABASE_URL"),
+    "notifications": ("notifications", "NOTIFICATIONS_DATABASE_URL"),
+}
+PASSWORD = "correct horse battery"
+VISIBLE_WITHIN_SECONDS = 1.0
+STACK_ENV = {
+    "ENV": "test",  # the cheap password hash: the run hashes dozens of passwords
+    "NO_COLOR": "1",
+    # long enough that only an invalidation, never expiry, explains a fresh catalog answer
+    "LISTING_CACHE_SECONDS": "300",
+    # the sweepers and relays pass often, so their sharing shows within seconds
+    "OUTBOX_POLL_SECONDS": "0.3",
+    "RESERVATION_SWEEP_SECONDS": "0.3",
+    "ORDER_EXPIRY_SWEEP_SECONDS": "0.3",
+    "STRIPE_WEBHOOK_SECRET": "whsec_test_replicas",
+}
+
+
+# --------------------------------------------------------------------------- the stack
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _ports(offset: int) -> set[int]:
+    ports = {p + offset for p in PROFILE.ports.values()}
+    for key, _ in SERVICES.values():
+        ports |= set(balancer.replica_ports(PROFILE.ports[key] + offset, PROFILE.replicas))
+    return ports
+
+
+def _free_offset() -> int:
+    """An offset under which every port of the profile is free, below the ephemeral range
+    and away from the standard profiles' ports (other stacks may run on this machine)."""
+    standard = {p for profile in stack.PROFILES.values() for p in profile.ports.values()}
+    for _ in range(100):
+        offset = random.randrange(1_000, 7_800)
+        ports = _ports(offset)
+        if ports & standard or max(ports) >= 32_768:
+            continue
+        if not any(_listening(p) for p in ports):
+            return offset
+    raise AssertionError("no free port range found")
+
+
+@dataclass
+class ScaleStack:
+    offset: int
+    prefix: str
+    run_dir: Path
+    keys_dir: Path
+    database_urls: dict[str, str]
+    started_in: float
+    # per service: replicas seen waiting on the migration lock the test held at start
+    lock_waiters: dict[str, int]
+
+    def url(self, key: str) -> str:
+        """The balancer's address for a service (what clients and the services use)."""
+        return f"http://127.0.0.1:{PROFILE.ports[key] + self.offset}"
+
+    def replica_urls(self, key: str) -> list[str]:
+        ports = balancer.replica_ports(PROFILE.ports[key] + self.offset, PROFILE.replicas)
+        return [f"http://127.0.0.1:{port}" for port in ports]
+
+    @property
+    def stats_url(self) -> str:
+        return balancer.stats_url(PROFILE.ports["balancer"] + self.offset)
+
+    def log(self, name: str) -> list[str]:
+        return (self.run_dir / "logs" / f"{name}.log").read_text(errors="replace").splitlines()
+
+    def messages(self, name: str) -> list[str]:
+        """The `msg` of each JSON log line of a process (plain lines as they are)."""
+        found = []
+        for line in self.log(name):
+            try:
+                found.append(str(json.loads(line)["msg"]))
+            except (ValueError, KeyError, TypeError):
+                found.append(line)
+        return found
+
+    def replicas(self, service: str) -> list[str]:
+        return [f"{service}-{n}" for n in range(1, PROFILE.replicas + 1)]
+
+    def rows(self, service: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        url = make_url(self.database_urls[SERVICES[service][1]]).set(drivername="postgresql")
+        with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture(scope="module")
+def scale(request: pytest.FixtureRequest) -> Iterator[ScaleStack]:
+    offset = _free_offset()
+    prefix = f"test_scale_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"scale-{prefix}"
+    run_dir, data_dir = REPO_ROOT / ".run" / name, REPO_ROOT / ".data" / name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        **STACK_ENV,
+        "SHOP_STACK_PORT_OFFSET": str(offset),
+        "SHOP_STACK_DB_PREFIX": prefix,
+    }
+    output = run_dir / "stack.out"
+    started = time.monotonic()
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(REPO_ROOT / "scripts" / "stack.py"), "up", "--profile", "scale"]
+            + ["--frontend", "none", "--no-seed"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = pg.discover()
+    try:
+        lock_waiters = hold_migration_locks(server, prefix, process)
+        deadline = time.monotonic() + 300
+        while "The shop is running." not in output.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    "the scale stack did not come up:\n" + output.read_text()[-6000:]
+                )
+            time.sleep(0.5)
+        yield ScaleStack(
+            offset=offset,
+            prefix=prefix,
+            run_dir=run_dir,
+            keys_dir=data_dir / "keys",
+            database_urls=pg.database_urls(server, prefix),
+            started_in=time.monotonic() - started,
+            lock_waiters=lock_waiters,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)  # the launcher stops every replica and HAProxy
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        pg.drop_databases(server, prefix)
+        if request.session.testsfailed == 0:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"\nscale stack logs kept in {run_dir / 'logs'}")
+
+
+def hold_migration_locks(
+    server: pg.Server, prefix: str, process: subprocess.Popen[bytes]
+) -> dict[str, int]:
+    """Take each new database's migration lock before any replica does, and let go only
+    once both replicas of its service wait for it: their migrations then provably meet on
+    an empty database, instead of one replica happening to start after the other is done.
+
+    The replicas need seconds to start Python and import the app; the databases are
+    created just before they start, and this polls for them every 20 ms."""
+    holders: dict[str, psycopg.Connection[Any]] = {}
+    names = pg.database_names(prefix)
+    try:
+        deadline = time.monotonic() + 120
+        while len(holders) < len(names):
+            assert process.poll() is None, "the stack stopped while starting"
+            assert time.monotonic() < deadline, "the databases were not created"
+            for service, name in names.items():
+                if service in holders:
+                    continue
+                try:
+                    conn = psycopg.connect(server.conninfo(name), autocommit=True)
+                except psycopg.OperationalError:
+                    continue  # not created yet
+                got = conn.execute("SELECT pg_try_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+                assert got.fetchone() == (True,), f"a replica of {service} locked first"
+                holders[service] = conn
+            time.sleep(0.02)
+        waiters: dict[str, int] = {}
+        for service, conn in holders.items():
+
+            def waiting(conn: psycopg.Connection[Any] = conn) -> int:
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                    " WHERE l.locktype = 'advisory' AND NOT l.granted"
+                    " AND d.datname = current_database()"
+                ).fetchone()
+                return int(row[0]) if row else 0
+
+            waiters[service] = wait_until(
+                lambda: (n := waiting()) >= PROFILE.replicas and n, timeout=180, every=0.1
+            )
+        return waiters
+    finally:
+        for conn in holders.values():
+            conn.close()  # releases the lock: the replicas migrate, one after the other
+
+
+# --------------------------------------------------------------------------- clients
+
+_loopback = itertools.count(1)
+_LOOPBACK_BLOCK = os.getpid() % 200 + 30
+
+
+def new_address() -> str:
+    """A loopback address no other client of this run used (all of 127/8 is loopback)."""
+    n = next(_loopback)
+    return f"127.{_LOOPBACK_BLOCK}.{n // 250 % 250}.{n % 250 + 2}"
+
+
+def client(base_url: str, **kwargs: Any) -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=new_address())
+    return httpx.Client(base_url=base_url, transport=transport, timeout=30, **kwargs)
+
+
+def wait_until(check: Callable[[], Any], *, timeout: float, every: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every)
+        value = check()
+    assert value, f"condition not met within {timeout}s (last: {value!r})"
+    return value
+
+
+@dataclass
+class Shop:
+    """Arranging and reading through the balancer, as an admin and as a service."""
+
+    scale: ScaleStack
+    admin: dict[str, str]
+    service: dict[str, str]
+
+    def new_product(self, sku: str, price: str, on_hand: int) -> dict[str, Any]:
+        with client(self.scale.url("catalog"), headers=self.admin) as api:
+            category = api.post("/admin/categories", json={"name": f"Shelf {sku}"})
+            assert category.status_code == 201, category.text
+            product = api.post(
+                "/admin/products",
+                json={
+                    "name": f"Product {sku}",
+                    "category_id": category.json()["id"],
+                    "variants": [{"sku": sku, "name": sku, "price": price, "on_hand": on_hand}],
+                },
+            )
+            assert product.status_code == 201, product.text
+            return {**product.json(), "category": category.json()}
+
+    def stock(self, sku: str) -> dict[str, int]:
+        response = httpx.get(f"{self.scale.url('catalog')}/inventory/{sku}", headers=self.service)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def outbox_counts(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for service in ("identity-commerce", "catalog-fulfillment"):
+            rows = self.scale.rows(service, "SELECT status, count(*) FROM outbox GROUP BY status")
+            counts[service] = dict(rows)
+        return counts
+
+
+@pytest.fixture(scope="module")
+def shop(scale: ScaleStack) -> Shop:
+    email = f"admin-{uuid.uuid4().hex[:10]}@example.com"
+    with client(scale.url("identity")) as api:
+        signup = api.post(
+            "/auth/signup",
+            json={"email": email, "password": PASSWORD, "first_name": "A", "last_name": "D"},
+        )
+        assert signup.status_code == 201, signup.text
+        scale.rows("identity-commerce", "UPDATE users SET role = 'admin' WHERE email = %s", email)
+        login = api.post("/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+    defaults = ServiceSettings()
+    tokens = TokenFactory(
+        scale.keys_dir, issuer=defaults.jwt_issuer, audience=defaults.jwt_audience
+    )
+    return Shop(
+        scale=scale,
+        admin={"Authorization": f"Bearer {login.json()['access_token']}"},
+        service={"Authorization": f"Bearer {tokens.service('identity-commerce')}"},
+    )
+
+
+# --------------------------------------------------------------------------- (a) start
+
+
+def test_both_replicas_of_each_service_start_together_on_empty_databases(
+    scale: ScaleStack,
+) -> None:
+    print(f"\nscale stack up in {scale.started_in:.1f}s (6 replicas, HAProxy, localstripe)")
+    for service, (key, _) in SERVICES.items():
+        config = Config(str(REPO_ROOT / "services" / service / "alembic.ini"))
+        script = ScriptDirectory.from_config(config)
+        revisions = {r.revision for r in script.walk_revisions()}
+        applied: Counter[str] = Counter()
+        waited = []
+        assert scale.lock_waiters[service] == PROFILE.replicas  # both met an empty database
+        for replica in scale.replicas(service):
+            lines = scale.log(replica)
+            for line in lines:
+                found = re.search(r"Running upgrade (\S*) -> (\S+),", line)
+                if found:
+                    applied[found.group(2)] += 1
+            if any("another process is migrating this database" in line for line in lines):
+                waited.append(replica)
+        # From nothing (the first migration ran here) to head, each migration exactly once.
+        assert waited == scale.replicas(service)
+        assert set(applied) == revisions, f"{service}: applied {sorted(applied)}"
+        assert set(applied.values()) == {1}, f"{service}: applied twice: {applied}"
+        heads = scale.rows(service, "SELECT version_num FROM alembic_version")
+        assert {h for (h,) in heads} == set(script.get_heads())
+        for url in scale.replica_urls(key):
+            assert httpx.get(f"{url}/health/ready").status_code == 200, url
+        print(f"{service}: both replicas waited on the lock, {len(revisions)} migrations once")
+    states = balancer.server_states(scale.stats_url)
+    assert {k: s.status for k, s in states.items() if k[0] != "stats"} == {
+        (service, replica): "UP" for service in SERVICES for replica in scale.replicas(service)
+    }
