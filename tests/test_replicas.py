@@ -380,3 +380,142 @@ def test_both_replicas_of_each_service_start_together_on_empty_databases(
     assert {k: s.status for k, s in states.items() if k[0] != "stats"} == {
         (service, replica): "UP" for service in SERVICES for replica in scale.replicas(service)
     }
+
+
+# --------------------------------------------------------------------------- (b) checkout
+
+BUYERS, UNITS = 15, 5
+
+
+class Buyer:
+    """One shopper on a machine of their own (a loopback address of their own)."""
+
+    def __init__(self, identity_url: str) -> None:
+        transport = httpx.AsyncHTTPTransport(local_address=new_address())
+        self.http = httpx.AsyncClient(base_url=identity_url, transport=transport, timeout=60)
+        self.email = f"buyer-{uuid.uuid4().hex[:12]}@example.com"
+        self.headers: dict[str, str] = {}
+        self.address_id = ""
+
+    async def sign_up_and_fill_cart(self, sku: str) -> None:
+        body = {"email": self.email, "password": PASSWORD, "first_name": "B", "last_name": "R"}
+        assert (await self.http.post("/auth/signup", json=body)).status_code == 201
+        login = await self.http.post(
+            "/auth/login", json={"email": self.email, "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        address = await self.http.post(
+            "/addresses",
+            json={
+                "kind": "shipping",
+                "full_name": "Race Buyer",
+                "line1": "1 Main St",
+                "city": "Springfield",
+                "postal_code": "12345",
+                "country": "US",
+            },
+            headers=self.headers,
+        )
+        assert address.status_code == 201, address.text
+        self.address_id = address.json()["id"]
+        line = await self.http.post(
+            "/cart/items", json={"sku": sku, "quantity": 1}, headers=self.headers
+        )
+        assert line.status_code == 201, line.text
+
+    async def create_intent(self) -> httpx.Response:
+        return await self.http.post(
+            "/checkout/create-payment-intent",
+            json={"shipping_address_id": self.address_id, "billing_address_id": self.address_id},
+            headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex},
+        )
+
+    async def checkout(self) -> tuple[int, str | None, str]:
+        """(final status, order id, email): create the payment intent, pay with the test card."""
+        created = await self.create_intent()
+        if created.status_code != 201:
+            return created.status_code, None, self.email
+        order_id = created.json()["order_id"]
+        confirmed = await self.http.post(
+            "/checkout/confirm",
+            json={"order_id": order_id, "payment_method_id": "pm_card_visa"},
+            headers=self.headers,
+        )
+        return confirmed.status_code, order_id, self.email
+
+
+def sent_notifications(shop: Shop, event_type: str, recipients: set[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    with client(shop.scale.url("notifications"), headers=shop.admin) as api:
+        page = 1
+        while True:
+            body = api.get(
+                "/notifications",
+                params={"type": event_type, "channel": "email", "page": page, "page_size": 100},
+            ).json()
+            found += [m for m in body["items"] if m["recipient"] in recipients]
+            if page * body["page_size"] >= body["total"]:
+                return found
+            page += 1
+
+
+def served_by(scale: ScaleStack, replica: str, method: str, path: str) -> int:
+    """Requests `replica` answered, from its own access log."""
+    return sum(1 for m in scale.messages(replica) if m.startswith(f"{method} {path} "))
+
+
+def test_a_checkout_race_across_replicas_sells_each_unit_once(shop: Shop) -> None:
+    scale = shop.scale
+    sku = f"RACE-{uuid.uuid4().hex[:8].upper()}"
+    shop.new_product(sku, "20.00", UNITS)
+    before = shop.stock(sku)
+
+    async def race() -> list[tuple[int, str | None, str]]:
+        buyers = [Buyer(scale.url("identity")) for _ in range(BUYERS)]
+        try:
+            await asyncio.gather(*(b.sign_up_and_fill_cart(sku) for b in buyers))
+            return await asyncio.gather(*(b.checkout() for b in buyers))
+        finally:
+            await asyncio.gather(*(b.http.aclose() for b in buyers))
+
+    outcomes = asyncio.run(race())
+    statuses = Counter(status for status, _, _ in outcomes)
+    paid_orders = {order for status, order, _ in outcomes if status == 200}
+    recipients = {email for status, _, email in outcomes if status == 200}
+    assert statuses == {200: UNITS, 409: BUYERS - UNITS}, statuses
+
+    # Stock: the drop is the units sold, nothing is left held.
+    after = shop.stock(sku)
+    assert before["on_hand"] - after["on_hand"] == UNITS
+    assert after["reserved"] == 0
+    paid = scale.rows(
+        "identity-commerce",
+        "SELECT o.id FROM orders o JOIN order_items i ON i.order_id = o.id "
+        "WHERE i.sku = %s AND o.status = 'paid'",
+        sku,
+    )
+    assert {str(order_id) for (order_id,) in paid} == paid_orders
+
+    # Outboxes drained, nothing parked; one ORDER_PAID email per paid order.
+    wait_until(lambda: all("pending" not in c for c in shop.outbox_counts().values()), timeout=30)
+    assert all("failed" not in counts for counts in shop.outbox_counts().values())
+    paid_events = scale.rows(
+        "identity-commerce",
+        "SELECT id FROM outbox WHERE event_type = 'ORDER_PAID' AND aggregate_id = ANY(%s)",
+        list(paid_orders),
+    )
+    assert len(paid_events) == UNITS
+    emails = wait_until(
+        lambda: len(found := sent_notifications(shop, "ORDER_PAID", recipients)) >= UNITS and found,
+        timeout=30,
+    )
+    assert Counter(m["event_id"] for m in emails) == {str(e): 1 for (e,) in paid_events}
+
+    # The balancer spread the race over both identity replicas (round robin).
+    for replica in scale.replicas("identity-commerce"):
+        assert served_by(scale, replica, "POST", "/checkout/create-payment-intent") > 0, replica
+    states = balancer.server_states(scale.stats_url)
+    assert all(
+        states[("identity-commerce", r)].sessions > 0 for r in scale.replicas("identity-commerce")
+    )
