@@ -519,3 +519,76 @@ def test_a_checkout_race_across_replicas_sells_each_unit_once(shop: Shop) -> Non
     assert all(
         states[("identity-commerce", r)].sessions > 0 for r in scale.replicas("identity-commerce")
     )
+
+
+# --------------------------------------------------------------------------- (c) caches
+
+
+def seconds_until(read: Callable[[], Any], expected: Any, *, within: float) -> float:
+    """Seconds until `read()` returns `expected`; fails if it takes longer than `within`."""
+    started = time.monotonic()
+    while True:
+        value = read()
+        elapsed = time.monotonic() - started
+        if value == expected:
+            return elapsed
+        assert elapsed < within, f"still {value!r} after {elapsed:.2f}s, expected {expected!r}"
+        time.sleep(0.02)
+
+
+def test_a_price_and_a_stock_level_written_through_one_replica_are_read_from_the_other(
+    shop: Shop,
+) -> None:
+    writer_url, reader_url = shop.scale.replica_urls("catalog")
+    sku = f"CACHE-{uuid.uuid4().hex[:8].upper()}"
+    product = shop.new_product(sku, "10.00", 3)
+    listing = ("/catalog/products", {"category": product["category"]["slug"]})
+    detail = f"/catalog/products/{product['id']}"
+    # The reader is staff: only staff and services see exact units.
+    with (
+        client(writer_url, headers=shop.admin) as writer,
+        client(reader_url, headers=shop.admin) as reader,
+    ):
+        # Asked twice: the reader's cache now holds the listing page and the product.
+        for _ in range(2):
+            assert reader.get(listing[0], params=listing[1]).json()["items"][0]["price"] == "10.00"
+            assert reader.get(detail).json()["variants"][0]["price"] == "10.00"
+
+        def listed_price() -> str:
+            return str(reader.get(listing[0], params=listing[1]).json()["items"][0]["price"])
+
+        def detail_variant() -> tuple[str, int]:
+            variant = reader.get(detail).json()["variants"][0]
+            return variant["price"], variant["available"]
+
+        repriced = writer.put(
+            f"/admin/products/{product['id']}",
+            json={"variants": [{"sku": sku, "name": sku, "price": "12.50"}]},
+        )
+        assert repriced.status_code == 200, repriced.text
+        price_seen = seconds_until(listed_price, "12.50", within=VISIBLE_WITHIN_SECONDS)
+        seconds_until(detail_variant, ("12.50", 3), within=VISIBLE_WITHIN_SECONDS)
+
+        # Sold out and restocked through the writer: the reader's cached in-stock listing
+        # follows both (the units on the product page are read on every request).
+        in_stock = (listing[0], {**listing[1], "in_stock": "true"})
+
+        def in_stock_total() -> int:
+            return int(reader.get(in_stock[0], params=in_stock[1]).json()["total"])
+
+        assert in_stock_total() == 1 and in_stock_total() == 1
+        sold_out = writer.put(f"/admin/inventory/{sku}", json={"on_hand": 0})
+        assert sold_out.status_code == 200, sold_out.text
+        seconds_until(in_stock_total, 0, within=VISIBLE_WITHIN_SECONDS)
+        restocked = writer.put(f"/admin/inventory/{sku}", json={"on_hand": 42})
+        assert restocked.status_code == 200, restocked.text
+        stock_seen = seconds_until(in_stock_total, 1, within=VISIBLE_WITHIN_SECONDS)
+        seconds_until(detail_variant, ("12.50", 42), within=VISIBLE_WITHIN_SECONDS)
+    print(
+        f"\nother replica saw the price after {price_seen:.3f}s, the stock after {stock_seen:.3f}s"
+    )
+    # Both writes went to the writer only; the reader answered every read.
+    assert served_by(shop.scale, "catalog-fulfillment-1", "PUT", f"/admin/products/{product['id']}")
+    assert not served_by(
+        shop.scale, "catalog-fulfillment-2", "PUT", f"/admin/products/{product['id']}"
+    )
