@@ -592,3 +592,141 @@ def test_a_price_and_a_stock_level_written_through_one_replica_are_read_from_the
     assert not served_by(
         shop.scale, "catalog-fulfillment-2", "PUT", f"/admin/products/{product['id']}"
     )
+
+
+# --------------------------------------------------------------------------- (d) sweepers
+
+
+def logged_counts(scale: ScaleStack, service: str, pattern: str) -> dict[str, int]:
+    """Per replica: the sum of the number each matching log message reports."""
+    return {
+        replica: sum(
+            int(found.group(1)) for m in scale.messages(replica) if (found := re.match(pattern, m))
+        )
+        for replica in scale.replicas(service)
+    }
+
+
+def orders_expired_by(scale: ScaleStack) -> dict[str, int]:
+    """Per identity replica: orders its expiry sweeper expired (its "expiry sweep" lines)."""
+    counts = {}
+    for replica in scale.replicas("identity-commerce"):
+        outcomes = [
+            ast.literal_eval(m.removeprefix("expiry sweep: "))
+            for m in scale.messages(replica)
+            if m.startswith("expiry sweep: {")
+        ]
+        counts[replica] = sum(o.get("expired", 0) for o in outcomes)
+    return counts
+
+
+def test_sweepers_and_relays_of_both_replicas_handle_each_row_once(shop: Shop) -> None:
+    scale = shop.scale
+
+    # Reservations held for a second through the balancer (so by both replicas), then left
+    # to the reservation sweepers of both catalog replicas.
+    sku = f"HOLD-{uuid.uuid4().hex[:8].upper()}"
+    shop.new_product(sku, "5.00", 20)
+    holds = [str(uuid.uuid4()) for _ in range(10)]
+    with client(scale.url("catalog"), headers=shop.service) as catalog:
+        for hold in holds:
+            held = catalog.post(
+                "/inventory/reserve",
+                json={
+                    "reservation_id": hold,
+                    "items": [{"sku": sku, "quantity": 1}],
+                    "ttl_seconds": 1,
+                },
+            )
+            assert held.status_code == 201, held.text
+    wait_until(lambda: shop.stock(sku)["reserved"] == 0, timeout=30)
+    assert shop.stock(sku)["on_hand"] == 20
+    statuses = scale.rows(
+        "catalog-fulfillment", "SELECT status FROM reservations WHERE id::text = ANY(%s)", holds
+    )
+    assert [status for (status,) in statuses] == ["expired"] * len(holds)
+    (expired_in_db,) = scale.rows(
+        "catalog-fulfillment", "SELECT count(*) FROM reservations WHERE status = 'expired'"
+    )[0]
+    swept = logged_counts(scale, "catalog-fulfillment", r"expired (\d+) reservations")
+    assert sum(swept.values()) == expired_in_db  # no reservation expired twice
+    print(f"\nreservations expired per catalog replica: {swept}")
+
+    # Orders left unpaid past their deadline, for the expiry sweepers of both identity
+    # replicas (the deadline is moved, not waited for: it is 15 minutes).
+    sku = f"LATE-{uuid.uuid4().hex[:8].upper()}"
+    shop.new_product(sku, "5.00", 10)
+
+    async def abandoned_checkouts() -> list[str]:
+        buyers = [Buyer(scale.url("identity")) for _ in range(6)]
+        try:
+            await asyncio.gather(*(b.sign_up_and_fill_cart(sku) for b in buyers))
+            created = await asyncio.gather(*(b.create_intent() for b in buyers))
+            assert [c.status_code for c in created] == [201] * len(buyers)
+            return [c.json()["order_id"] for c in created]
+        finally:
+            await asyncio.gather(*(b.http.aclose() for b in buyers))
+
+    orders = asyncio.run(abandoned_checkouts())
+    assert shop.stock(sku)["reserved"] == len(orders)
+    scale.rows(
+        "identity-commerce",
+        "UPDATE orders SET reservation_expires_at = now() WHERE id::text = ANY(%s)",
+        orders,
+    )
+
+    def still_pending() -> int:
+        (n,) = scale.rows(
+            "identity-commerce",
+            "SELECT count(*) FROM orders WHERE id::text = ANY(%s) AND status <> 'expired'",
+            orders,
+        )[0]
+        return int(n)
+
+    wait_until(lambda: still_pending() == 0, timeout=30)
+    expiries = scale.rows(
+        "identity-commerce",
+        "SELECT order_id::text, count(*) FROM order_status_changes "
+        "WHERE status = 'expired' AND order_id::text = ANY(%s) GROUP BY order_id",
+        orders,
+    )
+    assert dict(expiries) == {order: 1 for order in orders}
+    stock = shop.stock(sku)
+    assert (stock["on_hand"], stock["reserved"]) == (10, 0)
+    (all_expired,) = scale.rows(
+        "identity-commerce", "SELECT count(*) FROM order_status_changes WHERE status = 'expired'"
+    )[0]
+    by_replica = orders_expired_by(scale)
+    assert sum(by_replica.values()) == all_expired  # no order expired twice
+    print(f"orders expired per identity replica: {by_replica}")
+
+    # The relays of both replicas of both producers: every event delivered, once.
+    wait_until(lambda: all(set(c) == {"sent"} for c in shop.outbox_counts().values()), timeout=30)
+    events: dict[str, int] = {}
+    for service in ("identity-commerce", "catalog-fulfillment"):
+        events |= {
+            str(event_id): attempts
+            for event_id, attempts in scale.rows(service, "SELECT id, attempts FROM outbox")
+        }
+    assert events and set(events.values()) == {1}  # each sent by one relay, in one attempt
+    expired_events = scale.rows(
+        "identity-commerce",
+        "SELECT aggregate_id, count(*) FROM outbox "
+        "WHERE event_type = 'ORDER_EXPIRED' AND aggregate_id = ANY(%s) GROUP BY aggregate_id",
+        orders,
+    )
+    assert dict(expired_events) == {order: 1 for order in orders}
+
+    handled: Counter[str] = Counter()
+    duplicates: list[str] = []
+    handled_by: dict[str, int] = {}
+    for replica in scale.replicas("notifications"):
+        messages = scale.messages(replica)
+        ids = [m.split()[1] for m in messages if re.match(r"event \S+ \(\S+\) handled", m)]
+        handled.update(ids)
+        handled_by[replica] = len(ids)
+        duplicates += [m for m in messages if m.startswith("duplicate event ")]
+    assert dict(handled) == dict.fromkeys(events, 1)  # each event reached notifications once
+    assert duplicates == []
+    assert all(handled_by.values()), handled_by  # round robin: both replicas got events
+    print(f"events handled per notifications replica: {handled_by}")
