@@ -3,6 +3,7 @@
     python scripts/stack.py up  --profile dev            # foreground; Ctrl-C stops everything
     python scripts/stack.py run --profile e2e -- CMD...  # bring up, run CMD, tear down
     python scripts/stack.py prepare --profile e2e        # databases, migrations, seeds only
+    python scripts/stack.py up  --profile scale --no-seed  # two replicas each, no demo data
 
 Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
 
