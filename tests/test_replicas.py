@@ -74,6 +74,10 @@ STACK_ENV = {
     "RESERVATION_SWEEP_SECONDS": "0.3",
     "ORDER_EXPIRY_SWEEP_SECONDS": "0.3",
     "STRIPE_WEBHOOK_SECRET": "whsec_test_replicas",
+    # six processes share one PostgreSQL (max_connections is 100 by default) with the
+    # other tests: at most 8 pooled connections per pool instead of 20
+    "DB_POOL_SIZE": "4",
+    "DB_MAX_OVERFLOW": "4",
 }
 
 
@@ -180,7 +184,7 @@ def scale(request: pytest.FixtureRequest) -> Iterator[ScaleStack]:
         )
     server = pg.discover()
     try:
-        lock_waiters = hold_migration_locks(server, prefix, process)
+        lock_waiters = hold_migration_locks(server, prefix, process, output)
         deadline = time.monotonic() + 300
         while "The shop is running." not in output.read_text(errors="replace"):
             if process.poll() is not None or time.monotonic() > deadline:
@@ -213,7 +217,7 @@ def scale(request: pytest.FixtureRequest) -> Iterator[ScaleStack]:
 
 
 def hold_migration_locks(
-    server: pg.Server, prefix: str, process: subprocess.Popen[bytes]
+    server: pg.Server, prefix: str, process: subprocess.Popen[bytes], output: Path
 ) -> dict[str, int]:
     """Take each new database's migration lock before any replica does, and let go only
     once both replicas of its service wait for it: their migrations then provably meet on
@@ -226,7 +230,7 @@ def hold_migration_locks(
     try:
         deadline = time.monotonic() + 120
         while len(holders) < len(names):
-            assert process.poll() is None, "the stack stopped while starting"
+            assert process.poll() is None, "the stack stopped:\n" + output.read_text()[-6000:]
             assert time.monotonic() < deadline, "the databases were not created"
             for service, name in names.items():
                 if service in holders:
@@ -512,9 +516,12 @@ def test_a_checkout_race_across_replicas_sells_each_unit_once(shop: Shop) -> Non
     )
     assert Counter(m["event_id"] for m in emails) == {str(e): 1 for (e,) in paid_events}
 
-    # The balancer spread the race over both identity replicas (round robin).
+    # The balancer spread the race over both identity replicas (round robin), and they
+    # reached the catalog through it too: both catalog replicas took reservations.
     for replica in scale.replicas("identity-commerce"):
         assert served_by(scale, replica, "POST", "/checkout/create-payment-intent") > 0, replica
+    for replica in scale.replicas("catalog-fulfillment"):
+        assert served_by(scale, replica, "POST", "/inventory/reserve") > 0, replica
     states = balancer.server_states(scale.stats_url)
     assert all(
         states[("identity-commerce", r)].sessions > 0 for r in scale.replicas("identity-commerce")
