@@ -73,7 +73,6 @@ STACK_ENV = {
     "OUTBOX_POLL_SECONDS": "0.3",
     "RESERVATION_SWEEP_SECONDS": "0.3",
     "ORDER_EXPIRY_SWEEP_SECONDS": "0.3",
-    "STRIPE_WEBHOOK_SECRET": "whsec_test_replicas",
     # six processes share one PostgreSQL (max_connections is 100 by default) with the
     # other tests: at most 8 pooled connections per pool instead of 20
     "DB_POOL_SIZE": "4",
