@@ -659,13 +659,6 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
             argv = [str(ENTRYPOINT), *uvicorn(port)]
             ready = f"http://127.0.0.1:{port}/health/ready"
             child(f"{service}-{n}", argv, SERVICES_DIR / service, ready, {**env, **replica_env()})
-    if stack.profile.replicas > 1:
-        backends = balancer_backends(stack)
-        config = balancer.write_config(
-            stack.run_dir / "haproxy.cfg", backends, stats_port=stack.ports["balancer"]
-        )
-        stats = balancer.stats_url(stack.ports["balancer"])
-        child("haproxy", balancer.argv(config), REPO_ROOT, stats, env)
 
     frontend = None if stack.frontend_mode == "none" else frontend_commands(stack)
     if stack.frontend_mode == "none":
@@ -690,8 +683,15 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Non
 
     wait_ready(children, timeout)
     if stack.profile.replicas > 1:
+        # HAProxy once the replicas answer, so that its first checks find them all up
+        backends = balancer_backends(stack)
+        config = balancer.write_config(
+            stack.run_dir / "haproxy.cfg", backends, stats_port=stack.ports["balancer"]
+        )
         stats = balancer.stats_url(stack.ports["balancer"])
-        balancer.wait_all_up(stats, balancer_backends(stack), timeout=30)
+        child("haproxy", balancer.argv(config), REPO_ROOT, stats, env)
+        wait_ready(children[-1:], timeout)
+        balancer.wait_all_up(stats, backends, timeout=30)
         say("HAProxy counts every replica as up")
         seed(stack)
     run_hooks(stack, env)

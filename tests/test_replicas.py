@@ -13,7 +13,9 @@ it (`scripts/stack.py up --profile scale`), on ports and databases of its own:
 - a price and a stock level written through one replica are read from the other within a
   second, although its cache would keep them for minutes (NOTIFY catalog_changed);
 - the sweepers and outbox relays of both replicas share the rows: every reservation and
-  order is expired once, every event reaches notifications once.
+  order is expired once, every event reaches notifications once;
+- a replica that stops answering is taken out by the readiness checks without a failed
+  request, and put back once it answers.
 """
 
 from __future__ import annotations
@@ -74,9 +76,10 @@ STACK_ENV = {
     "RESERVATION_SWEEP_SECONDS": "0.3",
     "ORDER_EXPIRY_SWEEP_SECONDS": "0.3",
     # six processes share one PostgreSQL (max_connections is 100 by default) with the
-    # other tests: at most 8 pooled connections per pool instead of 20
-    "DB_POOL_SIZE": "4",
-    "DB_MAX_OVERFLOW": "4",
+    # other tests: at most 5 pooled connections per pool instead of 20 (a request waits
+    # for a free one, up to DB_POOL_TIMEOUT_SECONDS)
+    "DB_POOL_SIZE": "3",
+    "DB_MAX_OVERFLOW": "2",
 }
 
 
@@ -736,3 +739,44 @@ def test_sweepers_and_relays_of_both_replicas_handle_each_row_once(shop: Shop) -
     assert duplicates == []
     assert all(handled_by.values()), handled_by  # round robin: both replicas got events
     print(f"events handled per notifications replica: {handled_by}")
+
+
+# --------------------------------------------------------------------------- (e) readiness
+
+
+def replica_pid(scale: ScaleStack, name: str) -> int:
+    """The process of a replica (the launcher records each child's pid)."""
+    children = json.loads((scale.run_dir / "pids.json").read_text())["children"]
+    return int(next(c["pid"] for c in children if c["name"] == name))
+
+
+def test_a_replica_that_stops_answering_is_taken_out_and_comes_back(scale: ScaleStack) -> None:
+    paused, other = scale.replicas("catalog-fulfillment")[::-1]
+    server = ("catalog-fulfillment", paused)
+
+    def status() -> str:
+        return balancer.server_states(scale.stats_url)[server].status
+
+    def categories(count: int) -> list[int]:
+        with client(scale.url("catalog")) as api:
+            return [api.get("/catalog/categories").status_code for _ in range(count)]
+
+    pid = replica_pid(scale, paused)
+    os.kill(pid, signal.SIGSTOP)  # alive, but answers nothing: readiness checks time out
+    try:
+        wait_until(lambda: status() == "DOWN", timeout=30)
+        before = served_by(scale, other, "GET", "/catalog/categories")
+        assert categories(10) == [200] * 10  # no request is sent to the silent replica
+        wait_until(
+            lambda: served_by(scale, other, "GET", "/catalog/categories") - before == 10,
+            timeout=5,
+        )
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_until(lambda: status() == "UP", timeout=30)
+    before = served_by(scale, paused, "GET", "/catalog/categories")
+    assert categories(10) == [200] * 10
+    # back in the rotation: round robin gives it about every other request
+    wait_until(
+        lambda: served_by(scale, paused, "GET", "/catalog/categories") - before >= 3, timeout=5
+    )
