@@ -1,27 +1,24 @@
-"""scripts/balancer.py: the HAProxy configuration of the `scale` profile, checked by HAProxy."""
+"""shopstack.balancer: the `scale` profile's HAProxy configuration, checked by haproxy."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import balancer  # noqa: E402
-import stack  # noqa: E402
+from shopstack import balancer
+from shopstack.profiles import PROFILES
 
 
 def test_replicas_sit_next_to_the_port_clients_use() -> None:
     assert balancer.replica_ports(24001, 2) == (24101, 24201)
-    scale = stack.PROFILES["scale"]
+    scale = PROFILES["scale"]
     assert scale.replicas == 2
     replica_ports = {
         port
         for key in ("identity", "catalog", "notifications")
         for port in balancer.replica_ports(scale.ports[key], scale.replicas)
     }
-    every_profile_port = {p for profile in stack.PROFILES.values() for p in profile.ports.values()}
+    every_profile_port = {p for profile in PROFILES.values() for p in profile.ports.values()}
     assert len(replica_ports) == 6
     assert not replica_ports & every_profile_port
 

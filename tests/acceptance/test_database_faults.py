@@ -14,7 +14,7 @@ import psycopg
 from identity_commerce.services.checkout import CATALOG_HOLD_GRACE
 from sqlalchemy.engine import make_url
 
-from .stack import Shopper, Stack, wait_until
+from .shop import Shop, Shopper, wait_until
 
 TTL_SECONDS = 5
 BUYERS = 16
@@ -56,7 +56,7 @@ def pay(base: str, shopper: Shopper) -> list[int]:
     return [201, confirmed.status_code]
 
 
-def test_killed_connections_give_clean_errors_and_everything_recovers(shop: Stack) -> None:
+def test_killed_connections_give_clean_errors_and_everything_recovers(shop: Shop) -> None:
     identity = shop.start_identity(
         "identity-short-ttl",
         RESERVATION_TTL_SECONDS=str(TTL_SECONDS),

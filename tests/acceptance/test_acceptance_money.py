@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
-from .stack import (
+from .shop import (
     WEBHOOK_SECRET,
-    Stack,
+    Shop,
     pay_directly_at_stripe,
     wait_until,
     webhooks_captured,
@@ -28,7 +28,7 @@ def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def stripe_intent(shop: Stack, payment_intent_id: str) -> dict[str, Any]:
+def stripe_intent(shop: Shop, payment_intent_id: str) -> dict[str, Any]:
     answer = httpx.get(
         f"{shop.localstripe.url}/v1/payment_intents/{payment_intent_id}", auth=("sk_test_x", "")
     )
@@ -42,7 +42,7 @@ def signed(payload: dict[str, Any]) -> tuple[bytes, str]:
     return body, f"t={ts},v1={mac}"
 
 
-def deliver(shop: Stack, body: bytes, signature: str) -> httpx.Response:
+def deliver(shop: Shop, body: bytes, signature: str) -> httpx.Response:
     return httpx.post(
         f"{shop.identity.url}/payments/webhook",
         content=body,
@@ -51,13 +51,13 @@ def deliver(shop: Stack, body: bytes, signature: str) -> httpx.Response:
     )
 
 
-def admin_order(shop: Stack, order_id: str) -> dict[str, Any]:
+def admin_order(shop: Shop, order_id: str) -> dict[str, Any]:
     answer = httpx.get(f"{shop.identity.url}/admin/orders/{order_id}", headers=shop.admin_headers())
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
 
 
-def new_product_in(shop: Stack, currency: str, item: str, price: str, on_hand: int) -> None:
+def new_product_in(shop: Shop, currency: str, item: str, price: str, on_hand: int) -> None:
     admin = shop.admin_headers()
     category = httpx.post(
         f"{shop.catalog.url}/admin/categories",
@@ -78,7 +78,7 @@ def new_product_in(shop: Stack, currency: str, item: str, price: str, on_hand: i
 
 
 # --- minor units (ISO 4217) ---------------------------------------------------------------
-def checkout_in(shop: Stack, currency: str, price: str) -> tuple[dict[str, Any], httpx.Response]:
+def checkout_in(shop: Shop, currency: str, price: str) -> tuple[dict[str, Any], httpx.Response]:
     """Create and pay an order for one unit at `price` in a shop selling in `currency`."""
     item = sku(currency)
     new_product_in(shop, currency, item, price, 5)
@@ -105,7 +105,7 @@ def checkout_in(shop: Stack, currency: str, price: str) -> tuple[dict[str, Any],
     return created.json(), paid
 
 
-def test_yen_have_no_minor_unit(shop: Stack) -> None:
+def test_yen_have_no_minor_unit(shop: Shop) -> None:
     created, paid = checkout_in(shop, "JPY", "1499.00")
     # 1499 + 8% tax (119.92, rounded to whole yen: 120); shipping is free over 100
     assert created["amount"] == "1619.00"
@@ -114,7 +114,7 @@ def test_yen_have_no_minor_unit(shop: Stack) -> None:
     assert paid.json()["status"] == "paid", paid.text
 
 
-def test_kuwaiti_dinars_have_three_decimals(shop: Stack) -> None:
+def test_kuwaiti_dinars_have_three_decimals(shop: Shop) -> None:
     created, paid = checkout_in(shop, "KWD", "12.35")
     # 12.35 + 8% tax (0.99) + 9.99 shipping = 23.33 KWD = 23330 fils
     assert created["amount"] == "23.33"
@@ -124,7 +124,7 @@ def test_kuwaiti_dinars_have_three_decimals(shop: Stack) -> None:
 
 
 # --- amounts cross-checked -----------------------------------------------------------------
-def test_a_payment_for_another_amount_is_not_taken_as_payment(shop: Stack) -> None:
+def test_a_payment_for_another_amount_is_not_taken_as_payment(shop: Shop) -> None:
     item = sku("AMT")
     shop.new_product((item, "80.00", 5))
     shopper = shop.new_shopper((item, 2))
@@ -176,7 +176,7 @@ def test_a_payment_for_another_amount_is_not_taken_as_payment(shop: Stack) -> No
     assert shop.stock(item)["reserved"] == 0
 
 
-def test_a_currency_that_is_not_the_orders_is_not_taken_as_payment(shop: Stack) -> None:
+def test_a_currency_that_is_not_the_orders_is_not_taken_as_payment(shop: Shop) -> None:
     item = sku("CUR")
     shop.new_product((item, "10.00", 5))
     shopper = shop.new_shopper((item, 1))
@@ -208,7 +208,7 @@ def succeeded_event(payment_intent_id: str, amount: int) -> dict[str, Any]:
 
 
 # --- late and out-of-order Stripe events ----------------------------------------------------
-def test_a_payment_failed_event_after_succeeded_changes_nothing(shop: Stack) -> None:
+def test_a_payment_failed_event_after_succeeded_changes_nothing(shop: Shop) -> None:
     item = sku("STALE")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 1))
@@ -245,7 +245,7 @@ def test_a_payment_failed_event_after_succeeded_changes_nothing(shop: Stack) -> 
     assert deliver(shop, *signed(stale)).json()["outcome"] == "duplicate"
 
 
-def test_a_payment_after_expiry_is_refunded_and_the_customer_is_told(shop: Stack) -> None:
+def test_a_payment_after_expiry_is_refunded_and_the_customer_is_told(shop: Shop) -> None:
     item = sku("LATEX")
     shop.new_product((item, "35.00", 5))
     shopper = shop.new_shopper((item, 1))
@@ -307,7 +307,7 @@ def test_a_payment_after_expiry_is_refunded_and_the_customer_is_told(shop: Stack
 
 
 # --- the cart after payment -----------------------------------------------------------------
-def test_paying_takes_only_the_ordered_lines_out_of_the_cart(shop: Stack) -> None:
+def test_paying_takes_only_the_ordered_lines_out_of_the_cart(shop: Shop) -> None:
     mug, pen, cap = sku("MUG"), sku("PEN"), sku("CAP")
     shop.new_product((mug, "8.00", 10), (pen, "2.00", 10), (cap, "15.00", 10))
     shopper = shop.new_shopper((mug, 2), (pen, 1))

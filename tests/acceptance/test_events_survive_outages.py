@@ -9,12 +9,12 @@ from collections import Counter
 
 import httpx
 
-from .stack import Stack
+from .shop import Shop
 
 ORDERS = 20
 
 
-def paid_order(shop: Stack, sku: str) -> tuple[str, str]:
+def paid_order(shop: Shop, sku: str) -> tuple[str, str]:
     shopper = shop.new_shopper((sku, 1))
     created = shop.create_intent(shopper)
     assert created.status_code == 201, created.text
@@ -25,12 +25,12 @@ def paid_order(shop: Stack, sku: str) -> tuple[str, str]:
     return order_id, shopper.email
 
 
-def outbox_counts(shop: Stack) -> dict[str, int]:
+def outbox_counts(shop: Shop) -> dict[str, int]:
     rows = shop.identity_rows("SELECT status, count(*) FROM outbox GROUP BY status")
     return {status: count for status, count in rows}
 
 
-def sent_emails(shop: Stack, event_type: str) -> list[dict[str, object]]:
+def sent_emails(shop: Shop, event_type: str) -> list[dict[str, object]]:
     response = httpx.get(
         f"{shop.notifications.url}/notifications",
         params={"type": event_type, "channel": "email", "page_size": 100},
@@ -41,7 +41,7 @@ def sent_emails(shop: Stack, event_type: str) -> list[dict[str, object]]:
     return response.json()["items"]
 
 
-def test_orders_paid_while_notifications_is_down_are_all_delivered_once(shop: Stack) -> None:
+def test_orders_paid_while_notifications_is_down_are_all_delivered_once(shop: Shop) -> None:
     # Retries back off exponentially while notifications is down; the cap (300 s by
     # default) bounds how long after its return the last event can wait. 5 s here, so the
     # "within 30 seconds" of the contract is about delivery, not about the cap.

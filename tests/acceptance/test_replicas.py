@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pg
 import psycopg
 import pytest
 from alembic.config import Config
@@ -48,17 +49,13 @@ from alembic.script import ScriptDirectory
 from shopkit.migrations import MIGRATION_LOCK_KEY
 from shopkit.settings import ServiceSettings
 from shopkit.testing.tokens import TokenFactory
+from shopstack import balancer
+from shopstack.profiles import PROFILES, REPO_ROOT
 from sqlalchemy.engine import make_url
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import balancer  # noqa: E402
-import pg  # noqa: E402
-import stack  # noqa: E402
 
 pytestmark = pytest.mark.whole_shop
 
-PROFILE = stack.PROFILES["scale"]
+PROFILE = PROFILES["scale"]
 SERVICES = {  # service: (port key, database URL variable)
     "identity-commerce": ("identity", "IDENTITY_DATABASE_URL"),
     "catalog-fulfillment": ("catalog", "CATALOG_DATABASE_URL"),
@@ -102,7 +99,7 @@ def _ports(offset: int) -> set[int]:
 def _free_offset() -> int:
     """An offset under which every port of the profile is free, below the ephemeral range
     and away from the standard profiles' ports (other stacks may run on this machine)."""
-    standard = {p for profile in stack.PROFILES.values() for p in profile.ports.values()}
+    standard = {p for profile in PROFILES.values() for p in profile.ports.values()}
     for _ in range(100):
         offset = random.randrange(1_000, 7_800)
         ports = _ports(offset)

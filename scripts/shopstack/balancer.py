@@ -1,4 +1,4 @@
-"""Replicas behind HAProxy for the `scale` stack profile (scripts/stack.py).
+"""Replicas behind HAProxy for the `scale` profile (`make scale`, scripts/stack.py).
 
 Each Python service runs as several uvicorn processes, each on a port of its own; HAProxy
 listens on the service's usual port and spreads requests over them in round robin, sending
@@ -7,7 +7,10 @@ lives in PostgreSQL (rate limits, outboxes, reservations, the cache invalidation
 any replica may answer any request: there are no sticky sessions.
 
 Ports (per service, from the profile's port P for it): the balancer on P, replica n
-(1-based) on P + 100 * n; HAProxy's statistics on the profile's `balancer` port.
+(1-based) on P + 100 * n; HAProxy's statistics on the profile's `balancer` port. Each
+replica starts through the containers' entry point (docker/service-entrypoint.sh): it
+applies the migrations under the database's migration lock, then serves. HAProxy starts
+once every replica answers, so its first checks find them all up.
 
 The client address: HAProxy adds the address it saw to X-Forwarded-For, and the replicas
 believe that header only from 127.0.0.1 (FORWARDED_ALLOW_IPS), so per-address rate limits
@@ -20,8 +23,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -29,14 +34,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from shopstack.console import StackError, say
+from shopstack.environment import Stack
+from shopstack.profiles import REPO_ROOT, SERVICES
+from shopstack.supervisor import COLOURS, Child, ProcessSet, wait_ready
+
 REPLICA_PORT_STEP = 100
 STATS_PATH = "/stats"
 READY_PATH = "/health/ready"
-# What the replicas need to know about the balancer in front of them.
-REPLICA_ENV = {"FORWARDED_ALLOW_IPS": "127.0.0.1/32"}
+BALANCER_PORT_KEY = "balancer"  # the profile's port for HAProxy's statistics page
+# The containers' entry point: `alembic upgrade head` (under the migration lock), then exec
+ENTRYPOINT = REPO_ROOT / "docker" / "service-entrypoint.sh"
 
 
-class BalancerError(Exception):
+class BalancerError(StackError):
     """Something the user has to fix; the message says what."""
 
 
@@ -173,3 +184,62 @@ def wait_all_up(url: str, backends: Sequence[Backend], timeout: float) -> None:
             listed = ", ".join(f"{b}/{s}: {status}" for (b, s), status in sorted(down.items()))
             raise BalancerError(f"HAProxy does not count every replica as up: {listed}")
         time.sleep(0.25)
+
+
+# --------------------------------------------------------------------------- the stack's side
+
+
+def stack_replica_ports(stack: Stack, port_key: str) -> tuple[int, ...]:
+    return replica_ports(stack.ports[port_key], stack.profile.replicas)
+
+
+def replica_env() -> dict[str, str]:
+    """Migrate at start (the entry point), never seed there (the launcher seeds once, after),
+    and find `alembic` in this interpreter's environment."""
+    venv_bin = str(Path(sys.executable).parent)
+    return {
+        "MIGRATE_ON_START": "true",
+        "SEED_ON_START": "false",
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+def replica_ports_by_name(stack: Stack) -> dict[str, int]:
+    """Every replica's port by process name (for the launcher's "port in use" check)."""
+    return {
+        f"{spec.name}-{n}": port
+        for spec in SERVICES
+        for n, port in enumerate(stack_replica_ports(stack, spec.port_key), start=1)
+    }
+
+
+def backends(stack: Stack) -> list[Backend]:
+    return [
+        Backend(spec.name, stack.ports[spec.port_key], stack_replica_ports(stack, spec.port_key))
+        for spec in SERVICES
+    ]
+
+
+def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> Child:
+    """HAProxy in front of the replicas (which answer already); returns once it counts every
+    replica as up."""
+    stats_port = stack.ports[BALANCER_PORT_KEY]
+    config_path = write_config(
+        stack.run_dir / "haproxy.cfg", backends(stack), stats_port=stats_port
+    )
+    child = Child(
+        "haproxy",
+        argv(config_path),
+        REPO_ROOT,
+        stack.service_env(),
+        stats_url(stats_port),
+        COLOURS[-1],
+        stack.logs_dir / "haproxy.log",
+        port=stats_port,
+        echo=echo,
+    )
+    procs.add(child)
+    wait_ready([child], timeout)
+    wait_all_up(stats_url(stats_port), backends(stack), timeout=30)
+    say("HAProxy counts every replica as up")
+    return child

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import httpx
 
-from .stack import Stack, wait_until
+from .shop import Shop, wait_until
 
 
 def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def test_happy_path_two_skus_paid_stock_committed_cart_emptied_events_sent(shop: Stack) -> None:
+def test_happy_path_two_skus_paid_stock_committed_cart_emptied_events_sent(shop: Shop) -> None:
     laptop, mouse = sku("LAP"), sku("MOUSE")
     shop.new_product((laptop, "999.00", 5), (mouse, "25.50", 10))
     shopper = shop.new_shopper((laptop, 1), (mouse, 2))
@@ -82,7 +82,7 @@ def test_happy_path_two_skus_paid_stock_committed_cart_emptied_events_sent(shop:
     )
 
 
-def test_declined_card_is_402_payment_failed_stock_released_cart_kept(shop: Stack) -> None:
+def test_declined_card_is_402_payment_failed_stock_released_cart_kept(shop: Shop) -> None:
     item = sku("DECL")
     shop.new_product((item, "40.00", 3))
     shopper = shop.new_shopper((item, 2))
@@ -106,7 +106,7 @@ def test_declined_card_is_402_payment_failed_stock_released_cart_kept(shop: Stac
 
 
 def test_idempotency_key_replay_returns_the_first_order_and_one_payment_intent(
-    shop: Stack,
+    shop: Shop,
 ) -> None:
     item = sku("IDEM")
     shop.new_product((item, "10.00", 5))
@@ -138,7 +138,7 @@ def test_idempotency_key_replay_returns_the_first_order_and_one_payment_intent(
     assert other.status_code == 422
 
 
-def test_amounts_are_strings_with_cents(shop: Stack) -> None:
+def test_amounts_are_strings_with_cents(shop: Shop) -> None:
     item = sku("CENT")
     shop.new_product((item, "19.99", 5))
     shopper = shop.new_shopper((item, 3))
@@ -148,7 +148,7 @@ def test_amounts_are_strings_with_cents(shop: Stack) -> None:
     assert Decimal(body["amount"]) == Decimal("59.97") + Decimal("9.99") + Decimal("4.80")
 
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_REPORT = REPO_ROOT / "docs" / "benchmarks-checkout-sql.md"
 STATEMENT_BUDGET = 30
 
@@ -160,7 +160,7 @@ def statements_for(log: Path, request_id: str) -> list[str]:
     return [line.split("\t", 1)[1] for line in lines if line.split("\t", 1)[0] == request_id]
 
 
-def test_sql_statements_of_one_checkout_stay_within_budget(shop: Stack) -> None:
+def test_sql_statements_of_one_checkout_stay_within_budget(shop: Shop) -> None:
     """Counts every statement both services send for create + confirm (the launchers log
     them with the request id, which identity passes on to catalog-fulfillment), writes the
     numbers to docs/benchmarks-checkout-sql.md and holds them to the budget."""
@@ -210,7 +210,7 @@ def write_sql_report(counts: dict[tuple[str, str], list[str]], total: int) -> No
         "Statements sent to PostgreSQL by both services for one successful checkout of two "
         "skus: `POST /checkout/create-payment-intent` then `POST /checkout/confirm` with "
         "`pm_card_visa` (written by "
-        "`services/identity-commerce/tests/checkout/test_acceptance_checkout.py::"
+        "`tests/acceptance/test_acceptance_checkout.py::"
         "test_sql_statements_of_one_checkout_stay_within_budget`, which counts every "
         "statement through a SQLAlchemy cursor hook tagged with the request id that "
         "identity-commerce passes on to catalog-fulfillment). Budget: "
@@ -225,7 +225,7 @@ def write_sql_report(counts: dict[tuple[str, str], list[str]], total: int) -> No
     )
 
 
-def test_concurrent_requests_with_one_idempotency_key_make_one_order(shop: Stack) -> None:
+def test_concurrent_requests_with_one_idempotency_key_make_one_order(shop: Shop) -> None:
     item = sku("IDEMC")
     shop.new_product((item, "10.00", 5))
     shopper = shop.new_shopper((item, 1))

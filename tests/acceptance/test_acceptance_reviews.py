@@ -10,40 +10,29 @@ from typing import Any
 
 import httpx
 import pytest
-from shopkit.testing import LiveService
+from shopstack.supervisor import Child
 
-from .stack import Shopper, Stack, start_service
+from .shop import Shop, Shopper
 from .test_acceptance_orders import admin_status, paid_order, sku
 
 
 @pytest.fixture
-def catalog(shop: Stack) -> Iterator[LiveService]:
-    """A second catalog-fulfillment on the stack's catalog database that knows where
-    identity-commerce is (the stack's own catalog starts before identity-commerce), with a
-    quick recheck job."""
-    service = start_service(
+def catalog(shop: Shop) -> Iterator[Child]:
+    """A second catalog-fulfillment on the shop's catalog database with a quick recheck
+    job (and no reservation sweeper racing the shop's own)."""
+    service = shop.start_service(
+        "catalog-fulfillment",
         "catalog-reviews",
-        "catalog_fulfillment.main:create_app",
-        {
-            "CATALOG_DATABASE_URL": shop.catalog_db,
-            "IDENTITY_URL": shop.identity.url,
-            "NOTIFICATIONS_URL": shop.notifications.url,
-            "LISTING_CACHE_SECONDS": "0",
-            "RESERVATION_SWEEPER_ENABLED": "false",
-            "REVIEW_RECHECK_SWEEP_SECONDS": "0.3",
-            "REVIEW_RECHECK_RETRY_SECONDS": "1",
-            "VERIFIED_PURCHASE_TIMEOUT_SECONDS": "1",
-        },
-        log_dir=shop.log_dir,
-        keys_dir=shop.tokens.keys_dir,
+        RESERVATION_SWEEPER_ENABLED="false",
+        REVIEW_RECHECK_SWEEP_SECONDS="0.3",
+        REVIEW_RECHECK_RETRY_SECONDS="1",
+        VERIFIED_PURCHASE_TIMEOUT_SECONDS="1",
     )
     yield service
     service.stop()
 
 
-def post_review(
-    catalog: LiveService, shopper: Shopper, product_id: str, rating: int
-) -> httpx.Response:
+def post_review(catalog: Child, shopper: Shopper, product_id: str, rating: int) -> httpx.Response:
     return httpx.post(
         f"{catalog.url}/reviews",
         json={
@@ -57,20 +46,18 @@ def post_review(
     )
 
 
-def write_review(catalog: LiveService, shopper: Shopper, product_id: str, rating: int) -> Any:
+def write_review(catalog: Child, shopper: Shopper, product_id: str, rating: int) -> Any:
     response = post_review(catalog, shopper, product_id, rating)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def rating(catalog: LiveService, product_id: str) -> tuple[float, int]:
+def rating(catalog: Child, product_id: str) -> tuple[float, int]:
     detail = httpx.get(f"{catalog.url}/catalog/products/{product_id}").json()
     return detail["rating_avg"], detail["rating_count"]
 
 
-def reverify(
-    shop: Stack, catalog: LiveService, shopper: Shopper, product_id: str
-) -> httpx.Response:
+def reverify(shop: Shop, catalog: Child, shopper: Shopper, product_id: str) -> httpx.Response:
     return httpx.post(
         f"{catalog.url}/reviews/reverify",
         json={"user_id": shopper.user_id, "product_ids": [product_id]},
@@ -79,9 +66,7 @@ def reverify(
     )
 
 
-def test_a_refunded_purchase_stops_counting_once_reverified(
-    shop: Stack, catalog: LiveService
-) -> None:
+def test_a_refunded_purchase_stops_counting_once_reverified(shop: Shop, catalog: Child) -> None:
     item = sku("REVW")
     product = shop.new_product((item, "20.00", 5))["id"]
     buyer, order_id = paid_order(shop, item)
@@ -102,7 +87,7 @@ def test_a_refunded_purchase_stops_counting_once_reverified(
     assert not any(review["verified_purchase"] for review in listing["items"])
 
 
-def test_reviews_wait_out_an_identity_outage(shop: Stack, catalog: LiveService) -> None:
+def test_reviews_wait_out_an_identity_outage(shop: Shop, catalog: Child) -> None:
     """While identity-commerce is down nothing about a shopper can be vouched for: the
     account behind the token cannot be checked, so writing a review answers 503 and stores
     nothing, and reverify answers 503 and changes nothing. Once it is back the same review is

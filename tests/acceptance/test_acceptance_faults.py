@@ -8,14 +8,14 @@ from typing import Any
 
 import httpx
 
-from .stack import Shopper, Stack, pay_directly_at_stripe, wait_until, webhooks_captured
+from .shop import Shop, Shopper, pay_directly_at_stripe, wait_until, webhooks_captured
 
 
 def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def orders_of(shop: Stack, user_id: str) -> list[tuple[str, str]]:
+def orders_of(shop: Shop, user_id: str) -> list[tuple[str, str]]:
     return [
         (str(r[0]), r[1])
         for r in shop.identity_rows(
@@ -24,7 +24,7 @@ def orders_of(shop: Stack, user_id: str) -> list[tuple[str, str]]:
     ]
 
 
-def test_catalog_down_during_create_is_503_and_nothing_is_pending(shop: Stack) -> None:
+def test_catalog_down_during_create_is_503_and_nothing_is_pending(shop: Shop) -> None:
     item = sku("CATD")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 2))
@@ -42,7 +42,7 @@ def test_catalog_down_during_create_is_503_and_nothing_is_pending(shop: Stack) -
     assert shop.create_intent(shopper).status_code == 201  # works again once it is back
 
 
-def test_catalog_down_while_confirming_then_the_retry_converges(shop: Stack) -> None:
+def test_catalog_down_while_confirming_then_the_retry_converges(shop: Shop) -> None:
     item = sku("CATC")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 1))
@@ -61,7 +61,7 @@ def test_catalog_down_while_confirming_then_the_retry_converges(shop: Stack) -> 
     assert (shop.stock(item)["on_hand"], shop.stock(item)["reserved"]) == (4, 0)
 
 
-def test_stripe_down_is_503_the_stock_is_released_and_the_order_cancelled(shop: Stack) -> None:
+def test_stripe_down_is_503_the_stock_is_released_and_the_order_cancelled(shop: Shop) -> None:
     item = sku("STRD")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 2))
@@ -81,7 +81,7 @@ def test_stripe_down_is_503_the_stock_is_released_and_the_order_cancelled(shop: 
     assert retried.status_code == 201, retried.text
 
 
-def test_ttl_unpaid_order_expires_and_a_paid_but_unreported_one_is_settled(shop: Stack) -> None:
+def test_ttl_unpaid_order_expires_and_a_paid_but_unreported_one_is_settled(shop: Shop) -> None:
     item, paid_item = sku("TTL"), sku("TTLP")
     shop.new_product((item, "20.00", 5), (paid_item, "20.00", 5))
     unpaid, browser_payer = shop.new_shopper((item, 2)), shop.new_shopper((paid_item, 1))
@@ -147,7 +147,7 @@ def succeeded_event_captured(deliveries: list[tuple[bytes, str]], payment_intent
     )
 
 
-def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Stack) -> None:
+def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Shop) -> None:
     item = sku("LATE")
     shop.new_product((item, "20.00", 5))
     shopper = shop.new_shopper((item, 1))
@@ -177,7 +177,7 @@ def test_payment_arriving_after_the_stock_hold_was_lost_is_refunded(shop: Stack)
     assert [r[0] for r in rows] == ["ORDER_PLACED", "ORDER_CANCELLED"]
 
 
-def test_an_order_whose_payment_intent_vanished_still_expires(shop: Stack) -> None:
+def test_an_order_whose_payment_intent_vanished_still_expires(shop: Shop) -> None:
     """A restarted localstripe forgets every PaymentIntent; the sweeper must not get stuck."""
     item = sku("GONE")
     shop.new_product((item, "20.00", 5))

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from .stack import (
+from .shop import (
     WEBHOOK_SECRET,
-    Stack,
+    Shop,
     pay_directly_at_stripe,
     wait_until,
     webhooks_captured,
@@ -26,7 +26,7 @@ def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def post_webhook(shop: Stack, body: bytes, signature: str) -> httpx.Response:
+def post_webhook(shop: Shop, body: bytes, signature: str) -> httpx.Response:
     return httpx.post(
         f"{shop.identity.url}/payments/webhook",
         content=body,
@@ -34,7 +34,7 @@ def post_webhook(shop: Stack, body: bytes, signature: str) -> httpx.Response:
     )
 
 
-def test_the_same_signed_succeeded_event_five_times_moves_the_order_once(shop: Stack) -> None:
+def test_the_same_signed_succeeded_event_five_times_moves_the_order_once(shop: Shop) -> None:
     item = sku("HOOK")
     shop.new_product((item, "30.00", 4))
     shopper = shop.new_shopper((item, 2))
@@ -75,7 +75,7 @@ def test_the_same_signed_succeeded_event_five_times_moves_the_order_once(shop: S
     assert late.status_code == 200 and late.json()["status"] == "paid"
 
 
-def test_browser_path_three_d_secure_then_confirm_without_payment_method(shop: Stack) -> None:
+def test_browser_path_three_d_secure_then_confirm_without_payment_method(shop: Shop) -> None:
     item = sku("3DS")
     shop.new_product((item, "120.00", 2))
     shopper = shop.new_shopper((item, 1))
@@ -102,7 +102,7 @@ def test_browser_path_three_d_secure_then_confirm_without_payment_method(shop: S
     assert (shop.stock(item)["on_hand"], shop.stock(item)["reserved"]) == (1, 0)
 
 
-def test_browser_path_failed_authentication_is_402(shop: Stack) -> None:
+def test_browser_path_failed_authentication_is_402(shop: Shop) -> None:
     item = sku("3DSF")
     shop.new_product((item, "15.00", 2))
     shopper = shop.new_shopper((item, 1))
@@ -119,7 +119,7 @@ def test_browser_path_failed_authentication_is_402(shop: Stack) -> None:
     assert shop.stock(item)["reserved"] == 0
 
 
-def test_confirm_before_paying_in_the_browser_keeps_waiting(shop: Stack) -> None:
+def test_confirm_before_paying_in_the_browser_keeps_waiting(shop: Shop) -> None:
     item = sku("WAIT")
     shop.new_product((item, "15.00", 2))
     shopper = shop.new_shopper((item, 1))
@@ -131,7 +131,7 @@ def test_confirm_before_paying_in_the_browser_keeps_waiting(shop: Stack) -> None
     assert shop.stock(item)["reserved"] == 1
 
 
-def test_race_thirty_buyers_ten_units(shop: Stack) -> None:
+def test_race_thirty_buyers_ten_units(shop: Shop) -> None:
     item = sku("RACE")
     shop.new_product((item, "50.00", 10))
     shoppers = [shop.new_shopper((item, 1)) for _ in range(30)]
@@ -176,7 +176,7 @@ def sign_event(payload: dict[str, object]) -> tuple[bytes, str]:
     return body, f"t={ts},v1={mac}"
 
 
-def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Stack) -> None:
+def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Shop) -> None:
     item = sku("DASH")
     shop.new_product((item, "60.00", 3))
     shopper = shop.new_shopper((item, 1))

@@ -2,7 +2,7 @@
 request id (X-Request-ID travels from identity-commerce to catalog-fulfillment), so a test
 can count the statements one request cost across both services.
 
-Usage: python sql_counting_launcher.py <package.main:create_app> <port> <statements.log>
+Usage: python sql_counting_uvicorn.py <package.main:create_app> <port> <statements.log>
 """
 
 import sys

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from .stack import Shopper, Stack
+from .shop import Shop, Shopper
 
 
 def sku(prefix: str) -> str:
@@ -38,7 +38,7 @@ def create(http: httpx.Client, url: str, shopper: Shopper, **headers: str) -> ht
     )
 
 
-def orders_of(shop: Stack, shopper: Shopper) -> list[tuple[str, str, str | None]]:
+def orders_of(shop: Shop, shopper: Shopper) -> list[tuple[str, str, str | None]]:
     """(id, status, last timeline note) of the shopper's orders, oldest first."""
     rows = shop.identity_rows(
         "SELECT o.id, o.status, (SELECT note FROM order_status_changes c WHERE c.order_id = o.id "
@@ -49,7 +49,7 @@ def orders_of(shop: Stack, shopper: Shopper) -> list[tuple[str, str, str | None]
     return [(str(r[0]), r[1], r[2]) for r in rows]
 
 
-def set_cart(shop: Stack, shopper: Shopper, *lines: tuple[str, int]) -> None:
+def set_cart(shop: Shop, shopper: Shopper, *lines: tuple[str, int]) -> None:
     url = shop.identity.url
     assert httpx.delete(f"{url}/cart", headers=shopper.headers).status_code == 204
     for line_sku, quantity in lines:
@@ -63,7 +63,7 @@ def set_cart(shop: Stack, shopper: Shopper, *lines: tuple[str, int]) -> None:
 
 # --- hoarding ----------------------------------------------------------------------------
 def test_ten_checkouts_in_a_row_hold_one_cart_and_another_shopper_buys_the_rest(
-    shop: Stack,
+    shop: Shop,
 ) -> None:
     item = sku("HOARD")
     shop.new_product((item, "10.00", 20))
@@ -98,7 +98,7 @@ def test_ten_checkouts_in_a_row_hold_one_cart_and_another_shopper_buys_the_rest(
     }
 
 
-def test_an_idempotency_key_replay_is_not_a_new_checkout(shop: Stack) -> None:
+def test_an_idempotency_key_replay_is_not_a_new_checkout(shop: Shop) -> None:
     item = sku("REPLAY")
     shop.new_product((item, "10.00", 10))
     shopper = shop.new_shopper((item, 2))
@@ -124,7 +124,7 @@ def test_an_idempotency_key_replay_is_not_a_new_checkout(shop: Stack) -> None:
     assert counted == [(2,)]  # two checkouts; the replay was not one
 
 
-def set_on_hand(shop: Stack, item: str, on_hand: int) -> None:
+def set_on_hand(shop: Shop, item: str, on_hand: int) -> None:
     answer = httpx.put(
         f"{shop.catalog.url}/admin/inventory/{item}",
         json={"on_hand": on_hand},
@@ -133,7 +133,7 @@ def set_on_hand(shop: Stack, item: str, on_hand: int) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def test_a_superseded_order_stays_closed_when_the_new_checkout_fails(shop: Stack) -> None:
+def test_a_superseded_order_stays_closed_when_the_new_checkout_fails(shop: Shop) -> None:
     held, sold_out = sku("SUPA"), sku("SUPB")
     shop.new_product((held, "10.00", 5))
     shop.new_product((sold_out, "10.00", 5))
@@ -167,7 +167,7 @@ def test_a_superseded_order_stays_closed_when_the_new_checkout_fails(shop: Stack
     assert shop.stock(held)["reserved"] == 3
 
 
-def test_orders_awaiting_payment_are_capped_per_user(shop: Stack) -> None:
+def test_orders_awaiting_payment_are_capped_per_user(shop: Shop) -> None:
     first_sku, second_sku, third_sku = sku("CAPA"), sku("CAPB"), sku("CAPC")
     shop.new_product((first_sku, "10.00", 5), (second_sku, "10.00", 5), (third_sku, "10.00", 5))
     shopper = shop.new_shopper((first_sku, 1))
@@ -193,7 +193,7 @@ def test_orders_awaiting_payment_are_capped_per_user(shop: Stack) -> None:
 
 
 # --- rate limits --------------------------------------------------------------------------
-def test_checkouts_are_limited_per_user_and_per_client_address(shop: Stack) -> None:
+def test_checkouts_are_limited_per_user_and_per_client_address(shop: Shop) -> None:
     limited = shop.start_identity(
         "identity-checkout-limits", CHECKOUT_MAX_PER_USER="3", CHECKOUT_MAX_PER_CLIENT="5"
     )
@@ -225,11 +225,11 @@ def test_checkouts_are_limited_per_user_and_per_client_address(shop: Stack) -> N
 
 
 # --- order numbers ------------------------------------------------------------------------
-def set_order_counter(shop: Stack, value: int) -> None:
+def set_order_counter(shop: Shop, value: int) -> None:
     shop.identity_rows("SELECT setval('order_number_seq', %s)", value)
 
 
-def test_order_numbers_grow_past_six_digits(shop: Stack) -> None:
+def test_order_numbers_grow_past_six_digits(shop: Shop) -> None:
     item = sku("NUM")
     shop.new_product((item, "10.00", 10))
     shoppers = [shop.new_shopper((item, 1)) for _ in range(3)]
@@ -241,7 +241,7 @@ def test_order_numbers_grow_past_six_digits(shop: Stack) -> None:
     assert len(set(numbers)) == 3
 
 
-def test_an_order_number_already_taken_is_skipped_not_a_500(shop: Stack) -> None:
+def test_an_order_number_already_taken_is_skipped_not_a_500(shop: Shop) -> None:
     item = sku("TAKEN")
     shop.new_product((item, "10.00", 10))
     first, second = shop.new_shopper((item, 1)), shop.new_shopper((item, 1))

@@ -15,32 +15,32 @@ from typing import Any
 
 import httpx
 
-from .stack import WEBHOOK_SECRET, Shopper, Stack, wait_until
+from .shop import WEBHOOK_SECRET, Shop, Shopper, wait_until
 
 
 def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def paid_order(shop: Stack, item: str, quantity: int) -> tuple[Shopper, dict[str, Any]]:
+def paid_order(shop: Shop, item: str, quantity: int) -> tuple[Shopper, dict[str, Any]]:
     shopper = shop.new_shopper((item, quantity))
     created = shop.create_intent(shopper).json()
     assert shop.confirm(shopper, created["order_id"], "pm_card_visa").json()["status"] == "paid"
     return shopper, created
 
 
-def on_hand(shop: Stack, item: str) -> int:
+def on_hand(shop: Shop, item: str) -> int:
     return shop.stock(item)["on_hand"]
 
 
-def outbox_types(shop: Stack, order_id: str) -> list[str]:
+def outbox_types(shop: Shop, order_id: str) -> list[str]:
     rows = shop.identity_rows(
         "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", order_id
     )
     return [r[0] for r in rows]
 
 
-def admin_status(shop: Stack, order_id: str, **body: Any) -> httpx.Response:
+def admin_status(shop: Shop, order_id: str, **body: Any) -> httpx.Response:
     return httpx.post(
         f"{shop.identity.url}/admin/orders/{order_id}/status",
         json=body,
@@ -49,7 +49,7 @@ def admin_status(shop: Stack, order_id: str, **body: Any) -> httpx.Response:
     )
 
 
-def refund_in_stripe(shop: Stack, payment_intent_id: str) -> dict[str, Any]:
+def refund_in_stripe(shop: Shop, payment_intent_id: str) -> dict[str, Any]:
     """What an admin does in Stripe's dashboard: a full refund the shop is not told about
     except by the charge.refunded event."""
     stripe = httpx.Client(base_url=shop.localstripe.url, auth=("sk_test_dashboard", ""))
@@ -83,7 +83,7 @@ def signed(payload: dict[str, Any]) -> tuple[bytes, str]:
     return body, f"t={ts},v1={mac}"
 
 
-def post_webhook(shop: Stack, payload: dict[str, Any]) -> httpx.Response:
+def post_webhook(shop: Shop, payload: dict[str, Any]) -> httpx.Response:
     body, signature = signed(payload)
     return httpx.post(
         f"{shop.identity.url}/payments/webhook",
@@ -98,7 +98,7 @@ def minor(amount: str) -> int:
 
 
 def test_a_refund_in_stripe_restocks_once_though_the_webhook_comes_three_times(
-    shop: Stack,
+    shop: Shop,
 ) -> None:
     item = sku("WHRF")
     shop.new_product((item, "40.00", 5))
@@ -144,7 +144,7 @@ def test_a_refund_in_stripe_restocks_once_though_the_webhook_comes_three_times(
     assert followups[1][2]["user_id"] == shopper.user_id
 
 
-def test_a_refunded_processing_order_is_restocked_and_can_never_ship(shop: Stack) -> None:
+def test_a_refunded_processing_order_is_restocked_and_can_never_ship(shop: Shop) -> None:
     item = sku("PROC")
     shop.new_product((item, "25.00", 4))
     shopper, created = paid_order(shop, item, 1)
@@ -170,7 +170,7 @@ def test_a_refunded_processing_order_is_restocked_and_can_never_ship(shop: Stack
     assert fulfillment.status_code == 404  # nothing was ever handed to the carrier
 
 
-def test_an_admin_refund_of_a_processing_order_refunds_and_restocks(shop: Stack) -> None:
+def test_an_admin_refund_of_a_processing_order_refunds_and_restocks(shop: Shop) -> None:
     item = sku("APRC")
     shop.new_product((item, "30.00", 3))
     shopper, created = paid_order(shop, item, 2)
@@ -187,7 +187,7 @@ def test_an_admin_refund_of_a_processing_order_refunds_and_restocks(shop: Stack)
 
 
 def test_catalog_down_while_cancelling_a_paid_order_the_stock_comes_back_later(
-    shop: Stack,
+    shop: Shop,
 ) -> None:
     item = sku("CDWN")
     shop.new_product((item, "50.00", 6))

@@ -8,21 +8,21 @@ from typing import Any
 
 import httpx
 
-from .stack import Shopper, Stack, wait_until
+from .shop import Shop, Shopper, wait_until
 
 
 def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def paid_order(shop: Stack, item: str, quantity: int = 1) -> tuple[Shopper, str]:
+def paid_order(shop: Shop, item: str, quantity: int = 1) -> tuple[Shopper, str]:
     shopper = shop.new_shopper((item, quantity))
     order_id = shop.create_intent(shopper).json()["order_id"]
     assert shop.confirm(shopper, order_id, "pm_card_visa").json()["status"] == "paid"
     return shopper, order_id
 
 
-def admin_status(shop: Stack, order_id: str, **body: Any) -> httpx.Response:
+def admin_status(shop: Shop, order_id: str, **body: Any) -> httpx.Response:
     return httpx.post(
         f"{shop.identity.url}/admin/orders/{order_id}/status",
         json=body,
@@ -31,14 +31,14 @@ def admin_status(shop: Stack, order_id: str, **body: Any) -> httpx.Response:
     )
 
 
-def outbox_types(shop: Stack, order_id: str) -> list[str]:
+def outbox_types(shop: Shop, order_id: str) -> list[str]:
     rows = shop.identity_rows(
         "SELECT event_type FROM outbox WHERE aggregate_id = %s ORDER BY seq", order_id
     )
     return [r[0] for r in rows]
 
 
-def test_another_users_order_is_not_found_and_customers_cannot_use_admin(shop: Stack) -> None:
+def test_another_users_order_is_not_found_and_customers_cannot_use_admin(shop: Shop) -> None:
     item = sku("IDOR")
     shop.new_product((item, "12.00", 5))
     owner = shop.new_shopper((item, 1))
@@ -68,7 +68,7 @@ def test_another_users_order_is_not_found_and_customers_cannot_use_admin(shop: S
     assert shop.order(owner, order_id)["status"] == "pending_payment"
 
 
-def test_cancel_before_payment_releases_the_stock(shop: Stack) -> None:
+def test_cancel_before_payment_releases_the_stock(shop: Shop) -> None:
     item = sku("CANP")
     shop.new_product((item, "12.00", 5))
     shopper = shop.new_shopper((item, 3))
@@ -93,7 +93,7 @@ def test_cancel_before_payment_releases_the_stock(shop: Stack) -> None:
     assert outbox_types(shop, created["order_id"]) == ["ORDER_PLACED", "ORDER_CANCELLED"]
 
 
-def test_cancel_after_payment_refunds_and_restocks(shop: Stack) -> None:
+def test_cancel_after_payment_refunds_and_restocks(shop: Shop) -> None:
     item = sku("CANR")
     shop.new_product((item, "80.00", 4))
     shopper, order_id = paid_order(shop, item, 2)
@@ -113,7 +113,7 @@ def test_cancel_after_payment_refunds_and_restocks(shop: Stack) -> None:
     assert shop.stock(item)["on_hand"] == 4
 
 
-def test_admin_life_cycle_with_fulfillment_events_and_state_machine(shop: Stack) -> None:
+def test_admin_life_cycle_with_fulfillment_events_and_state_machine(shop: Shop) -> None:
     item = sku("SHIP")
     product = shop.new_product((item, "45.00", 3))
     shopper, order_id = paid_order(shop, item)
@@ -184,7 +184,7 @@ def test_admin_life_cycle_with_fulfillment_events_and_state_machine(shop: Stack)
     assert verified.json() == {"verified": False}  # refunded orders do not count
 
 
-def test_verified_purchase_for_services_only(shop: Stack) -> None:
+def test_verified_purchase_for_services_only(shop: Shop) -> None:
     item = sku("VERI")
     product = shop.new_product((item, "5.00", 3))
     shopper, _ = paid_order(shop, item)

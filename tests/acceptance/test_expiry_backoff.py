@@ -17,9 +17,10 @@ from typing import ClassVar
 import httpx
 import psycopg
 import pytest
-from shopkit.testing import LiveService, free_port
+from shopkit.testing import free_port
+from shopstack.supervisor import Child
 
-from .stack import Shopper, Stack, libpq_url, wait_until
+from .shop import Shop, Shopper, libpq_url, wait_until
 
 HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "host"}
 
@@ -64,7 +65,7 @@ class StripeFront(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def stripe_front(shop: Stack, broken: set[str]) -> Iterator[str]:
+def stripe_front(shop: Shop, broken: set[str]) -> Iterator[str]:
     StripeFront.upstream = shop.localstripe.url
     StripeFront.broken = broken
     StripeFront.hits = Counter()
@@ -77,7 +78,7 @@ def stripe_front(shop: Stack, broken: set[str]) -> Iterator[str]:
 
 
 @pytest.fixture
-def owner(shop: Stack) -> Iterator[Shopper]:
+def owner(shop: Shop) -> Iterator[Shopper]:
     """The customer of the overdue orders. The module's own identity process sweeps with an
     unbroken Stripe, so it is stopped while these tests run."""
     shopper = shop.new_shopper()
@@ -88,7 +89,7 @@ def owner(shop: Stack) -> Iterator[Shopper]:
         shop.identity.start()
 
 
-def new_intents(shop: Stack, count: int) -> list[str]:
+def new_intents(shop: Shop, count: int) -> list[str]:
     stripe = httpx.Client(base_url=shop.localstripe.url, auth=("sk_test_x", ""))
     return [
         stripe.post("/v1/payment_intents", data={"amount": 1000, "currency": "usd"}).json()["id"]
@@ -97,7 +98,7 @@ def new_intents(shop: Stack, count: int) -> list[str]:
 
 
 def overdue_orders(
-    shop: Stack, shopper: Shopper, intents: list[str], *, overdue_seconds: int
+    shop: Shop, shopper: Shopper, intents: list[str], *, overdue_seconds: int
 ) -> list[str]:
     """Orders awaiting payment whose stock hold ran out `overdue_seconds` ago (their
     reservations are gone at the catalog, as after its own expiry)."""
@@ -127,14 +128,14 @@ def overdue_orders(
     return ids
 
 
-def statuses(shop: Stack, order_ids: list[str]) -> Counter[str]:
+def statuses(shop: Shop, order_ids: list[str]) -> Counter[str]:
     rows = shop.identity_rows(
         "SELECT status FROM orders WHERE id = ANY(%s)", [uuid.UUID(i) for i in order_ids]
     )
     return Counter(r[0] for r in rows)
 
 
-def start_sweeper(shop: Stack, stripe_base: str, name: str) -> LiveService:
+def start_sweeper(shop: Shop, stripe_base: str, name: str) -> Child:
     sweeper = shop.start_identity(
         name,
         STRIPE_API_BASE=stripe_base,
@@ -146,7 +147,7 @@ def start_sweeper(shop: Stack, stripe_base: str, name: str) -> LiveService:
     return sweeper
 
 
-def payment_intent_of(shop: Stack, order_id: str) -> str:
+def payment_intent_of(shop: Shop, order_id: str) -> str:
     rows = shop.identity_rows(
         "SELECT payment_intent_id FROM payments WHERE order_id = %s", uuid.UUID(order_id)
     )
@@ -154,7 +155,7 @@ def payment_intent_of(shop: Stack, order_id: str) -> str:
 
 
 def test_one_order_whose_stripe_cancel_fails_does_not_stop_fifty_others(
-    shop: Stack, owner: Shopper
+    shop: Shop, owner: Shopper
 ) -> None:
     [failing_intent] = new_intents(shop, 1)
     [failing] = overdue_orders(shop, owner, [failing_intent], overdue_seconds=600)
@@ -183,7 +184,7 @@ def test_one_order_whose_stripe_cancel_fails_does_not_stop_fifty_others(
 
 
 def test_a_whole_batch_of_failing_orders_does_not_starve_the_rest(
-    shop: Stack, owner: Shopper
+    shop: Shop, owner: Shopper
 ) -> None:
     broken = new_intents(shop, 60)  # more than one sweep takes, and the oldest deadlines
     failing = overdue_orders(shop, owner, broken, overdue_seconds=600)

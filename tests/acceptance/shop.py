@@ -1,6 +1,6 @@
-"""The whole shop as real processes for the acceptance tests: catalog-fulfillment,
-identity-commerce and notifications under uvicorn, and localstripe, on free ports, each
-service on its own fresh database, the Stripe webhook registered with localstripe."""
+"""The whole shop, started by the launcher (scripts/shopstack) for the acceptance tests, and
+what the tests do with it: arrange products and shoppers, act as shoppers and as Stripe, look
+inside identity-commerce's database."""
 
 from __future__ import annotations
 
@@ -20,45 +20,27 @@ from typing import Any
 
 import httpx
 import psycopg
-from shopkit.testing import LiveService, TestDatabases, TokenFactory, free_port, start_process
+from shopkit.testing import TokenFactory, free_port
+from shopstack.environment import Stack
+from shopstack.launch import service_child
+from shopstack.profiles import ACCEPTANCE_WEBHOOK_SECRET, SERVICES_DIR, ServiceSpec, service
+from shopstack.supervisor import Child, ProcessSet
 from sqlalchemy.engine import make_url
 
-HERE = Path(__file__).resolve().parent
-SERVICES = HERE.parents[2]
-LAUNCHER = HERE / "sql_counting_launcher.py"
-WEBHOOK_SECRET = "whsec_test_acceptance"
+SQL_COUNTING_UVICORN = Path(__file__).resolve().parent / "sql_counting_uvicorn.py"
+WEBHOOK_SECRET = ACCEPTANCE_WEBHOOK_SECRET
 PASSWORD = "correct horse battery"
 
 
-LOCALSTRIPE_HEALTH = "/js.stripe.com/v3/"  # answers 200 without an API key
+def sql_counting_runner(log_dir: Path) -> Callable[[ServiceSpec, str, int], list[str]]:
+    """Services under uvicorn that log each SQL statement to <log_dir>/<name>.sql, tagged
+    with the request id (the checkout SQL budget test counts them)."""
 
+    def argv(spec: ServiceSpec, name: str, port: int) -> list[str]:
+        log = str(log_dir / f"{name}.sql")
+        return [sys.executable, str(SQL_COUNTING_UVICORN), spec.app_path, str(port), log]
 
-def start_localstripe(log_dir: Path, *, port: int | None = None) -> LiveService:
-    port = port or free_port()
-    return start_process(
-        "localstripe",
-        # in memory only (shopkit's launcher): no shared /tmp pickle between test runs
-        [sys.executable, "-m", "shopkit.testing.localstripe", "--port", str(port)],
-        port=port,
-        health_path=LOCALSTRIPE_HEALTH,
-        log_dir=log_dir,
-    )
-
-
-def identity_databases(server_url: str) -> TestDatabases:
-    return TestDatabases(
-        server_url, "identity_commerce_stack", SERVICES / "identity-commerce" / "alembic.ini"
-    )
-
-
-def catalog_databases(server_url: str) -> TestDatabases:
-    return TestDatabases(
-        server_url, "catalog_fulfillment", SERVICES / "catalog-fulfillment" / "alembic.ini"
-    )
-
-
-def notifications_databases(server_url: str) -> TestDatabases:
-    return TestDatabases(server_url, "notifications", SERVICES / "notifications" / "alembic.ini")
+    return argv
 
 
 def wait_until(check: Callable[[], Any], *, timeout: float = 15.0, every: float = 0.2) -> Any:
@@ -86,64 +68,68 @@ class Shopper:
 
 
 @dataclass
-class Stack:
+class Shop:
+    """A running shop: the launcher's stack and its processes (stop and start them to
+    take a service down and back up)."""
+
+    stack: Stack
+    processes: ProcessSet
     tokens: TokenFactory
-    log_dir: Path
-    identity_db: str
-    catalog_db: str
-    notifications_db: str
-    localstripe: LiveService
-    notifications: LiveService
-    catalog: LiveService
-    identity: LiveService
-    extra: list[LiveService] = field(default_factory=list)
-    identity_port: int | None = None  # chosen before the other services start
+    children: dict[str, Child]
+    extra: list[Child] = field(default_factory=list)
     _admin: tuple[dict[str, str], float] | None = None
 
     # --- processes ------------------------------------------------------------------
-    def identity_env(self, **overrides: str) -> dict[str, str]:
-        return {
-            "IDENTITY_DATABASE_URL": self.identity_db,
-            "CATALOG_URL": self.catalog.url,
-            "NOTIFICATIONS_URL": self.notifications.url,
-            "STRIPE_API_BASE": self.localstripe.url,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "OUTBOX_POLL_SECONDS": "0.2",
-            "ORDER_EXPIRY_SWEEP_SECONDS": "0.5",
-            "ORDER_EXPIRY_RETRY_BASE_SECONDS": "1",
-            "ORDER_EXPIRY_RETRY_MAX_SECONDS": "2",
-            "ORDER_FOLLOWUP_POLL_SECONDS": "0.5",
-            "ORDER_FOLLOWUP_RETRY_BASE_SECONDS": "1",
-            "ORDER_FOLLOWUP_RETRY_MAX_SECONDS": "2",
-            "HTTP_TIMEOUT_SECONDS": "5",
-            "STRIPE_MAX_NETWORK_RETRIES": "0",
-            **overrides,
-        }
+    @property
+    def identity(self) -> Child:
+        return self.children["identity-commerce"]
+
+    @property
+    def catalog(self) -> Child:
+        return self.children["catalog-fulfillment"]
+
+    @property
+    def notifications(self) -> Child:
+        return self.children["notifications"]
+
+    @property
+    def localstripe(self) -> Child:
+        return self.children["localstripe"]
+
+    @property
+    def log_dir(self) -> Path:
+        return self.stack.logs_dir
+
+    @property
+    def identity_db(self) -> str:
+        return self.stack.database_urls()["IDENTITY_DATABASE_URL"]
+
+    @property
+    def catalog_db(self) -> str:
+        return self.stack.database_urls()["CATALOG_DATABASE_URL"]
+
+    def start_service(
+        self, service_name: str, name: str, *, port: int | None = None, **env: str
+    ) -> Child:
+        """One more process of a service beside the shop's own (its environment, `env`
+        over it); the caller stops it, or appends it to `extra` to have it stopped with
+        the shop."""
+        spec = service(service_name)
+        port = port or free_port()
+        return service_child(self.stack, spec, name=name, port=port, env=env).start()
 
     def start_identity(
         self, name: str = "identity-commerce", *, port: int | None = None, **env: str
-    ) -> LiveService:
-        return start_service(
-            name,
-            "identity_commerce.main:create_app",
-            self.identity_env(**env),
-            log_dir=self.log_dir,
-            keys_dir=self.tokens.keys_dir,
-            port=port,
-        )
+    ) -> Child:
+        return self.start_service("identity-commerce", name, port=port, **env)
 
-    def register_webhook(self, identity: LiveService | None = None) -> None:
+    def register_webhook(self, identity: Child | None = None) -> None:
         register_webhook(self.localstripe.url, (identity or self.identity).url)
 
     def stop(self) -> None:
-        for service in [
-            *self.extra,
-            self.identity,
-            self.catalog,
-            self.notifications,
-            self.localstripe,
-        ]:
-            service.stop()
+        for child in self.extra:
+            child.stop()
+        self.processes.stop_all()
 
     # --- arranging ------------------------------------------------------------------
     def admin_headers(self) -> dict[str, str]:
@@ -306,27 +292,8 @@ def from_new_address(base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, transport=transport, timeout=30)
 
 
-def start_service(
-    name: str,
-    app_path: str,
-    env: dict[str, str],
-    *,
-    log_dir: Path,
-    keys_dir: Path,
-    port: int | None = None,
-) -> LiveService:
-    port = port or free_port()
-    return start_process(
-        name,
-        [sys.executable, str(LAUNCHER), app_path, str(port), str(log_dir / f"{name}.sql")],
-        port=port,
-        env={"ENV": "test", "KEYS_DIR": str(keys_dir), "LOG_JSON": "true", **env},
-        log_dir=log_dir,
-    )
-
-
 def register_webhook(localstripe_url: str, identity_url: str) -> None:
-    sys.path.insert(0, str(SERVICES / "identity-commerce" / "scripts"))
+    sys.path.insert(0, str(SERVICES_DIR / "identity-commerce" / "scripts"))
     from register_stripe_webhook import register_webhook as register
 
     register(
@@ -340,7 +307,7 @@ def money(value: str) -> Decimal:
     return Decimal(value)
 
 
-def pay_directly_at_stripe(shop: Stack, payment_intent_id: str) -> None:
+def pay_directly_at_stripe(shop: Shop, payment_intent_id: str) -> None:
     """What a browser does with Stripe.js: pay at Stripe without telling the shop."""
     stripe = httpx.Client(base_url=shop.localstripe.url, auth=("sk_test_acceptance", ""))
     stripe.post(f"/v1/payment_intents/{payment_intent_id}", data={"payment_method": "pm_card_visa"})
@@ -362,7 +329,7 @@ class _Capture(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def webhooks_captured(shop: Stack) -> Iterator[list[tuple[bytes, str]]]:
+def webhooks_captured(shop: Shop) -> Iterator[list[tuple[bytes, str]]]:
     """Point localstripe's webhook at a recorder for a while, then back at the shop."""
     server = HTTPServer(("127.0.0.1", free_port()), _Capture)
     threading.Thread(target=server.serve_forever, daemon=True).start()
