@@ -81,6 +81,7 @@ from identity_commerce.models import (
     Payment,
     User,
 )
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services import rate_limit
 from identity_commerce.services.cart import list_cart_items
 from identity_commerce.services.orders import (
@@ -92,7 +93,6 @@ from identity_commerce.services.orders import (
     lock_order,
     lock_order_or_404,
 )
-from identity_commerce.services.orders_state_machine import OrderStatus
 from identity_commerce.services.payments import (
     PaymentNews,
     Settlement,

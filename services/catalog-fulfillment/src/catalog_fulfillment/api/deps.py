@@ -5,6 +5,8 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from shopkit.deps import from_app_state
+from shopkit.pages import PageParams
 from shopkit.scopes import INVENTORY_READ
 from shopkit.tokens import Principal, TokenError, TokenVerifier
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,21 +15,8 @@ from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.services.listing_cache import TtlCache
 
-
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_identity_client(request: Request) -> IdentityClient:
-    client: IdentityClient = request.app.state.identity_client
-    return client
-
-
-IdentityDep = Annotated[IdentityClient, Depends(get_identity_client)]
+SettingsDep = Annotated[Settings, Depends(from_app_state("settings"))]
+IdentityDep = Annotated[IdentityClient, Depends(from_app_state("identity_client"))]
 
 
 def may_see_exact_stock(principal: Principal) -> bool:
@@ -72,9 +61,12 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 
-async def get_catalog_cache(request: Request) -> TtlCache[Any]:
-    cache: TtlCache[Any] = request.app.state.catalog_cache
-    return cache
+CatalogCacheDep = Annotated[TtlCache[Any], Depends(from_app_state("catalog_cache"))]
 
 
-CatalogCacheDep = Annotated[TtlCache[Any], Depends(get_catalog_cache)]
+# The catalog's lists page by number down to page 10,000 at most: an OFFSET reads and drops
+# every row before the page, and the product listings offer cursors for anything deeper.
+MAX_PAGE = 10_000
+Paging = Annotated[PageParams, Depends(PageParams.query(max_page=MAX_PAGE))]
+# Lists read in bulk (stock, stores): 50 a page unless asked otherwise.
+BulkPaging = Annotated[PageParams, Depends(PageParams.query(default_size=50, max_page=MAX_PAGE))]

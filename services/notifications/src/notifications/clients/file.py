@@ -15,14 +15,14 @@ from pathlib import Path
 
 from shopkit.db import utcnow
 
-from notifications.providers.base import (
+from notifications.clients.base import (
     OutgoingEmail,
     OutgoingMessage,
     OutgoingSms,
     ProviderUnavailable,
     Receipt,
 )
-from notifications.providers.mime import build_mime
+from notifications.clients.mime import build_mime
 
 
 class FileProvider:

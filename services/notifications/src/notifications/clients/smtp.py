@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from notifications.providers.base import (
+from notifications.clients.base import (
     OutgoingEmail,
     OutgoingMessage,
     ProviderUnavailable,
     Receipt,
 )
-from notifications.providers.mime import build_mime
+from notifications.clients.mime import build_mime
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from shopkit.auth import AccountStatus, CurrentUser, confirm_account
 from shopkit.db import SessionDep, SessionFactory
+from shopkit.deps import from_app_state
 from shopkit.errors import Unauthorized
 from shopkit.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,27 +18,6 @@ from identity_commerce.core.config import Settings
 from identity_commerce.models import User
 from identity_commerce.services.accounts import get_active_user
 from identity_commerce.services.passwords import PasswordHasher
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _password_hasher(request: Request) -> PasswordHasher:
-    hasher: PasswordHasher = request.app.state.password_hasher
-    return hasher
-
-
-def _session_factory(request: Request) -> SessionFactory:
-    """New sessions besides the request's own, for work that must commit on its own."""
-    factory: SessionFactory = request.app.state.session_factory
-    return factory
-
-
-def _catalog_client(request: Request) -> CatalogClient:
-    client: CatalogClient = request.app.state.catalog_client
-    return client
 
 
 def client_address(request: Request) -> str:
@@ -78,9 +58,10 @@ async def _current_account(request: Request, principal: CurrentUser, session: Se
     return user  # type: ignore[return-value]  # check_account raised unless it is a User
 
 
-SettingsDep = Annotated[Settings, Depends(_settings)]
-PasswordHasherDep = Annotated[PasswordHasher, Depends(_password_hasher)]
-CatalogDep = Annotated[CatalogClient, Depends(_catalog_client)]
-SessionFactoryDep = Annotated[SessionFactory, Depends(_session_factory)]
+SettingsDep = Annotated[Settings, Depends(from_app_state("settings"))]
+PasswordHasherDep = Annotated[PasswordHasher, Depends(from_app_state("password_hasher"))]
+CatalogDep = Annotated[CatalogClient, Depends(from_app_state("catalog_client"))]
+# New sessions besides the request's own, for work that must commit on its own.
+SessionFactoryDep = Annotated[SessionFactory, Depends(from_app_state("session_factory"))]
 ClientAddress = Annotated[str, Depends(client_address)]
 CurrentAccount = Annotated[User, Depends(_current_account)]

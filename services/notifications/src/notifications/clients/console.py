@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from notifications.providers.base import OutgoingMessage, Receipt
+from notifications.clients.base import OutgoingMessage, Receipt
 
 log = logging.getLogger("notifications.console")
 

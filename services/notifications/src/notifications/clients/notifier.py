@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from notifications.clients.base import OutgoingMessage, Provider, Receipt
+from notifications.clients.console import ConsoleProvider
+from notifications.clients.file import FileProvider
+from notifications.clients.smtp import SmtpConfig, SmtpProvider
 from notifications.core.config import Settings
-from notifications.providers.base import OutgoingMessage, Provider, Receipt
-from notifications.providers.console import ConsoleProvider
-from notifications.providers.file import FileProvider
-from notifications.providers.smtp import SmtpConfig, SmtpProvider
 
 
 class Notifier:

@@ -8,7 +8,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from shopkit.db import utcnow
 
-from notifications.providers.base import OutgoingEmail
+from notifications.clients.base import OutgoingEmail
 
 
 def sender_domain(mail_from: str) -> str:
