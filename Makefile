@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 
 .PHONY: help install install-python install-frontend initdb migrate seed dev test \
-	test-backend test-frontend e2e test-contract screenshots api-types bench lint clean
+	test-backend test-frontend e2e test-contract screenshots api-types bench scale lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ api-types: install ## Regenerate docs/api/openapi/*.json and the frontend's API 
 bench: install ## Measure under load and write docs/benchmarks.md (not a test)
 	@if [ -f bench/run.py ]; then $(PGENV) && $(PY) python bench/run.py; \
 	else echo "bench/run.py does not exist yet" >&2; exit 1; fi
+
+scale: install ## The shop with two replicas of each service behind HAProxy (Ctrl-C stops it)
+	@$(PGENV) && $(PY) python scripts/stack.py up --profile scale
 
 lint: install ## ruff, mypy, tsc and eslint
 	@$(PY) ruff check libs services scripts tests

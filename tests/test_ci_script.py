@@ -22,7 +22,7 @@ def test_ci_script_parses_and_is_committed_executable() -> None:
 def test_ci_script_is_strict_installs_what_it_needs_and_runs_every_test() -> None:
     text = CI.read_text()
     assert "set -euo pipefail" in text
-    for package in ("postgresql", "chromium", "make"):
+    for package in ("postgresql", "chromium", "make", "haproxy"):
         assert package in text
     assert "pg_ctlcluster --skip-systemctl-redirect" in text
     # after preparing the machine: the README's `make test` exactly (it installs what it

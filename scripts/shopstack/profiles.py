@@ -75,6 +75,9 @@ class Profile:
     seed: bool = True  # load the demo data after the migrations
     # extra environment per service name ("*": every service), over the stack's own
     service_env: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # More than one: each service runs this many processes behind HAProxy (shopstack/
+    # balancer.py), each applying the migrations as it starts; the seeds run afterwards.
+    replicas: int = 1
 
 
 def _ports(base: int, frontend: int) -> dict[str, int]:
@@ -99,6 +102,16 @@ PROFILES: dict[str, Profile] = {
         db_prefix="bench",
         fresh_databases=True,
         frontend_mode="preview",
+    ),
+    "scale": Profile(
+        "scale",
+        {**_ports(24000, 23173), "balancer": 24900},  # HAProxy's statistics page
+        db_prefix="scale",
+        fresh_databases=True,
+        frontend_mode="preview",
+        replicas=2,
+        # the replicas believe X-Forwarded-For from the balancer (on loopback) only
+        service_env={"*": {"FORWARDED_ALLOW_IPS": "127.0.0.1/32"}},
     ),
 }
 
