@@ -1,5 +1,5 @@
 """Trace context in events and on log lines (the whole path across three services is
-services/identity-commerce/tests/checkout/test_one_trace.py)."""
+tests/acceptance/test_one_trace.py)."""
 
 from __future__ import annotations
 

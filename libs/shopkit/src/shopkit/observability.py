@@ -65,8 +65,8 @@ def configure_logging(service: str, level: str = "INFO", json_lines: bool = True
     # uvicorn's own access log would duplicate ours
     logging.getLogger("uvicorn.access").disabled = True
     # uvicorn's other lines (started, shutting down, errors) go through the same handler
-    # instead of its plain-text one. Its supervisor process with --workers never loads the
-    # app: it gets the same format from UVICORN_LOG_CONFIG (--log-config).
+    # instead of its plain-text one. (Its supervisor process with --workers never loads the
+    # app, so its few lines keep uvicorn's format: docs/operations.md, "Tracing".)
     for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = []

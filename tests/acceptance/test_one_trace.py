@@ -20,7 +20,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from shopkit.testing import free_port
 
-from .stack import Stack, wait_until
+from .shop import Shop, wait_until
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,11 @@ def otlp() -> Iterator[OtlpReceiver]:
 
 
 @pytest.fixture(scope="module")
-def traced_shop(otlp: OtlpReceiver, shop: Stack) -> Stack:
+def traced_shop(otlp: OtlpReceiver, shop: Shop) -> Shop:
     return shop
 
 
-def log_lines(shop: Stack, service: str) -> list[dict[str, Any]]:
+def log_lines(shop: Shop, service: str) -> list[dict[str, Any]]:
     lines = []
     for raw in (shop.log_dir / f"{service}.log").read_text().splitlines():
         if raw.startswith("{"):
@@ -118,7 +118,7 @@ def log_lines(shop: Stack, service: str) -> list[dict[str, Any]]:
 
 
 def test_one_checkout_is_one_trace_across_the_three_services(
-    traced_shop: Stack, otlp: OtlpReceiver
+    traced_shop: Shop, otlp: OtlpReceiver
 ) -> None:
     shop = traced_shop
     sku = f"TRACE-{uuid.uuid4().hex[:8].upper()}"
@@ -178,9 +178,7 @@ def test_one_checkout_is_one_trace_across_the_three_services(
 
 
 @pytest.mark.parametrize("service", ["identity-commerce", "catalog-fulfillment", "notifications"])
-def test_every_log_line_is_json_with_request_and_trace_ids(
-    traced_shop: Stack, service: str
-) -> None:
+def test_every_log_line_is_json_with_request_and_trace_ids(traced_shop: Shop, service: str) -> None:
     raw = (traced_shop.log_dir / f"{service}.log").read_text().splitlines()
     assert raw
     for text in raw:

@@ -9,7 +9,7 @@ from collections import defaultdict
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from .stack import Stack, wait_until
+from .shop import Shop, wait_until
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -39,7 +39,7 @@ def sku(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def test_a_checkout_moves_the_counters_of_every_service(shop: Stack) -> None:
+def test_a_checkout_moves_the_counters_of_every_service(shop: Shop) -> None:
     identity0, catalog0, notifications0 = (
         scrape(shop.identity.url),
         scrape(shop.catalog.url),
@@ -125,7 +125,7 @@ def test_a_checkout_moves_the_counters_of_every_service(shop: Stack) -> None:
     assert moved(notifications0, notifications, "http_requests_total", **notify) >= 5
 
 
-def test_unknown_paths_share_one_series(shop: Stack) -> None:
+def test_unknown_paths_share_one_series(shop: Shop) -> None:
     """A client inventing URLs cannot create new series."""
     for _ in range(3):
         assert httpx.get(f"{shop.notifications.url}/no-such-{uuid.uuid4().hex}").status_code == 404
