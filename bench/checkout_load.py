@@ -39,11 +39,13 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from procstat import CpuMeter, machine_cpu_ms
+from procstat import CpuMeter, machine_cpu_ms, pids_serving
+from pyspy import Profilers
 
 IDENTITY = os.environ.get("IDENTITY_URL", "")
 CATALOG = os.environ.get("CATALOG_URL", "")
@@ -160,7 +162,7 @@ async def post_patiently(
     raise RuntimeError(f"{url} kept failing")
 
 
-async def open_account(source: str, prefix: str, with_address: bool = True) -> Account:
+async def open_account(source: str | None, prefix: str, with_address: bool = True) -> Account:
     """Sign up, log in and add an address, from the buyer's own address."""
     email = f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
     async with client(source) as http:
@@ -359,9 +361,12 @@ def worker(job: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- a phase --------------------------------------------------------------------------------
+SERVICE_NAMES = ("identity-commerce", "catalog-fulfillment", "notifications", "localstripe")
+
+
 def ports() -> list[int]:
     names = ("IDENTITY_URL", "CATALOG_URL", "NOTIFICATIONS_URL", "STRIPE_URL")
-    return [urlsplit(os.environ[n]).port or 80 for n in names if os.environ.get(n)]
+    return [urlsplit(os.environ[n]).port or 80 for n in names]
 
 
 def databases() -> list[str]:
@@ -394,8 +399,10 @@ async def phase(
     rate_per_buyer: float,
     logins_per_second: float,
     block: int,
+    profile_out: str | None = None,
 ) -> dict[str, Any]:
-    """Set up, run and measure one phase; `block` picks its loopback addresses."""
+    """Set up, run and measure one phase; `block` picks its loopback addresses; with
+    `profile_out`, py-spy samples every shop process while the load runs (not the setup)."""
     async with client(None, connections=16) as http:
         admin = await admin_headers(http)
         skus = sellable_skus(SPREAD_SKUS if shape == "spread" else 1, offset=block * 7)
@@ -444,6 +451,11 @@ async def phase(
                 }
             )
         meter = CpuMeter(ports(), databases())
+        profilers = [
+            Profilers(pids_serving(port), Path(profile_out) / name, 100)
+            for name, port in zip(SERVICE_NAMES, ports(), strict=False)
+            if profile_out
+        ]
         shop_before = meter.snapshot()
         machine_before = machine_cpu_ms()
         load_before = os.getloadavg()
@@ -451,6 +463,8 @@ async def phase(
             results = await asyncio.get_running_loop().run_in_executor(None, pool.map, worker, jobs)
         wall = time.time() - start  # from the common start to the last worker's end
         load_after = os.getloadavg()
+        for profiler in profilers:
+            profiler.stop()
         machine_during = machine_cpu_ms() - machine_before
         drained = await outboxes_drained(http, admin)
         shop_after = meter.snapshot()
@@ -482,6 +496,7 @@ async def phase(
         "paid_per_second": round(paid / seconds, 2),
         "statuses": statuses,
         "server_errors": sum(1 for _, _, status in calls if status >= 500),
+        "no_answer": sum(1 for _, _, status in calls if status == 0),
         "p50_call_ms": round(statistics.median(checkout_calls) * 1000, 1) if calls else 0,
         "p95_call_ms": round(pct(checkout_calls, 0.95) * 1000, 1),
         "p99_call_ms": round(pct(checkout_calls, 0.99) * 1000, 1),
@@ -528,6 +543,7 @@ def main() -> int:
     )
     parser.add_argument("--logins-per-second", type=float, default=0)
     parser.add_argument("--block", type=int, default=10, help="loopback block 127.<block>.*")
+    parser.add_argument("--profile-out", help="py-spy every shop process into this folder")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(
@@ -540,6 +556,7 @@ def main() -> int:
             rate_per_buyer=args.rate_per_buyer,
             logins_per_second=args.logins_per_second,
             block=args.block,
+            profile_out=args.profile_out,
         )
     )
     json.dump(result, sys.stdout, indent=None if args.json else 2)
