@@ -202,6 +202,17 @@ async def open_accounts(sources: list[str], per_source: int, prefix: str) -> lis
     return [list(flat[i * per_source : (i + 1) * per_source]) for i in range(len(sources))]
 
 
+async def warm_up(account: Account, skus: list[str], checkouts: int = 4) -> None:
+    """A few checkouts before the measured window, so that no process's first-use work
+    (lazy imports, caches, connections) is counted as the cost of an order."""
+    calls: list[tuple[str, float, int]] = []
+    body = {"shipping_address_id": account.address_id, "billing_address_id": account.address_id}
+    async with client(None) as http:
+        for n in range(checkouts):
+            auth = {"Authorization": f"Bearer {account.token}"}
+            await checkout_once(http, auth, body, skus[n % len(skus)], calls)
+
+
 # --- the load (in worker processes) ---------------------------------------------------------
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -420,6 +431,7 @@ async def phase(
                 await open_account(loopback(block + 1, 250 + n), f"login{block}", False)
                 for n in range(10)
             ]
+        await warm_up(await open_account(loopback(block + 1, 240), f"warm{block}"), skus)
         setup_seconds = time.monotonic() - setup_started
 
         start = time.time() + 2  # every worker starts its clock at the same instant

@@ -23,6 +23,9 @@ from pathlib import Path
 from pyspy import parse, summarise
 
 HERE = Path(__file__).resolve().parent
+# Leaves where a thread waits rather than works: py-spy counts some of them as active
+# (a thread pool's idle workers blocked on a lock, uvicorn's supervisor reading its pipe).
+WAITING = ("Condition.wait (threading.py", "Connection._recv (multiprocessing/", "Queue.get (")
 SERVICES = ("identity-commerce", "catalog-fulfillment", "notifications", "localstripe")
 
 
@@ -40,8 +43,14 @@ def main() -> int:
         load = [sys.executable, str(HERE / "checkout_load.py"), "--json", "--profile-out", str(out)]
         subprocess.run([*load, *load_args], check=False)
     for name in SERVICES:
-        stacks = [s for raw in sorted((out / name).glob("*.txt")) for s in parse(raw)]
-        print(f"\n## {name}: py-spy during checkout_load {' '.join(load_args)}\n")
+        stacks = [
+            (frames, n)
+            for raw in sorted((out / name).glob("*.txt"))
+            for frames, n in parse(raw)
+            if not frames[-1].startswith(WAITING)
+        ]
+        print(f"\n## {name}: py-spy during checkout_load {' '.join(load_args)}")
+        print("(stacks whose leaf is a thread waiting on a lock or a pipe left out)\n")
         print(summarise(stacks, args.top))
     return 0
 
