@@ -448,6 +448,11 @@ def write_report(results: dict[str, Any], docs: Path) -> None:
         "process); checkouts from bench/checkout_load.py (asyncio, several processes).",
         "",
     ]
+    if results.get("runs"):
+        lines += [
+            "Measured in parts (same code, same machine): " + "; ".join(results["runs"]) + ".",
+            "",
+        ]
     lines += goals(results)
     lines += ceilings(results)
     lines += catalog(results)

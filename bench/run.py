@@ -28,7 +28,7 @@ MIX_SECONDS = int(os.environ.get("BENCH_MIX_SECONDS", "60"))
 CEILING_SECONDS = int(os.environ.get("BENCH_CEILING_SECONDS", "10"))
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", "15"))
 # Which parts run (comma separated; all by default): auth, health, pgbench, catalog, mix,
-# checkout. BENCH_CHECKOUT_SECONDS, BENCH_CHECKOUT_PHASES etc. shape the checkout part
+# checkout. With BENCH_MERGE=1 the parts not run keep the last run's figures. BENCH_CHECKOUT_SECONDS, BENCH_CHECKOUT_PHASES etc. shape the checkout part
 # (bench/storm.py); short runs are for trying a change, the full run writes the figures.
 PARTS = set(
     filter(
@@ -187,6 +187,15 @@ def machine() -> dict[str, Any]:
 def inside_stack() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine()}
+    previous = OUT / "results.json"
+    if os.environ.get("BENCH_MERGE") and previous.exists():
+        # parts not run this time keep the figures of the last run (with its date)
+        before = json.loads(previous.read_text())
+        runs = before.get("runs") or [f"{before['machine']['date']} ({before.get('parts')})"]
+        results = {**before, **results, "runs": [*runs, f"{results['machine']['date']}"]}
+    results["parts"] = ",".join(sorted(PARTS))
+    if "runs" in results:
+        results["runs"][-1] += f" ({results['parts']})"
     started = time.monotonic()
     if "auth" in PARTS:
         log("tokens and password hashing: CPU per operation")
@@ -248,6 +257,8 @@ def main() -> None:
         "run",
         "--profile",
         "bench",
+        "--frontend",
+        "none",  # nothing here loads the web pages; building them only costs time
         "--",
         sys.executable,
         str(ROOT / "bench" / "run.py"),
