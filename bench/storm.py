@@ -262,6 +262,8 @@ async def main() -> None:
             log(f"checkout phase {name}: {config['seconds']:.0f} s, {config['buyers']} buyers")
             result[name] = await checkout_load.phase(**config)
             paid += result[name]["paid"]
+            log(json.dumps(result[name]))  # kept in the log should a later step fail
+        admin = await admin_headers(http)  # the first token may have expired by now
         result["events"] = await delivered_events(http, admin, paid)
     json.dump(result, sys.stdout)
 
