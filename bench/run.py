@@ -243,6 +243,11 @@ BENCH_SERVICE_ENV = {
     "SHOP_STACK_WORKERS": os.environ.get("SHOP_STACK_WORKERS", "2"),
     "LOGIN_MAX_FAILURES_PER_CLIENT": "1000000",
     "SIGNUP_MAX_PER_CLIENT": "1000000",
+    # Every pool of every worker must fit in one PostgreSQL's max_connections (100 by
+    # default, shared with whatever else runs on the server): 3 services x 2 workers, and
+    # catalog-fulfillment has a read pool besides.
+    "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "3"),
+    "DB_MAX_OVERFLOW": os.environ.get("DB_MAX_OVERFLOW", "4"),
 }
 
 
