@@ -136,6 +136,27 @@ def stock_levels(skus: list[str]) -> dict[str, tuple[int, int]]:
     return {sku: (on_hand, reserved) for sku, on_hand, reserved in rows}
 
 
+PAID_OR_LATER = ("paid", "processing", "shipped", "delivered", "refunded")
+
+
+def units_sold(email_prefixes: list[str], since: float) -> tuple[int, int]:
+    """Orders and units paid by the phase's customers since `since`, from identity's
+    database: a confirm answered 503 may still be paid (by the webhook), so the answers
+    the load saw are not the whole story; the stock drop must equal these units."""
+    import psycopg
+
+    url = os.environ["IDENTITY_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(DISTINCT o.id), coalesce(sum(i.quantity), 0) FROM orders o"
+            " JOIN users u ON u.id = o.user_id JOIN order_items i ON i.order_id = o.id"
+            " WHERE u.email LIKE ANY(%s) AND o.status = ANY(%s)"
+            " AND o.created_at >= to_timestamp(%s)",
+            ([f"{p}%" for p in email_prefixes], list(PAID_OR_LATER), since),
+        ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 @dataclass
 class Account:
     email: str
@@ -417,6 +438,7 @@ async def phase(
         skus = sellable_skus(SPREAD_SKUS if shape == "spread" else 1, offset=block * 7)
         await stock_up(http, admin, skus)
         before_stock = stock_levels(skus)
+        phase_started = time.time()
         # enough customers per seat for the fastest rate we hope to see, within the
         # per-address sign-up limit (10 per window by default)
         per_seat = max(1, min(10, math.ceil(seconds * rate_per_buyer / per_account)))
@@ -480,6 +502,7 @@ async def phase(
         drained = await outboxes_drained(http, admin)
         shop_after = meter.snapshot()
         after_stock = stock_levels(skus)
+        orders_paid, units_paid = units_sold([f"load{block}-", f"warm{block}-"], phase_started)
 
     calls = [c for r in results if "calls" in r for c in r["calls"]]
     generator_cpu_s = sum(r["cpu_s"] for r in results)
@@ -514,6 +537,8 @@ async def phase(
         "p95_create_ms": round(pct([d for n, d, _ in calls if n == "create"], 0.95) * 1000, 1),
         "p95_confirm_ms": round(pct([d for n, d, _ in calls if n == "confirm"], 0.95) * 1000, 1),
         "p95_cart_ms": round(pct([d for n, d, _ in calls if n == "cart"], 0.95) * 1000, 1),
+        "orders_paid_in_database": orders_paid,
+        "units_paid_in_database": units_paid,
         "stock_drop": sum(before_stock[s][0] - after_stock[s][0] for s in skus),
         "reserved_after": sum(after_stock[s][1] for s in skus),
         "outboxes_drained": drained,

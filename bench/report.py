@@ -341,7 +341,11 @@ def invariants(results: dict[str, Any]) -> list[str]:
     phases = [(key, label, data[key]) for key, label in PHASES if key in data]
     for _, label, row in phases:
         checks += [
-            (f"{label}: units committed equal the stock drop", row["stock_drop"] == row["paid"]),
+            (
+                f"{label}: units paid (orders in the database, warm-up and webhook-settled "
+                "included) equal the stock drop",
+                row["stock_drop"] == row.get("units_paid_in_database"),
+            ),
             (f"{label}: reserved back to 0", row["reserved_after"] == 0),
         ]
     checks += [
