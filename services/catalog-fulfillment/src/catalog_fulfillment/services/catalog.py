@@ -109,7 +109,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
     categories = (
         await session.scalars(select(Category).order_by(Category.position, Category.name))
     ).all()
-    nodes = {
+    nodes: dict[uuid.UUID, dict[str, Any]] = {
         c.id: {
             "id": c.id,
             "name": c.name,
@@ -120,7 +120,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
         }
         for c in categories
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for c in categories:
         if c.parent_id is not None and c.parent_id in nodes:
             nodes[c.parent_id]["children"].append(nodes[c.id])

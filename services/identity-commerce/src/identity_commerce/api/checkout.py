@@ -27,7 +27,6 @@ from identity_commerce.api.deps import (
     SessionFactoryDep,
     SettingsDep,
 )
-from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.schemas.orders import (
     ConfirmIn,
@@ -106,7 +105,7 @@ async def create_payment_intent(
     sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -165,7 +164,7 @@ async def confirm(
     body: ConfirmIn,
     principal: CurrentUser,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
 ) -> OrderOut | JSONResponse:
     result = await checkout.confirm_payment(

@@ -19,7 +19,7 @@ from shopkit.errors import (
 )
 from shopkit.pages import Paging
 
-from identity_commerce.clients.inventory import InventoryDep
+from identity_commerce.api.deps import CatalogDep
 from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
 from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
@@ -56,7 +56,7 @@ async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging)
     ),
 )
 async def my_order(
-    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: CatalogDep
 ) -> OrderOut:
     order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
@@ -91,7 +91,7 @@ async def cancel_my_order(
     order_id: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     body: Annotated[CancelIn | None, Body()] = None,
