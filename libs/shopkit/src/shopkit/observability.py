@@ -62,8 +62,10 @@ def configure_logging(service: str, level: str = "INFO", json_lines: bool = True
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's own access log would duplicate ours
+    # uvicorn's own access log would duplicate ours; so would httpx's line per outgoing
+    # call (the service called logs it), at a cost measured in the checkout profile
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # uvicorn's other lines (started, shutting down, errors) go through the same handler
     # instead of its plain-text one. (Its supervisor process with --workers never loads the
     # app, so its few lines keep uvicorn's format: docs/operations.md, "Tracing".)

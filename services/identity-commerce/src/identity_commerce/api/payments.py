@@ -9,11 +9,11 @@ from shopkit.db import SessionDep
 from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable, error_responses
 from shopkit.metrics import count_on_commit
 
-from identity_commerce.api.deps import CatalogDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.core.metrics import STRIPE_WEBHOOK_EVENTS, webhook_type_label
 from identity_commerce.schemas.orders import WebhookAck
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
 
 router = APIRouter(prefix="/payments", tags=["payments"])
