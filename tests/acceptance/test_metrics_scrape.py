@@ -113,7 +113,10 @@ def test_a_checkout_moves_the_counters_of_every_service(shop: Shop) -> None:
     reserve = {"method": "POST", "route": "/inventory/reserve"}
     assert moved(catalog0, catalog, "http_requests_total", status="201", **reserve) == 3
     assert moved(catalog0, catalog, "http_request_duration_seconds_count", **reserve) == 3
-    assert value(catalog, "reservations_held") >= 1  # the holder's unit, not yet paid
+    # the holder's unit, not yet paid (the gauge is read from the database at most every
+    # 5 s per process, so a scrape right after the baseline may still show the old count)
+    held = wait_until(lambda: value(scrape(shop.catalog.url), "reservations_held"), timeout=15)
+    assert held >= 1
     assert has(catalog, "reservations_overdue")
     assert has(catalog, "reservations_expired_total")
     assert has(catalog, "db_pool_connections_in_use")
