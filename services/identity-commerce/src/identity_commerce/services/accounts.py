@@ -85,8 +85,13 @@ async def authenticate(
 
     Unknown emails are checked against a dummy hash so they take as long as wrong passwords.
     A hash made with an older scheme or cost (bcrypt) is replaced by a fresh argon2id one.
+    Ends the caller's transaction once the account is read (see below).
     """
     user = await find_user_by_email(session, email=email)
+    # A login can queue for a while in the bounded hashing pool; holding a pooled database
+    # connection meanwhile let a burst of logins starve checkouts of connections (503s in
+    # the bench). The read is done, so its transaction ends and the connection goes back.
+    await session.commit()
     verification = await hasher.verify_async(password, user.password_hash if user else None)
     if user is None or not verification.ok or not user.is_active:
         return None
