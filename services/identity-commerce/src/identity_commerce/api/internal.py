@@ -47,7 +47,8 @@ async def verified_purchase(
     summary="Is this account active, with which role and token version?",
     description="Asked by catalog-fulfillment and notifications on every request that "
     "carries a user token (service token with `accounts:read`): a token counts only while "
-    "its account is active and its `role` and `ver` match the answer.",
+    "its account is active and its `role` and `ver` match the answer; `email_verified` says "
+    "whether the owner proved the address (reviews need it).",
     responses=problem_responses(401, 403, 404, 422, e404="No such account"),
 )
 async def account(
@@ -59,5 +60,9 @@ async def account(
     if user is None:
         raise NotFound("No such account")
     return AccountStatusOut(
-        user_id=user.id, active=user.is_active, role=user.role, token_version=user.token_version
+        user_id=user.id,
+        active=user.is_active,
+        role=user.role,
+        token_version=user.token_version,
+        email_verified=user.email_verified,
     )

@@ -101,6 +101,18 @@ class Settings(ServiceSettings):
     signup_window_seconds: int = Field(default=3600, ge=1)
     rate_limit_sweep_seconds: float = Field(default=300.0, gt=0)
 
+    # Account links sent by email (password reset, email verification).
+    password_reset_ttl_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    email_verification_ttl_hours: int = Field(default=48, ge=1, le=30 * 24)
+    # Link requests (reset, verification resend) per client address and per account or
+    # email, in ACCOUNT_LINK_WINDOW_SECONDS: one inbox cannot be flooded, one address
+    # cannot mail the whole customer list.
+    account_link_window_seconds: int = Field(default=3600, ge=1)
+    account_link_max_per_email: int = Field(default=3, ge=1)
+    account_link_max_per_client: int = Field(default=10, ge=1)
+    # Failed link redemptions (unknown, used or expired tokens) per client address.
+    account_link_max_failures_per_client: int = Field(default=20, ge=1)
+
     @field_validator("forwarded_allow_ips", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

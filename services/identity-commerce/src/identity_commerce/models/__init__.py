@@ -3,6 +3,7 @@
 from shopkit.outbox import OutboxMixin
 
 from identity_commerce.db.base import Base
+from identity_commerce.models.account_link import AccountLink, LinkPurpose
 from identity_commerce.models.address import Address, AddressKind
 from identity_commerce.models.cart import CartItem
 from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, OrderFollowUp
@@ -17,6 +18,7 @@ class OutboxMessage(OutboxMixin, Base):
 
 
 __all__ = [
+    "AccountLink",
     "Address",
     "AddressKind",
     "Base",
@@ -24,6 +26,7 @@ __all__ = [
     "FollowUpKind",
     "FollowUpStatus",
     "IdempotencyKey",
+    "LinkPurpose",
     "Order",
     "OrderFollowUp",
     "OrderItem",
