@@ -18,6 +18,7 @@ def errors(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: `errors(401, 404, not_found="No such product")`."""
     custom = {
         400: descriptions.get("bad_request"),
+        403: descriptions.get("forbidden"),
         404: descriptions.get("not_found"),
         409: descriptions.get("conflict"),
     }
