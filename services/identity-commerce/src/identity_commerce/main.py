@@ -16,6 +16,7 @@ from identity_commerce.services.checkout_wiring import (
     close_checkout_clients,
     start_checkout_and_payments,
 )
+from identity_commerce.services.guest_carts import expired_guest_cart_job
 from identity_commerce.services.order_followups import order_followups_job
 from identity_commerce.services.orders_expiry import order_expiry_job
 from identity_commerce.services.rate_limit import expired_counter_sweeper_job
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             close_catalog_client,
             order_expiry_job,
             order_followups_job,
+            expired_guest_cart_job(),
             close_checkout_clients,
         ],
     )

@@ -141,6 +141,11 @@ class Settings(ServiceSettings):
     # Cart: catalog-fulfillment's /catalog/variants takes up to 100 skus per call.
     cart_max_lines: int = Field(default=100, ge=1, le=100)
     cart_max_quantity_per_line: int = Field(default=99, ge=1)
+    # Guest carts: deleted after this many days unused; created at most this many per client
+    # address per hour.
+    guest_cart_ttl_days: int = Field(default=30, ge=1)
+    guest_cart_max_per_client: int = Field(default=30, ge=1)
+    guest_cart_sweep_seconds: float = Field(default=3600.0, gt=0)
 
     def argon2_cost(self) -> Argon2Cost:
         base = FAST_TEST_ARGON2 if self.env == "test" else STRONG_ARGON2

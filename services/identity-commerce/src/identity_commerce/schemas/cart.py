@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, PlainSerializer
 from shopkit.fields import JSON_INTEGER
 
 from identity_commerce.services.cart import CartLine, CartView
+from identity_commerce.services.guest_carts import MergeAdjustment
 
 Money = Annotated[
     Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")
@@ -81,4 +82,38 @@ class CartOut(BaseModel):
             currency=view.currency,
             item_count=view.item_count,
             refreshed=view.refreshed,
+        )
+
+
+CartToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class GuestCartOut(BaseModel):
+    cart_token: str = Field(description="Send as X-Cart-Token; shown only once")
+
+
+class CartMerge(BaseModel):
+    cart_token: CartToken
+
+
+class MergeAdjustmentOut(BaseModel):
+    sku: str
+    requested: int = Field(description="The account's units plus the guest's")
+    quantity: int = Field(description="What the account's line holds now")
+    reason: str = Field(description="stock, line_limit, cart_full or unavailable")
+
+
+class CartMergeOut(CartOut):
+    merged: bool = Field(description="False when there was no guest cart to merge (any more)")
+    adjusted: list[MergeAdjustmentOut]
+
+    @classmethod
+    def of(  # type: ignore[override]
+        cls, view: CartView, *, merged: bool, adjusted: list[MergeAdjustment]
+    ) -> CartMergeOut:
+        base = CartOut.of(view)
+        return cls(
+            **base.model_dump(),
+            merged=merged,
+            adjusted=[MergeAdjustmentOut(**vars(item)) for item in adjusted],
         )
