@@ -95,6 +95,26 @@ def upgrade() -> None:
         "uq_cart_items_guest_cart_id_sku", "cart_items", ["guest_cart_id", "sku"]
     )
 
+    # A guest checkout's Idempotency-Key belongs to its cart.
+    op.alter_column("idempotency_keys", "user_id", nullable=True)
+    op.add_column("idempotency_keys", sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_idempotency_keys_guest_cart_id_guest_carts"),
+        "idempotency_keys",
+        "guest_carts",
+        ["guest_cart_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
+    op.create_unique_constraint(
+        "uq_idempotency_keys_guest_cart_id_key", "idempotency_keys", ["guest_cart_id", "key"]
+    )
+    op.create_check_constraint(
+        op.f("ck_idempotency_keys_one_owner"),
+        "idempotency_keys",
+        "(user_id IS NULL) <> (guest_cart_id IS NULL)",
+    )
+
     op.alter_column("orders", "user_id", nullable=True)
     op.add_column("orders", sa.Column("guest_token", sa.String(length=64), nullable=True))
     op.add_column("orders", sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
@@ -121,6 +141,14 @@ def downgrade() -> None:
     op.drop_column("orders", "guest_token")
     op.execute("DELETE FROM orders WHERE user_id IS NULL")
     op.alter_column("orders", "user_id", nullable=False)
+    op.drop_constraint("ck_idempotency_keys_one_owner", "idempotency_keys", type_="check")
+    op.drop_constraint("uq_idempotency_keys_guest_cart_id_key", "idempotency_keys", type_="unique")
+    op.drop_constraint(
+        "fk_idempotency_keys_guest_cart_id_guest_carts", "idempotency_keys", type_="foreignkey"
+    )
+    op.execute("DELETE FROM idempotency_keys WHERE user_id IS NULL")
+    op.drop_column("idempotency_keys", "guest_cart_id")
+    op.alter_column("idempotency_keys", "user_id", nullable=False)
     op.drop_constraint("uq_cart_items_guest_cart_id_sku", "cart_items", type_="unique")
     op.drop_constraint("ck_cart_items_one_owner", "cart_items", type_="check")
     op.drop_constraint("fk_cart_items_guest_cart_id_guest_carts", "cart_items", type_="foreignkey")

@@ -75,6 +75,7 @@ async def _cart_owner(
 
 
 CartOwnerDep = Annotated[cart.CartOwner, Depends(_cart_owner)]
+CartTokenHeader = Annotated[str | None, _CART_TOKEN]
 
 
 @router.post(

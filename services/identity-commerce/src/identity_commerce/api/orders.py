@@ -5,13 +5,30 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
-from shopkit.auth import CurrentUser
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from shopkit.auth import (
+    CurrentUser,
+    bearer_scheme,
+    get_principal,
+    require_roles,
+    verified_principal,
+)
 from shopkit.db import SessionDep
+from shopkit.errors import Forbidden, NotFound
+from sqlalchemy import select
 
+from identity_commerce.api.dependencies import CurrentAccount
 from identity_commerce.clients.inventory import InventoryDep
 from identity_commerce.clients.stripe import StripeDep
-from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
+from identity_commerce.models import Order
+from identity_commerce.schemas.orders import (
+    CancelIn,
+    OrderClaimIn,
+    OrderOut,
+    OrderPage,
+    OrderSummary,
+)
 from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.orders import (
@@ -23,6 +40,15 @@ from identity_commerce.services.orders import (
     summary_view,
 )
 from identity_commerce.services.orders_changes import cancel_order
+
+_SHOPPER = require_roles("customer", "admin")
+_ORDER_TOKEN = Header(
+    alias="X-Order-Token",
+    min_length=16,
+    max_length=128,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description="A guest order's token; used when there is no Authorization header",
+)
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -54,12 +80,28 @@ async def my_orders(
     "/{order_id}",
     response_model=OrderOut,
     summary="One of my orders with items, totals, addresses, payment, shipment and timeline",
-    responses=problem_responses(401, 403, 404, 422, e404="No such order, or not yours"),
+    description="With Authorization: the signed-in shopper's order. Without it, a guest "
+    "order with its `X-Order-Token` (from the checkout reply or the order's emails).",
+    responses=problem_responses(
+        401, 403, 404, 422, e404="No such order, or not yours (or not this order token's)"
+    ),
 )
 async def my_order(
-    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    inventory: InventoryDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    order_token: Annotated[str | None, _ORDER_TOKEN] = None,
 ) -> OrderOut:
-    order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
+    if credentials is None and order_token is not None:
+        # A guest order, for whoever holds its token (the link in its emails).
+        order = await get_order_detail(session, order_id=order_id, guest_token=order_token)
+    else:
+        principal = await _SHOPPER(
+            await get_principal(request, await verified_principal(request, credentials), session)
+        )
+        order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
     return OrderOut.model_validate(order_view(order, fulfillment=fulfillment), from_attributes=True)
 
@@ -108,3 +150,38 @@ async def cancel_my_order(
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
     return OrderOut.model_validate(order_view(order), from_attributes=True)
+
+
+@router.post(
+    "/claim",
+    response_model=OrderOut,
+    summary="Attach a guest order to my account",
+    description=(
+        "For a signed-in account whose email is verified and equals the guest order's "
+        "email: the order (named by its `order_token`, from the checkout reply or the "
+        "order's emails) joins the account's orders. Claiming it again is a no-op. 404 for "
+        "an unknown token or another email's order; 403 while the email is unverified."
+    ),
+    responses=problem_responses(
+        401, 403, 404, 422, e404="No guest order with this token for this account's email"
+    ),
+)
+async def claim_guest_order(
+    body: OrderClaimIn, user: CurrentAccount, session: SessionDep
+) -> OrderOut:
+    if not user.email_verified:
+        raise Forbidden(
+            "Confirm your email address before claiming orders", code="email_not_verified"
+        )
+    order = await session.scalar(
+        select(Order).where(Order.guest_token == body.order_token).with_for_update()
+    )
+    if order is None or order.customer_email != user.email:
+        raise NotFound("Order not found")
+    if order.user_id is None:
+        order.user_id = user.id
+    elif order.user_id != user.id:
+        raise NotFound("Order not found")
+    await session.flush()
+    detail = await get_order_detail(session, order_id=order.id, user_id=user.id)
+    return OrderOut.model_validate(order_view(detail), from_attributes=True)

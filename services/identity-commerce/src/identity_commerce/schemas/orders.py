@@ -20,7 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from identity_commerce.schemas.fields import text
+from identity_commerce.schemas.addresses import AddressIn
+from identity_commerce.schemas.fields import Email, text
 
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 OrderStatusName = Literal[
@@ -52,6 +53,28 @@ class CreatePaymentIntentIn(BaseModel):
     billing_address_id: uuid.UUID
 
 
+class GuestAddressIn(AddressIn):
+    """An address typed in at guest checkout (`kind` and `is_default` are ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class GuestCreatePaymentIntentIn(BaseModel):
+    """Guest checkout (with X-Cart-Token, without Authorization)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    shipping_address: GuestAddressIn
+    billing_address: GuestAddressIn | None = Field(
+        default=None, description="Defaults to the shipping address"
+    )
+
+
+class OrderClaimIn(BaseModel):
+    order_token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class PaymentIntentOut(BaseModel):
     order_id: uuid.UUID
     order_number: str
@@ -62,6 +85,11 @@ class PaymentIntentOut(BaseModel):
     status: Literal["pending_payment"] = "pending_payment"
     reservation_expires_at: datetime
     publishable_key: str = Field(description="Stripe publishable key for Stripe.js")
+    order_token: str | None = Field(
+        default=None,
+        description="Guest checkout only: send as X-Order-Token to GET /orders/{order_id}; "
+        "the order's emails link to it",
+    )
 
 
 class Shortage(BaseModel):
@@ -190,7 +218,7 @@ ATTENTION = (
 
 
 class AdminOrderOut(OrderOut):
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None
     customer_email: str
     customer_name: str
     attention: str | None = Field(default=None, description=ATTENTION)
@@ -209,7 +237,7 @@ class OrderSummary(BaseModel):
 
 
 class AdminOrderSummary(OrderSummary):
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None
     customer_email: str
     attention: str | None = Field(default=None, description=ATTENTION)
 
