@@ -78,7 +78,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK";
+        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK" | "PASSWORD_RESET_REQUESTED" | "EMAIL_VERIFICATION_REQUESTED";
         /** NotifyResult */
         NotifyResult: {
             /**
@@ -253,6 +253,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -291,6 +292,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -329,6 +331,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -366,6 +369,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         carrier: string;
                         tracking_number: string;
                         /** @description optional; an unusable value is ignored */
@@ -408,6 +412,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -445,6 +450,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         reason?: string | null;
                     };
                 } & {
@@ -483,6 +489,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
                     };
@@ -523,6 +530,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -560,6 +568,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
                         /** @description optional; an unusable value is ignored */
@@ -584,6 +593,54 @@ export interface operations {
                         product_id?: string | null;
                         on_hand?: number | null;
                         reorder_level?: number | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "PASSWORD_RESET_REQUESTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /**
+                     * @description `data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
+                     *     carries a link with `token` to the shop's page for it.
+                     */
+                    data: {
+                        /** Format: uuid */
+                        user_id: string;
+                        email: string;
+                        token: string;
+                        customer_name?: string | null;
+                        expires_at?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "EMAIL_VERIFICATION_REQUESTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /**
+                     * @description `data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
+                     *     carries a link with `token` to the shop's page for it.
+                     */
+                    data: {
+                        /** Format: uuid */
+                        user_id: string;
+                        email: string;
+                        token: string;
+                        customer_name?: string | null;
+                        expires_at?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
