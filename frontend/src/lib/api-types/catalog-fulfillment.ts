@@ -639,18 +639,6 @@ export interface components {
             /** Slug */
             slug: string;
         };
-        /** ConflictBody */
-        ConflictBody: {
-            /** Detail */
-            detail: string;
-            /** Shortages */
-            shortages?: components["schemas"]["Shortage"][] | null;
-        };
-        /** ErrorBody */
-        ErrorBody: {
-            /** Detail */
-            detail: string;
-        };
         /** Facets */
         Facets: {
             /** Categories */
@@ -907,6 +895,14 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
+        Problem: {
+            /** Detail */
+            detail: unknown;
+        };
         /** ProductCreate */
         ProductCreate: {
             /** Name */
@@ -988,15 +984,17 @@ export interface components {
             items: components["schemas"]["ProductSummary"][];
             /** Total */
             total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Next Cursor */
+            next_cursor?: string | null;
             /**
              * Total Estimated
              * @default false
              */
             total_estimated: boolean;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
             facets: components["schemas"]["Facets"];
             /** Corrected Query */
             corrected_query?: string | null;
@@ -1005,8 +1003,6 @@ export interface components {
              * @default false
              */
             typo_corrected: boolean;
-            /** Next Cursor */
-            next_cursor?: string | null;
         };
         /** ProductSummary */
         ProductSummary: {
@@ -1244,11 +1240,6 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
-        /** SharedProblem */
-        SharedProblem: {
-            /** Detail */
-            detail: string;
-        };
         /** Shortage */
         Shortage: {
             /** Sku */
@@ -1257,6 +1248,17 @@ export interface components {
             requested: number;
             /** Available */
             available: number;
+        };
+        /**
+         * StockConflict
+         * @description 409 of a reservation: `shortages` lists the lines that are short (none when the id
+         *     was used for other items).
+         */
+        StockConflict: {
+            /** Detail */
+            detail: string;
+            /** Shortages */
+            shortages?: components["schemas"]["Shortage"][] | null;
         };
         /** StockLevel */
         StockLevel: {
@@ -1557,10 +1559,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -1583,7 +1585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown category */
@@ -1592,7 +1594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1619,10 +1621,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -1645,7 +1647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown category */
@@ -1654,7 +1656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1695,7 +1697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1761,13 +1763,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevel"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1776,7 +1778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -1785,7 +1787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The path names an action (reserve, commit, release, restock), which takes POST only */
@@ -1794,7 +1796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1812,7 +1814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1848,13 +1850,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1863,7 +1865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not enough stock (with `shortages`), or the id was used for other items */
@@ -1872,7 +1874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["StockConflict"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -1881,7 +1883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1899,7 +1901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1926,13 +1928,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1941,7 +1943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such reservation */
@@ -1950,7 +1952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Released or expired */
@@ -1959,7 +1961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -1968,7 +1970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1986,7 +1988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2013,13 +2015,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2028,7 +2030,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such reservation */
@@ -2037,7 +2039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Already committed */
@@ -2046,7 +2048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2055,7 +2057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2073,7 +2075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2100,13 +2102,13 @@ export interface operations {
                     "application/json": components["schemas"]["RestockOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2115,7 +2117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -2124,7 +2126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Key used for other items */
@@ -2133,7 +2135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2142,7 +2144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2160,7 +2162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2194,7 +2196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2212,7 +2214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2239,13 +2241,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The account's email is not verified yet */
@@ -2254,7 +2256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -2263,7 +2265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Already reviewed */
@@ -2272,7 +2274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2281,7 +2283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2299,7 +2301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2326,13 +2328,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReverifyResult"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2341,7 +2343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2350,7 +2352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2362,13 +2364,13 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description A dependency is unavailable; retry after Retry-After seconds */
+            /** @description A dependency is down; see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2467,7 +2469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2512,13 +2514,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2527,7 +2529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2536,7 +2538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2554,7 +2556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2583,13 +2585,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2598,7 +2600,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No fulfillment for this order */
@@ -2607,7 +2609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Backwards */
@@ -2616,7 +2618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2625,7 +2627,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2643,7 +2645,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2668,13 +2670,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2683,7 +2685,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No fulfillment for this order, or not yours */
@@ -2692,7 +2694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2710,7 +2712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2737,13 +2739,13 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryNode"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2752,7 +2754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Parent not found */
@@ -2761,7 +2763,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug taken */
@@ -2770,7 +2772,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2779,7 +2781,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2797,7 +2799,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2825,13 +2827,13 @@ export interface operations {
                     "application/json": components["schemas"]["AdminProductPage"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2840,7 +2842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2858,7 +2860,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2885,13 +2887,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2900,7 +2902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -2909,7 +2911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug or sku taken */
@@ -2918,7 +2920,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2927,7 +2929,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2945,7 +2947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2970,13 +2972,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2985,7 +2987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -2994,7 +2996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3012,7 +3014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3041,13 +3043,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3056,7 +3058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product or category */
@@ -3065,7 +3067,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug or sku taken */
@@ -3074,7 +3076,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -3083,7 +3085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3101,7 +3103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3126,13 +3128,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3141,7 +3143,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -3150,7 +3152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3168,7 +3170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3195,13 +3197,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockPage"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3210,7 +3212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3228,7 +3230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3257,13 +3259,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevel"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3272,7 +3274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -3281,7 +3283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Below the units already reserved */
@@ -3290,7 +3292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -3299,7 +3301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3317,7 +3319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3376,7 +3378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3443,7 +3445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3510,7 +3512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

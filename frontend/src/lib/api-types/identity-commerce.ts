@@ -772,13 +772,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -840,7 +852,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -896,13 +911,19 @@ export interface components {
             name: string;
             /** Image Url */
             image_url: string | null;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
             /** Currency */
             currency: string;
             /** Quantity */
             quantity: number;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
             /**
              * Available
@@ -947,7 +968,10 @@ export interface components {
         CartOut: {
             /** Items */
             items: components["schemas"]["CartLineOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
             /** Currency */
             currency: string;
@@ -1114,9 +1138,15 @@ export interface components {
             name: string;
             /** Quantity */
             quantity: number;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
         };
         /** OrderOut */
@@ -1135,13 +1165,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -1192,7 +1234,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -1335,7 +1380,10 @@ export interface components {
             payment_intent_id: string;
             /** Client Secret */
             client_secret: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
@@ -1369,11 +1417,17 @@ export interface components {
             payment_intent_id: string;
             /** Status */
             status: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
-            /** Refunded Amount */
+            /**
+             * Refunded Amount
+             * @example 19.99
+             */
             refunded_amount: string;
             /** Failure Message */
             failure_message: string | null;
@@ -1385,7 +1439,10 @@ export interface components {
             /** Refunds */
             refunds: components["schemas"]["RefundOut"][];
         };
-        /** Problem */
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
         Problem: {
             /** Detail */
             detail: unknown;
@@ -1406,7 +1463,10 @@ export interface components {
         RefundOut: {
             /** Id */
             id: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Status */
             status: string;
@@ -1417,11 +1477,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** SharedProblem */
-        SharedProblem: {
-            /** Detail */
-            detail: string;
         };
         /** Shortage */
         Shortage: {
@@ -1528,7 +1583,10 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        /** ValidationProblem */
+        /**
+         * ValidationProblem
+         * @description A request the schema rules out (422): one entry per problem, as FastAPI reports it.
+         */
         ValidationProblem: {
             /** Detail */
             detail: {
@@ -1648,7 +1706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1717,7 +1775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1791,7 +1849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1842,7 +1900,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1860,7 +1918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1918,7 +1976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2282,7 +2340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2333,7 +2391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2351,7 +2409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2418,7 +2476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2480,7 +2538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2498,7 +2556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2563,7 +2621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2738,7 +2796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2804,7 +2862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2876,7 +2934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2968,7 +3026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -3054,7 +3112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3137,7 +3195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid body or Idempotency-Key, or the key was used with another body */
@@ -3263,7 +3321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -3349,7 +3407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3419,7 +3477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3490,7 +3548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -3655,7 +3713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3722,7 +3780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3793,7 +3851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown status, or shipped without carrier and tracking_number */
@@ -3937,7 +3995,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4004,7 +4062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4063,7 +4121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4130,7 +4188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4197,7 +4255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -13,14 +13,18 @@ from fastapi.dependencies.models import Dependant
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
 from shopkit.docs import install_api_docs
-from shopkit.errors import install_error_handlers
+from shopkit.errors import (
+    PayloadTooLarge,
+    ServiceUnavailable,
+    error_responses,
+    install_error_handlers,
+)
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
@@ -112,13 +116,13 @@ def health_router() -> APIRouter:
     return router
 
 
-class SharedProblem(BaseModel):
-    detail: str
-
-
 SHARED_ANSWERS = {
-    413: "Request body over MAX_BODY_BYTES (refused before the endpoint reads it)",
-    503: "The database is unreachable; try again after Retry-After seconds",
+    413: PayloadTooLarge.documented(
+        "Request body over MAX_BODY_BYTES (refused before the endpoint reads it)"
+    ),
+    503: ServiceUnavailable.documented(
+        "The database is unreachable; try again after Retry-After seconds"
+    ),
 }
 
 
@@ -141,10 +145,7 @@ def document_shared_answers(router: APIRouter) -> None:
             shared.append(503)
         for status in shared:
             if status not in route.responses and str(status) not in route.responses:
-                route.responses[status] = {
-                    "model": SharedProblem,
-                    "description": SHARED_ANSWERS[status],
-                }
+                route.responses.update(error_responses(SHARED_ANSWERS[status]))
 
 
 def create_service_app(

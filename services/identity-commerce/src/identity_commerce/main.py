@@ -8,7 +8,7 @@ from shopkit.app import create_service_app
 from shopkit.delivery import outbox_admin_router, outbox_relay_job
 
 from identity_commerce.api import routers
-from identity_commerce.api.dependencies import check_account
+from identity_commerce.api.deps import check_account
 from identity_commerce.core.config import Settings
 from identity_commerce.core.lifecycle import close_catalog_client, start_accounts_and_cart
 from identity_commerce.models import OutboxMessage

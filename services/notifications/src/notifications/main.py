@@ -8,8 +8,8 @@ from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 
 from notifications.api import routers
+from notifications.clients import build_notifier
 from notifications.core.config import Settings
-from notifications.providers import build_notifier
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-
-from catalog_fulfillment.schemas.common import Money
+from shopkit.money import Money
+from shopkit.pages import CursorPage
 
 # What everyone sees of a variant's stock: out_of_stock (nothing to sell), low_stock (at or
 # below the sku's reorder level) or in_stock. Exact units only go to admin and service tokens.
@@ -66,23 +66,18 @@ class Facets(BaseModel):
     price_bands: list[PriceBandFacet]
 
 
-class ProductPage(BaseModel):
-    items: list[ProductSummary]
-    # Exact, unless total_estimated: a price or in-stock filter matched more products than
-    # LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are estimates
-    # (rounded to two significant digits) rather than a count of every match.
-    total: int
+class ProductPage(CursorPage[ProductSummary]):
+    # `total` is exact, unless total_estimated: a price or in-stock filter matched more
+    # products than LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are
+    # estimates (rounded to two significant digits) rather than a count of every match.
     total_estimated: bool = False
-    page: int
-    page_size: int
     facets: Facets
     # Set when no product had the words searched for and the results are for this
     # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
     corrected_query: str | None = None
     typo_corrected: bool = False  # corrected_query is set
-    # Pass as `cursor` (same filters and sort) for the next page; null on the last page and
-    # for a relevance ranking, which pages by number only.
-    next_cursor: str | None = None
+    # next_cursor is null on the last page and for a relevance ranking, which pages by
+    # number only.
 
 
 class ImageOut(BaseModel):

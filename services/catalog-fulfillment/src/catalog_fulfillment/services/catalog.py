@@ -22,11 +22,11 @@ from types import SimpleNamespace
 from typing import Any, Literal, cast
 
 from shopkit.errors import NotFound
+from shopkit.money import MoneyColumn
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Integer,
-    Numeric,
     Select,
     String,
     Uuid,
@@ -602,12 +602,8 @@ def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
     The page's ids come first, then their rows and probes: the probes then run for the
     rows shown, not for every row the OFFSET skips (100 on page 5)."""
     placeholders = ListingFilters(
-        min_price=cast(Any, bindparam("min_price", type_=Numeric(12, 2)))
-        if shape.min_price
-        else None,
-        max_price=cast(Any, bindparam("max_price", type_=Numeric(12, 2)))
-        if shape.max_price
-        else None,
+        min_price=cast(Any, bindparam("min_price", type_=MoneyColumn)) if shape.min_price else None,
+        max_price=cast(Any, bindparam("max_price", type_=MoneyColumn)) if shape.max_price else None,
         in_stock=shape.in_stock,
     )
     words = cast(Any, bindparam("words", type_=String)) if shape.words else None

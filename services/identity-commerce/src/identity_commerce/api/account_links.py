@@ -14,9 +14,18 @@ from datetime import timedelta
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict
+from shopkit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    RequestInvalid,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    error_responses,
+)
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     ClientAddress,
     CurrentAccount,
     PasswordHasherDep,
@@ -30,7 +39,6 @@ from identity_commerce.schemas.accounts import (
     PasswordResetConfirm,
     PasswordResetRequest,
 )
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import account_links, accounts, rate_limit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -72,7 +80,7 @@ def _redeem_failures(settings: Settings, *, client: str) -> rate_limit.Limit:
         "`ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per "
         "`ACCOUNT_LINK_WINDOW_SECONDS` (1 h), then 429 with Retry-After."
     ),
-    responses=problem_responses(422, 429, 503),
+    responses=error_responses(RequestInvalid, TooManyRequests, ServiceUnavailable),
 )
 async def request_password_reset(
     body: PasswordResetRequest, session: SessionDep, settings: SettingsDep, client: ClientAddress
@@ -103,8 +111,11 @@ async def request_password_reset(
         "verified. `ACCOUNT_LINK_MAX_FAILURES_PER_CLIENT` (20) failed tokens per client "
         "address per window, then 429."
     ),
-    responses=problem_responses(
-        400, 422, 429, 503, e400="The link is invalid, was already used or has expired"
+    responses=error_responses(
+        BadRequest.documented("The link is invalid, was already used or has expired"),
+        RequestInvalid,
+        TooManyRequests,
+        ServiceUnavailable,
     ),
 )
 async def confirm_password_reset(
@@ -130,8 +141,11 @@ async def confirm_password_reset(
         "unknown, used, expired or was sent to another email; failed tokens count per client "
         "address like reset tokens. Afterwards `GET /auth/me` shows `email_verified: true`."
     ),
-    responses=problem_responses(
-        400, 422, 429, 503, e400="The link is invalid, was already used or has expired"
+    responses=error_responses(
+        BadRequest.documented("The link is invalid, was already used or has expired"),
+        RequestInvalid,
+        TooManyRequests,
+        ServiceUnavailable,
     ),
 )
 async def verify_email(
@@ -154,7 +168,13 @@ async def verify_email(
         "`ACCOUNT_LINK_MAX_PER_EMAIL` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` per "
         "client address per window, then 429. Earlier links keep working until they expire."
     ),
-    responses=problem_responses(401, 403, 409, 429, 503, e409="The email is already verified"),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        Conflict.documented("The email is already verified"),
+        TooManyRequests,
+        ServiceUnavailable,
+    ),
 )
 async def resend_verification(
     user: CurrentAccount, session: SessionDep, settings: SettingsDep, client: ClientAddress

@@ -17,9 +17,18 @@ from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
 from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_principal
 from shopkit.db import SessionDep
-from shopkit.errors import NotFound
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    error_responses,
+)
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
     CurrentAccount,
@@ -34,11 +43,11 @@ from identity_commerce.schemas.cart import (
     CartOut,
     GuestCartOut,
 )
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import cart, guest_carts, rate_limit
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
+CATALOG_DOWN = "catalog-fulfillment is down; nothing was changed (see Retry-After)"
 UNKNOWN_GUEST_CART = "Unknown or expired cart token; create a new guest cart"
 _CART_TOKEN = Header(
     alias="X-Cart-Token",
@@ -89,7 +98,7 @@ CartTokenHeader = Annotated[str | None, _CART_TOKEN]
         "stored; a cart unused for `GUEST_CART_TTL_DAYS` (30) is deleted. At most "
         "`GUEST_CART_MAX_PER_CLIENT` (30) per client address per hour, then 429."
     ),
-    responses=problem_responses(429, 503),
+    responses=error_responses(TooManyRequests, ServiceUnavailable),
 )
 async def create_guest_cart(
     session: SessionDep, settings: SettingsDep, client: ClientAddress
@@ -115,7 +124,9 @@ async def create_guest_cart(
         "expired token) changes nothing and answers `merged: false`. 503 when the catalog "
         "is down (both carts stay as they were)."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=error_responses(
+        Unauthorized, Forbidden, RequestInvalid, ServiceUnavailable.documented(CATALOG_DOWN)
+    ),
 )
 async def merge_guest_cart(
     body: CartMerge,
@@ -137,9 +148,6 @@ async def merge_guest_cart(
     return CartMergeOut.of(view, merged=adjusted is not None, adjusted=adjusted or [])
 
 
-_CATALOG_DOWN = {"e503": "catalog-fulfillment is down; nothing was changed (see Retry-After)"}
-
-
 @router.get(
     "",
     response_model=CartOut,
@@ -148,7 +156,7 @@ _CATALOG_DOWN = {"e503": "catalog-fulfillment is down; nothing was changed (see 
         "When catalog-fulfillment is down the stored lines are returned with "
         "`refreshed: false` (last seen names and prices)."
     ),
-    responses=problem_responses(401, 403, 404, e404=UNKNOWN_GUEST_CART),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
     return CartOut.of(await cart.view_cart(session, catalog, owner=owner))
@@ -159,17 +167,16 @@ async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep
     status_code=status.HTTP_201_CREATED,
     response_model=CartLineOut,
     summary="Add a sku (the same sku adds up on its line)",
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        e404="Unknown or archived sku, or an unknown or expired cart token",
-        e409="Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
-        "or the line or cart is full",
-        **_CATALOG_DOWN,
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Unknown or archived sku, or an unknown or expired cart token"),
+        Conflict.documented(
+            "Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
+            "or the line or cart is full"
+        ),
+        RequestInvalid,
+        ServiceUnavailable.documented(CATALOG_DOWN),
     ),
 )
 async def add_item(
@@ -195,16 +202,13 @@ async def add_item(
     "/items/{item_id}",
     response_model=CartLineOut,
     summary="Set a line's quantity",
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        e404="No such cart line, or not yours; or an unknown or expired cart token",
-        e409="Not enough stock, or the sku is no longer sold",
-        **_CATALOG_DOWN,
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such cart line, or not yours; or an unknown or expired cart token"),
+        Conflict.documented("Not enough stock, or the sku is no longer sold"),
+        RequestInvalid,
+        ServiceUnavailable.documented(CATALOG_DOWN),
     ),
 )
 async def set_quantity(
@@ -230,8 +234,11 @@ async def set_quantity(
     "/items/{item_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a line (works while the catalog is down)",
-    responses=problem_responses(
-        401, 403, 404, 422, e404="No such cart line, or not yours; or an unknown cart token"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such cart line, or not yours; or an unknown cart token"),
+        RequestInvalid,
     ),
 )
 async def remove_item(item_id: uuid.UUID, owner: CartOwnerDep, session: SessionDep) -> None:
@@ -242,7 +249,7 @@ async def remove_item(item_id: uuid.UUID, owner: CartOwnerDep, session: SessionD
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Empty my cart",
-    responses=problem_responses(401, 403, 404, e404=UNKNOWN_GUEST_CART),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def clear_cart(owner: CartOwnerDep, session: SessionDep) -> None:
     await cart.clear_cart(session, user_id=owner)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from shopkit.auth import (
     CurrentUser,
@@ -15,12 +15,21 @@ from shopkit.auth import (
     verified_principal,
 )
 from shopkit.db import SessionDep
-from shopkit.errors import Forbidden, NotFound
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
+from shopkit.pages import Paging
 from sqlalchemy import select
 
-from identity_commerce.api.dependencies import CurrentAccount
+from identity_commerce.api.deps import CurrentAccount
 from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
     CancelIn,
@@ -29,15 +38,12 @@ from identity_commerce.schemas.orders import (
     OrderPage,
     OrderSummary,
 )
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.orders import (
     customer_actor,
     get_order_detail,
     list_orders,
     live_fulfillment,
-    order_view,
-    summary_view,
 )
 from identity_commerce.services.orders_changes import cancel_order
 
@@ -52,28 +58,18 @@ _ORDER_TOKEN = Header(
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-Page = Annotated[int, Query(ge=1, le=100_000)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
-
 
 @router.get(
     "",
     response_model=OrderPage,
     summary="My orders, newest first",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
-async def my_orders(
-    principal: CurrentUser, session: SessionDep, page: Page = 1, page_size: PageSize = 20
-) -> OrderPage:
+async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging) -> OrderPage:
     rows, total = await list_orders(
-        session, user_id=principal.user_id, page=page, page_size=page_size
+        session, user_id=principal.user_id, page=paging.page, page_size=paging.page_size
     )
-    return OrderPage(
-        items=[OrderSummary.model_validate(summary_view(r)) for r in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
+    return OrderPage.of([OrderSummary.of(r.order, r.item_count) for r in rows], total, paging)
 
 
 @router.get(
@@ -82,8 +78,11 @@ async def my_orders(
     summary="One of my orders with items, totals, addresses, payment, shipment and timeline",
     description="With Authorization: the signed-in shopper's order. Without it, a guest "
     "order with its `X-Order-Token` (from the checkout reply or the order's emails).",
-    responses=problem_responses(
-        401, 403, 404, 422, e404="No such order, or not yours (or not this order token's)"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such order, or not yours (or not this order token's)"),
+        RequestInvalid,
     ),
 )
 async def my_order(
@@ -103,7 +102,7 @@ async def my_order(
         )
         order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
-    return OrderOut.model_validate(order_view(order, fulfillment=fulfillment), from_attributes=True)
+    return OrderOut.of(order, fulfillment=fulfillment)
 
 
 @router.post(
@@ -115,19 +114,19 @@ async def my_order(
         "goes back to catalog-fulfillment right after, or, if the catalog is down, as soon as "
         "it answers again (retried in the background, exactly once)."
     ),
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        502,
-        e404="No such order, or not yours",
-        e409="Shipped, delivered or already closed orders cannot be cancelled",
-        e503="Stripe (or, before payment, catalog-fulfillment) is down; nothing changed "
-        "(see Retry-After)",
-        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such order, or not yours"),
+        Conflict.documented("Shipped, delivered or already closed orders cannot be cancelled"),
+        RequestInvalid,
+        ServiceUnavailable.documented(
+            "Stripe (or, before payment, catalog-fulfillment) is down; nothing changed "
+            "(see Retry-After)"
+        ),
+        StripeRequestRefused.documented(
+            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
+        ),
     ),
 )
 async def cancel_my_order(
@@ -149,7 +148,7 @@ async def cancel_my_order(
         stripe=stripe,
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
-    return OrderOut.model_validate(order_view(order), from_attributes=True)
+    return OrderOut.of(order)
 
 
 @router.post(
@@ -162,8 +161,11 @@ async def cancel_my_order(
         "order's emails) joins the account's orders. Claiming it again is a no-op. 404 for "
         "an unknown token or another email's order; 403 while the email is unverified."
     ),
-    responses=problem_responses(
-        401, 403, 404, 422, e404="No guest order with this token for this account's email"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden.documented("The account's email is not verified yet"),
+        NotFound.documented("No guest order with this token for this account's email"),
+        RequestInvalid,
     ),
 )
 async def claim_guest_order(
@@ -184,4 +186,4 @@ async def claim_guest_order(
         raise NotFound("Order not found")
     await session.flush()
     detail = await get_order_detail(session, order_id=order.id, user_id=user.id)
-    return OrderOut.model_validate(order_view(detail), from_attributes=True)
+    return OrderOut.of(detail)

@@ -83,6 +83,7 @@ from identity_commerce.models import (
     Payment,
     User,
 )
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services import rate_limit
 from identity_commerce.services.accounts import normalise_email
 from identity_commerce.services.cart import CartOwner, list_cart_items
@@ -95,7 +96,6 @@ from identity_commerce.services.orders import (
     lock_order,
     lock_order_or_404,
 )
-from identity_commerce.services.orders_state_machine import OrderStatus
 from identity_commerce.services.payments import (
     PaymentNews,
     Settlement,

@@ -31,13 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from identity_commerce.clients.inventory import InventoryClient
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import IdempotencyKey, Order
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
     change_status,
     emit_order_event,
     lock_order,
 )
-from identity_commerce.services.orders_state_machine import OrderStatus
 from identity_commerce.services.payments import (
     PaymentNews,
     advance_payment_status,
