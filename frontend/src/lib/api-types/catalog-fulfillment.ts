@@ -2250,7 +2250,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account's email is not verified yet */
+            /** @description The account's email is not verified yet (`code`: `email_not_verified`) */
             403: {
                 headers: {
                     [name: string]: unknown;

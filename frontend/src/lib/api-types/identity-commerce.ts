@@ -945,7 +945,10 @@ export interface components {
         CartMergeOut: {
             /** Items */
             items: components["schemas"]["CartLineOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
             /** Currency */
             currency: string;
@@ -2036,7 +2039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2103,7 +2106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2170,7 +2173,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2710,7 +2713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2722,7 +2725,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A dependency is down; see Retry-After */
+            /** @description catalog-fulfillment is down; nothing was changed (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,7 +3614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The token's role may not do this */
+            /** @description The account's email is not verified yet */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,7 +3638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -3653,7 +3656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
