@@ -53,7 +53,7 @@ export const routes: RouteObject[] = [
           { path: 'forgot-password', element: <ForgotPasswordPage /> },
           { path: 'reset-password', element: <ResetPasswordPage /> },
           { path: 'verify-email', element: <VerifyEmailPage /> },
-          { path: 'cart', element: <RequireAuth><CartPage /></RequireAuth> },
+          { path: 'cart', element: <CartPage /> },
           { path: 'checkout', element: <RequireAuth><CheckoutPage /></RequireAuth> },
           { path: 'orders', element: <RequireAuth><OrdersPage /></RequireAuth> },
           { path: 'orders/:id', element: <RequireAuth><OrderPage /></RequireAuth> },
