@@ -1,6 +1,7 @@
 #!/bin/sh
 # Entry point of the service images under compose and in development: apply the service's
-# migrations, optionally load the demo data, then run the server (the image's CMD).
+# migrations, optionally load the demo data, then run the command: the image's CMD `serve`
+# runs the service's app ($SERVICE_APP on $SERVICE_PORT, set by services/Dockerfile).
 # Migrations take the database's advisory lock (shopkit.migrations), so replicas starting
 # together run them one after the other. Kubernetes runs them in a Job instead and sets
 # MIGRATE_ON_START=false on the web containers (deploy/k8s, docs/operations.md).
@@ -12,5 +13,9 @@ fi
 if [ "${SEED_ON_START:-false}" = "true" ] && [ -f scripts/seed.py ]; then
     echo "entrypoint: loading demo data"
     python scripts/seed.py
+fi
+if [ "$#" -eq 1 ] && [ "$1" = "serve" ]; then
+    set -- uvicorn "$SERVICE_APP" --factory --host 0.0.0.0 --port "$SERVICE_PORT" \
+        --no-proxy-headers --no-access-log
 fi
 exec "$@"

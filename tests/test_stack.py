@@ -57,7 +57,7 @@ def test_profiles_have_distinct_ports_and_databases() -> None:
         "stripe": 8420,
         "frontend": 5173,
     }
-    assert {p.db_prefix for p in stack.PROFILES.values()} == {"ecom", "e2e", "bench"}
+    assert {p.db_prefix for p in stack.PROFILES.values()} == {"ecom", "e2e", "bench", "scale"}
     assert not stack.PROFILES["dev"].fresh_databases  # dev data survives restarts
     assert stack.PROFILES["e2e"].fresh_databases
 

@@ -25,6 +25,7 @@ USAGE = """Run the whole shop as local processes: three services, localstripe an
     python scripts/stack.py up  --profile dev            # foreground; Ctrl-C stops everything
     python scripts/stack.py run --profile e2e -- CMD...  # bring up, run CMD, tear down
     python scripts/stack.py prepare --profile e2e        # databases, migrations, seeds only
+    python scripts/stack.py up  --profile scale --no-seed  # two replicas each, no demo data
 
 Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
 
@@ -32,6 +33,8 @@ Profiles (ports identity/catalog/notifications/localstripe/frontend, databases):
     e2e    18001/18002/18010/18420/15173   e2e_*    recreated, migrated, seeded every run
     bench  28001/28002/28010/28420/25173   bench_*  recreated, migrated, large catalog seed
            (100k products, 10k stores; --products/--stores or BENCH_PRODUCTS/BENCH_STORES)
+    scale  24001/24002/24010/24420/23173   scale_*  recreated empty; two replicas of each
+           service migrate as they start, behind HAProxy (statistics on 24900), then seeded
 
 `SHOP_STACK_PORT_OFFSET=N` shifts every port and `SHOP_STACK_DB_PREFIX=name` renames the
 databases (two stacks of one profile on one machine).
@@ -48,6 +51,8 @@ def load_stack(args: argparse.Namespace) -> Stack:
     prefix = os.environ.get("SHOP_STACK_DB_PREFIX")
     if prefix:
         profile = dataclasses.replace(profile, db_prefix=prefix)
+    if getattr(args, "no_seed", False):
+        profile = dataclasses.replace(profile, seed=False)
     say(f"profile {profile.name}: finding PostgreSQL")
     server = pg.discover()
     say(f"PostgreSQL: {server.description}")
@@ -77,6 +82,11 @@ def banner(stack: Stack) -> str:
         f"  {'Shop (frontend)':<22} {frontend}",
         *[f"  {spec.name:<22} {stack.url(spec.port_key)}/docs" for spec in SERVICES],
         f"  {'localstripe':<22} {stack.url('stripe')}",
+        *(
+            [f"  {'HAProxy statistics':<22} {stack.url('balancer')}/stats"]
+            if stack.profile.replicas > 1
+            else []
+        ),
         f"  {'PostgreSQL':<22} {stack.server.description}",
         f"  {'Sent notifications':<22} {stack.mail_dir}",
         f"  {'Logs':<22} {stack.logs_dir}",
@@ -197,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--timeout", type=float, default=180.0, help="seconds to wait for everything to answer"
         )
+        p.add_argument("--no-seed", action="store_true", help="migrate, but load no demo data")
 
     p_up = sub.add_parser("up", help="run the stack in the foreground (Ctrl-C stops it)")
     common(p_up)

@@ -10,6 +10,7 @@ import shutil
 import sys
 from itertools import cycle
 
+from shopstack import balancer
 from shopstack.console import StackError, say, warn
 from shopstack.environment import Stack
 from shopstack.profiles import (
@@ -20,7 +21,7 @@ from shopstack.profiles import (
     STRIPE_PORT_KEY,
     ServiceSpec,
 )
-from shopstack.steps import register_webhook, run_step
+from shopstack.steps import register_webhook, run_step, seed
 from shopstack.supervisor import COLOURS, Child, ProcessSet, port_in_use, wait_ready
 
 LOCALSTRIPE_READY_PATH = "/js.stripe.com/v3/"  # answers 200 without an API key
@@ -77,6 +78,20 @@ def service_child(
         port=port,
         echo=echo,
     )
+
+
+def service_children(stack: Stack, spec: ServiceSpec, *, echo: bool = False) -> list[Child]:
+    """The processes of a service: one, or one per replica (all started at once, so their
+    migrations meet on the database's migration lock)."""
+    if stack.profile.replicas == 1:
+        return [service_child(stack, spec, echo=echo)]
+    children = []
+    for n, port in enumerate(balancer.stack_replica_ports(stack, spec.port_key), start=1):
+        name, env = f"{spec.name}-{n}", balancer.replica_env()
+        child = service_child(stack, spec, name=name, port=port, env=env, echo=echo)
+        child.argv = [str(balancer.ENTRYPOINT), *child.argv]
+        children.append(child)
+    return children
 
 
 def localstripe_child(stack: Stack, *, echo: bool = False) -> Child:
@@ -149,7 +164,10 @@ def frontend_child(stack: Stack, *, echo: bool) -> Child | None:
 def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> dict[str, Child]:
     """Start every process, wait until all answer, then run the post-start hooks.
     Returns the children by name."""
-    busy = [f"{k} :{p}" for k, p in stack.ports.items() if port_in_use(p)]
+    ports = dict(stack.ports)
+    if stack.profile.replicas > 1:
+        ports |= balancer.replica_ports_by_name(stack)
+    busy = [f"{k} :{p}" for k, p in ports.items() if port_in_use(p)]
     if busy:
         raise StackError(
             "ports already in use: "
@@ -167,7 +185,7 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> dic
         ensure_dev_key(stack.keys_dir, spec.name)
 
     children = [localstripe_child(stack, echo=echo)]
-    children += [service_child(stack, spec, echo=echo) for spec in SERVICES]
+    children += [c for spec in SERVICES for c in service_children(stack, spec, echo=echo)]
     for child in children:
         procs.add(child)
     frontend = frontend_child(stack, echo=echo)
@@ -175,5 +193,9 @@ def start(stack: Stack, procs: ProcessSet, *, echo: bool, timeout: float) -> dic
         children.append(procs.add(frontend))
         stack.frontend_started = True
     wait_ready(children, timeout)
+    if stack.profile.replicas > 1:
+        children.append(balancer.start(stack, procs, echo=echo, timeout=timeout))
+        if stack.profile.seed:
+            seed(stack)
     register_webhook(stack)
     return {child.name: child for child in children}

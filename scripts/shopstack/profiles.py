@@ -1,7 +1,8 @@
 """Profile data: the services the shop is made of and the ways to run it. Data only.
 
 Everything else in the launcher reads the service list from here (start order, migrations,
-seeds, keys, the banner), so adding a service to the launcher is one `ServiceSpec`.
+seeds, keys, the banner); the list itself is the services' declarations (shopkit.services),
+so a declared service is in the launcher with nothing to add.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from shopkit.services import registered_services
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICES_DIR = REPO_ROOT / "services"
@@ -23,6 +26,7 @@ class ServiceSpec:
     package: str  # uvicorn <package>.main:create_app
     port_key: str  # its entry in Profile.ports and the <PORT_KEY>_URL it is reached at
     database_env: str  # the variable its database URL is given in
+    dev_port: int  # its port in the dev profile; the others shift it
 
     @property
     def folder(self) -> Path:
@@ -33,13 +37,13 @@ class ServiceSpec:
         return f"{self.package}.main:create_app"
 
 
-# Start, migration and seed order: catalog first (identity's seed reads the catalog's data),
-# notifications last (nothing waits for it).
-SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("catalog-fulfillment", "catalog_fulfillment", "catalog", "CATALOG_DATABASE_URL"),
-    ServiceSpec("identity-commerce", "identity_commerce", "identity", "IDENTITY_DATABASE_URL"),
-    ServiceSpec("notifications", "notifications", "notifications", "NOTIFICATIONS_DATABASE_URL"),
+# Start, migration and seed order: each service after those it declares it depends on
+# (identity's seed reads the catalog's data), then by name.
+SERVICES: tuple[ServiceSpec, ...] = tuple(
+    ServiceSpec(s.name, s.package, s.env_prefix.lower(), s.database_env, s.port)
+    for s in registered_services()
 )
+DEV_PORT_BASE = 8000
 # Not services, but ports of every profile
 STRIPE_PORT_KEY = "stripe"
 FRONTEND_PORT_KEY = "frontend"
@@ -71,13 +75,14 @@ class Profile:
     seed: bool = True  # load the demo data after the migrations
     # extra environment per service name ("*": every service), over the stack's own
     service_env: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # More than one: each service runs this many processes behind HAProxy (shopstack/
+    # balancer.py), each applying the migrations as it starts; the seeds run afterwards.
+    replicas: int = 1
 
 
 def _ports(base: int, frontend: int) -> dict[str, int]:
     return {
-        "identity": base + 1,
-        "catalog": base + 2,
-        "notifications": base + 10,
+        **{s.port_key: base + s.dev_port - DEV_PORT_BASE for s in SERVICES},
         STRIPE_PORT_KEY: base + 420,
         FRONTEND_PORT_KEY: frontend,
     }
@@ -97,6 +102,16 @@ PROFILES: dict[str, Profile] = {
         db_prefix="bench",
         fresh_databases=True,
         frontend_mode="preview",
+    ),
+    "scale": Profile(
+        "scale",
+        {**_ports(24000, 23173), "balancer": 24900},  # HAProxy's statistics page
+        db_prefix="scale",
+        fresh_databases=True,
+        frontend_mode="preview",
+        replicas=2,
+        # the replicas believe X-Forwarded-For from the balancer (on loopback) only
+        service_env={"*": {"FORWARDED_ALLOW_IPS": "127.0.0.1/32"}},
     ),
 }
 

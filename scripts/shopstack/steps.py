@@ -72,8 +72,12 @@ def seed(stack: Stack) -> None:
 
 
 def prepare(stack: Stack) -> None:
-    """Databases, migrations and (when the profile wants them) seeds."""
+    """Databases, migrations and (when the profile wants them) seeds; with replicas, the
+    databases only (the replicas migrate as they start, the launcher seeds after)."""
     create_databases(stack)
+    if stack.profile.replicas > 1:
+        say("migrations run as the replicas start, seeds once they are up")
+        return
     migrate(stack)
     if stack.profile.seed:
         seed(stack)

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from shopkit.money import (
+    ExactMoneyIn,
     Money,
     from_minor_units,
     minor_unit_exponent,
@@ -57,3 +58,18 @@ def test_minor_units_follow_iso_4217() -> None:
     assert to_minor_units(Decimal("12.35"), "KWD") == 12350
     assert from_minor_units(12350, "KWD") == Decimal("12.35")
     assert from_minor_units(1500, "JPY") == Decimal("1500.00")
+
+
+class Payload(BaseModel):
+    total: ExactMoneyIn
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("19.99", "19.99"), (19, "19"), (19.0, "19")])
+def test_exact_money_takes_strings_and_whole_numbers(sent: object, kept: str) -> None:
+    assert Payload.model_validate({"total": sent}).total == Decimal(kept)
+
+
+@pytest.mark.parametrize("sent", [19.99, True, "19.999", "-1", "1e3", None])
+def test_exact_money_refuses_what_went_through_a_float_or_is_no_amount(sent: object) -> None:
+    with pytest.raises(ValidationError):
+        Payload.model_validate({"total": sent})

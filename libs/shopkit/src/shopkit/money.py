@@ -108,5 +108,35 @@ MoneyIn = Annotated[
     ),
 ]
 
+
+def _amount_never_a_float(value: Any) -> Any:
+    # A JSON number like 19.99 has already been through a binary float: refuse it rather
+    # than print a rounded amount in a customer's email. Whole amounts may be JSON integers
+    # (19 or 19.0: JSON Schema's integer), which a float holds exactly.
+    whole_float = isinstance(value, float) and value.is_integer()
+    if isinstance(value, bool) or not (isinstance(value, str | int) or whole_float):
+        raise ValueError('money must be a decimal string like "19.99", not a JSON number')
+    if isinstance(value, str):
+        matching(MONEY_STRING, 'money must be a decimal string like "19.99"')(value)
+    return value
+
+
+# Money between services (event payloads): "19.99" or a whole number, never a fraction that
+# went through a float on the way.
+ExactMoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_amount_never_a_float),
+    Field(ge=0, le=MONEY_MAX, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": MONEY_STRING},
+                {"type": "integer", "minimum": 0, "maximum": 9999999999},
+            ],
+            "examples": ["19.99"],
+        }
+    ),
+]
+
 # ISO 4217 alphabetic code as the services exchange it.
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]

@@ -8,15 +8,21 @@ embedded one; a service's `<NAME>_DATABASE_URL` overrides that completely.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 DEV_KEYS_DIR = REPO_ROOT / ".keys"
 DEV_SECRET_MARKER = "dev-"  # every dev default secret starts with this
+
+
+def prefixed(prefix: str, name: str, default: Any) -> Any:
+    """A field read from `<PREFIX>_<NAME>` (or by its own name): the settings each service
+    holds under its own prefix (CATALOG_DATABASE_URL, IDENTITY_TRUSTED_SIGNERS)."""
+    return Field(default=default, validation_alias=AliasChoices(f"{prefix}_{name.upper()}", name))
 
 
 def postgres_url(database: str, *, host: str, port: int, user: str, password: str) -> str:

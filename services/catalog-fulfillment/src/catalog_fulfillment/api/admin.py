@@ -9,7 +9,6 @@ from shopkit.db import SessionDep
 from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from shopkit.fields import SKU_PATTERN, SafeText
 
-from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.deps import BulkPaging, Paging, SettingsDep
 from catalog_fulfillment.api.inventory import stock_level
 from catalog_fulfillment.schemas.admin import (
@@ -22,7 +21,7 @@ from catalog_fulfillment.schemas.admin import (
     ProductUpdate,
     StockPage,
 )
-from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
+from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail, ProductSummary
 from catalog_fulfillment.schemas.inventory import (
     StockLevel,
     StockUpdate,
@@ -56,7 +55,7 @@ async def _detail(
     session: SessionDep, settings: SettingsDep, product_id: uuid.UUID
 ) -> ProductDetail:
     view = await catalog.get_product(session, id_or_slug=str(product_id), include_archived=True)
-    return presenters.product_detail(settings, view, exact_stock=True)
+    return ProductDetail.of(view, base_url=settings.public_url, exact_stock=True)
 
 
 @router.post(
@@ -108,14 +107,14 @@ async def list_products(
     stocked = await catalog.products_in_stock(session, ids)
     items = [
         AdminProductSummary(
-            **presenters.product_summary(
-                settings,
+            **ProductSummary.of(
                 {
                     "product": p,
                     "category": c,
                     "image_url": images.get(p.id),
                     "in_stock": p.id in stocked,
                 },
+                base_url=settings.public_url,
             ).model_dump(),
             status=p.status,
         )

@@ -11,7 +11,6 @@ from shopkit.errors import BadRequest, NotFound, error_responses
 from shopkit.fields import SKU_PATTERN, SafeText
 from shopkit.pages import PageParams
 
-from catalog_fulfillment.api import presenters
 from catalog_fulfillment.api.deps import (
     CatalogCacheDep,
     ExactStockDep,
@@ -24,6 +23,8 @@ from catalog_fulfillment.schemas.catalog import (
     Facets,
     ProductDetail,
     ProductPage,
+    ProductSummary,
+    VariantLookup,
     VariantLookupPage,
 )
 from catalog_fulfillment.services import catalog
@@ -91,7 +92,7 @@ async def _listing(
         )
         return (
             ProductPage(
-                items=[presenters.product_summary(settings, row) for row in result.rows],
+                items=[ProductSummary.of(row, base_url=settings.public_url) for row in result.rows],
                 total=result.total,
                 page=paging.page,
                 page_size=paging.page_size,
@@ -234,7 +235,7 @@ async def product_detail(
     """The product from the catalog cache (emptied by any write to it, through any
     process), its stock read fresh."""
     view = await catalog.get_product(session, id_or_slug=product_id, cache=cache)
-    detail = presenters.product_detail(settings, view, exact_stock=exact_stock)
+    detail = ProductDetail.of(view, base_url=settings.public_url, exact_stock=exact_stock)
     return _json(detail.model_dump_json().encode())
 
 
@@ -271,5 +272,7 @@ async def variants(
     wanted = sorted(s for s in given if re.fullmatch(SKU_PATTERN, s))
     rows = await catalog.lookup_variants(session, wanted)
     return VariantLookupPage(
-        items=[presenters.variant_lookup(settings, r, exact_stock=exact_stock) for r in rows]
+        items=[
+            VariantLookup.of(r, base_url=settings.public_url, exact_stock=exact_stock) for r in rows
+        ]
     )

@@ -49,8 +49,8 @@ ExactStockDep = Annotated[bool, Depends(get_exact_stock)]
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A session for public reads: nothing to commit. In production it runs in autocommit
-    on its own pool without a ping per checkout (see main.open_read_database), so a read of
-    one statement is one round trip instead of four (ping, BEGIN, statement, COMMIT)."""
+    on its own pool without a ping per checkout (see core.resources.open_read_database), so a
+    read of one statement is one round trip instead of four (ping, BEGIN, statement, COMMIT)."""
     session: AsyncSession = request.app.state.read_session_factory()
     try:
         yield session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -166,3 +167,13 @@ class Variant(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_variants_product_price", "product_id", "price"),
         Index("ix_variants_price_product", "price", "product_id", postgresql_where="active"),
     )
+
+
+@dataclass
+class ProductView:
+    """A product as its page shows it: with its category, images and each variant's stock."""
+
+    product: Product
+    category: Category
+    images: list[ProductImage]
+    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)

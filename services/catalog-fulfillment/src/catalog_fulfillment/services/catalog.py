@@ -53,6 +53,7 @@ from catalog_fulfillment.models import (
     InventoryItem,
     Product,
     ProductImage,
+    ProductView,
     Variant,
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
@@ -108,7 +109,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
     categories = (
         await session.scalars(select(Category).order_by(Category.position, Category.name))
     ).all()
-    nodes = {
+    nodes: dict[uuid.UUID, dict[str, Any]] = {
         c.id: {
             "id": c.id,
             "name": c.name,
@@ -119,7 +120,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
         }
         for c in categories
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for c in categories:
         if c.parent_id is not None and c.parent_id in nodes:
             nodes[c.parent_id]["children"].append(nodes[c.id])
@@ -771,14 +772,6 @@ async def products_in_stock(
 
 
 # --- detail ---------------------------------------------------------------------------
-
-
-@dataclass
-class ProductView:
-    product: Product
-    category: Category
-    images: list[ProductImage]
-    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)
 
 
 @dataclass(frozen=True)

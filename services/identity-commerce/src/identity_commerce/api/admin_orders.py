@@ -18,8 +18,8 @@ from shopkit.errors import (
 )
 from shopkit.pages import Paging
 
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
     AdminOrderPage,
@@ -27,7 +27,7 @@ from identity_commerce.schemas.orders import (
     OrderStatusName,
     StatusChangeIn,
 )
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import (
     admin_actor,
     get_order_detail,
@@ -68,7 +68,7 @@ async def all_orders(
     ),
 )
 async def any_order(
-    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: CatalogDep
 ) -> AdminOrderOut:
     order = await get_order_detail(session, order_id=order_id)
     fulfillment = await live_fulfillment(order, inventory)
@@ -105,7 +105,7 @@ async def change_order_status(
     body: StatusChangeIn,
     admin: AdminPrincipal,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
 ) -> AdminOrderOut:

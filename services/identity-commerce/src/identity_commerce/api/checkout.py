@@ -31,9 +31,9 @@ from identity_commerce.api.deps import (
     ClientAddress,
     SessionFactoryDep,
     SettingsDep,
+    StripeDep,
 )
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import GuestCart
 from identity_commerce.schemas.orders import (
     ConfirmIn,
@@ -160,7 +160,7 @@ async def create_payment_intent(
     sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -219,7 +219,7 @@ async def _account_checkout(
     sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     idempotency_key: str | None,
 ) -> checkout.CheckoutReply:
@@ -273,7 +273,7 @@ async def confirm(
     body: ConfirmIn,
     owner: Annotated[CartOwner, Depends(_confirm_caller)],
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
 ) -> OrderOut | JSONResponse:
     result = await checkout.confirm_payment(

@@ -27,9 +27,8 @@ from shopkit.errors import (
 from shopkit.pages import Paging
 from sqlalchemy import select
 
-from identity_commerce.api.deps import CurrentAccount
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, CurrentAccount, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
     CancelIn,
@@ -38,7 +37,7 @@ from identity_commerce.schemas.orders import (
     OrderPage,
     OrderSummary,
 )
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import (
     customer_actor,
     get_order_detail,
@@ -89,7 +88,7 @@ async def my_order(
     order_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     order_token: Annotated[str | None, _ORDER_TOKEN] = None,
 ) -> OrderOut:
@@ -133,7 +132,7 @@ async def cancel_my_order(
     order_id: uuid.UUID,
     principal: CurrentUser,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     body: Annotated[CancelIn | None, Body()] = None,

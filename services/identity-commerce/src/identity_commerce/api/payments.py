@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Request
 from shopkit.db import SessionDep
 from shopkit.errors import BadRequest, ServiceUnavailable, error_responses
 
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import WebhookAck
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -43,7 +43,7 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 async def stripe_webhook(
     request: Request,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,

@@ -20,7 +20,7 @@ from pydantic import (
 from shopkit.money import Money
 from shopkit.pages import Page
 
-from identity_commerce.clients.inventory import Fulfillment
+from identity_commerce.clients.catalog import Fulfillment
 from identity_commerce.models import Order, Payment
 from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.schemas.addresses import AddressIn

@@ -56,9 +56,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
-from identity_commerce.clients.inventory import (
-    InventoryClient,
+from identity_commerce.clients.catalog import (
+    CatalogClient,
+    CatalogVariant,
     OutOfStock,
     Shortage,
     StockRequest,
@@ -373,7 +373,7 @@ async def _supersede(
     *,
     order_id: uuid.UUID,
     buyer: Buyer,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> bool:
     """Close an earlier pending order of the buyer: cancel its intent, release its stock.
@@ -416,7 +416,7 @@ async def _make_room(
     cart: list[CartItem],
     idempotency_key: str | None,
     settings: Settings,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> int:
     """Supersede the user's pending orders that hold any sku of the cart, then check the cap
@@ -456,7 +456,7 @@ async def create_payment_intent(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """Steps 1-9 above."""
@@ -517,7 +517,7 @@ async def create_guest_payment_intent(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """The same steps for a guest cart: counted per cart and per client address, the cart's
@@ -609,7 +609,7 @@ async def _checkout_cart(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """Steps 3 (the cart) to 9, for an account or a guest whose row is locked."""
@@ -671,7 +671,7 @@ async def _place_order(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """Steps 5-9: price, insert, hold the stock, open the PaymentIntent, record the reply."""
@@ -839,7 +839,7 @@ async def _new_order(
     return order
 
 
-async def _hold_stock(order: Order, *, inventory: InventoryClient, hold: timedelta) -> None:
+async def _hold_stock(order: Order, *, inventory: CatalogClient, hold: timedelta) -> None:
     """Reserve the items with reservation_id = order id. 409 shortages or 503 roll the
     checkout back (no order is kept, nothing stays held)."""
     try:
@@ -862,7 +862,7 @@ async def _give_up_without_payment(
     order: Order,
     buyer: Buyer,
     idempotency_key: str | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
 ) -> None:
     """Stripe failed after the stock was held: free it, keep the order as cancelled."""
     await inventory.release_quietly(order.id)
@@ -900,7 +900,7 @@ async def confirm_payment(
     owner: CartOwner,
     order_id: uuid.UUID,
     payment_method_id: str | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> ConfirmResult:
     """Confirm server-side with `payment_method_id`, or read the intent the browser

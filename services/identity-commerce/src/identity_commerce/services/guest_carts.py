@@ -159,26 +159,22 @@ async def merge_into_account(
     return adjustments
 
 
-def expired_guest_cart_job():  # type: ignore[no-untyped-def]
+async def expired_guest_cart_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: delete guest carts unused for GUEST_CART_TTL_DAYS, now and then."""
-
-    async def job(app: FastAPI, stop: asyncio.Event) -> None:
-        settings = app.state.settings
-        sessionmaker = make_sessionmaker(app.state.db.engine)
-        while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=settings.guest_cart_sweep_seconds)
-                return
-            except TimeoutError:
-                pass
-            try:
-                async with sessionmaker() as session, session.begin():
-                    removed = await delete_expired(
-                        session, ttl=timedelta(days=settings.guest_cart_ttl_days)
-                    )
-                if removed:
-                    log.info("deleted %d expired guest carts", removed)
-            except Exception:  # the next round tries again; never kill the app
-                log.exception("deleting expired guest carts failed")
-
-    return job
+    settings = app.state.settings
+    sessionmaker = make_sessionmaker(app.state.db.engine)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=settings.guest_cart_sweep_seconds)
+            return
+        except TimeoutError:
+            pass
+        try:
+            async with sessionmaker() as session, session.begin():
+                removed = await delete_expired(
+                    session, ttl=timedelta(days=settings.guest_cart_ttl_days)
+                )
+            if removed:
+                log.info("deleted %d expired guest carts", removed)
+        except Exception:  # the next round tries again; never kill the app
+            log.exception("deleting expired guest carts failed")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from identity_commerce.clients.inventory import Fulfillment, InventoryClient
+from identity_commerce.clients.catalog import CatalogClient, Fulfillment
 from identity_commerce.models import Order, OrderItem, OrderStatusChange, OutboxMessage, Payment
 from identity_commerce.services.orders_state_machine import (
     PAID_STATUSES,
@@ -240,7 +240,7 @@ def emit_order_event(
 
 
 # --- showing ------------------------------------------------------------------------------
-async def live_fulfillment(order: Order, inventory: InventoryClient) -> Fulfillment | None:
+async def live_fulfillment(order: Order, inventory: CatalogClient) -> Fulfillment | None:
     """The shipment from catalog-fulfillment when there is one; when it is down the facts
     mirrored on the order are shown instead."""
     if order.tracking_number is None:
