@@ -1,10 +1,13 @@
-"""Checkout storm: many buyers paying for one sku at once, then the invariants.
+"""Checkout storm and sustained checkouts, then the invariants.
 
-Two phases against the running stack:
-- storm: BUYERS buyers, STOCK units of one sku (fewer than buyers): exactly STOCK must pay,
-  the rest get a clean 409, and nothing is oversold;
-- sustained: BUYERS buyers checking out repeatedly for SECONDS on a sku with ample stock,
-  which gives paid checkouts per second and the latency of each checkout call.
+Against the running stack:
+- storm: STORM_BUYERS buyers, STORM_STOCK units of one sku (fewer than buyers): exactly
+  STORM_STOCK must pay, the rest get a clean 409, and nothing is oversold;
+- sustained (bench/checkout_load.py): BENCH_CHECKOUT_BUYERS buyers checking out for
+  BENCH_CHECKOUT_SECONDS each on a hot sku, on 1,000 skus, and on 1,000 skus with
+  BENCH_LOGINS_PER_SECOND logins alongside (BENCH_CHECKOUT_PHASES=hot,spread picks some);
+  paid checkouts per second, latency per call, CPU per paid order over every process;
+- every event delivered: outboxes drained, one ORDER_PAID e-mail per paid order.
 Prints one JSON document on stdout.
 
 The shop's limits stay on: every buyer is a different machine to it, its connections
@@ -17,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import sys
 import time
 import uuid
@@ -25,11 +27,13 @@ from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
+import checkout_load
 import httpx
 
 IDENTITY = os.environ["IDENTITY_URL"]
 CATALOG = os.environ["CATALOG_URL"]
 NOTIFICATIONS = os.environ["NOTIFICATIONS_URL"]
+BENCH_RECIPIENTS = ("storm-", "load", "warm")
 ADDRESS = {
     "full_name": "Storm Buyer",
     "line1": "500 Howard St",
@@ -45,16 +49,13 @@ ADDRESS = {
 _next_address = count()
 
 
-def buyer_client() -> httpx.AsyncClient:
-    """A client for one simulated shopper: its own loopback source address when the shop
-    listens on loopback (elsewhere the machine's own address is all there is)."""
-    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+def next_address() -> str | None:
+    """The next shopper's own loopback source address when the shop listens on loopback
+    (elsewhere the machine's own address is all there is)."""
     if urlsplit(IDENTITY).hostname not in ("127.0.0.1", "localhost"):
-        return httpx.AsyncClient(timeout=60, limits=limits)
+        return None
     n = next(_next_address)
-    address = f"127.1.{n // 250 % 250}.{n % 250 + 1}"
-    transport = httpx.AsyncHTTPTransport(local_address=address, limits=limits)
-    return httpx.AsyncClient(timeout=60, transport=transport)
+    return f"127.1.{n // 250 % 250}.{n % 250 + 1}"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -64,9 +65,14 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+# Sign-ups and logins cost a password hash each: a few at a time, as the shop queues them.
+_signing_up = asyncio.Semaphore(8)
+
+
 class Buyer:
     def __init__(self) -> None:
-        self.http = buyer_client()
+        self.source = next_address()
+        self.http = checkout_load.client(self.source, connections=4)
         self.headers: dict[str, str] = {}
         self.address_id = ""
 
@@ -74,19 +80,10 @@ class Buyer:
         await self.http.aclose()
 
     async def sign_up(self) -> None:
-        email = f"storm-{uuid.uuid4().hex[:12]}@example.com"
-        await self.http.post(
-            f"{IDENTITY}/auth/signup",
-            json={"email": email, "password": "Storm@12345", "first_name": "S", "last_name": "B"},
-        )
-        login = await self.http.post(
-            f"{IDENTITY}/auth/login", json={"email": email, "password": "Storm@12345"}
-        )
-        if login.status_code != 200:
-            raise RuntimeError(f"login answered {login.status_code}: {login.text[:200]}")
-        self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        address = await self.http.post(f"{IDENTITY}/addresses", json=ADDRESS, headers=self.headers)
-        self.address_id = address.json()["id"]
+        async with _signing_up:
+            account = await checkout_load.open_account(self.source, "storm")
+        self.headers = {"Authorization": f"Bearer {account.token}"}
+        self.address_id = account.address_id
 
     async def fill_cart(self, sku: str) -> None:
         response = await self.http.post(
@@ -169,46 +166,8 @@ async def storm(
     }
 
 
-async def sustained(
-    http: httpx.AsyncClient, admin: dict[str, str], sku: str, buyers: int, seconds: float
-) -> dict[str, Any]:
-    await http.put(f"{CATALOG}/admin/inventory/{sku}", json={"on_hand": 100_000}, headers=admin)
-    before = await inventory(http, sku, admin)
-    people = [Buyer() for _ in range(buyers)]
-    await asyncio.gather(*(b.sign_up() for b in people))
-    timings: list[float] = []
-    statuses: list[int] = []
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
-
-    async def loop(buyer: Buyer) -> None:
-        while time.perf_counter() < deadline:
-            await buyer.fill_cart(sku)
-            statuses.append(await buyer.checkout(timings))
-
-    await asyncio.gather(*(loop(b) for b in people))
-    elapsed = time.perf_counter() - started
-    await asyncio.gather(*(b.close() for b in people))
-    after = await inventory(http, sku, admin)
-    paid = statuses.count(200)
-    return {
-        "buyers": buyers,
-        "seconds": round(elapsed, 2),
-        "checkouts": len(statuses),
-        "paid": paid,
-        "paid_per_second": round(paid / elapsed, 2),
-        "server_errors": sum(1 for s in statuses if s >= 500),
-        "other": sorted({s for s in statuses if s not in (200, 409) and s < 500}),
-        "p50_call_ms": round(statistics.median(timings) * 1000, 1) if timings else 0,
-        "p95_call_ms": round(pct(timings, 0.95) * 1000, 1),
-        "p99_call_ms": round(pct(timings, 0.99) * 1000, 1),
-        "stock_drop": before["on_hand"] - after["on_hand"],
-        "reserved_after": after["reserved"],
-    }
-
-
 async def sent_paid_emails(http: httpx.AsyncClient, admin: dict[str, str]) -> list[dict[str, Any]]:
-    """Every ORDER_PAID email notifications sent to a storm buyer, across all pages."""
+    """Every ORDER_PAID email notifications sent to a bench buyer, across all pages."""
     found: list[dict[str, Any]] = []
     page = 1
     while True:
@@ -219,7 +178,7 @@ async def sent_paid_emails(http: httpx.AsyncClient, admin: dict[str, str]) -> li
                 headers=admin,
             )
         ).json()
-        found += [m for m in body["items"] if str(m["recipient"]).startswith("storm-")]
+        found += [m for m in body["items"] if str(m["recipient"]).startswith(BENCH_RECIPIENTS)]
         if page * body["page_size"] >= body["total"]:
             return found
         page += 1
@@ -260,21 +219,59 @@ async def delivered_events(
     }
 
 
+def checkout_phases() -> list[dict[str, Any]]:
+    """The sustained phases: each shape alone, then the spread shape with logins alongside
+    (compared with the spread shape alone)."""
+    seconds = float(os.environ.get("BENCH_CHECKOUT_SECONDS", "60"))
+    common = {
+        "buyers": int(os.environ.get("BENCH_CHECKOUT_BUYERS", "50")),
+        "seconds": seconds,
+        "processes": int(os.environ.get("BENCH_LOAD_PROCESSES", "2")),
+        "per_account": int(os.environ.get("BENCH_CHECKOUTS_PER_ACCOUNT", "25")),
+        "rate_per_buyer": float(os.environ.get("BENCH_RATE_PER_BUYER", "1.6")),
+    }
+    logins = float(os.environ.get("BENCH_LOGINS_PER_SECOND", "20"))
+    return [
+        {"name": "hot", "shape": "hot", "logins_per_second": 0, "block": 20, **common},
+        {"name": "spread", "shape": "spread", "logins_per_second": 0, "block": 30, **common},
+        {
+            "name": "spread_with_logins",
+            "shape": "spread",
+            "logins_per_second": logins,
+            "block": 40,
+            **common,
+        },
+    ]
+
+
 async def main() -> None:
     buyers = int(os.environ.get("STORM_BUYERS", "50"))
     stock = int(os.environ.get("STORM_STOCK", "30"))
-    seconds = float(os.environ.get("SUSTAINED_SECONDS", "30"))
+    only = set(filter(None, os.environ.get("BENCH_CHECKOUT_PHASES", "").split(",")))
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    result: dict[str, Any] = {}
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         admin = await admin_headers(http)
-        storm_sku, sustained_sku = await pick_skus(http, 2)
-        result = {
-            "storm": await storm(http, admin, storm_sku, buyers, stock),
-            "sustained": await sustained(http, admin, sustained_sku, buyers, seconds),
-        }
-        paid = result["storm"]["paid"] + result["sustained"]["paid"]
+        paid = 0
+        if os.environ.get("BENCH_CHECKOUT_STORM", "1") != "0":  # 0: only the sustained phases
+            (storm_sku,) = await pick_skus(http, 1)
+            result["storm"] = await storm(http, admin, storm_sku, buyers, stock)
+            paid = result["storm"]["paid"]
+        for config in checkout_phases():
+            name = config.pop("name")
+            if only and name not in only:
+                continue
+            log(f"checkout phase {name}: {config['seconds']:.0f} s, {config['buyers']} buyers")
+            result[name] = await checkout_load.phase(**config)
+            paid += result[name]["orders_paid_in_database"]
+            log(json.dumps(result[name]))  # kept in the log should a later step fail
+        admin = await admin_headers(http)  # the first token may have expired by now
         result["events"] = await delivered_events(http, admin, paid)
     json.dump(result, sys.stdout)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

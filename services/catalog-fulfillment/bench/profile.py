@@ -16,70 +16,18 @@ speedscope read them).
 from __future__ import annotations
 
 import argparse
-import collections
 import os
-import re
-import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from procstat import pids_serving
+# procstat is shared with the checkout bench, in the repository's bench/ folder
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+from procstat import pids_serving  # noqa: E402
+from pyspy import Profilers, parse, summarise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]*)(?::(?P<line>\d+))?\)$")
-# Every request passes through the server and the middleware stack down to the router:
-# frames at or above it say nothing about where a request's own time goes.
-ROUTER_FRAME = "Router.__call__ (starlette/routing.py"
-
-
-def parse(raw: Path) -> list[tuple[list[str], int]]:
-    stacks = []
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if stack and count.isdigit():
-            stacks.append((stack.split(";"), int(count)))
-    return stacks
-
-
-def package(frame: str) -> str:
-    match = FRAME.match(frame)
-    path = match.group("file") if match else frame
-    return path.split("/", 1)[0] if "/" in path else path.removesuffix(".py")
-
-
-def short(frame: str) -> str:
-    match = FRAME.match(frame)
-    if not match:
-        return frame
-    line = f":{match.group('line')}" if match.group("line") else ""
-    return f"{match.group('function')} ({match.group('file')}{line})"
-
-
-def summarise(stacks: list[tuple[list[str], int]], top: int) -> str:
-    total = sum(n for _, n in stacks) or 1
-    by_package: collections.Counter[str] = collections.Counter()
-    own: collections.Counter[str] = collections.Counter()
-    inclusive: collections.Counter[str] = collections.Counter()
-    for frames, n in stacks:
-        by_package[package(frames[-1])] += n
-        own[short(frames[-1])] += n
-        for frame in {short(f) for f in frames}:
-            inclusive[frame] += n
-    out = [f"{total} samples (CPU only, idle excluded)", "", "### by package (own time)", ""]
-    out += [f"{n / total:6.1%}  {name}" for name, n in by_package.most_common(top)]
-    out += ["", "### top functions, own time", ""]
-    out += [f"{n / total:6.1%}  {name}" for name, n in own.most_common(top)]
-    routed = max((n for name, n in inclusive.items() if name.startswith(ROUTER_FRAME)), default=0)
-    out += [
-        "",
-        f"### top functions, inclusive, below the router ({routed / total:.1%} of samples)",
-        "",
-    ]
-    out += [f"{n / total:6.1%}  {name}" for name, n in inclusive.most_common() if n < routed][:top]
-    return "\n".join(out)
 
 
 def main() -> int:
@@ -98,35 +46,16 @@ def main() -> int:
         stacks = [s for raw in sorted(Path(args.out).glob("*.txt")) for s in parse(raw)]
         print(summarise(stacks, args.top))
         return 0
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     port = int(args.url.rsplit(":", 1)[1].split("/")[0])
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     pids = pids_serving(port)
     if not pids:
         print(f"nothing listens on port {port}", file=sys.stderr)
         return 1
-    profilers = []
-    for pid in pids:
-        raw = out / f"{pid}.txt"
-        raw.unlink(missing_ok=True)
-        argv = [py_spy, "record", "--pid", str(pid), "--rate", str(args.rate), "--nonblocking"]
-        argv += ["--format", "raw", "--output", str(raw)]
-        profilers.append(
-            (raw, subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)),  # noqa: S603
-        )
+    profilers = Profilers(pids, Path(args.out), args.rate)
     time.sleep(1)  # let py-spy attach
     bench = [sys.executable, str(HERE / "catalog_bench.py"), "--url", args.url, *bench_args]
     subprocess.run(bench, check=False)  # noqa: S603
-    for _, profiler in profilers:
-        profiler.send_signal(signal.SIGINT)
-    stacks = []
-    for raw, profiler in profilers:
-        _, errors = profiler.communicate(timeout=60)
-        if raw.exists():
-            stacks += parse(raw)
-        elif errors:
-            print(errors.decode(errors="replace"), file=sys.stderr)
+    stacks = profilers.stop()
     print(f"\n## py-spy: {' '.join(bench_args) or 'every scenario'} (pids {pids})\n")
     print(summarise(stacks, args.top))
     return 0

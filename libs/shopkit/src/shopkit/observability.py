@@ -58,8 +58,10 @@ def configure_logging(service: str, level: str = "INFO", json_lines: bool = True
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's own access log would duplicate ours
+    # uvicorn's own access log would duplicate ours; so would httpx's line per outgoing
+    # call (the service called logs it), at a cost measured in the checkout profile
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class RequestContextMiddleware:

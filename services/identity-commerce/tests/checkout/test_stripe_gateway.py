@@ -87,6 +87,38 @@ async def test_declined_test_card_raises_and_intent_asks_for_another_method(
     assert after.failure_code == "card_declined"
 
 
+async def payment_method_of(gateway: StripeGateway, pi_id: str) -> str:
+    raw = await gateway.client.v1.payment_intents.retrieve_async(pi_id)
+    return str(raw["payment_method"])
+
+
+async def test_one_stand_in_card_serves_every_checkout_of_a_process(
+    gateway: StripeGateway,
+) -> None:
+    first, second = await new_intent(gateway), await new_intent(gateway)
+    for pi_id in (first, second):
+        confirmed = await gateway.confirm_payment_intent(pi_id, payment_method_id="pm_card_visa")
+        assert confirmed.status == "succeeded"
+    method = await payment_method_of(gateway, first)
+    assert method.startswith("pm_") and method != "pm_card_visa"
+    assert await payment_method_of(gateway, second) == method
+    # a declining card keeps declining when its card object is reused
+    for _ in range(2):
+        with pytest.raises(PaymentDeclined):
+            await gateway.confirm_payment_intent(
+                await new_intent(gateway), payment_method_id="pm_card_chargeDeclined"
+            )
+
+
+async def test_a_stand_in_that_forgot_the_card_gets_it_again(gateway: StripeGateway) -> None:
+    # what a localstripe restarted with an empty store looks like to a running service
+    gateway._stand_in_cards["pm_card_visa"] = "pm_forgotten_by_a_restart"
+    pi_id = await new_intent(gateway)
+    confirmed = await gateway.confirm_payment_intent(pi_id, payment_method_id="pm_card_visa")
+    assert confirmed.status == "succeeded"
+    assert await payment_method_of(gateway, pi_id) != "pm_forgotten_by_a_restart"
+
+
 async def test_three_d_secure_card_needs_action(gateway: StripeGateway) -> None:
     pi_id = await new_intent(gateway)
     pi = await gateway.confirm_payment_intent(

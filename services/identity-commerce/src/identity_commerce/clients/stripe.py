@@ -18,6 +18,9 @@ from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable
 from identity_commerce.core.config import STRIPE_PRODUCTION_API_BASE, Settings
 
 log = logging.getLogger("identity_commerce.stripe")
+# The SDK logs every request and response at INFO (two JSON lines per call, a sixth of the
+# gateway's CPU in the checkout profile); refusals and outages are logged below instead.
+logging.getLogger("stripe").setLevel(logging.WARNING)
 
 # Stripe's test payment method ids -> the test card localstripe treats the same way.
 # localstripe declines a *charge* only for 4000000000000341 (its 0002 card declines on attach),
@@ -105,6 +108,7 @@ class StripeGateway:
         max_network_retries: int = 2,
     ) -> None:
         self.api_base = api_base.rstrip("/")
+        self._stand_in_cards: dict[str, str] = {}  # test card alias -> stand-in method id
         self.webhook_secret = webhook_secret
         self.webhook_tolerance_seconds = webhook_tolerance_seconds
         self.client = stripe.StripeClient(
@@ -177,27 +181,46 @@ class StripeGateway:
     ) -> dict[str, Any]:
         # localstripe answers "Not implemented" to confirm(payment_method=...), so the method
         # is set on the intent first (also valid on real Stripe), then the intent confirmed.
-        card_number = TEST_CARDS.get(payment_method_id)
-        if card_number is not None:
+        alias = payment_method_id if payment_method_id in TEST_CARDS else None
+        method_id = await self._stand_in_test_card(alias) if alias else payment_method_id
+        try:
+            return await self._attach_and_confirm(payment_intent_id, method_id)
+        except StripeRequestRefused as exc:
+            if alias is None or exc.http_status != 404:
+                raise
+            # the stand-in restarted with an empty store: its card object is gone
+            self._stand_in_cards.pop(alias, None)
+            method_id = await self._stand_in_test_card(alias)
+            return await self._attach_and_confirm(payment_intent_id, method_id)
+
+    async def _attach_and_confirm(self, payment_intent_id: str, method_id: str) -> dict[str, Any]:
+        await self._call(
+            self.client.v1.payment_intents.update_async,
+            payment_intent_id,
+            params={"payment_method": method_id},
+        )
+        return await self._call(self.client.v1.payment_intents.confirm_async, payment_intent_id)
+
+    async def _stand_in_test_card(self, alias: str) -> str:
+        """The stand-in's PaymentMethod for a test card alias (pm_card_visa...), made once
+        per process: the stand-in keeps it usable for every intent, and making one per
+        checkout was a quarter of the calls a checkout sent it."""
+        cached = self._stand_in_cards.get(alias)
+        if cached is None:
             method = await self._call(
                 self.client.v1.payment_methods.create_async,
                 params={
                     "type": "card",
                     "card": {
-                        "number": card_number,
+                        "number": TEST_CARDS[alias],
                         "exp_month": 12,
                         "exp_year": 2034,
                         "cvc": "123",
                     },
                 },
             )
-            payment_method_id = method["id"]
-        await self._call(
-            self.client.v1.payment_intents.update_async,
-            payment_intent_id,
-            params={"payment_method": payment_method_id},
-        )
-        return await self._call(self.client.v1.payment_intents.confirm_async, payment_intent_id)
+            cached = self._stand_in_cards[alias] = method["id"]
+        return cached
 
     async def cancel_payment_intent(self, payment_intent_id: str) -> PaymentIntentState:
         """Cancel unless the intent already finished; returns its state either way. An

@@ -1,14 +1,18 @@
-"""CPU time of the processes that serve a port and of their PostgreSQL backends (Linux /proc).
+"""CPU time of the processes that serve ports and of their PostgreSQL backends (Linux /proc).
 
 A latency on a shared two-core machine says as much about the neighbours as about the
 code; the CPU time a request costs, summed over every process that worked on it, does not.
-The service is found by its listening socket (uvicorn's supervisor and every worker hold
-the same socket), the database backends by `pg_stat_activity` of its database.
+A service is found by its listening socket (uvicorn's supervisor and every worker hold
+the same socket), the database backends by `pg_stat_activity` of each database.
+
+Shared by the catalog bench (one service and its database) and the checkout bench (every
+process of the shop: three services, localstripe and the backends of three databases).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +81,7 @@ class Snapshot:
     service: dict[int, int]
     database: dict[int, int]
     client_seconds: float
+    by_port: dict[int, dict[int, int]]
 
 
 class CpuMeter:
@@ -86,20 +91,28 @@ class CpuMeter:
     the phase); one that ends in between is lost, which a connection pool makes rare.
     """
 
-    def __init__(self, port: int, database_url: str | None) -> None:
-        self.port = port
-        self.database_url = database_url
+    def __init__(self, port: int | Sequence[int], database_url: str | Sequence[str] | None) -> None:
+        self.ports = [port] if isinstance(port, int) else list(port)
+        if database_url is None:
+            self.database_urls: list[str] = []
+        elif isinstance(database_url, str):
+            self.database_urls = [database_url]
+        else:
+            self.database_urls = list(database_url)
 
     def snapshot(self) -> Snapshot:
-        service = {pid: t for pid in pids_serving(self.port) if (t := cpu_ticks(pid)) is not None}
-        database: dict[int, int] = {}
-        if self.database_url:
-            database = {
-                pid: t
-                for pid in backend_pids(self.database_url)
-                if (t := cpu_ticks(pid)) is not None
-            }
-        return Snapshot(service, database, os.times().user + os.times().system)
+        by_port = {
+            port: {pid: t for pid in pids_serving(port) if (t := cpu_ticks(pid)) is not None}
+            for port in self.ports
+        }
+        service = {pid: t for ticks in by_port.values() for pid, t in ticks.items()}
+        database = {
+            pid: t
+            for url in self.database_urls
+            for pid in backend_pids(url)
+            if (t := cpu_ticks(pid)) is not None
+        }
+        return Snapshot(service, database, os.times().user + os.times().system, by_port)
 
     @staticmethod
     def _spent_ms(before: dict[int, int], after: dict[int, int]) -> float:
@@ -115,3 +128,19 @@ class CpuMeter:
             "total_ms": service + database,
             "client_ms": (after.client_seconds - before.client_seconds) * 1000,
         }
+
+    def spent_by_port(self, before: Snapshot, after: Snapshot) -> dict[int, float]:
+        """CPU ms of the processes behind each port (which service cost what)."""
+        return {
+            port: self._spent_ms(before.by_port.get(port, {}), ticks)
+            for port, ticks in after.by_port.items()
+        }
+
+
+def machine_cpu_ms() -> float:
+    """CPU time every process of the machine spent, since boot (the /proc/stat total
+    minus idle and iowait): a phase's share of the machine, whoever spent it."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    values = [int(v) for v in fields[:8]]
+    busy = sum(values) - values[3] - values[4]  # idle, iowait
+    return busy * 1000 / TICKS_PER_SECOND
