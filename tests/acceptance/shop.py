@@ -4,8 +4,11 @@ inside identity-commerce's database."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import os
+import re
 import sys
 import threading
 import time
@@ -78,6 +81,7 @@ class Shop:
     children: dict[str, Child]
     extra: list[Child] = field(default_factory=list)
     _admin: tuple[dict[str, str], float] | None = None
+    _verified: set[str] = field(default_factory=set)
 
     # --- processes ------------------------------------------------------------------
     @property
@@ -266,6 +270,36 @@ class Shop:
         )
         assert response.status_code == 200, response.text
         return response.json()["items"]
+
+    # --- reading the mail notifications wrote (NOTIFY_FILE_DIR) -------------------------
+    def mailed_link(self, event_type: str, recipient: str, page: str) -> str:
+        """The token of the newest `<shop>/<page>?token=...` link mailed to `recipient` by
+        an `event_type` event (waits for the outbox relay to deliver it)."""
+
+        def newest() -> str | None:
+            found = None
+            for path in sorted(self.stack.mail_dir.glob(f"*_{event_type.lower()}_*.eml")):
+                message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                if message["To"] != recipient:
+                    continue
+                body = message.get_body(preferencelist=("plain",))
+                text = body.get_content() if body is not None else ""
+                match = re.search(rf"/{page}\?token=([A-Za-z0-9_-]+)", text)
+                if match:
+                    found = match.group(1)
+            return found
+
+        token: str = wait_until(newest)
+        return token
+
+    def verify_email(self, shopper: Shopper) -> None:
+        """Open the verification link the shopper was mailed at sign-up (once per shopper)."""
+        if shopper.email in self._verified:
+            return
+        token = self.mailed_link("EMAIL_VERIFICATION_REQUESTED", shopper.email, "verify-email")
+        response = httpx.post(f"{self.identity.url}/auth/verify-email", json={"token": token})
+        assert response.status_code == 204, response.text
+        self._verified.add(shopper.email)
 
     # --- looking inside identity's own database ------------------------------------------
     def identity_rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -2,6 +2,7 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 
 import { env } from '@/lib/env';
+import { guestCartToken, isCartRequest } from '@/lib/guest-cart';
 import { useSessionStore } from '@/lib/session-store';
 
 export interface Shortage {
@@ -113,6 +114,10 @@ function createClient(baseURL: string): AxiosInstance {
   client.interceptors.request.use((config) => {
     const token = useSessionStore.getState().token;
     if (token) config.headers.set('Authorization', `Bearer ${token}`);
+    else {
+      const cartToken = guestCartToken();
+      if (cartToken && isCartRequest(config.url)) config.headers.set('X-Cart-Token', cartToken);
+    }
     return config;
   });
   client.interceptors.response.use(

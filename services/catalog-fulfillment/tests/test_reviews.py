@@ -217,3 +217,20 @@ async def test_reviewing_needs_a_user_token(client, tokens, db_session, tmp_path
         assert (await client.post("/reviews", json=body, headers=bearer(bad))).status_code == 401, (
             name
         )
+
+
+async def test_unverified_email_cannot_review(client, tokens, db_session, identity) -> None:
+    product = await make_product(db_session)
+    route = identity.get(VERIFIED_PATH).respond(200, json={"verified": True})
+    unverified = tokens.user("customer", email_verified=False)
+    response = await client.post(
+        "/reviews", json=review_body(product.id), headers=bearer(unverified)
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+    assert "email" in response.json()["detail"]
+    assert not route.called  # refused before asking anything else
+    count = await db_session.scalar(
+        select(func.count()).select_from(Review).where(Review.product_id == product.id)
+    )
+    assert count == 0

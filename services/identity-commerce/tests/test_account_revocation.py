@@ -112,6 +112,7 @@ async def test_the_account_directory_answers_services_with_accounts_read_only(
             "active": True,
             "role": "customer",
             "token_version": 0,
+            "email_verified": False,
         }
     unknown = f"/internal/accounts/{uuid.uuid4()}"
     assert (

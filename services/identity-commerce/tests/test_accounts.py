@@ -10,7 +10,7 @@ import httpx
 from identity_commerce.core.config import Argon2Cost
 from identity_commerce.models import User
 from identity_commerce.services.accounts import authenticate
-from identity_commerce.services.passwords import PasswordHasher
+from identity_commerce.services.passwords import PasswordHasher, Verification
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -232,6 +232,26 @@ async def test_corrupt_stored_hash_never_lets_anyone_in(
     user = await make_user(db_session, password_hash="not-a-hash")
     login = await client.post("/auth/login", json={"email": user.email, "password": "anything-1"})
     assert login.status_code == 401
+
+
+async def test_a_login_waiting_for_its_hash_holds_no_database_transaction(
+    db_session: AsyncSession,
+) -> None:
+    """A login queued in the hashing pool must not keep a pooled connection checkouts need."""
+    transaction_open_while_hashing: list[bool] = []
+
+    class WatchingHasher(PasswordHasher):
+        async def verify_async(self, password: str, stored_hash: str | None) -> Verification:
+            transaction_open_while_hashing.append(db_session.in_transaction())
+            return await super().verify_async(password, stored_hash)
+
+    hasher = WatchingHasher(Argon2Cost(time_cost=2, memory_cost_kib=16_384, parallelism=1))
+    user = await make_user(db_session, password_hash=hasher.hash("Right-password-1"))
+    found = await authenticate(db_session, hasher, email=user.email, password="Right-password-1")
+    assert found is not None and found.id == user.id
+    assert transaction_open_while_hashing == [False]
+    stored = await db_session.scalar(select(User.last_login_at).where(User.id == user.id))
+    assert stored is not None  # the success is still recorded after the hash
 
 
 async def test_unknown_email_costs_as_much_as_a_wrong_password(db_session: AsyncSession) -> None:

@@ -76,6 +76,19 @@ def low_stock_data() -> dict[str, Any]:
     }
 
 
+ACCOUNT_LINK_TYPES = ("PASSWORD_RESET_REQUESTED", "EMAIL_VERIFICATION_REQUESTED")
+
+
+def account_link_data(*, email: str | None = None) -> dict[str, Any]:
+    return {
+        "user_id": str(uuid.uuid4()),
+        "email": email or f"{uuid.uuid4().hex[:10]}@example.com",
+        "customer_name": "Alice Doe",
+        "token": "tok_" + uuid.uuid4().hex + "_Zz-9",
+        "expires_at": datetime.now(UTC).isoformat(),
+    }
+
+
 def envelope(
     event_type: str = "ORDER_PAID",
     *,
@@ -86,6 +99,8 @@ def envelope(
     if data is None:
         if event_type == "LOW_STOCK":
             data = low_stock_data()
+        elif event_type in ACCOUNT_LINK_TYPES:
+            data = account_link_data()
         else:
             data = {**order_data(), **TYPE_EXTRAS.get(event_type, {})}
     data = {**data, **data_overrides}

@@ -168,3 +168,41 @@ def test_optional_totals_may_be_missing() -> None:
     assert "Subtotal" not in email.text and "Hi there," in email.text
     assert "1,095.12 USD" in email.text
     assert uuid.UUID(body["data"]["order_id"])
+
+
+@pytest.mark.parametrize(
+    ("event_type", "page"),
+    [
+        ("PASSWORD_RESET_REQUESTED", "reset-password"),
+        ("EMAIL_VERIFICATION_REQUESTED", "verify-email"),
+    ],
+)
+def test_account_link_email_carries_the_link_and_the_log_does_not(
+    event_type: str, page: str
+) -> None:
+    body = envelope(event_type)
+    token = body["data"]["token"]
+    [email], sms = render(body)
+    link = f"https://shop.test/{page}?token={token}"
+    assert sms == []
+    assert email.to == body["data"]["email"]
+    assert "Test Shop" in email.subject
+    assert link in email.text
+    assert f'href="{link}"' in email.html
+    assert "Alice Doe" in email.text
+    assert email.logged_text is not None
+    assert token not in email.logged_text
+    assert "[link removed from the log]" in email.logged_text
+
+
+@pytest.mark.parametrize("token", ["short", "has space in it!!", "a" * 129, "<script>x</script>"])
+def test_account_link_with_a_malformed_token_is_refused(token: str) -> None:
+    with pytest.raises(EventRejected):
+        parse_event(envelope("PASSWORD_RESET_REQUESTED", token=token))
+
+
+def test_guest_order_link_carries_the_order_token() -> None:
+    body = envelope("ORDER_PAID", order_token="Abcdefghijklmnop_-0123456789")
+    [email], [sms] = render(body)
+    link = f"https://shop.test/orders/{body['data']['order_id']}?token=Abcdefghijklmnop_-0123456789"
+    assert link in email.text and link in email.html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import uuid
 from email import policy
 from pathlib import Path
@@ -111,6 +112,27 @@ async def test_every_event_type_is_sent_and_logged(
     written = files_for(mail_dir, body["event_id"])
     assert len([p for p in written if p.suffix == ".eml"]) == len(emails)
     assert len([p for p in written if p.suffix == ".json"]) == len(rows) - len(emails)
+
+
+async def test_account_link_is_mailed_but_not_kept_in_the_sent_log(
+    client: httpx.AsyncClient, tokens: TokenFactory, db_session: AsyncSession, mail_dir: Path
+) -> None:
+    body = envelope("PASSWORD_RESET_REQUESTED")
+    token = body["data"]["token"]
+    response = await client.post("/notify", json=body, headers=service(tokens))
+    assert response.status_code == 202, response.text
+    [row] = (
+        await db_session.scalars(
+            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
+        )
+    ).all()
+    assert row.recipient == body["data"]["email"]
+    assert token not in row.body_text
+    [mail] = [p for p in files_for(mail_dir, body["event_id"]) if p.suffix == ".eml"]
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",))
+    assert text is not None
+    assert f"reset-password?token={token}" in text.get_content()
 
 
 async def test_duplicate_event_id_sends_nothing(

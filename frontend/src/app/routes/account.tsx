@@ -2,6 +2,7 @@ import { PageTitle } from '@/components/ui/page-title';
 import { QueryView } from '@/components/ui/query-view';
 import { AddressBook } from '@/features/addresses/components/address-book';
 import { useMe } from '@/features/auth/api/auth-api';
+import { ChangePasswordForm, EmailVerificationNotice } from '@/features/auth/components/account-security';
 import { ProfileForm } from '@/features/auth/components/profile-form';
 
 export function AccountPage() {
@@ -14,8 +15,20 @@ export function AccountPage() {
           Profile
         </h2>
         <QueryView query={me} loadingLabel="Loading your profile…">
-          {(user) => <ProfileForm key={user.id} user={user} />}
+          {(user) => (
+            <>
+              {!user.email_verified && <EmailVerificationNotice email={user.email} />}
+              <ProfileForm key={user.id} user={user} />
+            </>
+          )}
         </QueryView>
+      </section>
+      <section aria-labelledby="password-heading" className="space-y-4">
+        <h2 id="password-heading" className="text-xl font-semibold">
+          Password
+        </h2>
+        <p className="text-sm text-slate-600">Changing it signs you out everywhere; sign in again with the new one.</p>
+        <ChangePasswordForm />
       </section>
       <section aria-labelledby="addresses-heading" className="space-y-4">
         <h2 id="addresses-heading" className="text-xl font-semibold">

@@ -5,16 +5,19 @@ import { AccountPage } from '@/app/routes/account';
 import { CartPage } from '@/app/routes/cart';
 import { CategoryPage } from '@/app/routes/category';
 import { CheckoutPage } from '@/app/routes/checkout';
+import { ForgotPasswordPage } from '@/app/routes/forgot-password';
 import { HomePage } from '@/app/routes/home';
 import { LoginPage } from '@/app/routes/login';
 import { NotFoundPage } from '@/app/routes/not-found';
 import { OrderPage } from '@/app/routes/order';
 import { OrdersPage } from '@/app/routes/orders';
 import { ProductPage } from '@/app/routes/product';
+import { ResetPasswordPage } from '@/app/routes/reset-password';
 import { RouteError } from '@/app/routes/route-error';
 import { SearchPage } from '@/app/routes/search';
 import { SignupPage } from '@/app/routes/signup';
 import { StoresPage } from '@/app/routes/stores';
+import { VerifyEmailPage } from '@/app/routes/verify-email';
 import { LoadingState } from '@/components/ui/query-states';
 import { RequireAdmin, RequireAuth } from '@/features/auth/components/require-auth';
 
@@ -47,7 +50,10 @@ export const routes: RouteObject[] = [
           { path: 'stores', element: <StoresPage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'signup', element: <SignupPage /> },
-          { path: 'cart', element: <RequireAuth><CartPage /></RequireAuth> },
+          { path: 'forgot-password', element: <ForgotPasswordPage /> },
+          { path: 'reset-password', element: <ResetPasswordPage /> },
+          { path: 'verify-email', element: <VerifyEmailPage /> },
+          { path: 'cart', element: <CartPage /> },
           { path: 'checkout', element: <RequireAuth><CheckoutPage /></RequireAuth> },
           { path: 'orders', element: <RequireAuth><OrdersPage /></RequireAuth> },
           { path: 'orders/:id', element: <RequireAuth><OrderPage /></RequireAuth> },

@@ -16,6 +16,11 @@ export function LoginPage() {
         <LoginForm onSuccess={() => void navigate(next, { replace: true })} />
       </div>
       <p className="mt-4 text-center text-sm">
+        <Link to="/forgot-password" className="font-medium text-brand-700 underline">
+          Forgot your password?
+        </Link>
+      </p>
+      <p className="mt-2 text-center text-sm">
         New here?{' '}
         <Link to={`/signup?next=${encodeURIComponent(next)}`} className="font-medium text-brand-700 underline">
           Create an account

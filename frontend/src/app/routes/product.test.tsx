@@ -89,11 +89,27 @@ describe('product page', () => {
     expect(screen.getByLabelText('Quantity')).toBeDisabled();
   });
 
-  it('sends a visitor to sign in before adding to the cart', async () => {
+  it('lets a visitor add to a guest cart without signing in', async () => {
+    window.localStorage.removeItem('shop.guestCartToken');
     mockProduct();
+    let cartToken: string | null = null;
+    let authorization: string | null = 'unset';
+    server.use(
+      http.post(`${IDENTITY}/cart/guest`, () => HttpResponse.json({ cart_token: 'guest-token-0123456789abcdef' }, { status: 201 })),
+      http.post(`${IDENTITY}/cart/items`, ({ request }) => {
+        cartToken = request.headers.get('X-Cart-Token');
+        authorization = request.headers.get('Authorization');
+        return HttpResponse.json({ id: 'line-9', sku: 'LAP-13-16-BLK', product_id: laptop.id, name: 'Laptop', unit_price: '999.00', currency: 'USD', quantity: 1, line_total: '999.00', available: true, available_quantity: 12 }, { status: 201 });
+      }),
+      http.get(`${IDENTITY}/cart`, () => HttpResponse.json({ items: [], subtotal: '0.00', currency: 'USD', item_count: 0, refreshed: true })),
+    );
     renderProduct();
     await userEvent.click(await screen.findByRole('button', { name: 'Add to cart' }));
-    expect(await screen.findByText('Login page')).toBeInTheDocument();
+    expect(await screen.findByText(/Added 1 × Laptop/)).toBeInTheDocument();
+    expect(cartToken).toBe('guest-token-0123456789abcdef');
+    expect(authorization).toBeNull();
+    expect(screen.queryByText('Login page')).not.toBeInTheDocument();
+    window.localStorage.removeItem('shop.guestCartToken');
   });
 
   it('adds the chosen variant to the cart with a toast', async () => {

@@ -16,6 +16,7 @@ export const userSchema = z.object({
   last_name: z.string().nullish().transform((v) => v ?? ''),
   phone: z.string().nullish(),
   role: z.enum(['customer', 'admin']),
+  email_verified: z.boolean().catch(false),
 });
 export type User = z.infer<typeof userSchema>;
 

@@ -241,7 +241,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Review a product (one review per user and product) */
+        /**
+         * Review a product (one review per user and product)
+         * @description Only accounts whose email is verified may review (403 otherwise): identity-commerce says so in the account status it is asked for on every request with a user token, so a verification counts on the very next request.
+         */
         post: operations["create_review_reviews_post"];
         delete?: never;
         options?: never;
@@ -2247,7 +2250,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The token's role may not do this */
+            /** @description The account's email is not verified yet (`code`: `email_not_verified`) */
             403: {
                 headers: {
                     [name: string]: unknown;

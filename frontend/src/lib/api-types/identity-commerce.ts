@@ -47,7 +47,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer account
-         * @description Every sign-up counts, successful or not: 10 per client address per hour by default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with Retry-After.
+         * @description Every sign-up counts, successful or not: 10 per client address per hour by default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with Retry-After. The new account's email is not verified yet: an `EMAIL_VERIFICATION_REQUESTED` event makes notifications email a link `<shop>/verify-email?token=...` (valid `EMAIL_VERIFICATION_TTL_HOURS`, 48 by default).
          */
         post: operations["signup_auth_signup_post"];
         delete?: never;
@@ -114,6 +114,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link
+         * @description Always 202 with the same body, whether or not an account has this email. For an active account a `PASSWORD_RESET_REQUESTED` event makes notifications email a link `<shop>/reset-password?token=...` (single use, valid `PASSWORD_RESET_TTL_MINUTES`, 60 by default). At most `ACCOUNT_LINK_MAX_PER_EMAIL` (3) requests per email and `ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per `ACCOUNT_LINK_WINDOW_SECONDS` (1 h), then 429 with Retry-After.
+         */
+        post: operations["request_password_reset_auth_password_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link's token
+         * @description 400 when the token is unknown, used, expired, or was sent before the password last changed. On success the old password stops working and every access token and reset link issued before stops working on every service; the email counts as verified. `ACCOUNT_LINK_MAX_FAILURES_PER_CLIENT` (20) failed tokens per client address per window, then 429.
+         */
+        post: operations["confirm_password_reset_auth_password_reset_confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the account's email with a verification link's token
+         * @description Needs no sign-in (the link may be opened on another device). 400 when the token is unknown, used, expired or was sent to another email; failed tokens count per client address like reset tokens. Afterwards `GET /auth/me` shows `email_verified: true`.
+         */
+        post: operations["verify_email_auth_verify_email_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a new verification link to the signed-in account
+         * @description 409 when the email is already verified. Limited like reset requests: `ACCOUNT_LINK_MAX_PER_EMAIL` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` per client address per window, then 429. Earlier links keep working until they expire.
+         */
+        post: operations["resend_verification_auth_verify_email_resend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -163,6 +243,46 @@ export interface paths {
         post?: never;
         /** Delete one of my addresses (orders keep their own copy) */
         delete: operations["delete_address_addresses__address_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cart/guest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a guest cart (no account needed)
+         * @description Returns `cart_token` (256 random bits): send it as `X-Cart-Token`, without `Authorization`, on every /cart route and on guest checkout. Only its hash is stored; a cart unused for `GUEST_CART_TTL_DAYS` (30) is deleted. At most `GUEST_CART_MAX_PER_CLIENT` (30) per client address per hour, then 429.
+         */
+        post: operations["create_guest_cart_cart_guest_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cart/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a guest cart into my cart
+         * @description The guest lines join the account's cart: the same sku adds up, capped at what the catalog can sell and at `CART_MAX_QUANTITY_PER_LINE`; every line that could not move in full is listed in `adjusted` (`reason`: stock, line_limit, cart_full, unavailable). The guest cart is then deleted: merging again (or an unknown or expired token) changes nothing and answers `merged: false`. 503 when the catalog is down (both carts stay as they were).
+         */
+        post: operations["merge_guest_cart_cart_merge_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -235,7 +355,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`.
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -288,7 +408,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of my orders with items, totals, addresses, payment, shipment and timeline */
+        /**
+         * One of my orders with items, totals, addresses, payment, shipment and timeline
+         * @description With Authorization: the signed-in shopper's order. Without it, a guest order with its `X-Order-Token` (from the checkout reply or the order's emails).
+         */
         get: operations["my_order_orders__order_id__get"];
         put?: never;
         post?: never;
@@ -312,6 +435,26 @@ export interface paths {
          * @description A paid order is refunded in full through Stripe and cancelled at once; its stock goes back to catalog-fulfillment right after, or, if the catalog is down, as soon as it answers again (retried in the background, exactly once).
          */
         post: operations["cancel_my_order_orders__order_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a guest order to my account
+         * @description For a signed-in account whose email is verified and equals the guest order's email: the order (named by its `order_token`, from the checkout reply or the order's emails) joins the account's orders. Claiming it again is a no-op. 404 for an unknown token or another email's order; 403 while the email is unverified.
+         */
+        post: operations["claim_guest_order_orders_claim_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -421,7 +564,7 @@ export interface paths {
         };
         /**
          * Is this account active, with which role and token version?
-         * @description Asked by catalog-fulfillment and notifications on every request that carries a user token (service token with `accounts:read`): a token counts only while its account is active and its `role` and `ver` match the answer.
+         * @description Asked by catalog-fulfillment and notifications on every request that carries a user token (service token with `accounts:read`): a token counts only while its account is active and its `role` and `ver` match the answer; `email_verified` says whether the owner proved the address (reviews need it).
          */
         get: operations["account_internal_accounts__user_id__get"];
         put?: never;
@@ -488,6 +631,14 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Accepted
+         * @description The answer of a request whose outcome is told by email (or not at all).
+         */
+        Accepted: {
+            /** Detail */
+            detail: string;
+        };
+        /**
          * AccountStatusOut
          * @description What other services need to know to honour a user token (GET /internal/accounts/{id}).
          */
@@ -506,6 +657,8 @@ export interface components {
             role: "customer" | "admin";
             /** Token Version */
             token_version: number;
+            /** Email Verified */
+            email_verified: boolean;
         };
         /**
          * AddressIn
@@ -662,11 +815,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
+            /** User Id */
+            user_id: string | null;
             /** Customer Email */
             customer_email: string;
             /** Customer Name */
@@ -716,11 +866,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
+            /** User Id */
+            user_id: string | null;
             /** Customer Email */
             customer_email: string;
             /**
@@ -789,6 +936,37 @@ export interface components {
              */
             available_quantity: number | null;
         };
+        /** CartMerge */
+        CartMerge: {
+            /** Cart Token */
+            cart_token: string;
+        };
+        /** CartMergeOut */
+        CartMergeOut: {
+            /** Items */
+            items: components["schemas"]["CartLineOut"][];
+            /**
+             * Subtotal
+             * @example 19.99
+             */
+            subtotal: string;
+            /** Currency */
+            currency: string;
+            /** Item Count */
+            item_count: number;
+            /**
+             * Refreshed
+             * @description False when catalog-fulfillment was down: names, prices and availability are the last ones seen
+             */
+            refreshed: boolean;
+            /**
+             * Merged
+             * @description False when there was no guest cart to merge (any more)
+             */
+            merged: boolean;
+            /** Adjusted */
+            adjusted: components["schemas"]["MergeAdjustmentOut"][];
+        };
         /** CartOut */
         CartOut: {
             /** Items */
@@ -834,6 +1012,11 @@ export interface components {
              */
             billing_address_id: string;
         };
+        /** EmailVerification */
+        EmailVerification: {
+            /** Token */
+            token: string;
+        };
         /** FulfillmentOut */
         FulfillmentOut: {
             /** Carrier */
@@ -848,6 +1031,61 @@ export interface components {
             shipped_at?: string | null;
             /** Delivered At */
             delivered_at?: string | null;
+        };
+        /**
+         * GuestAddressIn
+         * @description An address typed in at guest checkout (`kind` and `is_default` are ignored).
+         */
+        GuestAddressIn: {
+            /**
+             * Kind
+             * @default shipping
+             * @enum {string}
+             */
+            kind: "shipping" | "billing";
+            /** Full Name */
+            full_name: string;
+            /** Line1 */
+            line1: string;
+            /** Line2 */
+            line2?: string | null;
+            /** City */
+            city: string;
+            /** State */
+            state?: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 code, either letter case
+             */
+            country: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Is Default
+             * @default false
+             */
+            is_default: boolean;
+        };
+        /** GuestCartOut */
+        GuestCartOut: {
+            /**
+             * Cart Token
+             * @description Send as X-Cart-Token; shown only once
+             */
+            cart_token: string;
+        };
+        /**
+         * GuestCreatePaymentIntentIn
+         * @description Guest checkout (with X-Cart-Token, without Authorization).
+         */
+        GuestCreatePaymentIntentIn: {
+            /** Email */
+            email: string;
+            shipping_address: components["schemas"]["GuestAddressIn"];
+            /** @description Defaults to the shipping address */
+            billing_address?: components["schemas"]["GuestAddressIn"] | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -867,6 +1105,31 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /** MergeAdjustmentOut */
+        MergeAdjustmentOut: {
+            /** Sku */
+            sku: string;
+            /**
+             * Requested
+             * @description The account's units plus the guest's
+             */
+            requested: number;
+            /**
+             * Quantity
+             * @description What the account's line holds now
+             */
+            quantity: number;
+            /**
+             * Reason
+             * @description stock, line_limit, cart_full or unavailable
+             */
+            reason: string;
+        };
+        /** OrderClaimIn */
+        OrderClaimIn: {
+            /** Order Token */
+            order_token: string;
         };
         /** OrderItemOut */
         OrderItemOut: {
@@ -1078,6 +1341,18 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PasswordResetConfirm */
+        PasswordResetConfirm: {
+            /** Token */
+            token: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordResetRequest */
+        PasswordResetRequest: {
+            /** Email */
+            email: string;
+        };
         /** PaymentDeclinedProblem */
         PaymentDeclinedProblem: {
             /** Detail */
@@ -1131,6 +1406,11 @@ export interface components {
              * @description Stripe publishable key for Stripe.js
              */
             publishable_key: string;
+            /**
+             * Order Token
+             * @description Guest checkout only: send as X-Order-Token to GET /orders/{order_id}; the order's emails link to it
+             */
+            order_token?: string | null;
         };
         /** PaymentOut */
         PaymentOut: {
@@ -1290,6 +1570,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Email Verified */
+            email_verified: boolean;
         };
         /** ValidationError */
         ValidationError: {
@@ -1729,6 +2011,265 @@ export interface operations {
             };
         };
     };
+    request_password_reset_auth_password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_password_reset_auth_password_reset_confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link is invalid, was already used or has expired */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_email_auth_verify_email_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailVerification"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link is invalid, was already used or has expired */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_verification_auth_verify_email_resend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email is already verified */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     jwks__well_known_jwks_json_get: {
         parameters: {
             query?: never;
@@ -2088,10 +2629,120 @@ export interface operations {
             };
         };
     };
-    get_cart_cart_get: {
+    create_guest_cart_cart_guest_post: {
         parameters: {
             query?: never;
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestCartOut"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_guest_cart_cart_merge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CartMerge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartMergeOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description catalog-fulfillment is down; nothing was changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_cart_cart_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2124,6 +2775,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
@@ -2138,7 +2807,10 @@ export interface operations {
     clear_cart_cart_delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2169,6 +2841,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
@@ -2183,7 +2873,10 @@ export interface operations {
     add_item_cart_items_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2220,7 +2913,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown or archived sku */
+            /** @description Unknown or archived sku, or an unknown or expired cart token */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2270,7 +2963,10 @@ export interface operations {
     set_quantity_cart_items__item_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path: {
                 item_id: string;
             };
@@ -2309,7 +3005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such cart line, or not yours */
+            /** @description No such cart line, or not yours; or an unknown or expired cart token */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2359,7 +3055,10 @@ export interface operations {
     remove_item_cart_items__item_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path: {
                 item_id: string;
             };
@@ -2392,7 +3091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such cart line, or not yours */
+            /** @description No such cart line, or not yours; or an unknown cart token */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,13 +3126,15 @@ export interface operations {
             header?: {
                 /** @description Any printable key; the same key (and body) replays the first reply */
                 "Idempotency-Key"?: string | null;
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreatePaymentIntentIn"];
+                "application/json": components["schemas"]["CreatePaymentIntentIn"] | components["schemas"]["GuestCreatePaymentIntentIn"];
             };
         };
         responses: {
@@ -2541,7 +3242,10 @@ export interface operations {
     confirm_checkout_confirm_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2714,7 +3418,10 @@ export interface operations {
     my_order_orders__order_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A guest order's token; used when there is no Authorization header */
+                "X-Order-Token"?: string | null;
+            };
             path: {
                 order_id: string;
             };
@@ -2749,7 +3456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order, or not yours */
+            /** @description No such order, or not yours (or not this order token's) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2866,6 +3573,84 @@ export interface operations {
                 };
             };
             /** @description Stripe (or, before payment, catalog-fulfillment) is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claim_guest_order_orders_claim_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderClaimIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account's email is not verified yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No guest order with this token for this account's email */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;

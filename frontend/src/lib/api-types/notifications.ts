@@ -78,7 +78,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK";
+        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK" | "PASSWORD_RESET_REQUESTED" | "EMAIL_VERIFICATION_REQUESTED";
         /** NotifyResult */
         NotifyResult: {
             /**
@@ -266,6 +266,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -304,6 +305,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -342,6 +344,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -379,6 +382,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         carrier: string;
                         tracking_number: string;
                         /** @description optional; an unusable value is ignored */
@@ -421,6 +425,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -458,6 +463,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         reason?: string | null;
                     };
                 } & {
@@ -496,6 +502,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
                     };
@@ -536,6 +543,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -573,6 +581,7 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
                         /** @description optional; an unusable value is ignored */
@@ -597,6 +606,54 @@ export interface operations {
                         product_id?: string | null;
                         on_hand?: number | null;
                         reorder_level?: number | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "PASSWORD_RESET_REQUESTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /**
+                     * @description `data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
+                     *     carries a link with `token` to the shop's page for it.
+                     */
+                    data: {
+                        /** Format: uuid */
+                        user_id: string;
+                        email: string;
+                        token: string;
+                        customer_name?: string | null;
+                        expires_at?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "EMAIL_VERIFICATION_REQUESTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /**
+                     * @description `data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
+                     *     carries a link with `token` to the shop's page for it.
+                     */
+                    data: {
+                        /** Format: uuid */
+                        user_id: string;
+                        email: string;
+                        token: string;
+                        customer_name?: string | null;
+                        expires_at?: string | null;
                     };
                 } & {
                     [key: string]: unknown;

@@ -69,6 +69,8 @@ class RemoteAccountCheck(ServiceClient):
                 active=bool(body["active"]),
                 role=str(body["role"]),
                 token_version=int(body["token_version"]),
+                # Absent from an older identity-commerce: not verified (fail closed).
+                email_verified=body.get("email_verified") is True,
             )
         except (ValueError, KeyError, TypeError) as exc:
             # 401/403 (keys still propagating) or a broken answer: fail closed, retryably.
@@ -84,7 +86,10 @@ class RemoteAccountCheck(ServiceClient):
             user_id = principal.user_id
         except ValueError as exc:
             raise Unauthorized("Invalid token subject") from exc
-        return confirm_account(principal, await self.status(user_id))
+        status = await self.status(user_id)
+        confirmed = confirm_account(principal, status)
+        request.state.account_status = status  # routes read e.g. `email_verified` from it
+        return confirmed
 
     async def aclose(self) -> None:
         await self.client.aclose()

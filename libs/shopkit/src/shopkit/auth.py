@@ -45,6 +45,15 @@ class AccountStatus:
     active: bool
     role: str
     token_version: int
+    # The owner proved the email is theirs (catalog-fulfillment's reviews need it).
+    email_verified: bool = False
+
+
+def account_email_verified(request: Request) -> bool:
+    """Whether the account the request's user token was confirmed against has a verified
+    email (False when no account check ran: routes that need it fail closed)."""
+    status: AccountStatus | None = getattr(request.state, "account_status", None)
+    return bool(status is not None and status.email_verified)
 
 
 def confirm_account(principal: Principal, status: AccountStatus | None) -> Principal:

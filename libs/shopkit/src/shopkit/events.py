@@ -25,6 +25,9 @@ class EventType(StrEnum):
     # refunded in full: nothing was bought.
     ORDER_LATE_PAYMENT_REFUNDED = "ORDER_LATE_PAYMENT_REFUNDED"
     LOW_STOCK = "LOW_STOCK"
+    # Account links (identity-commerce): the email carries a one-time link with `token`.
+    PASSWORD_RESET_REQUESTED = "PASSWORD_RESET_REQUESTED"
+    EMAIL_VERIFICATION_REQUESTED = "EMAIL_VERIFICATION_REQUESTED"
 
 
 class EventEnvelope(BaseModel):

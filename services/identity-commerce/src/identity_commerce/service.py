@@ -14,6 +14,7 @@ SERVICE = ServiceDeclaration(
         "identity_commerce.services.rate_limit:expired_counter_sweeper_job",
         "identity_commerce.services.orders_expiry:order_expiry_job",
         "identity_commerce.services.order_followups:order_followups_job",
+        "identity_commerce.services.guest_carts:expired_guest_cart_job",
     ),
     resources={
         "password_hasher": "identity_commerce.core.resources:open_password_hasher",

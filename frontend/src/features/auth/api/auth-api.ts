@@ -1,7 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { identityApi, parseResponse } from '@/lib/api-client';
+import { z } from 'zod';
+
+import { toast } from '@/components/ui/toast-store';
 import { tokenSchema, userSchema, type User } from '@/lib/api-schemas/identity-commerce';
+import { clearGuestCartToken, guestCartToken } from '@/lib/guest-cart';
 import { useSessionStore, type SessionUser } from '@/lib/session-store';
 
 export interface LoginInput {
@@ -14,6 +18,10 @@ export interface SignupInput extends LoginInput {
   last_name: string;
   phone?: string;
 }
+
+const mergeSchema = z.object({
+  adjusted: z.array(z.object({ sku: z.string(), requested: z.number(), quantity: z.number(), reason: z.string() })),
+});
 
 export const authKeys = {
   me: (token: string | null) => ['auth', 'me', token] as const,
@@ -29,6 +37,27 @@ async function login(input: LoginInput) {
   return parseResponse(tokenSchema, data);
 }
 
+/** A cart filled before signing in joins the account's cart; lines that could not move in
+ * full (not enough stock) are named in a toast. A failed merge keeps the guest cart for the
+ * next sign-in rather than failing the sign-in. */
+async function mergeGuestCart(): Promise<void> {
+  const cartToken = guestCartToken();
+  if (!cartToken) return;
+  try {
+    const { data } = await identityApi.post<unknown>('/cart/merge', { cart_token: cartToken });
+    clearGuestCartToken();
+    const adjusted = parseResponse(mergeSchema, data).adjusted;
+    if (adjusted.length) {
+      const lines = adjusted.map((a) => `${a.sku}: ${a.quantity} of ${a.requested}`).join(', ');
+      toast.info(`Your cart was merged; some lines were reduced to what is in stock (${lines}).`);
+    } else {
+      toast.success('The items you added before signing in are in your cart.');
+    }
+  } catch {
+    // kept for the next sign-in
+  }
+}
+
 function toSessionUser(user: User): SessionUser {
   return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, role: user.role };
 }
@@ -42,6 +71,7 @@ export function useLogin() {
       useSessionStore.getState().signIn(token.access_token, token.expires_in);
       const me = await fetchMe();
       useSessionStore.getState().setUser(toSessionUser(me));
+      await mergeGuestCart();
       return me;
     },
     onSuccess: () => {

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { toast } from '@/components/ui/toast-store';
-import { identityApi, parseResponse } from '@/lib/api-client';
+import { ApiError, identityApi, parseResponse } from '@/lib/api-client';
 import { cartLineSchema, cartSchema, type Cart } from '@/lib/api-schemas/identity-commerce';
+import { clearGuestCartToken, guestCartToken, setGuestCartToken } from '@/lib/guest-cart';
 import { cartKeys } from '@/lib/query-keys';
 import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
@@ -10,20 +11,46 @@ export function useCart() {
   const signedIn = useSessionStore(selectIsSignedIn);
   return useQuery({
     queryKey: cartKeys.cart,
-    enabled: signedIn,
+    enabled: signedIn || guestCartToken() !== null,
     queryFn: async () => {
-      const { data } = await identityApi.get<unknown>('/cart');
-      return parseResponse(cartSchema, data);
+      try {
+        const { data } = await identityApi.get<unknown>('/cart');
+        return parseResponse(cartSchema, data);
+      } catch (error) {
+        if (!signedIn && error instanceof ApiError && error.status === 404) {
+          clearGuestCartToken(); // expired: the next add starts a new guest cart
+          return parseResponse(cartSchema, { items: [], subtotal: '0.00', currency: 'USD', item_count: 0, refreshed: true });
+        }
+        throw error;
+      }
     },
   });
+}
+
+/** Signed out, the first add starts a guest cart (a token kept in this browser). */
+async function ensureCartFor(signedIn: boolean): Promise<void> {
+  if (signedIn || guestCartToken()) return;
+  const { data } = await identityApi.post<{ cart_token: string }>('/cart/guest');
+  setGuestCartToken(data.cart_token);
 }
 
 export function useAddToCart() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (input: { sku: string; quantity: number }) => {
-      const { data } = await identityApi.post<unknown>('/cart/items', input);
-      return parseResponse(cartLineSchema, data);
+      const signedIn = selectIsSignedIn(useSessionStore.getState());
+      await ensureCartFor(signedIn);
+      try {
+        const { data } = await identityApi.post<unknown>('/cart/items', input);
+        return parseResponse(cartLineSchema, data);
+      } catch (error) {
+        const expired = !signedIn && error instanceof ApiError && error.status === 404 && guestCartToken();
+        if (!expired || !/cart token/i.test(error instanceof ApiError ? error.message : '')) throw error;
+        clearGuestCartToken(); // the guest cart expired: start a new one and add again
+        await ensureCartFor(false);
+        const { data } = await identityApi.post<unknown>('/cart/items', input);
+        return parseResponse(cartLineSchema, data);
+      }
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
   });

@@ -1,11 +1,9 @@
 import { useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { toast } from '@/components/ui/toast-store';
 import { useAddToCart } from '@/features/cart/api/cart-api';
 import { ApiError } from '@/lib/api-client';
-import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 /** Shoppers never see exact stock, so up to 10 can be picked; the cart answers 409 when that is too many. */
 const MAX_QUANTITY = 10;
@@ -25,18 +23,10 @@ export function AddToCart({
   const [quantity, setQuantity] = useState(1);
   const [error, setError] = useState<string | null>(null);
   const add = useAddToCart();
-  const signedIn = useSessionStore(selectIsSignedIn);
-  const navigate = useNavigate();
-  const location = useLocation();
   const maxQuantity = Math.max(1, Math.min(available ?? MAX_QUANTITY, MAX_QUANTITY));
 
   function addToCart() {
     if (!sku) return;
-    if (!signedIn) {
-      // The cart lives on the server, per account: sign in first, then come straight back here.
-      void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
-      return;
-    }
     setError(null);
     add.mutate(
       { sku, quantity },

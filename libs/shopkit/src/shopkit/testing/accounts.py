@@ -52,6 +52,7 @@ def answer(tokens: TokenFactory, path: str, authorization: str | None) -> tuple[
         "active": status.active,
         "role": status.role,
         "token_version": status.token_version,
+        "email_verified": status.email_verified,
     }
 
 

@@ -57,11 +57,18 @@ class TokenFactory:
         email: str | None = None,
         ttl: timedelta = timedelta(minutes=15),
         token_version: int | None = None,
+        email_verified: bool = True,
     ) -> str:
         uid = user_id or uuid.uuid4()
         extra: dict[str, Any] = {} if token_version is None else {"ver": token_version}
         self.accounts.setdefault(
-            uid, AccountStatus(active=True, role=role, token_version=token_version or 0)
+            uid,
+            AccountStatus(
+                active=True,
+                role=role,
+                token_version=token_version or 0,
+                email_verified=email_verified,
+            ),
         )
         return self.identity.issue(
             subject=str(uid),

@@ -4,8 +4,8 @@ reverify (service token) when a purchase may no longer count, e.g. after a refun
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, status
-from shopkit.auth import CurrentUser, scoped
+from fastapi import APIRouter, Request, status
+from shopkit.auth import CurrentUser, account_email_verified, scoped
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -66,16 +66,30 @@ async def product_reviews(
     response_model=ReviewOut,
     status_code=status.HTTP_201_CREATED,
     summary="Review a product (one review per user and product)",
+    description="Only accounts whose email is verified may review (403 otherwise): "
+    "identity-commerce says so in the account status it is asked for on every request "
+    "with a user token, so a verification counts on the very next request.",
     responses=error_responses(
         Unauthorized,
-        Forbidden,
+        Forbidden.documented(
+            "The account's email is not verified yet (`code`: `email_not_verified`)"
+        ),
         NotFound.documented("No such product"),
         Conflict.documented("Already reviewed"),
     ),
 )
 async def create_review(
-    body: ReviewCreate, session: SessionDep, principal: CurrentUser, identity: IdentityDep
+    body: ReviewCreate,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentUser,
+    identity: IdentityDep,
 ) -> ReviewOut:
+    if not account_email_verified(request):
+        raise Forbidden(
+            "Confirm your email address before writing a review (see the link we emailed you)",
+            code="email_not_verified",
+        )
     review = await reviews.create_review(session, principal=principal, data=body, identity=identity)
     return ReviewOut.model_validate(review, from_attributes=True)
 

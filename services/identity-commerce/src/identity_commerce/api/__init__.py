@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from identity_commerce.api import (
+    account_links,
     addresses,
     admin_orders,
     auth,
@@ -16,6 +17,7 @@ from identity_commerce.api import (
 
 routers: list[APIRouter] = [
     auth.router,
+    account_links.router,
     jwks.router,
     addresses.router,
     cart.router,

@@ -25,7 +25,7 @@ from identity_commerce.api.deps import (
     SettingsDep,
 )
 from identity_commerce.core.config import Settings
-from identity_commerce.models import User
+from identity_commerce.models import LinkPurpose, User
 from identity_commerce.schemas.accounts import (
     LoginRequest,
     PasswordChange,
@@ -34,7 +34,7 @@ from identity_commerce.schemas.accounts import (
     TokenResponse,
     UserOut,
 )
-from identity_commerce.services import accounts, rate_limit
+from identity_commerce.services import account_links, accounts, rate_limit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -83,7 +83,9 @@ def known_address_key(*, email: str, client: str) -> str:
     description=(
         "Every sign-up counts, successful or not: 10 per client address per hour by "
         "default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with "
-        "Retry-After."
+        "Retry-After. The new account's email is not verified yet: an "
+        "`EMAIL_VERIFICATION_REQUESTED` event makes notifications email a link "
+        "`<shop>/verify-email?token=...` (valid `EMAIL_VERIFICATION_TTL_HOURS`, 48 by default)."
     ),
     responses=error_responses(
         Conflict.documented("An account with this email (in any letter case) exists"),
@@ -108,7 +110,7 @@ async def signup(
     # Durable now and never refunded: every account one address creates can hold stock
     # and write reviews, so successes count as much as failures.
     await session.commit()
-    return await accounts.create_user(
+    user = await accounts.create_user(
         session,
         email=body.email,
         password_hash=await hasher.hash_async(body.password),
@@ -116,6 +118,14 @@ async def signup(
         last_name=body.last_name,
         phone=body.phone,
     )
+    # The account exists with its verification email or not at all (same transaction).
+    await account_links.send_link(
+        session,
+        user=user,
+        purpose=LinkPurpose.email_verification,
+        ttl=timedelta(hours=settings.email_verification_ttl_hours),
+    )
+    return user
 
 
 @router.post(

@@ -1,10 +1,21 @@
-"""/cart: the signed-in user's server-side cart, checked against catalog-fulfillment."""
+"""/cart: the server-side cart of a signed-in user or of a guest, checked against
+catalog-fulfillment.
+
+Who: every route acts on the account's cart with `Authorization`, or, without it, on the
+guest cart named by `X-Cart-Token` (an unknown or expired token is 404). A guest cart is made
+with `POST /cart/guest` (limited per client address) and moved into the account's cart with
+`POST /cart/merge` once its holder signs in.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi.security import HTTPAuthorizationCredentials
+from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_principal
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -12,17 +23,129 @@ from shopkit.errors import (
     NotFound,
     RequestInvalid,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
     error_responses,
 )
 
-from identity_commerce.api.deps import CatalogDep, CurrentAccount, SettingsDep
-from identity_commerce.schemas.cart import CartItemAdd, CartItemUpdate, CartLineOut, CartOut
-from identity_commerce.services import cart
+from identity_commerce.api.deps import (
+    CatalogDep,
+    ClientAddress,
+    CurrentAccount,
+    SettingsDep,
+)
+from identity_commerce.schemas.cart import (
+    CartItemAdd,
+    CartItemUpdate,
+    CartLineOut,
+    CartMerge,
+    CartMergeOut,
+    CartOut,
+    GuestCartOut,
+)
+from identity_commerce.services import cart, guest_carts, rate_limit
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
 CATALOG_DOWN = "catalog-fulfillment is down; nothing was changed (see Retry-After)"
+UNKNOWN_GUEST_CART = "Unknown or expired cart token; create a new guest cart"
+_CART_TOKEN = Header(
+    alias="X-Cart-Token",
+    min_length=16,
+    max_length=128,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description="A guest cart's token (from POST /cart/guest); used when there is no "
+    "Authorization header",
+)
+_SHOPPER = require_roles("customer", "admin")
+
+
+async def _cart_owner(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cart_token: Annotated[str | None, _CART_TOKEN] = None,
+) -> cart.CartOwner:
+    """The account's cart with a bearer token; else the guest cart of X-Cart-Token (404
+    unknown or expired); else 401."""
+    if credentials is None and cart_token is not None:
+        guest = await guest_carts.find(
+            session, token=cart_token, ttl=timedelta(days=settings.guest_cart_ttl_days)
+        )
+        if guest is None:
+            raise NotFound(UNKNOWN_GUEST_CART)
+        return cart.CartOwner.guest(guest.id)
+    principal = await get_principal(
+        request, await verified_principal(request, credentials), session
+    )
+    await _SHOPPER(principal)
+    return cart.CartOwner.account(principal.user_id)
+
+
+CartOwnerDep = Annotated[cart.CartOwner, Depends(_cart_owner)]
+CartTokenHeader = Annotated[str | None, _CART_TOKEN]
+
+
+@router.post(
+    "/guest",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GuestCartOut,
+    summary="Start a guest cart (no account needed)",
+    description=(
+        "Returns `cart_token` (256 random bits): send it as `X-Cart-Token`, without "
+        "`Authorization`, on every /cart route and on guest checkout. Only its hash is "
+        "stored; a cart unused for `GUEST_CART_TTL_DAYS` (30) is deleted. At most "
+        "`GUEST_CART_MAX_PER_CLIENT` (30) per client address per hour, then 429."
+    ),
+    responses=error_responses(TooManyRequests, ServiceUnavailable),
+)
+async def create_guest_cart(
+    session: SessionDep, settings: SettingsDep, client: ClientAddress
+) -> GuestCartOut:
+    await rate_limit.hit(
+        session,
+        limit=rate_limit.Limit(
+            f"guest-cart:client:{client}", settings.guest_cart_max_per_client, timedelta(hours=1)
+        ),
+    )
+    return GuestCartOut(cart_token=await guest_carts.create(session))
+
+
+@router.post(
+    "/merge",
+    response_model=CartMergeOut,
+    summary="Move a guest cart into my cart",
+    description=(
+        "The guest lines join the account's cart: the same sku adds up, capped at what the "
+        "catalog can sell and at `CART_MAX_QUANTITY_PER_LINE`; every line that could not "
+        "move in full is listed in `adjusted` (`reason`: stock, line_limit, cart_full, "
+        "unavailable). The guest cart is then deleted: merging again (or an unknown or "
+        "expired token) changes nothing and answers `merged: false`. 503 when the catalog "
+        "is down (both carts stay as they were)."
+    ),
+    responses=error_responses(
+        Unauthorized, Forbidden, RequestInvalid, ServiceUnavailable.documented(CATALOG_DOWN)
+    ),
+)
+async def merge_guest_cart(
+    body: CartMerge,
+    user: CurrentAccount,
+    session: SessionDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+) -> CartMergeOut:
+    adjusted = await guest_carts.merge_into_account(
+        session,
+        catalog,
+        user_id=user.id,
+        token=body.cart_token,
+        ttl=timedelta(days=settings.guest_cart_ttl_days),
+        max_lines=settings.cart_max_lines,
+        max_quantity_per_line=settings.cart_max_quantity_per_line,
+    )
+    view = await cart.view_cart(session, catalog, owner=cart.CartOwner.account(user.id))
+    return CartMergeOut.of(view, merged=adjusted is not None, adjusted=adjusted or [])
 
 
 @router.get(
@@ -33,10 +156,10 @@ CATALOG_DOWN = "catalog-fulfillment is down; nothing was changed (see Retry-Afte
         "When catalog-fulfillment is down the stored lines are returned with "
         "`refreshed: false` (last seen names and prices)."
     ),
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
 )
-async def get_cart(user: CurrentAccount, session: SessionDep, catalog: CatalogDep) -> CartOut:
-    return CartOut.of(await cart.view_cart(session, catalog, user_id=user.id))
+async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
+    return CartOut.of(await cart.view_cart(session, catalog, owner=owner))
 
 
 @router.post(
@@ -47,7 +170,7 @@ async def get_cart(user: CurrentAccount, session: SessionDep, catalog: CatalogDe
     responses=error_responses(
         Unauthorized,
         Forbidden,
-        NotFound.documented("Unknown or archived sku"),
+        NotFound.documented("Unknown or archived sku, or an unknown or expired cart token"),
         Conflict.documented(
             "Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
             "or the line or cart is full"
@@ -58,7 +181,7 @@ async def get_cart(user: CurrentAccount, session: SessionDep, catalog: CatalogDe
 )
 async def add_item(
     body: CartItemAdd,
-    user: CurrentAccount,
+    owner: CartOwnerDep,
     session: SessionDep,
     catalog: CatalogDep,
     settings: SettingsDep,
@@ -66,7 +189,7 @@ async def add_item(
     line = await cart.add_item(
         session,
         catalog,
-        user_id=user.id,
+        owner=owner,
         sku=body.sku,
         quantity=body.quantity,
         max_lines=settings.cart_max_lines,
@@ -82,7 +205,7 @@ async def add_item(
     responses=error_responses(
         Unauthorized,
         Forbidden,
-        NotFound.documented("No such cart line, or not yours"),
+        NotFound.documented("No such cart line, or not yours; or an unknown or expired cart token"),
         Conflict.documented("Not enough stock, or the sku is no longer sold"),
         RequestInvalid,
         ServiceUnavailable.documented(CATALOG_DOWN),
@@ -91,7 +214,7 @@ async def add_item(
 async def set_quantity(
     item_id: uuid.UUID,
     body: CartItemUpdate,
-    user: CurrentAccount,
+    owner: CartOwnerDep,
     session: SessionDep,
     catalog: CatalogDep,
     settings: SettingsDep,
@@ -99,7 +222,7 @@ async def set_quantity(
     line = await cart.set_quantity(
         session,
         catalog,
-        user_id=user.id,
+        owner=owner,
         item_id=item_id,
         quantity=body.quantity,
         max_quantity_per_line=settings.cart_max_quantity_per_line,
@@ -114,19 +237,19 @@ async def set_quantity(
     responses=error_responses(
         Unauthorized,
         Forbidden,
-        NotFound.documented("No such cart line, or not yours"),
+        NotFound.documented("No such cart line, or not yours; or an unknown cart token"),
         RequestInvalid,
     ),
 )
-async def remove_item(item_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> None:
-    await cart.remove_item(session, user_id=user.id, item_id=item_id)
+async def remove_item(item_id: uuid.UUID, owner: CartOwnerDep, session: SessionDep) -> None:
+    await cart.remove_item(session, owner=owner, item_id=item_id)
 
 
 @router.delete(
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Empty my cart",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
 )
-async def clear_cart(user: CurrentAccount, session: SessionDep) -> None:
-    await cart.clear_cart(session, user_id=user.id)
+async def clear_cart(owner: CartOwnerDep, session: SessionDep) -> None:
+    await cart.clear_cart(session, user_id=owner)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import JSONResponse
-from shopkit.auth import CurrentUser, UnconfirmedUser
+from fastapi.security import HTTPAuthorizationCredentials
+from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_principal
 from shopkit.db import SessionDep
 from shopkit.errors import (
     BadRequest,
@@ -14,13 +16,16 @@ from shopkit.errors import (
     Forbidden,
     NotFound,
     PaymentRequired,
+    ProblemError,
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
     Unauthorized,
     error_responses,
 )
+from shopkit.tokens import Principal
 
+from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartTokenHeader
 from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
@@ -29,14 +34,17 @@ from identity_commerce.api.deps import (
     StripeDep,
 )
 from identity_commerce.clients.stripe import StripeRequestRefused
+from identity_commerce.models import GuestCart
 from identity_commerce.schemas.orders import (
     ConfirmIn,
     CreatePaymentIntentIn,
+    GuestCreatePaymentIntentIn,
     OrderOut,
     PaymentIntentOut,
 )
 from identity_commerce.schemas.problems import OutOfStockProblem, PaymentDeclinedProblem
-from identity_commerce.services import checkout
+from identity_commerce.services import checkout, guest_carts
+from identity_commerce.services.cart import CartOwner
 
 router = APIRouter(prefix="/checkout", tags=["checkout"])
 
@@ -50,6 +58,48 @@ IdempotencyKeyHeader = Annotated[
         description="Any printable key; the same key (and body) replays the first reply",
     ),
 ]
+
+
+_SHOPPER = require_roles("customer", "admin")
+_SHOPPER_UNCONFIRMED = require_roles("customer", "admin", confirm=False)
+
+
+async def _guest_cart(session: SessionDep, settings: SettingsDep, cart_token: str) -> GuestCart:
+    guest = await guest_carts.find(
+        session, token=cart_token, ttl=timedelta(days=settings.guest_cart_ttl_days)
+    )
+    if guest is None:
+        raise NotFound(UNKNOWN_GUEST_CART)
+    return guest
+
+
+async def _checkout_caller(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cart_token: CartTokenHeader = None,
+) -> Principal | GuestCart:
+    """A signed-in shopper (the checkout confirms the account while locking its row), or,
+    without Authorization, the guest cart of X-Cart-Token."""
+    if credentials is None and cart_token is not None:
+        return await _guest_cart(session, settings, cart_token)
+    return await _SHOPPER_UNCONFIRMED(await verified_principal(request, credentials))
+
+
+async def _confirm_caller(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cart_token: CartTokenHeader = None,
+) -> CartOwner:
+    if credentials is None and cart_token is not None:
+        return CartOwner.guest((await _guest_cart(session, settings, cart_token)).id)
+    principal = await get_principal(
+        request, await verified_principal(request, credentials), session
+    )
+    return CartOwner.account((await _SHOPPER(principal)).user_id)
 
 
 def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
@@ -73,7 +123,11 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
         "still awaiting payment that hold any sku of the cart; a caller may have at most "
         "`MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start "
         "`CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) "
-        "per `CHECKOUT_RATE_WINDOW_SECONDS`."
+        "per `CHECKOUT_RATE_WINDOW_SECONDS`. "
+        "A guest sends `X-Cart-Token` (no Authorization) and "
+        "`{email, shipping_address, billing_address?}`: the same rules apply per guest cart "
+        "and per client address, and the reply adds `order_token` (send it as "
+        "`X-Order-Token` to `GET /orders/{order_id}`)."
     ),
     responses=error_responses(
         BadRequest.documented("The cart is empty"),
@@ -99,8 +153,8 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
     ),
 )
 async def create_payment_intent(
-    body: CreatePaymentIntentIn,
-    principal: UnconfirmedUser,  # the checkout confirms the account while locking its row
+    body: CreatePaymentIntentIn | GuestCreatePaymentIntentIn,
+    caller: Annotated[Principal | GuestCart, Depends(_checkout_caller)],
     client: ClientAddress,
     session: SessionDep,
     sessions: SessionFactoryDep,
@@ -111,23 +165,77 @@ async def create_payment_intent(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     try:
-        reply = await checkout.create_payment_intent(
-            session,
-            principal=principal,
-            client_address=client,
-            counting_sessions=sessions,
-            shipping_address_id=body.shipping_address_id,
-            billing_address_id=body.billing_address_id,
-            idempotency_key=idempotency_key,
-            settings=settings,
-            catalog=catalog,
-            inventory=inventory,
-            stripe=stripe,
-        )
+        if isinstance(caller, GuestCart):
+            if not isinstance(body, GuestCreatePaymentIntentIn):
+                raise WrongCheckoutBody(GUEST_BODY)
+            reply = await checkout.create_guest_payment_intent(
+                session,
+                guest_cart_id=caller.id,
+                client_address=client,
+                counting_sessions=sessions,
+                email=body.email,
+                shipping_address=body.shipping_address,
+                billing_address=body.billing_address or body.shipping_address,
+                idempotency_key=idempotency_key,
+                settings=settings,
+                catalog=catalog,
+                inventory=inventory,
+                stripe=stripe,
+            )
+        else:
+            if not isinstance(body, CreatePaymentIntentIn):
+                raise WrongCheckoutBody(ACCOUNT_BODY)
+            reply = await _account_checkout(
+                body,
+                caller,
+                client,
+                session,
+                sessions,
+                settings,
+                catalog,
+                inventory,
+                stripe,
+                idempotency_key,
+            )
     except checkout.CheckoutFailed as failed:
         return committed_problem(failed)
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
     return JSONResponse(reply.body, status_code=reply.status_code, headers=headers)
+
+
+class WrongCheckoutBody(ProblemError):
+    status_code = 422
+
+
+GUEST_BODY = "A guest checkout takes {email, shipping_address, billing_address?}"
+ACCOUNT_BODY = "A signed-in checkout takes {shipping_address_id, billing_address_id}"
+
+
+async def _account_checkout(
+    body: CreatePaymentIntentIn,
+    principal: Principal,
+    client: str,
+    session: SessionDep,
+    sessions: SessionFactoryDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    inventory: CatalogDep,
+    stripe: StripeDep,
+    idempotency_key: str | None,
+) -> checkout.CheckoutReply:
+    return await checkout.create_payment_intent(
+        session,
+        principal=principal,
+        client_address=client,
+        counting_sessions=sessions,
+        shipping_address_id=body.shipping_address_id,
+        billing_address_id=body.billing_address_id,
+        idempotency_key=idempotency_key,
+        settings=settings,
+        catalog=catalog,
+        inventory=inventory,
+        stripe=stripe,
+    )
 
 
 @router.post(
@@ -163,14 +271,14 @@ async def create_payment_intent(
 )
 async def confirm(
     body: ConfirmIn,
-    principal: CurrentUser,
+    owner: Annotated[CartOwner, Depends(_confirm_caller)],
     session: SessionDep,
     inventory: CatalogDep,
     stripe: StripeDep,
 ) -> OrderOut | JSONResponse:
     result = await checkout.confirm_payment(
         session,
-        user_id=principal.user_id,
+        owner=owner,
         order_id=body.order_id,
         payment_method_id=body.payment_method_id,
         inventory=inventory,

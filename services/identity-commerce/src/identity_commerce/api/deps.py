@@ -45,9 +45,14 @@ async def check_account(request: Request, principal: Principal, session: AsyncSe
     except ValueError as exc:  # a subject that is not a user id is not a user token
         raise Unauthorized("Invalid token subject") from exc
     user = await get_active_user(session, user_id=user_id)
-    status = None if user is None else AccountStatus(True, user.role, user.token_version)
+    status = (
+        None
+        if user is None
+        else AccountStatus(True, user.role, user.token_version, user.email_verified)
+    )
     confirmed = confirm_account(principal, status)
     request.state.account = user
+    request.state.account_status = status
     return confirmed
 
 

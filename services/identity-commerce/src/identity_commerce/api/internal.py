@@ -46,7 +46,8 @@ async def verified_purchase(
     summary="Is this account active, with which role and token version?",
     description="Asked by catalog-fulfillment and notifications on every request that "
     "carries a user token (service token with `accounts:read`): a token counts only while "
-    "its account is active and its `role` and `ver` match the answer.",
+    "its account is active and its `role` and `ver` match the answer; `email_verified` says "
+    "whether the owner proved the address (reviews need it).",
     responses=error_responses(
         Unauthorized, Forbidden, NotFound.documented("No such account"), RequestInvalid
     ),
@@ -60,5 +61,9 @@ async def account(
     if user is None:
         raise NotFound("No such account")
     return AccountStatusOut(
-        user_id=user.id, active=user.is_active, role=user.role, token_version=user.token_version
+        user_id=user.id,
+        active=user.is_active,
+        role=user.role,
+        token_version=user.token_version,
+        email_verified=user.email_verified,
     )

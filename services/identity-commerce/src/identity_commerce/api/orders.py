@@ -5,8 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body
-from shopkit.auth import CurrentUser
+from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from shopkit.auth import (
+    CurrentUser,
+    bearer_scheme,
+    get_principal,
+    require_roles,
+    verified_principal,
+)
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -18,10 +25,18 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from sqlalchemy import select
 
-from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.api.deps import CatalogDep, CurrentAccount, FollowUpClientsDep, StripeDep
 from identity_commerce.clients.stripe import StripeRequestRefused
-from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
+from identity_commerce.models import Order
+from identity_commerce.schemas.orders import (
+    CancelIn,
+    OrderClaimIn,
+    OrderOut,
+    OrderPage,
+    OrderSummary,
+)
 from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import (
     customer_actor,
@@ -30,6 +45,15 @@ from identity_commerce.services.orders import (
     live_fulfillment,
 )
 from identity_commerce.services.orders_changes import cancel_order
+
+_SHOPPER = require_roles("customer", "admin")
+_ORDER_TOKEN = Header(
+    alias="X-Order-Token",
+    min_length=16,
+    max_length=128,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description="A guest order's token; used when there is no Authorization header",
+)
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -51,14 +75,31 @@ async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging)
     "/{order_id}",
     response_model=OrderOut,
     summary="One of my orders with items, totals, addresses, payment, shipment and timeline",
+    description="With Authorization: the signed-in shopper's order. Without it, a guest "
+    "order with its `X-Order-Token` (from the checkout reply or the order's emails).",
     responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented("No such order, or not yours"), RequestInvalid
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such order, or not yours (or not this order token's)"),
+        RequestInvalid,
     ),
 )
 async def my_order(
-    order_id: uuid.UUID, principal: CurrentUser, session: SessionDep, inventory: CatalogDep
+    order_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    inventory: CatalogDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    order_token: Annotated[str | None, _ORDER_TOKEN] = None,
 ) -> OrderOut:
-    order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
+    if credentials is None and order_token is not None:
+        # A guest order, for whoever holds its token (the link in its emails).
+        order = await get_order_detail(session, order_id=order_id, guest_token=order_token)
+    else:
+        principal = await _SHOPPER(
+            await get_principal(request, await verified_principal(request, credentials), session)
+        )
+        order = await get_order_detail(session, order_id=order_id, user_id=principal.user_id)
     fulfillment = await live_fulfillment(order, inventory)
     return OrderOut.of(order, fulfillment=fulfillment)
 
@@ -107,3 +148,41 @@ async def cancel_my_order(
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
     return OrderOut.of(order)
+
+
+@router.post(
+    "/claim",
+    response_model=OrderOut,
+    summary="Attach a guest order to my account",
+    description=(
+        "For a signed-in account whose email is verified and equals the guest order's "
+        "email: the order (named by its `order_token`, from the checkout reply or the "
+        "order's emails) joins the account's orders. Claiming it again is a no-op. 404 for "
+        "an unknown token or another email's order; 403 while the email is unverified."
+    ),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden.documented("The account's email is not verified yet"),
+        NotFound.documented("No guest order with this token for this account's email"),
+        RequestInvalid,
+    ),
+)
+async def claim_guest_order(
+    body: OrderClaimIn, user: CurrentAccount, session: SessionDep
+) -> OrderOut:
+    if not user.email_verified:
+        raise Forbidden(
+            "Confirm your email address before claiming orders", code="email_not_verified"
+        )
+    order = await session.scalar(
+        select(Order).where(Order.guest_token == body.order_token).with_for_update()
+    )
+    if order is None or order.customer_email != user.email:
+        raise NotFound("Order not found")
+    if order.user_id is None:
+        order.user_id = user.id
+    elif order.user_id != user.id:
+        raise NotFound("Order not found")
+    await session.flush()
+    detail = await get_order_detail(session, order_id=order.id, user_id=user.id)
+    return OrderOut.of(detail)

@@ -96,6 +96,18 @@ class Settings(ServiceSettings):
     signup_window_seconds: int = Field(default=3600, ge=1)
     rate_limit_sweep_seconds: float = Field(default=300.0, gt=0)
 
+    # Account links sent by email (password reset, email verification).
+    password_reset_ttl_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    email_verification_ttl_hours: int = Field(default=48, ge=1, le=30 * 24)
+    # Link requests (reset, verification resend) per client address and per account or
+    # email, in ACCOUNT_LINK_WINDOW_SECONDS: one inbox cannot be flooded, one address
+    # cannot mail the whole customer list.
+    account_link_window_seconds: int = Field(default=3600, ge=1)
+    account_link_max_per_email: int = Field(default=3, ge=1)
+    account_link_max_per_client: int = Field(default=10, ge=1)
+    # Failed link redemptions (unknown, used or expired tokens) per client address.
+    account_link_max_failures_per_client: int = Field(default=20, ge=1)
+
     @field_validator("forwarded_allow_ips", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
@@ -124,6 +136,11 @@ class Settings(ServiceSettings):
     # Cart: catalog-fulfillment's /catalog/variants takes up to 100 skus per call.
     cart_max_lines: int = Field(default=100, ge=1, le=100)
     cart_max_quantity_per_line: int = Field(default=99, ge=1)
+    # Guest carts: deleted after this many days unused; created at most this many per client
+    # address per hour.
+    guest_cart_ttl_days: int = Field(default=30, ge=1)
+    guest_cart_max_per_client: int = Field(default=30, ge=1)
+    guest_cart_sweep_seconds: float = Field(default=3600.0, gt=0)
 
     def argon2_cost(self) -> Argon2Cost:
         base = FAST_TEST_ARGON2 if self.env == "test" else STRONG_ARGON2

@@ -3,8 +3,9 @@
 from shopkit.outbox import OutboxMixin
 
 from identity_commerce.db.base import Base
+from identity_commerce.models.account_link import AccountLink, LinkPurpose
 from identity_commerce.models.address import Address, AddressKind
-from identity_commerce.models.cart import CartItem
+from identity_commerce.models.cart import CartItem, GuestCart
 from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, OrderFollowUp
 from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
 from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
@@ -17,13 +18,16 @@ class OutboxMessage(OutboxMixin, Base):
 
 
 __all__ = [
+    "AccountLink",
     "Address",
     "AddressKind",
     "Base",
     "CartItem",
     "FollowUpKind",
     "FollowUpStatus",
+    "GuestCart",
     "IdempotencyKey",
+    "LinkPurpose",
     "Order",
     "OrderFollowUp",
     "OrderItem",

@@ -20,15 +20,33 @@ from sqlalchemy.orm import Mapped, mapped_column
 from identity_commerce.db.base import Base
 
 
+class GuestCart(UUIDPrimaryKey, Base):
+    """A cart without an account, reached with the `X-Cart-Token` whose SHA-256 is stored.
+    Unused for GUEST_CART_TTL_DAYS, it is deleted with its lines."""
+
+    __tablename__ = "guest_carts"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime] = mapped_column(server_default=text("now()"), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
 class CartItem(UUIDPrimaryKey, Timestamps, Base):
+    """A line of an account's cart or of a guest cart (exactly one of the two)."""
+
     __tablename__ = "cart_items"
     __table_args__ = (
         UniqueConstraint("user_id", "sku", name="uq_cart_items_user_id_sku"),
+        UniqueConstraint("guest_cart_id", "sku", name="uq_cart_items_guest_cart_id_sku"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("(user_id IS NULL) <> (guest_cart_id IS NULL)", name="one_owner"),
     )
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    guest_cart_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("guest_carts.id", ondelete="CASCADE")
     )
     sku: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[int] = mapped_column()

@@ -51,6 +51,14 @@ class Order(Timestamps, Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
         CheckConstraint("total = subtotal + shipping + tax", name="total_adds_up"),
+        CheckConstraint(
+            "user_id IS NOT NULL OR guest_token IS NOT NULL", name="account_or_guest_token"
+        ),
+        Index(
+            "ix_orders_guest_cart_id",
+            "guest_cart_id",
+            postgresql_where=text("guest_cart_id IS NOT NULL"),
+        ),
         Index("ix_orders_user_id_created_at", "user_id", "created_at"),
         Index("ix_orders_status_created_at", "status", "created_at"),
         # The expiry sweeper's query: only unpaid orders, by deadline.
@@ -67,7 +75,11 @@ class Order(Timestamps, Base):
     number: Mapped[str] = mapped_column(
         String(32), unique=True, server_default=ORDER_NUMBER_DEFAULT
     )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # None for a guest order: it is shown to whoever holds `guest_token` (its emails carry
+    # the link), and `guest_cart_id` is the cart it was bought from (per-cart limits).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    guest_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    guest_cart_id: Mapped[uuid.UUID | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(24), default=OrderStatus.PENDING_PAYMENT.value)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[Decimal] = mapped_column(MoneyColumn)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from shopkit.db import Timestamps, utcnow
 from shopkit.money import MoneyColumn
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -73,13 +73,21 @@ class ProcessedStripeEvent(Base):
 
 
 class IdempotencyKey(Base):
-    """The first reply to a checkout made with an `Idempotency-Key`, per user and key."""
+    """The first reply to a checkout made with an `Idempotency-Key`, per user (or guest
+    cart) and key."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),
+        UniqueConstraint("guest_cart_id", "key", name="uq_idempotency_keys_guest_cart_id_key"),
+        CheckConstraint("(user_id IS NULL) <> (guest_cart_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    guest_cart_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("guest_carts.id", ondelete="CASCADE")
+    )
     key: Mapped[str] = mapped_column(String(255))
     # Hash of the request body: the same key with a different body is refused.
     request_hash: Mapped[str] = mapped_column(String(64))

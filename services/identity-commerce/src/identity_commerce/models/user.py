@@ -40,6 +40,12 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     # Goes up when every access token issued so far must stop working (a password change);
     # tokens carry it as `ver` and the account check compares.
     token_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # When the owner proved the address is theirs (a link sent to it); None: not yet.
+    email_verified_at: Mapped[datetime | None] = mapped_column()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def full_name(self) -> str:

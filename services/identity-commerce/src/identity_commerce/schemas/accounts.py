@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shopkit.fields import omit_null
@@ -49,6 +49,7 @@ class UserOut(BaseModel):
     phone: str | None
     role: Literal["customer", "admin"]
     created_at: datetime
+    email_verified: bool
 
 
 class ProfileUpdate(BaseModel):
@@ -80,3 +81,29 @@ class AccountStatusOut(BaseModel):
     active: bool
     role: Literal["customer", "admin"]
     token_version: int
+    # Whether the owner proved the email is theirs (catalog-fulfillment's reviews need it).
+    email_verified: bool
+
+
+# A link token as sent in emails: 43 characters of URL-safe base64; the bounds leave room
+# for a longer one later and keep anything huge away from the database.
+LinkToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class PasswordResetRequest(BaseModel):
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    token: LinkToken
+    new_password: NewPassword
+
+
+class EmailVerification(BaseModel):
+    token: LinkToken
+
+
+class Accepted(BaseModel):
+    """The answer of a request whose outcome is told by email (or not at all)."""
+
+    detail: str

@@ -10,6 +10,7 @@ from shopkit.fields import JSON_INTEGER, Sku
 from shopkit.money import Money
 
 from identity_commerce.models.cart import CartLine, CartView
+from identity_commerce.services.guest_carts import MergeAdjustment
 
 Quantity = Annotated[int, Field(ge=1, le=999), JSON_INTEGER]
 
@@ -76,4 +77,38 @@ class CartOut(BaseModel):
             currency=view.currency,
             item_count=view.item_count,
             refreshed=view.refreshed,
+        )
+
+
+CartToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class GuestCartOut(BaseModel):
+    cart_token: str = Field(description="Send as X-Cart-Token; shown only once")
+
+
+class CartMerge(BaseModel):
+    cart_token: CartToken
+
+
+class MergeAdjustmentOut(BaseModel):
+    sku: str
+    requested: int = Field(description="The account's units plus the guest's")
+    quantity: int = Field(description="What the account's line holds now")
+    reason: str = Field(description="stock, line_limit, cart_full or unavailable")
+
+
+class CartMergeOut(CartOut):
+    merged: bool = Field(description="False when there was no guest cart to merge (any more)")
+    adjusted: list[MergeAdjustmentOut]
+
+    @classmethod
+    def of(  # type: ignore[override]
+        cls, view: CartView, *, merged: bool, adjusted: list[MergeAdjustment]
+    ) -> CartMergeOut:
+        base = CartOut.of(view)
+        return cls(
+            **base.model_dump(),
+            merged=merged,
+            adjusted=[MergeAdjustmentOut(**vars(item)) for item in adjusted],
         )

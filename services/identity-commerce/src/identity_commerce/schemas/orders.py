@@ -23,7 +23,8 @@ from shopkit.pages import Page
 from identity_commerce.clients.catalog import Fulfillment
 from identity_commerce.models import Order, Payment
 from identity_commerce.models.order_status import OrderStatus
-from identity_commerce.schemas.fields import text
+from identity_commerce.schemas.addresses import AddressIn
+from identity_commerce.schemas.fields import Email, text
 
 OrderStatusName = Literal[
     "pending_payment",
@@ -54,6 +55,28 @@ class CreatePaymentIntentIn(BaseModel):
     billing_address_id: uuid.UUID
 
 
+class GuestAddressIn(AddressIn):
+    """An address typed in at guest checkout (`kind` and `is_default` are ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class GuestCreatePaymentIntentIn(BaseModel):
+    """Guest checkout (with X-Cart-Token, without Authorization)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    shipping_address: GuestAddressIn
+    billing_address: GuestAddressIn | None = Field(
+        default=None, description="Defaults to the shipping address"
+    )
+
+
+class OrderClaimIn(BaseModel):
+    order_token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class PaymentIntentOut(BaseModel):
     order_id: uuid.UUID
     order_number: str
@@ -64,6 +87,11 @@ class PaymentIntentOut(BaseModel):
     status: Literal["pending_payment"] = "pending_payment"
     reservation_expires_at: datetime
     publishable_key: str = Field(description="Stripe publishable key for Stripe.js")
+    order_token: str | None = Field(
+        default=None,
+        description="Guest checkout only: send as X-Order-Token to GET /orders/{order_id}; "
+        "the order's emails link to it",
+    )
 
 
 class ConfirmIn(BaseModel):
@@ -223,7 +251,7 @@ ATTENTION = (
 
 
 class AdminOrderOut(OrderOut):
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None
     customer_email: str
     customer_name: str
     attention: str | None = Field(default=None, description=ATTENTION)
@@ -249,7 +277,7 @@ class OrderSummary(BaseModel):
 
 
 class AdminOrderSummary(OrderSummary):
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None
     customer_email: str
     attention: str | None = Field(default=None, description=ATTENTION)
 

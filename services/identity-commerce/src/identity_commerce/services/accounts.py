@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity_commerce.models import User, UserRole
+from identity_commerce.models import LinkPurpose, User, UserRole
+from identity_commerce.services import account_links
 from identity_commerce.services.passwords import PasswordHasher
 
 
@@ -85,8 +86,13 @@ async def authenticate(
 
     Unknown emails are checked against a dummy hash so they take as long as wrong passwords.
     A hash made with an older scheme or cost (bcrypt) is replaced by a fresh argon2id one.
+    Ends the caller's transaction once the account is read (see below).
     """
     user = await find_user_by_email(session, email=email)
+    # A login can queue for a while in the bounded hashing pool; holding a pooled database
+    # connection meanwhile let a burst of logins starve checkouts of connections (503s in
+    # the bench). The read is done, so its transaction ends and the connection goes back.
+    await session.commit()
     verification = await hasher.verify_async(password, user.password_hash if user else None)
     if user is None or not verification.ok or not user.is_active:
         return None
@@ -127,6 +133,35 @@ async def change_password(
     user.password_changed_at = utcnow()
     user.token_version += 1
     await session.flush()
+
+
+async def reset_password(
+    session: AsyncSession, hasher: PasswordHasher, *, token: str, new_password: str
+) -> User:
+    """Set a new password through a reset link (400 when the link does not count).
+
+    Like a password change, it ends every access token and every link sent before (the
+    token version goes up). The link came to the account's inbox, so the email counts as
+    verified from now on."""
+    user = await account_links.redeem(session, token=token, purpose=LinkPurpose.password_reset)
+    user.password_hash = await hasher.hash_async(new_password)
+    user.password_changed_at = utcnow()
+    user.token_version += 1
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    await account_links.end_links(session, user_id=user.id, purpose=LinkPurpose.password_reset)
+    await session.flush()
+    return user
+
+
+async def verify_email(session: AsyncSession, *, token: str) -> User:
+    """Mark the account's email verified through a verification link (400 when the link
+    does not count). Verifying twice through two links is harmless."""
+    user = await account_links.redeem(session, token=token, purpose=LinkPurpose.email_verification)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    await session.flush()
+    return user
 
 
 @dataclass(frozen=True)

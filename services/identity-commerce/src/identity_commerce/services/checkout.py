@@ -33,10 +33,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shopkit.auth import AccountStatus, confirm_account
 from shopkit.db import SessionFactory
@@ -50,7 +51,7 @@ from shopkit.errors import (
 )
 from shopkit.events import EventType
 from shopkit.tokens import Principal
-from sqlalchemy import delete, select, text, true, update
+from sqlalchemy import ColumnElement, delete, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -75,6 +76,7 @@ from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import (
     Address,
     CartItem,
+    GuestCart,
     IdempotencyKey,
     Order,
     OrderItem,
@@ -84,7 +86,8 @@ from identity_commerce.models import (
 )
 from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services import rate_limit
-from identity_commerce.services.cart import list_cart_items
+from identity_commerce.services.accounts import normalise_email
+from identity_commerce.services.cart import CartOwner, list_cart_items
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
     change_status,
@@ -126,6 +129,42 @@ class CheckoutReply:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class Buyer:
+    """Who checks out: an account (its row locked for the checkout) or a guest cart."""
+
+    owner: CartOwner
+    user: User | None
+    email: str
+    name: str | None
+    phone: str | None
+    guest_token: str | None = None  # a guest order's token, made at checkout
+
+    @classmethod
+    def of_account(cls, user: User) -> Buyer:
+        return cls(CartOwner.account(user.id), user, user.email, user.full_name, user.phone)
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        return self.owner.user_id
+
+    @property
+    def actor(self) -> str:
+        return owner_actor(self.owner)
+
+
+def owner_actor(owner: CartOwner) -> str:
+    if owner.user_id is not None:
+        return customer_actor(owner.user_id)
+    return f"guest:{owner.guest_cart_id}"
+
+
+def _owns_key(owner: CartOwner) -> ColumnElement[bool]:
+    if owner.user_id is not None:
+        return IdempotencyKey.user_id == owner.user_id
+    return IdempotencyKey.guest_cart_id == owner.guest_cart_id
+
+
 def pricing_rules(settings: Settings) -> PricingRules:
     return PricingRules(
         flat_shipping=settings.shipping_flat_rate,
@@ -142,19 +181,20 @@ def request_fingerprint(body: dict[str, Any]) -> str:
 
 # --- Idempotency-Key ----------------------------------------------------------------------
 async def _claim_key(
-    session: AsyncSession, *, user_id: uuid.UUID, key: str, fingerprint: str
+    session: AsyncSession, *, owner: CartOwner, key: str, fingerprint: str
 ) -> CheckoutReply | None:
     """None when this request owns the key now; the stored reply when it was used before."""
+    constraint = f"uq_idempotency_keys_{owner.column}_key"
     claimed = await session.scalar(
         insert(IdempotencyKey)
-        .values(id=uuid.uuid4(), user_id=user_id, key=key, request_hash=fingerprint)
-        .on_conflict_do_nothing(constraint="uq_idempotency_keys_user_id_key")
+        .values(id=uuid.uuid4(), **owner.fields(), key=key, request_hash=fingerprint)
+        .on_conflict_do_nothing(constraint=constraint)
         .returning(IdempotencyKey.id)
     )
     if claimed is not None:
         return None
     stored = await session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        select(IdempotencyKey).where(_owns_key(owner), IdempotencyKey.key == key)
     )
     if stored is None or stored.response_body is None or stored.status_code is None:
         # The first request is still running in a transaction we cannot see yet.
@@ -183,7 +223,15 @@ async def _owned_addresses(
     return found
 
 
-def _snapshot(address: Address) -> dict[str, Any]:
+class AddressLike(Protocol):
+    """An account's stored address, or the one a guest typed in (schemas.orders)."""
+
+    full_name: str
+    country: str
+    phone: str | None
+
+
+def _snapshot(address: AddressLike) -> dict[str, Any]:
     return {field: getattr(address, field) for field in ADDRESS_FIELDS}
 
 
@@ -211,12 +259,12 @@ def _priced_lines(
 SUPERSEDED_NOTE = "Replaced by a newer checkout"
 
 
-def checkout_limits(
-    settings: Settings, *, user_id: uuid.UUID, client: str
-) -> list[rate_limit.Limit]:
+def checkout_limits(settings: Settings, *, owner: CartOwner, client: str) -> list[rate_limit.Limit]:
+    """Per account (or guest cart) and per client address."""
     window = timedelta(seconds=settings.checkout_rate_window_seconds)
+    who = f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_cart_id}"
     return [
-        rate_limit.Limit(f"checkout:user:{user_id}", settings.checkout_max_per_user, window),
+        rate_limit.Limit(f"checkout:{who}", settings.checkout_max_per_user, window),
         rate_limit.Limit(f"checkout:client:{client}", settings.checkout_max_per_client, window),
     ]
 
@@ -224,7 +272,7 @@ def checkout_limits(
 async def count_checkout(
     session_factory: SessionFactory,
     *,
-    user_id: uuid.UUID,
+    owner: CartOwner,
     client: str,
     idempotency_key: str | None,
     settings: Settings,
@@ -243,7 +291,7 @@ async def count_checkout(
         if idempotency_key is not None:
             stored = await counting.scalar(
                 select(IdempotencyKey.status_code).where(
-                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == idempotency_key
+                    _owns_key(owner), IdempotencyKey.key == idempotency_key
                 )
             )
             if stored is not None:
@@ -251,7 +299,7 @@ async def count_checkout(
         try:
             await rate_limit.hit_all(
                 counting,
-                limits=checkout_limits(settings, user_id=user_id, client=client),
+                limits=checkout_limits(settings, owner=owner, client=client),
                 detail="Too many checkouts started; try again later",
                 code="checkout_rate_limited",
             )
@@ -263,10 +311,10 @@ async def count_checkout(
 
 
 async def _uncount_checkout(
-    session: AsyncSession, *, user_id: uuid.UUID, client: str, settings: Settings
+    session: AsyncSession, *, owner: CartOwner, client: str, settings: Settings
 ) -> None:
     """A twin of a checkout that was still running was counted, then replayed: take it back."""
-    for limit in checkout_limits(settings, user_id=user_id, client=client):
+    for limit in checkout_limits(settings, owner=owner, client=client):
         await rate_limit.refund(session, key=limit.key)
 
 
@@ -325,18 +373,19 @@ async def _supersede(
     session: AsyncSession,
     *,
     order_id: uuid.UUID,
-    user: User,
+    buyer: Buyer,
     inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> bool:
-    """Close an earlier pending order of the user: cancel its intent, release its stock.
-    False when it must stay open (its payment is under way or needs an admin)."""
-    order = await lock_order(session, order_id=order_id, user_id=user.id)
+    """Close an earlier pending order of the buyer: cancel its intent, release its stock.
+    False when it must stay open (its payment is under way or needs an admin). (The ids
+    come from the buyer's own pending orders.)"""
+    order = await lock_order(session, order_id=order_id, user_id=buyer.user_id)
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return True
     if order.attention is not None:
         return False  # Stripe took money that does not match it: for an admin to settle
-    actor = customer_actor(user.id)
+    actor = buyer.actor
     payment = order.payment
     if payment is not None:
         intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
@@ -363,7 +412,7 @@ async def _supersede(
 async def _make_room(
     session: AsyncSession,
     *,
-    user: User,
+    buyer: Buyer,
     pending: dict[uuid.UUID, set[str]],
     cart: list[CartItem],
     idempotency_key: str | None,
@@ -380,7 +429,7 @@ async def _make_room(
     try:
         for order_id, skus in pending.items():
             if skus & cart_skus and await _supersede(
-                session, order_id=order_id, user=user, inventory=inventory, stripe=stripe
+                session, order_id=order_id, buyer=buyer, inventory=inventory, stripe=stripe
             ):
                 superseded += 1
             else:
@@ -391,7 +440,7 @@ async def _make_room(
         if not superseded:
             raise
         # Orders were closed at Stripe and the catalog already: keep that committed.
-        await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+        await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
         raise CheckoutFailed(problem) from problem
     return superseded
 
@@ -421,34 +470,157 @@ async def create_payment_intent(
         raise Unauthorized("Invalid token subject") from exc
     counted = await count_checkout(
         counting_sessions,
-        user_id=user_id,
+        owner=CartOwner.account(user_id),
         client=client_address,
         idempotency_key=idempotency_key,
         settings=settings,
     )
     account = await _lock_account(session, principal)
     user = account.user
+    buyer = Buyer.of_account(user)
     if idempotency_key is not None:
         replay = await _claim_key(
-            session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
+            session, owner=buyer.owner, key=idempotency_key, fingerprint=fingerprint
         )
         if replay is not None:
             if counted:
                 await _uncount_checkout(
-                    session, user_id=user.id, client=client_address, settings=settings
+                    session, owner=buyer.owner, client=client_address, settings=settings
                 )
             return replay
 
     addresses = await _owned_addresses(
         session, user_id=user.id, ids={shipping_address_id, billing_address_id}
     )
-    cart = await list_cart_items(session, user_id=user.id)
+    return await _checkout_cart(
+        session,
+        buyer=buyer,
+        pending=account.pending,
+        shipping_address=addresses[shipping_address_id],
+        billing_address=addresses[billing_address_id],
+        idempotency_key=idempotency_key,
+        settings=settings,
+        catalog=catalog,
+        inventory=inventory,
+        stripe=stripe,
+    )
+
+
+async def create_guest_payment_intent(
+    session: AsyncSession,
+    *,
+    guest_cart_id: uuid.UUID,
+    client_address: str,
+    counting_sessions: SessionFactory,
+    email: str,
+    shipping_address: AddressLike,
+    billing_address: AddressLike,
+    idempotency_key: str | None,
+    settings: Settings,
+    catalog: CatalogClient,
+    inventory: CatalogClient,
+    stripe: StripeGateway,
+) -> CheckoutReply:
+    """The same steps for a guest cart: counted per cart and per client address, the cart's
+    row locked (with its pending orders) instead of an account's, the addresses from the
+    body. The order belongs to no account; its token (256 random bits) shows it."""
+    owner = CartOwner.guest(guest_cart_id)
+    fingerprint = request_fingerprint(
+        {
+            "email": email,
+            "shipping_address": _snapshot(shipping_address),
+            "billing_address": _snapshot(billing_address),
+        }
+    )
+    counted = await count_checkout(
+        counting_sessions,
+        owner=owner,
+        client=client_address,
+        idempotency_key=idempotency_key,
+        settings=settings,
+    )
+    pending = await _lock_guest_cart(session, guest_cart_id=guest_cart_id)
+    if idempotency_key is not None:
+        replay = await _claim_key(
+            session, owner=owner, key=idempotency_key, fingerprint=fingerprint
+        )
+        if replay is not None:
+            if counted:
+                await _uncount_checkout(
+                    session, owner=owner, client=client_address, settings=settings
+                )
+            return replay
+    buyer = Buyer(
+        owner,
+        None,
+        normalise_email(email),
+        None,
+        shipping_address.phone,
+        guest_token=secrets.token_urlsafe(32),
+    )
+    return await _checkout_cart(
+        session,
+        buyer=buyer,
+        pending=pending,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
+        idempotency_key=idempotency_key,
+        settings=settings,
+        catalog=catalog,
+        inventory=inventory,
+        stripe=stripe,
+    )
+
+
+async def _lock_guest_cart(
+    session: AsyncSession, *, guest_cart_id: uuid.UUID
+) -> dict[uuid.UUID, set[str]]:
+    """Lock the guest cart's row (its checkouts run one at a time) and read its orders
+    awaiting payment, in one statement; 404 when the cart is gone."""
+    pending_items = (
+        select(Order.id.label("order_id"), OrderItem.sku.label("sku"))
+        .join(OrderItem, OrderItem.order_id == Order.id)
+        .where(Order.guest_cart_id == guest_cart_id, Order.status == OrderStatus.PENDING_PAYMENT)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            select(GuestCart.id, pending_items.c.order_id, pending_items.c.sku)
+            .outerjoin(pending_items, true())
+            .where(GuestCart.id == guest_cart_id)
+            .with_for_update(of=GuestCart)
+        )
+    ).all()
+    if not rows:
+        raise NotFound("Unknown or expired cart token; create a new guest cart")
+    pending: dict[uuid.UUID, set[str]] = {}
+    for _, order_id, sku in rows:
+        if order_id is not None:
+            pending.setdefault(order_id, set()).add(sku)
+    return pending
+
+
+async def _checkout_cart(
+    session: AsyncSession,
+    *,
+    buyer: Buyer,
+    pending: dict[uuid.UUID, set[str]],
+    shipping_address: AddressLike,
+    billing_address: AddressLike,
+    idempotency_key: str | None,
+    settings: Settings,
+    catalog: CatalogClient,
+    inventory: CatalogClient,
+    stripe: StripeGateway,
+) -> CheckoutReply:
+    """Steps 3 (the cart) to 9, for an account or a guest whose row is locked."""
+    cart = await list_cart_items(session, user_id=buyer.owner)
     if not cart:
         raise BadRequest("Your cart is empty")
     superseded = await _make_room(
         session,
-        user=user,
-        pending=account.pending,
+        buyer=buyer,
+        pending=pending,
         cart=cart,
         idempotency_key=idempotency_key,
         settings=settings,
@@ -460,9 +632,9 @@ async def create_payment_intent(
         try:
             return await _place_order(
                 session,
-                user=user,
-                shipping_address=addresses[shipping_address_id],
-                billing_address=addresses[billing_address_id],
+                buyer=buyer,
+                shipping_address=shipping_address,
+                billing_address=billing_address,
                 cart=cart,
                 idempotency_key=idempotency_key,
                 settings=settings,
@@ -480,7 +652,7 @@ async def create_payment_intent(
     savepoint = await session.begin_nested()
     try:
         # A superseded order paid meanwhile took its lines out of the cart: read it again.
-        cart = await list_cart_items(session, user_id=user.id, fresh=True)
+        cart = await list_cart_items(session, user_id=buyer.owner, fresh=True)
         if not cart:
             raise BadRequest("Your cart is empty")
         reply = await place(cart)
@@ -489,7 +661,7 @@ async def create_payment_intent(
         raise
     except ProblemError as problem:
         await savepoint.rollback()
-        await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+        await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
         raise CheckoutFailed(problem) from problem
     await savepoint.commit()
     return reply
@@ -498,9 +670,9 @@ async def create_payment_intent(
 async def _place_order(
     session: AsyncSession,
     *,
-    user: User,
-    shipping_address: Address,
-    billing_address: Address,
+    buyer: Buyer,
+    shipping_address: AddressLike,
+    billing_address: AddressLike,
     cart: list[CartItem],
     idempotency_key: str | None,
     settings: Settings,
@@ -514,7 +686,7 @@ async def _place_order(
     ttl = timedelta(seconds=settings.reservation_ttl_seconds)
     order = await _new_order(
         session,
-        user=user,
+        buyer=buyer,
         shipping_address=shipping_address,
         billing_address=billing_address,
         priced=priced,
@@ -534,7 +706,7 @@ async def _place_order(
         )
     except (PaymentProviderUnavailable, StripeRequestRefused) as exc:
         await _give_up_without_payment(
-            session, order=order, user=user, idempotency_key=idempotency_key, inventory=inventory
+            session, order=order, buyer=buyer, idempotency_key=idempotency_key, inventory=inventory
         )
         raise CheckoutFailed(exc) from exc  # 503 outage, 502 refusal
 
@@ -562,10 +734,12 @@ async def _place_order(
         "reservation_expires_at": order.reservation_expires_at.isoformat(),
         "publishable_key": settings.stripe_publishable_key,
     }
+    if order.guest_token is not None:
+        body["order_token"] = order.guest_token
     if idempotency_key is not None:
         await session.execute(
             update(IdempotencyKey)
-            .where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == idempotency_key)
+            .where(_owns_key(buyer.owner), IdempotencyKey.key == idempotency_key)
             .values(order_id=order.id, status_code=201, response_body=body)
         )
     await session.flush()
@@ -603,9 +777,9 @@ async def _insert_order(session: AsyncSession, values: dict[str, Any]) -> Order:
 async def _new_order(
     session: AsyncSession,
     *,
-    user: User,
-    shipping_address: Address,
-    billing_address: Address,
+    buyer: Buyer,
+    shipping_address: AddressLike,
+    billing_address: AddressLike,
     priced: list[tuple[CartItem, CatalogVariant]],
     currency: str,
     rules: PricingRules,
@@ -624,16 +798,18 @@ async def _new_order(
         session,
         {
             "id": uuid.uuid4(),
-            "user_id": user.id,
+            "user_id": buyer.user_id,
+            "guest_cart_id": buyer.owner.guest_cart_id,
+            "guest_token": buyer.guest_token,
             "status": OrderStatus.PENDING_PAYMENT.value,
             "currency": currency,
             "subtotal": quote.subtotal,
             "shipping": quote.shipping,
             "tax": quote.tax,
             "total": quote.total,
-            "customer_email": user.email,
-            "customer_name": user.full_name or shipping_address.full_name,
-            "customer_phone": user.phone or shipping_address.phone,
+            "customer_email": buyer.email,
+            "customer_name": buyer.name or shipping_address.full_name,
+            "customer_phone": buyer.phone or shipping_address.phone,
             "shipping_address": _snapshot(shipping_address),
             "billing_address": _snapshot(billing_address),
             "reservation_expires_at": now + ttl,
@@ -660,7 +836,7 @@ async def _new_order(
         OrderStatusChange(
             order_id=order.id,
             status=order.status,
-            actor=customer_actor(user.id),
+            actor=buyer.actor,
             note="Order placed",
             at=now,
         )
@@ -690,7 +866,7 @@ async def _give_up_without_payment(
     session: AsyncSession,
     *,
     order: Order,
-    user: User,
+    buyer: Buyer,
     idempotency_key: str | None,
     inventory: CatalogClient,
 ) -> None:
@@ -703,18 +879,16 @@ async def _give_up_without_payment(
         actor=SYSTEM_ACTOR,
         note="The payment provider was unavailable; the stock hold was released",
     )
-    await _forget_key(session, user_id=user.id, idempotency_key=idempotency_key)
+    await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
 
 
 async def _forget_key(
-    session: AsyncSession, *, user_id: uuid.UUID, idempotency_key: str | None
+    session: AsyncSession, *, owner: CartOwner, idempotency_key: str | None
 ) -> None:
     """A checkout that failed does not use up its key: the customer may retry with it."""
     if idempotency_key is not None:
         await session.execute(
-            delete(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == idempotency_key
-            )
+            delete(IdempotencyKey).where(_owns_key(owner), IdempotencyKey.key == idempotency_key)
         )
 
 
@@ -729,15 +903,21 @@ class ConfirmResult:
 async def confirm_payment(
     session: AsyncSession,
     *,
-    user_id: uuid.UUID,
+    owner: CartOwner,
     order_id: uuid.UUID,
     payment_method_id: str | None,
     inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> ConfirmResult:
     """Confirm server-side with `payment_method_id`, or read the intent the browser
-    confirmed; then settle. A decline is committed as `payment_failed` (CheckoutFailed)."""
-    order = await lock_order_or_404(session, order_id=order_id, user_id=user_id)
+    confirmed; then settle. A decline is committed as `payment_failed` (CheckoutFailed).
+    `owner`: the account, or the guest cart the order was bought from (404 otherwise)."""
+    order = await lock_order_or_404(
+        session,
+        order_id=order_id,
+        user_id=owner.user_id,
+        guest_cart_id=owner.guest_cart_id,
+    )
     payment = order.payment
     if payment is None:
         raise Conflict("This order has no payment to confirm")
@@ -749,7 +929,7 @@ async def confirm_payment(
         await load_timeline_and_refunds(session, order)
         return ConfirmResult(order=order, settlement="unchanged")  # already paid: a replay
 
-    actor = customer_actor(user_id)
+    actor = owner_actor(owner)
     decline_code = None
     if payment_method_id is not None:
         try:

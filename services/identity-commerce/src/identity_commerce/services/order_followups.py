@@ -65,7 +65,7 @@ async def record_after_refund(session: AsyncSession, order: Order, *, restock: b
             }
         )
     product_ids = sorted({str(i.product_id) for i in order.items if i.product_id is not None})
-    if product_ids:
+    if product_ids and order.user_id is not None:  # a guest wrote no reviews
         rows.append(
             {
                 "kind": FollowUpKind.REVERIFY_REVIEWS.value,

@@ -45,6 +45,7 @@ async def lock_order(
     *,
     order_id: uuid.UUID,
     user_id: uuid.UUID | None = None,
+    guest_cart_id: uuid.UUID | None = None,
     wait: bool = True,
 ) -> Order | None:
     """The order with its payment and items, its row locked until the transaction ends.
@@ -63,22 +64,35 @@ async def lock_order(
     )
     if user_id is not None:
         statement = statement.where(Order.user_id == user_id)
+    if guest_cart_id is not None:
+        statement = statement.where(Order.guest_cart_id == guest_cart_id)
     return (await session.scalars(statement)).unique().one_or_none()
 
 
 async def lock_order_or_404(
-    session: AsyncSession, *, order_id: uuid.UUID, user_id: uuid.UUID | None = None
+    session: AsyncSession,
+    *,
+    order_id: uuid.UUID,
+    user_id: uuid.UUID | None = None,
+    guest_cart_id: uuid.UUID | None = None,
 ) -> Order:
-    order = await lock_order(session, order_id=order_id, user_id=user_id)
+    order = await lock_order(
+        session, order_id=order_id, user_id=user_id, guest_cart_id=guest_cart_id
+    )
     if order is None:
         raise NotFound("Order not found")
     return order
 
 
 async def get_order_detail(
-    session: AsyncSession, *, order_id: uuid.UUID, user_id: uuid.UUID | None = None
+    session: AsyncSession,
+    *,
+    order_id: uuid.UUID,
+    user_id: uuid.UUID | None = None,
+    guest_token: str | None = None,
 ) -> Order:
-    """The order with everything its detail view shows; 404 when absent or not the user's."""
+    """The order with everything its detail view shows; 404 when absent, not the user's,
+    or (`guest_token`) not the guest order of that token."""
     statement = (
         select(Order)
         .options(
@@ -91,6 +105,8 @@ async def get_order_detail(
     )
     if user_id is not None:
         statement = statement.where(Order.user_id == user_id)
+    if guest_token is not None:
+        statement = statement.where(Order.guest_token == guest_token)
     order = (await session.scalars(statement)).unique().one_or_none()
     if order is None:
         raise NotFound("Order not found")
@@ -186,7 +202,7 @@ def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
     return {
         "order_id": str(order.id),
         "order_number": order.number,
-        "user_id": str(order.user_id),
+        "user_id": str(order.user_id) if order.user_id is not None else None,
         "email": order.customer_email,
         "customer_name": order.customer_name,
         "phone": order.customer_phone,
@@ -205,6 +221,8 @@ def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
         "tax": f"{order.tax:.2f}",
         "total": f"{order.total:.2f}",
         "currency": order.currency,
+        # A guest order's emails link to it with its token (no account to sign in to).
+        **({"order_token": order.guest_token} if order.guest_token else {}),
         **extra,
     }
 

@@ -32,7 +32,7 @@ from identity_commerce.clients.catalog import CatalogClient, ReservationGone
 from identity_commerce.clients.stripe import PaymentIntentState, StripeGateway
 from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import Order, Payment, ProcessedStripeEvent, Refund
-from identity_commerce.services.cart import remove_ordered_lines
+from identity_commerce.services.cart import cart_owner_of, remove_ordered_lines
 from identity_commerce.services.order_followups import record_after_refund
 from identity_commerce.services.orders import (
     STRIPE_ACTOR,
@@ -201,9 +201,11 @@ async def settle_payment(
             return "refunded_late"
         payment.failure_code = payment.failure_message = None
         change_status(session, order, OrderStatus.PAID, actor=actor, note="Payment received")
-        await remove_ordered_lines(
-            session, user_id=order.user_id, lines=[(i.sku, i.quantity) for i in order.items]
-        )
+        owner = cart_owner_of(order)
+        if owner is not None:  # a guest cart may have expired meanwhile
+            await remove_ordered_lines(
+                session, user_id=owner, lines=[(i.sku, i.quantity) for i in order.items]
+            )
         emit_order_event(session, order, EventType.ORDER_PAID)
         count_on_commit(session, CHECKOUT_OUTCOMES, outcome="paid")
         return "paid"

@@ -38,6 +38,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.models import RateLimitCounter
+from identity_commerce.services import account_links
 
 log = logging.getLogger("identity_commerce.rate_limit")
 
@@ -259,7 +260,8 @@ async def delete_expired(session: AsyncSession, *, now: datetime | None = None) 
 
 
 async def expired_counter_sweeper_job(app: FastAPI, stop: asyncio.Event) -> None:
-    """Background job: drop expired counters now and then so the table stays small."""
+    """Background job: drop expired counters (and expired account links, which open
+    nothing any more) now and then so the tables stay small."""
     interval = app.state.settings.rate_limit_sweep_seconds
     sessionmaker = make_sessionmaker(app.state.db.engine)
     while not stop.is_set():
@@ -271,7 +273,8 @@ async def expired_counter_sweeper_job(app: FastAPI, stop: asyncio.Event) -> None
         try:
             async with sessionmaker() as session, session.begin():
                 removed = await delete_expired(session)
-            if removed:
-                log.info("removed %d expired rate-limit counters", removed)
+                links = await account_links.delete_expired(session)
+            if removed or links:
+                log.info("removed %d expired rate-limit counters, %d links", removed, links)
         except Exception:  # the next round tries again; never kill the app
             log.exception("sweeping rate-limit counters failed")

@@ -17,6 +17,8 @@ class OutgoingEmail:
     html: str
     event_id: uuid.UUID
     event_type: str
+    # What the sent log keeps of `text` when it holds a secret (a one-time link).
+    logged_text: str | None = None
 
     channel = "email"
 
@@ -27,6 +29,7 @@ class OutgoingSms:
     text: str
     event_id: uuid.UUID
     event_type: str
+    logged_text: str | None = None
 
     channel = "sms"
 

@@ -110,6 +110,11 @@ FreeText = Annotated[
 ]
 
 
+# A one-time token that goes into a link (URL-safe base64, as identity-commerce makes them).
+LINK_TOKEN = r"^[A-Za-z0-9_-]{16,128}$"
+LinkToken = Annotated[str, Field(pattern=LINK_TOKEN)]
+
+
 class EventData(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -138,6 +143,8 @@ class OrderEventData(EventData):
     subtotal: ExactMoneyIn | None = None
     shipping: ExactMoneyIn | None = None
     tax: ExactMoneyIn | None = None
+    # A guest order's token: the order link carries it (the order belongs to no account).
+    order_token: LinkToken | None = None
 
 
 class OrderShippedData(OrderEventData):
@@ -175,6 +182,17 @@ class LowStockData(EventData):
     reorder_level: JsonInt | None = None
 
 
+class AccountLinkData(EventData):
+    """`data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
+    carries a link with `token` to the shop's page for it."""
+
+    user_id: uuid.UUID
+    email: EmailAddress
+    token: LinkToken
+    customer_name: Annotated[str, Field(max_length=200), *OneLine] | None = None
+    expires_at: AwareDatetime | None = None
+
+
 DATA_MODELS: dict[EventType, type[EventData]] = {
     EventType.ORDER_PLACED: OrderEventData,
     EventType.ORDER_PAID: OrderEventData,
@@ -186,6 +204,8 @@ DATA_MODELS: dict[EventType, type[EventData]] = {
     EventType.ORDER_EXPIRED: OrderEventData,
     EventType.ORDER_LATE_PAYMENT_REFUNDED: OrderLatePaymentRefundedData,
     EventType.LOW_STOCK: LowStockData,
+    EventType.PASSWORD_RESET_REQUESTED: AccountLinkData,
+    EventType.EMAIL_VERIFICATION_REQUESTED: AccountLinkData,
 }
 
 

@@ -86,7 +86,7 @@ async def _handle(
                 "channel": message.channel,
                 "recipient": message.to,
                 "subject": message.subject,
-                "body_text": message.text,
+                "body_text": message.logged_text or message.text,
                 "provider": receipt.provider,
                 "message_id": receipt.message_id,
             }

@@ -2,7 +2,9 @@
 
 Every order event emails the customer (text + HTML); most also send a short SMS when the
 order has a phone number (not ORDER_PLACED: the payment outcome follows within seconds).
-LOW_STOCK emails each admin address from settings.
+LOW_STOCK emails each admin address from settings. PASSWORD_RESET_REQUESTED and
+EMAIL_VERIFICATION_REQUESTED email the account a one-time link; the sent log keeps that
+email without the link.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from shopkit.events import EventType
 from notifications.clients.base import OutgoingEmail, OutgoingMessage, OutgoingSms
 from notifications.core.config import Settings
 from notifications.schemas.events import (
+    AccountLinkData,
     LowStockData,
     OrderEventData,
     OrderShippedData,
@@ -71,7 +74,20 @@ SPECS: dict[EventType, MessageSpec] = {
         "Low stock",
         sms=False,
     ),
+    EventType.PASSWORD_RESET_REQUESTED: MessageSpec(
+        "Reset your {{ shop_name }} password", "Reset your password", sms=False
+    ),
+    EventType.EMAIL_VERIFICATION_REQUESTED: MessageSpec(
+        "Confirm your email for {{ shop_name }}", "Confirm your email address", sms=False
+    ),
 }
+
+# The page of the shop each account link opens.
+LINK_PAGES = {
+    EventType.PASSWORD_RESET_REQUESTED: "reset-password",
+    EventType.EMAIL_VERIFICATION_REQUESTED: "verify-email",
+}
+REDACTED = "[link removed from the log]"
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -119,6 +135,10 @@ def _context(event: ValidEvent, settings: Settings) -> dict[str, Any]:
     }
     if isinstance(event.data, OrderEventData):
         context["order_url"] = f"{shop_url}/orders/{event.data.order_id}"
+        if event.data.order_token:
+            context["order_url"] += f"?token={event.data.order_token}"
+    if isinstance(event.data, AccountLinkData):
+        context["action_url"] = f"{shop_url}/{LINK_PAGES[event.type]}?token={event.data.token}"
     if isinstance(event.data, OrderShippedData):
         # The carrier's page when the event has one, else the order page (shows tracking).
         context["tracking_link"] = event.data.tracking_url or context["order_url"]
@@ -136,10 +156,15 @@ def render_messages(event: ValidEvent, settings: Settings) -> list[OutgoingMessa
     text = ENVIRONMENT.get_template(f"email/{name}.txt").render(context)
     html = ENVIRONMENT.get_template(f"email/{name}.html").render(context)
 
+    logged_text = text
     if isinstance(event.data, LowStockData):
         recipients = settings.admin_emails
         if not recipients:
             log.warning("LOW_STOCK for %s but NOTIFY_ADMIN_EMAILS is empty", event.data.sku)
+    elif isinstance(event.data, AccountLinkData):
+        recipients = [event.data.email]
+        # The link is a credential: the sent log (read by admins) keeps the text without it.
+        logged_text = text.replace(event.data.token, REDACTED)
     else:
         assert isinstance(event.data, OrderEventData)
         recipients = [event.data.email]
@@ -152,6 +177,7 @@ def render_messages(event: ValidEvent, settings: Settings) -> list[OutgoingMessa
             html=html,
             event_id=event.event_id,
             event_type=event.type.value,
+            logged_text=logged_text,
         )
         for address in recipients
     ]

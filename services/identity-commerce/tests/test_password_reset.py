@@ -1,0 +1,251 @@
+"""Password reset: same answer for every email, one-time hashed links that expire, limits
+per email and per client address, and every older token and link ended by a reset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from fastapi import FastAPI
+from identity_commerce.models import AccountLink, OutboxMessage
+from identity_commerce.services.account_links import token_hash
+from shopkit.db import utcnow
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .account_factories import DEFAULT_PASSWORD, make_user, unique_email
+from .account_links_helpers import last_token, queued_links
+
+RESET = "PASSWORD_RESET_REQUESTED"
+NEW_PASSWORD = "Brand-new-Pass-7"
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await client.post("/auth/login", json={"email": email, "password": password})
+
+
+async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
+    user = await make_user(db_session)
+    before = await login(client, user.email, DEFAULT_PASSWORD)
+    old_access = before.json()["access_token"]
+
+    asked = await client.post("/auth/password-reset", json={"email": user.email.upper()})
+    assert asked.status_code == 202, asked.text
+    [link] = await queued_links(db_session, event_type=RESET, email=user.email)
+    assert link["user_id"] == str(user.id)
+    token = link["token"]
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+
+    # Stored hashed: the table never holds the token itself.
+    stored = (
+        await db_session.scalars(select(AccountLink).where(AccountLink.user_id == user.id))
+    ).all()
+    assert [row.token_hash for row in stored] == [token_hash(token)]
+    assert token not in {row.token_hash for row in stored}
+    assert timedelta(minutes=59) < stored[0].expires_at - utcnow() <= timedelta(minutes=60)
+
+    done = await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert done.status_code == 204, done.text
+
+    assert (await login(client, user.email, DEFAULT_PASSWORD)).status_code == 401
+    fresh = await login(client, user.email, NEW_PASSWORD)
+    assert fresh.status_code == 200
+    # The access token from before the reset is revoked; the new one works.
+    old = await client.get("/auth/me", headers={"Authorization": f"Bearer {old_access}"})
+    assert old.status_code == 401
+    me = await client.get(
+        "/auth/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    )
+    assert me.status_code == 200
+    assert me.json()["email_verified"] is True  # the link reached the inbox
+
+    # Single use.
+    again = await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": "Another-Pass-8"}
+    )
+    assert again.status_code == 400
+    assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
+
+
+async def test_unknown_email_gets_the_same_answer_and_no_email(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    ghost = unique_email("ghost")
+    known = await client.post("/auth/password-reset", json={"email": user.email})
+    unknown = await client.post("/auth/password-reset", json={"email": ghost})
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == unknown.json()
+    assert await queued_links(db_session, event_type=RESET, email=ghost) == []
+    assert len(await queued_links(db_session, event_type=RESET, email=user.email)) == 1
+
+
+async def test_disabled_account_gets_no_email(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    user.is_active = False
+    await db_session.commit()
+    response = await client.post("/auth/password-reset", json={"email": user.email})
+    assert response.status_code == 202
+    assert await queued_links(db_session, event_type=RESET, email=user.email) == []
+
+
+async def test_expired_link_is_400(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
+    user = await make_user(db_session)
+    await client.post("/auth/password-reset", json={"email": user.email})
+    token = await last_token(db_session, event_type=RESET, email=user.email)
+    await db_session.execute(
+        update(AccountLink)
+        .where(AccountLink.token_hash == token_hash(token))
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    await db_session.commit()
+    expired = await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert expired.status_code == 400
+    assert "expired" in expired.json()["detail"]
+    assert (await login(client, user.email, DEFAULT_PASSWORD)).status_code == 200
+
+
+async def test_unknown_and_malformed_tokens(client: httpx.AsyncClient) -> None:
+    unknown = await client.post(
+        "/auth/password-reset/confirm",
+        json={"token": "A" * 43, "new_password": NEW_PASSWORD},
+    )
+    assert unknown.status_code == 400
+    for bad in (
+        {"token": "short", "new_password": NEW_PASSWORD},
+        {"token": "has spaces in it 1234", "new_password": NEW_PASSWORD},
+        {"token": "A" * 43, "new_password": "short"},
+        {"token": "A" * 2000, "new_password": NEW_PASSWORD},
+    ):
+        response = await client.post("/auth/password-reset/confirm", json=bad)
+        assert response.status_code == 422, bad
+
+
+async def test_a_reset_ends_every_other_link_sent_before(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    for _ in range(2):
+        assert (
+            await client.post("/auth/password-reset", json={"email": user.email})
+        ).status_code == 202
+    first, second = [
+        link["token"] for link in await queued_links(db_session, event_type=RESET, email=user.email)
+    ]
+    used = await client.post(
+        "/auth/password-reset/confirm", json={"token": second, "new_password": NEW_PASSWORD}
+    )
+    assert used.status_code == 204
+    stale = await client.post(
+        "/auth/password-reset/confirm", json={"token": first, "new_password": "Attacker-Pass-1"}
+    )
+    assert stale.status_code == 400
+    assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
+
+
+async def test_a_password_change_ends_links_sent_before(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    await client.post("/auth/password-reset", json={"email": user.email})
+    token = await last_token(db_session, event_type=RESET, email=user.email)
+    access = (await login(client, user.email, DEFAULT_PASSWORD)).json()["access_token"]
+    changed = await client.post(
+        "/auth/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+        headers={"Authorization": f"Bearer {access}"},
+    )
+    assert changed.status_code == 204
+    late = await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": "Attacker-Pass-1"}
+    )
+    assert late.status_code == 400
+
+
+async def test_requests_are_limited_per_email(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    for attempt in range(3):
+        response = await client.post("/auth/password-reset", json={"email": user.email})
+        assert response.status_code == 202, attempt
+    blocked = await client.post("/auth/password-reset", json={"email": f" {user.email.upper()}"})
+    assert blocked.status_code == 429
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 3600
+    assert len(await queued_links(db_session, event_type=RESET, email=user.email)) == 3
+    # Another address is limited by the same per-email count: one inbox is never flooded.
+    elsewhere = await _client_from(client, "127.0.0.77")
+    async with elsewhere:
+        assert (
+            await elsewhere.post("/auth/password-reset", json={"email": user.email})
+        ).status_code == 429
+    # Another email from the first address still works.
+    other = await make_user(db_session)
+    assert (
+        await client.post("/auth/password-reset", json={"email": other.email})
+    ).status_code == 202
+
+
+async def test_requests_are_limited_per_client_address(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    emails = [unique_email("spray") for _ in range(10)]
+    for email in emails:
+        assert (await client.post("/auth/password-reset", json={"email": email})).status_code == 202
+    blocked = await client.post("/auth/password-reset", json={"email": unique_email("spray")})
+    assert blocked.status_code == 429
+    elsewhere = await _client_from(client, "127.0.0.78")
+    async with elsewhere:
+        response = await elsewhere.post("/auth/password-reset", json={"email": unique_email("x")})
+        assert response.status_code == 202
+
+
+async def test_failed_tokens_are_limited_per_client_address(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    user = await make_user(db_session)
+    await client.post("/auth/password-reset", json={"email": user.email})
+    token = await last_token(db_session, event_type=RESET, email=user.email)
+    for attempt in range(20):
+        guess = await client.post(
+            "/auth/password-reset/confirm",
+            json={"token": f"guess{attempt:02d}" + "x" * 38, "new_password": NEW_PASSWORD},
+        )
+        assert guess.status_code == 400, attempt
+    blocked = await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert blocked.status_code == 429
+    # The owner, from another address, is not locked out.
+    owner = await _client_from(client, "127.0.0.79")
+    async with owner:
+        done = await owner.post(
+            "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
+        )
+    assert done.status_code == 204
+
+
+async def test_no_event_is_queued_when_the_request_is_refused(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    before = await db_session.scalar(select(func.count()).select_from(OutboxMessage))
+    response = await client.post("/auth/password-reset", json={"email": "not an email"})
+    assert response.status_code == 422
+    assert await db_session.scalar(select(func.count()).select_from(OutboxMessage)) == before
+
+
+async def _client_from(client: httpx.AsyncClient, address: str) -> httpx.AsyncClient:
+    """A client of the same in-process app whose requests come from another address."""
+    transport = client._transport
+    assert isinstance(transport, httpx.ASGITransport)
+    app: FastAPI = transport.app  # type: ignore[assignment]
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+        base_url="http://testserver",
+    )
