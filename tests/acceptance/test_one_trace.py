@@ -133,7 +133,9 @@ def test_one_checkout_is_one_trace_across_the_three_services(
     def whole_trace() -> list[ReceivedSpan] | None:
         spans = otlp.trace(trace_id)
         services = {s.service for s in spans}
+        # the relay's span ends (and is exported) after notifications answered
         handled = any(s.service == "notifications" and s.name == "handle event" for s in spans)
+        handled = handled and any(s.name == "deliver event" for s in spans)
         wanted = {"identity-commerce", "catalog-fulfillment", "notifications"}
         return spans if wanted <= services and handled else None
 
