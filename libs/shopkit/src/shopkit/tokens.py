@@ -18,6 +18,7 @@ has to implement `find(kid)`.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import time
 import uuid
@@ -42,13 +43,50 @@ Role = Literal["customer", "admin", "service"]
 USER_ROLES = ("customer", "admin")
 
 
+# Every key the dev generator makes is listed by fingerprint in this file, in each folder it
+# writes to, so production recognises a dev key by its content wherever it was copied on the
+# machine (shopkit.settings), not by the folder it sits in.
+DEV_KEY_REGISTER = "dev-keys.sha256"
+
+
 class TokenError(Exception):
     """The token is missing, malformed, expired or not signed by a trusted key."""
 
 
+def key_fingerprint(pem: bytes) -> str:
+    """SHA-256 of the public key (DER SubjectPublicKeyInfo), hex; a private PEM gives its
+    public half's fingerprint, so a key and its .pub agree."""
+    try:
+        loaded: Any = serialization.load_pem_private_key(pem, password=None)
+        public = loaded.public_key()
+    except (ValueError, TypeError):
+        public = serialization.load_pem_public_key(pem)
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()
+
+
+def registered_dev_fingerprints(folder: Path) -> set[str]:
+    """Fingerprints listed in `folder`'s dev key register (empty when there is none)."""
+    try:
+        lines = (folder / DEV_KEY_REGISTER).read_text().splitlines()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return set()
+    return {line.split()[0] for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _register_dev_key(folder: Path, fingerprint: str, name: str) -> None:
+    if fingerprint in registered_dev_fingerprints(folder):
+        return
+    with (folder / DEV_KEY_REGISTER).open("a") as register:
+        register.write(f"{fingerprint}  {name}\n")
+
+
 def ensure_dev_key(keys_dir: Path, name: str, public_dir: Path | None = None) -> None:
     """Generate `<name>.key` in `keys_dir` once, and publish `<name>.pub` in `public_dir`
-    (default: the same folder). Both folders are git-ignored dev folders."""
+    (default: the same folder). Both folders are git-ignored dev folders; the key's
+    fingerprint goes into each folder's dev key register."""
     public_dir = public_dir or keys_dir
     private_path = keys_dir / f"{name}.key"
     public_path = public_dir / f"{name}.pub"
@@ -65,6 +103,9 @@ def ensure_dev_key(keys_dir: Path, name: str, public_dir: Path | None = None) ->
         serialization.NoEncryption(),
     )
     _write_atomically(public_path, _public_pem(pem))
+    fingerprint = key_fingerprint(pem)
+    for folder in dict.fromkeys((keys_dir, public_dir)):
+        _register_dev_key(folder, fingerprint, name)
     # Last and atomic: a concurrent starter that sees the private key sees a whole one.
     _write_atomically(private_path, pem, mode=0o600)
 
