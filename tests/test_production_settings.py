@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from catalog_fulfillment.core.config import Settings as CatalogSettings
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from identity_commerce.core.config import Settings as IdentitySettings
 from notifications.core.config import Settings as NotificationsSettings
 from pydantic import ValidationError
 from shopkit.settings import DEV_KEYS_DIR, ServiceSettings
 from shopkit.testing.live import free_port, uvicorn_argv
+from shopkit.testing.tokens import write_operator_key
 from shopkit.tokens import ensure_dev_key
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -50,26 +49,10 @@ SERVICE_NAMES = {
 }
 
 
-def operator_key(folder: Path, service: str) -> Path:
-    """A key made the way an operator makes one (openssl, deploy/k8s/create-signing-keys.sh):
-    not by the dev generator, so no dev key register knows it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = folder / f"{service}.key"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return path
-
-
 def production_values(tmp_path: Path, package: str) -> dict[str, Any]:
     keys = tmp_path / "keys"
     if not (keys / f"{SERVICE_NAMES[package]}.key").exists():
-        operator_key(keys, SERVICE_NAMES[package])
+        write_operator_key(keys, SERVICE_NAMES[package])
     values: dict[str, Any] = {
         "env": "production",
         "keys_dir": keys,
@@ -212,7 +195,7 @@ def test_a_dev_key_is_refused_by_its_fingerprint_wherever_it_was_copied(
     assert REFUSAL in str(caught.value)
     assert f"KEYS_DIR/{service}.key is a generated dev key" in str(caught.value)
 
-    operator_key(mounted, service)  # replaced by a real key at the same path
+    write_operator_key(mounted, service)  # replaced by a real key at the same path
     assert build(package, **values).is_production
 
 

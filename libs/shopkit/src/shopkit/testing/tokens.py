@@ -12,9 +12,29 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from shopkit.auth import AccountStatus
 from shopkit.scopes import GRANTS
 from shopkit.tokens import IDENTITY_KEY_ID, SHOP_SERVICES, TokenSigner, ensure_dev_key
+
+
+def write_operator_key(folder: Path, name: str) -> Path:
+    """`<folder>/<name>.key` made the way an operator makes one (openssl, as
+    deploy/k8s/create-signing-keys.sh does): not by the dev generator, so no dev key register
+    lists it and production settings accept it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = folder / f"{name}.key"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
 
 
 def _b64(data: Mapping[str, object]) -> str:
