@@ -108,6 +108,13 @@ class ServiceSettings(BaseSettings):
     outbox_backoff_base_seconds: float = 1.0
     outbox_backoff_max_seconds: float = 300.0
 
+    # Retention (shopkit.retention): how often the job runs, rows per batch (one short
+    # transaction each), and how long a delivered outbox row is kept.
+    retention_enabled: bool = True
+    retention_sweep_seconds: float = Field(default=3600.0, gt=0)
+    retention_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    outbox_retention_days: float = Field(default=7.0, gt=0)
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

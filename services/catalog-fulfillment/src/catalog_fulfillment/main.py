@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from shopkit.accounts import RemoteAccountCheck
 from shopkit.app import create_service_app
 from shopkit.db import Database
-from shopkit.delivery import outbox_admin_router, outbox_relay_job
+from shopkit.delivery import outbox_admin_router, outbox_relay_job, outbox_retention_job
 
 from catalog_fulfillment.api import routers
 from catalog_fulfillment.clients.identity import IdentityClient
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[*routers, outbox_admin_router(OutboxMessage)],
         background_jobs=[
             outbox_relay_job(OutboxMessage),
+            outbox_retention_job(OutboxMessage),
             reservation_sweeper_job,
             review_recheck_job,
             catalog_change_listener,

@@ -5,7 +5,7 @@ Run with `uvicorn identity_commerce.main:create_app --factory --port 8001`.
 
 from fastapi import FastAPI
 from shopkit.app import create_service_app
-from shopkit.delivery import outbox_admin_router, outbox_relay_job
+from shopkit.delivery import outbox_admin_router, outbox_relay_job, outbox_retention_job
 
 from identity_commerce.api import routers
 from identity_commerce.api.dependencies import check_account
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_startup=[start_accounts_and_cart, start_checkout_and_payments],
         background_jobs=[
             outbox_relay_job(OutboxMessage),
+            outbox_retention_job(OutboxMessage),
             expired_counter_sweeper_job(),
             close_catalog_client,
             order_expiry_job,

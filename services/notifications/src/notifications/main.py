@@ -10,6 +10,7 @@ from shopkit.app import create_service_app
 from notifications.api import routers
 from notifications.core.config import Settings
 from notifications.providers import build_notifier
+from notifications.services.retention import notification_log_retention_job
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,6 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Notifications",
         description="Lambda-style event handler sending email and SMS for order and stock events.",
         routers=routers,
+        background_jobs=[notification_log_retention_job],
         openapi_tags=[
             {"name": "events", "description": "Events from the other services (service token)"},
             {"name": "sent log", "description": "What was sent (admin or service)"},

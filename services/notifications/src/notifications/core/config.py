@@ -69,6 +69,13 @@ class Settings(ServiceSettings):
     smtp_ca_file: Path | None = Field(default=None, validation_alias="SMTP_CA_FILE")
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS")
 
+    # The log (handled events and their sent messages) is deleted this long after an event
+    # arrived. An event redelivered after that would be sent again; the senders' outboxes
+    # give up after OUTBOX_MAX_AGE_SECONDS (a day), far inside it.
+    log_retention_days: float = Field(
+        default=90.0, gt=0, validation_alias="NOTIFY_LOG_RETENTION_DAYS"
+    )
+
     @field_validator("admin_emails", mode="before")
     @classmethod
     def _split_addresses(cls, value: object) -> object:
