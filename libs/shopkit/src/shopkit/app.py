@@ -21,9 +21,10 @@ from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
 from shopkit.docs import install_api_docs
 from shopkit.errors import install_error_handlers
+from shopkit.jwks import jwks_router, trusted_key_source
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.settings import ServiceSettings
-from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
+from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
 
 log = logging.getLogger("shopkit.app")
 
@@ -187,9 +188,10 @@ def create_service_app(
                     task.cancel()
                 except Exception:
                     log.exception("background job ended with an error")
-            closer = getattr(getattr(state, "account_check", None), "aclose", None)
-            if closer is not None:
-                await closer()
+            for holder in (getattr(state, "account_check", None), state.token_verifier.keys):
+                closer = getattr(holder, "aclose", None)
+                if closer is not None:
+                    await closer()
             if owns_db:
                 await state.db.dispose()
                 del state.db
@@ -215,9 +217,9 @@ def create_service_app(
         audience=settings.jwt_audience,
         generate=False,
     )
-    # Only the listed services' public keys, whatever else lies in the folder.
+    # Only the listed services' public keys: over HTTP from each one's JWKS, or from files.
     app.state.token_verifier = TokenVerifier(
-        keys=PublicKeyFiles(settings.public_keys_path, settings.trusted_signers),
+        keys=trusted_key_source(settings),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
@@ -234,6 +236,7 @@ def create_service_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
+    app.include_router(jwks_router(settings))
     for router in routers:
         document_shared_answers(router)
         app.include_router(router)

@@ -82,11 +82,19 @@ class ServiceSettings(BaseSettings):
 
     # Tokens: RS256. Every service signs its own service tokens with its own private key
     # (`<keys_dir>/<service>.key`); identity-commerce's key also signs user tokens. Verifiers
-    # hold public keys only: `<public_keys_dir>/<service>.pub` of each trusted signer (each
-    # service lists its own, see `trusted_signers` in its Settings).
+    # hold public keys only, of each trusted signer (each service lists its own, see
+    # `trusted_signers` in its Settings): `jwks` fetches them from the signer's
+    # /.well-known/jwks.json (shopkit.jwks), `files` reads `<public_keys_dir>/<service>.pub`.
     keys_dir: Path = DEV_KEYS_DIR
     public_keys_dir: Path | None = None  # default: keys_dir
     trusted_signers: list[str] = ["identity-commerce"]
+    # Unset: `jwks`, except with ENV=test, whose suites sign tokens for services they do not
+    # start, from one shared folder of test keys (a test of the JWKS path sets `jwks`).
+    trusted_keys_source: Literal["jwks", "files"] | None = None
+    # JWKS keys are kept this long, and fetched again at most once per interval, however
+    # many tokens with unknown kids arrive.
+    jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    jwks_refresh_min_seconds: float = Field(default=10.0, ge=0)
     jwt_issuer: str = "shop-identity"
     jwt_audience: str = "shop"
     service_token_ttl_seconds: int = 300
@@ -126,6 +134,12 @@ class ServiceSettings(BaseSettings):
             user=self.pguser,
             password=self.pgpassword,
         )
+
+    @property
+    def keys_source(self) -> Literal["jwks", "files"]:
+        if self.trusted_keys_source is not None:
+            return self.trusted_keys_source
+        return "files" if self.env == "test" else "jwks"
 
     @property
     def public_keys_path(self) -> Path:

@@ -109,9 +109,14 @@ class TokenFactory:
         return self.user(ttl=timedelta(seconds=-60))
 
     def wrong_key(self, tmp_dir: Path) -> str:
-        ensure_dev_key(tmp_dir, IDENTITY_KEY_ID)  # same kid, different key
-        signer = TokenSigner.from_keys_dir(
-            tmp_dir, IDENTITY_KEY_ID, issuer=self.issuer, audience=self.audience, generate=False
+        """Signed with another key that claims identity-commerce's kid."""
+        ensure_dev_key(tmp_dir, IDENTITY_KEY_ID)
+        signer = TokenSigner(
+            private_pem=(tmp_dir / f"{IDENTITY_KEY_ID}.key").read_bytes(),
+            kid=self.identity.kid,  # the real key's kid, a different key
+            issuer=self.issuer,
+            audience=self.audience,
+            service=IDENTITY_KEY_ID,
         )
         return signer.issue(subject=str(uuid.uuid4()), role="admin", ttl=timedelta(minutes=5))
 
@@ -121,7 +126,7 @@ class TokenFactory:
         )
 
     def alg_none(self, role: str = "admin") -> str:
-        header = {"alg": "none", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        header = {"alg": "none", "typ": "JWT", "kid": self.identity.kid}
         claims = {
             "sub": str(uuid.uuid4()),
             "role": role,
@@ -145,7 +150,7 @@ class TokenFactory:
             "exp": 4_000_000_000,
             "typ": "access",
         }
-        header = {"alg": "HS256", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        header = {"alg": "HS256", "typ": "JWT", "kid": self.identity.kid}
         signing_input = f"{_b64(header)}.{_b64(claims)}"
         sig = hmac.new(public.encode(), signing_input.encode(), hashlib.sha256).digest()
         return signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()

@@ -9,14 +9,12 @@ from identity_commerce.api import (
     cart,
     checkout,
     internal,
-    jwks,
     orders,
     payments,
 )
 
 routers: list[APIRouter] = [
     auth.router,
-    jwks.router,
     addresses.router,
     cart.router,
     checkout.router,
