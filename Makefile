@@ -6,7 +6,9 @@ SHELL := /bin/bash
 # uv from PATH, else where `pip install --user uv` puts it (re-evaluated after `install`)
 UV = $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),uv)
 PY = $(UV) run --frozen
-SERVICES := identity-commerce catalog-fulfillment notifications
+# Every declared service, in start order (shopkit.services); read when a recipe needs it,
+# after install-python made the environment.
+SERVICES = $(shell $(PY) python -m shopkit.services list)
 PYTEST_ARGS ?=
 # Database location (PGHOST/PGPORT/PGUSER/PGPASSWORD) chosen by scripts/pg.py:
 # .env URLs, else a server on 127.0.0.1:5432, else the embedded PostgreSQL.
@@ -14,7 +16,7 @@ PYTEST_ARGS ?=
 PGENV = pgenv="$$($(PY) python scripts/pg.py env)" && eval "$$pgenv"
 
 .PHONY: help install install-python install-frontend initdb migrate seed dev test \
-	test-backend test-frontend e2e test-contract screenshots api-types bench lint clean
+	test-backend test-frontend e2e test-contract screenshots api-types bench scale lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,7 +50,7 @@ migrate: initdb ## Apply every service's migrations
 	@$(PGENV) && for s in $(SERVICES); do echo "==> migrate $$s"; (cd services/$$s && $(PY) alembic upgrade head) || exit 1; done
 
 seed: migrate ## Load demo data (idempotent)
-	@$(PGENV) && for s in catalog-fulfillment identity-commerce notifications; do \
+	@$(PGENV) && for s in $(SERVICES); do \
 		if [ -f services/$$s/scripts/seed.py ]; then echo "==> seed $$s"; (cd services/$$s && $(PY) python scripts/seed.py) || exit 1; \
 		else echo "==> seed $$s: no scripts/seed.py yet"; fi; done
 
@@ -57,11 +59,12 @@ dev: install ## Run the whole shop with demo data (Ctrl-C stops it)
 
 test: test-backend test-frontend e2e test-contract ## Every test: backend, frontend unit, browser and contract tests
 
-test-backend: install-python ## shopkit, the three services and the repository tests (real PostgreSQL)
+# `install`, not only install-python: the repository tests build the frontend preview too.
+test-backend: install ## shopkit, the three services and the repository tests (real PostgreSQL)
 	@$(PGENV) && failed=""; \
 	echo "==> tests: libs/shopkit"; $(PY) pytest -q libs/shopkit/tests $(PYTEST_ARGS) || failed="$$failed libs/shopkit"; \
 	for s in $(SERVICES); do echo "==> tests: $$s"; (cd services/$$s && $(PY) pytest -q $(PYTEST_ARGS)) || failed="$$failed $$s"; done; \
-	echo "==> tests: repository (tests/)"; $(PY) pytest -q tests $(PYTEST_ARGS) || failed="$$failed tests/"; \
+	echo "==> tests: repository and whole-shop acceptance (tests/, tests/acceptance/)"; $(PY) pytest -q tests $(PYTEST_ARGS) || failed="$$failed tests/"; \
 	if [ -n "$$failed" ]; then echo "==> backend test suites that failed:$$failed" >&2; exit 1; fi; \
 	echo "==> backend tests passed"
 
@@ -88,6 +91,9 @@ api-types: install ## Regenerate docs/api/openapi/*.json and the frontend's API 
 bench: install ## Measure under load and write docs/benchmarks.md (not a test)
 	@if [ -f bench/run.py ]; then $(PGENV) && $(PY) python bench/run.py; \
 	else echo "bench/run.py does not exist yet" >&2; exit 1; fi
+
+scale: install ## The shop with two replicas of each service behind HAProxy (Ctrl-C stops it)
+	@$(PGENV) && $(PY) python scripts/stack.py up --profile scale
 
 lint: install ## ruff, mypy, tsc and eslint
 	@$(PY) ruff check libs services scripts tests

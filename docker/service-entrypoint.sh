@@ -1,6 +1,7 @@
 #!/bin/sh
 # Entry point of the service images under compose and in development: apply the service's
-# migrations, optionally load the demo data, then run the server (the image's CMD).
+# migrations, optionally load the demo data, then run the command: the image's CMD `serve`
+# runs the service's app ($SERVICE_APP on $SERVICE_PORT, set by services/Dockerfile).
 # SEED_ON_START unset or empty seeds only when ENV=development; the seed scripts themselves
 # refuse ENV=production, so SEED_ON_START=true there stops the container with that reason.
 # Migrations take the database's advisory lock (shopkit.migrations), so replicas starting
@@ -18,5 +19,9 @@ fi
 if [ "$seed" = "true" ] && [ -f scripts/seed.py ]; then
     echo "entrypoint: loading demo data"
     python scripts/seed.py
+fi
+if [ "$#" -eq 1 ] && [ "$1" = "serve" ]; then
+    set -- uvicorn "$SERVICE_APP" --factory --host 0.0.0.0 --port "$SERVICE_PORT" \
+        --no-proxy-headers --no-access-log
 fi
 exec "$@"

@@ -32,17 +32,15 @@ from pathlib import Path
 
 import httpx
 from shopkit.scopes import GRANTS
+from shopkit.services import registered_services
 from shopkit.tokens import TokenSigner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import DEMO_LOGINS, REPO_ROOT, RUN_DIR  # noqa: E402  (scripts/stack.py)
 
 CONFIG = REPO_ROOT / "tests" / "contract" / "schemathesis.toml"
-SERVICES = (  # (name, URL variable)
-    ("identity-commerce", "IDENTITY_URL"),
-    ("catalog-fulfillment", "CATALOG_URL"),
-    ("notifications", "NOTIFICATIONS_URL"),
-)
+# (name, URL variable) of every declared service (shopkit.services)
+SERVICES = tuple((s.name, f"{s.env_prefix}_URL") for s in registered_services())
 CUSTOMER_PASSWORD = "Contract-Test-Pass-1"  # noqa: S105 - a throwaway account on a test stack
 
 

@@ -20,15 +20,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from shopkit.services import registered_services
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_DIR = REPO_ROOT / "docs" / "api" / "openapi"
 
-# service -> module with its `create_app()` factory
-SERVICES: dict[str, str] = {
-    "identity-commerce": "identity_commerce.main",
-    "catalog-fulfillment": "catalog_fulfillment.main",
-    "notifications": "notifications.main",
-}
+# service -> module with its `create_app()` factory, from the declarations (shopkit.services)
+SERVICES: dict[str, str] = {s.name: f"{s.package}.main" for s in registered_services()}
 
 
 def service_openapi(service: str) -> dict[str, Any]:

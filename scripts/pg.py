@@ -35,14 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from shopkit.services import registered_services
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / ".data" / "pg"
 
-# service -> (database env variable, database name without prefix)
+# service -> (database env variable, database name without prefix), from each service's
+# declaration (`python -m shopkit.services json`)
 SERVICES: dict[str, tuple[str, str]] = {
-    "identity-commerce": ("IDENTITY_DATABASE_URL", "identity_commerce"),
-    "catalog-fulfillment": ("CATALOG_DATABASE_URL", "catalog_fulfillment"),
-    "notifications": ("NOTIFICATIONS_DATABASE_URL", "notifications"),
+    service.name: (service.database_env, service.database) for service in registered_services()
 }
 DEFAULT_PREFIX = "ecom"
 _SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -15,18 +15,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shopkit.services import registered_services
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 
-APP_SERVICES = {
-    # compose service: (port, Dockerfile)
-    "identity-commerce": (8001, "services/identity-commerce/Dockerfile"),
-    "catalog-fulfillment": (8002, "services/catalog-fulfillment/Dockerfile"),
-    "notifications": (8010, "services/notifications/Dockerfile"),
-}
-DATABASES = {"ecom_identity_commerce", "ecom_catalog_fulfillment", "ecom_notifications"}
+SERVICE_DOCKERFILE = "services/Dockerfile"
+# compose service -> its declaration (shopkit.services): compose is written out, and held to it
+APP_SERVICES = {service.name: service for service in registered_services()}
+DATABASES = {f"ecom_{service.database}" for service in APP_SERVICES.values()}
 
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -72,9 +70,14 @@ def test_every_part_of_the_shop_is_a_compose_service(compose: dict) -> None:
         "stripe-webhook",
         "keys",
     }
-    for name, (port, dockerfile) in APP_SERVICES.items():
+    for name, declared in APP_SERVICES.items():
         service = services[name]
-        assert service["build"] == {"context": ".", "dockerfile": dockerfile}
+        port = declared.port
+        assert service["build"] == {
+            "context": ".",
+            "dockerfile": SERVICE_DOCKERFILE,
+            "args": {"SERVICE": name, "PACKAGE": declared.package, "PORT": str(port)},
+        }
         assert service["environment"].get("MIGRATE_ON_START", "true") == "true"
         assert f"127.0.0.1:{port}:{port}" in service["ports"]
         env = service["environment"]
@@ -152,22 +155,23 @@ def _stages(dockerfile: Path) -> list[list[str]]:
     return stages
 
 
-def _dockerfiles(compose: dict) -> dict[str, tuple[Path, Path]]:
-    """service -> (Dockerfile, build context)."""
+def _dockerfiles(compose: dict) -> dict[str, tuple[Path, Path, dict[str, str]]]:
+    """service -> (Dockerfile, build context, build arguments)."""
     result = {}
     for name, service in compose["services"].items():
         build = service.get("build")
         if build is None:
             continue
         context = REPO_ROOT / build["context"]
-        result[name] = (context / build.get("dockerfile", "Dockerfile"), context)
+        dockerfile = context / build.get("dockerfile", "Dockerfile")
+        result[name] = (dockerfile, context, build.get("args", {}))
     return result
 
 
 def test_images_are_multi_stage_where_they_build_and_run_as_non_root(compose: dict) -> None:
     dockerfiles = _dockerfiles(compose)
     assert set(dockerfiles) == {*APP_SERVICES, "frontend", "localstripe", "stripe-webhook", "keys"}
-    for name, (dockerfile, _) in dockerfiles.items():
+    for name, (dockerfile, _, _) in dockerfiles.items():
         assert dockerfile.is_file(), dockerfile
         stages = _stages(dockerfile)
         if name != "localstripe":  # a pip install of one package needs no build stage
@@ -188,9 +192,11 @@ def test_dockerfile_copy_sources_exist_in_the_build_context(compose: dict) -> No
         for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     }
-    for dockerfile, context in _dockerfiles(compose).values():
+    for dockerfile, context, args in _dockerfiles(compose).values():
         for stage in _stages(dockerfile):
             for instruction in stage:
+                for arg, value in args.items():
+                    instruction = instruction.replace(f"${{{arg}}}", value)
                 parts = instruction.split()
                 if parts[0].upper() != "COPY" or any(p.startswith("--from") for p in parts):
                     continue
@@ -208,13 +214,40 @@ def test_service_images_migrate_then_serve_the_right_app(compose: dict) -> None:
     entrypoint = REPO_ROOT / "docker" / "service-entrypoint.sh"
     assert "alembic upgrade head" in entrypoint.read_text()
     assert entrypoint.stat().st_mode & 0o111, "entrypoint is not executable"
-    for name, (port, dockerfile) in APP_SERVICES.items():
-        text = (REPO_ROOT / dockerfile).read_text()
-        package = name.replace("-", "_")
-        assert f'"{package}.main:create_app", "--factory"' in text
-        assert f'"--port", "{port}"' in text
-        assert f"EXPOSE {port}" in text
-        assert "uv sync --frozen --no-dev" in text  # the locked versions, no test tools
+    text = (REPO_ROOT / SERVICE_DOCKERFILE).read_text()
+    # the arguments name the app and its port: uvicorn serves the declared app on it
+    assert "SERVICE_APP=${PACKAGE}.main:create_app" in text
+    assert "SERVICE_PORT=${PORT}" in text
+    assert "EXPOSE ${PORT}" in text
+    assert (
+        'uv sync --frozen --no-dev --no-editable --package "$SERVICE"' in text
+    )  # locked, no test tools
+    assert "COPY services/${SERVICE}/ ./" in text
+    assert 'CMD ["serve"]' in text
+    serve = 'uvicorn "$SERVICE_APP" --factory --host 0.0.0.0 --port "$SERVICE_PORT"'
+    assert serve in entrypoint.read_text()
+    for name, declared in APP_SERVICES.items():
+        assert declared.app_path == f"{declared.package}.main:create_app"
+        # the folder the image copies holds the migrations the entry point applies
+        assert (REPO_ROOT / "services" / name / "alembic.ini").is_file()
+
+
+def test_compose_lists_every_declared_service_and_its_keys(compose: dict) -> None:
+    """compose is written out by hand; the declarations are the list it must match."""
+    services = compose["services"]
+    from_service_dockerfile = {
+        name
+        for name, (dockerfile, _, _) in _dockerfiles(compose).items()
+        if dockerfile == REPO_ROOT / SERVICE_DOCKERFILE
+    }
+    assert from_service_dockerfile == {*APP_SERVICES, "keys", "stripe-webhook"}
+    generated = {arg.split("=")[0] for arg in services["keys"]["command"][1:]}
+    assert generated == set(APP_SERVICES)
+    # the key folders the image prepares for the `keys` container, one per service
+    text = re.sub(r"\\\n", " ", (REPO_ROOT / SERVICE_DOCKERFILE).read_text())
+    prepared = re.search(r"mkdir -p /app /keys /data /public-keys\s+(.*?)\s+&&", text)
+    assert prepared is not None
+    assert set(prepared.group(1).split()) == {f"/keys/{name}" for name in APP_SERVICES}
 
 
 def test_variables_used_by_compose_have_defaults_or_are_documented(compose: dict) -> None:

@@ -4,6 +4,7 @@ two commands."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,41 @@ def test_readme_screenshots_are_in_docs_screenshots() -> None:
         f"docs/screenshots/{name}.png"
         for name in ("home", "product", "checkout", "admin-orders", "store-map")
     }
+
+
+def _tracked_text_files() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    wanted = {".md", ".py", ".ts", ".tsx", ".toml", ".yml", ".yaml", ".ini", ".cfg", ".sh"}
+    return [
+        REPO_ROOT / name
+        for name in listed.split("\0")
+        if name
+        and Path(name).suffix in wanted
+        and not name.startswith("frontend/src/lib/api-types/")
+    ]
+
+
+# Documents that exist only outside the repository, and machine paths of one checkout.
+OUTSIDE_REFERENCE = re.compile(r"DESIGN\.md|(?<![\w.])/(?:work|home|Users)/\w")
+
+
+def test_the_repository_cites_nothing_outside_itself() -> None:
+    citing = []
+    for path in _tracked_text_files():
+        if path == Path(__file__).resolve() or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if OUTSIDE_REFERENCE.search(line):
+                citing.append(f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()[:80]}")
+    assert not citing, "\n".join(citing)
+
+
+def test_links_in_every_doc_resolve() -> None:
+    broken = []
+    for page in sorted((REPO_ROOT / "docs").rglob("*.md")):
+        for target in LINK.findall(page.read_text()):
+            if not re.match(r"^[a-z]+:", target) and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(REPO_ROOT)} -> {target}")
+    assert not broken, broken

@@ -16,15 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from shopkit.services import registered_services
 from shopkit.settings import ServiceSettings
 from shopkit.testing.database import create_database, drop_database
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVICES = {
-    # service folder: (package, database URL variable)
-    "identity-commerce": ("identity_commerce", "IDENTITY_DATABASE_URL"),
-    "catalog-fulfillment": ("catalog_fulfillment", "CATALOG_DATABASE_URL"),
-    "notifications": ("notifications", "NOTIFICATIONS_DATABASE_URL"),
+    # service folder: (package, database URL variable), of every declared service
+    s.name: (s.package, s.database_env)
+    for s in registered_services()
 }
 
 # Each process imports everything first, then waits for the start file, then runs the

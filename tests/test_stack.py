@@ -57,7 +57,7 @@ def test_profiles_have_distinct_ports_and_databases() -> None:
         "stripe": 8420,
         "frontend": 5173,
     }
-    assert {p.db_prefix for p in stack.PROFILES.values()} == {"ecom", "e2e", "bench"}
+    assert {p.db_prefix for p in stack.PROFILES.values()} == {"ecom", "e2e", "bench", "scale"}
     assert not stack.PROFILES["dev"].fresh_databases  # dev data survives restarts
     assert stack.PROFILES["e2e"].fresh_databases
 
@@ -89,6 +89,39 @@ def test_service_environment_points_every_process_at_the_profile() -> None:
     assert env["PGHOST"] == "/tmp/sock"
     assert Path(env["KEYS_DIR"]).is_relative_to(REPO_ROOT / ".data" / "e2e")
     assert env["NOTIFY_FILE_DIR"].endswith("outbox-mail")
+
+
+def test_the_acceptance_profile_takes_free_ports_and_sets_each_service_alone() -> None:
+    """The acceptance tests' shop: every port free and distinct, the profile's settings for
+    one service reach that service only."""
+    from shopstack.environment import choose_ports
+    from shopstack.profiles import ACCEPTANCE, SERVICES
+
+    ports = choose_ports(ACCEPTANCE)
+    assert set(ports) == set(stack.PROFILES["dev"].ports)
+    assert all(ports.values()) and len(set(ports.values())) == len(ports)
+    server = pg.Server("/tmp/sock", 5432, "postgres", "", "embedded", "embedded")
+    s = stack.Stack(
+        profile=ACCEPTANCE,
+        server=server,
+        ports=ports,
+        frontend_mode="none",
+        show_logs=False,
+        catalog_seed_args=[],
+    )
+    identity = s.service_env("identity-commerce")
+    catalog = s.service_env("catalog-fulfillment")
+    assert identity["STRIPE_WEBHOOK_SECRET"] == "whsec_test_acceptance"
+    assert catalog["STRIPE_WEBHOOK_SECRET"] != "whsec_test_acceptance"
+    assert identity["OUTBOX_POLL_SECONDS"] == "0.2"
+    assert catalog["OUTBOX_POLL_SECONDS"] == "0.5"
+    assert identity["ENV"] == catalog["ENV"] == "test"
+    assert identity["CATALOG_URL"] == f"http://127.0.0.1:{ports['catalog']}"
+    assert [spec.name for spec in SERVICES] == [
+        "catalog-fulfillment",
+        "identity-commerce",
+        "notifications",
+    ]
 
 
 def test_preview_builds_into_a_folder_of_its_own() -> None:

@@ -1,7 +1,6 @@
-"""Alembic environment for catalog-fulfillment: shopkit runs it under the database's migration lock."""
+"""Alembic environment of catalog-fulfillment: shopkit runs its migrations under the database's
+migration lock (shopkit.migrations)."""
 
-from catalog_fulfillment.core.config import Settings
-from catalog_fulfillment.models import Base
-from shopkit.migrations import run_migrations
+from catalog_fulfillment.service import SERVICE
 
-run_migrations(target_metadata=Base.metadata, settings=Settings)
+SERVICE.run_migrations()

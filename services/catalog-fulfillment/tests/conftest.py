@@ -1,26 +1,17 @@
 import uuid
-from pathlib import Path
 
 import pytest
 import respx
-from catalog_fulfillment.core.config import Settings
-from catalog_fulfillment.main import create_app
+from catalog_fulfillment.service import SERVICE
 from shopkit.testing import ServiceUnderTest
 
 from tests.reviewing import IDENTITY
 
-SERVICE_ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="session")
 def service_under_test() -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="catalog_fulfillment",
-        alembic_ini=SERVICE_ROOT / "alembic.ini",
-        settings_cls=Settings,
-        app_factory=create_app,  # type: ignore[arg-type]
-        app_path="catalog_fulfillment.main:create_app",
-        database_env="CATALOG_DATABASE_URL",
+    return ServiceUnderTest.declared(
+        SERVICE,
         settings_overrides={
             # In-process tests share one connection with the test; a background sweeper
             # would race it. The sweeper is exercised directly and in live-process tests.

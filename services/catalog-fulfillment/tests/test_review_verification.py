@@ -2,7 +2,7 @@
 that rechecks reviews identity-commerce could not answer for, and the rule that the newest
 asked answer wins. identity-commerce is answered at its HTTP edge (respx); the same flow
 against the real identity-commerce process is in
-services/identity-commerce/tests/checkout/test_acceptance_reviews.py."""
+tests/acceptance/test_acceptance_reviews.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Alembic environment for identity-commerce: shopkit runs it under the database's migration lock."""
+"""Alembic environment of identity-commerce: shopkit runs its migrations under the database's
+migration lock (shopkit.migrations)."""
 
-from identity_commerce.core.config import Settings
-from identity_commerce.models import Base
-from shopkit.migrations import run_migrations
+from identity_commerce.service import SERVICE
 
-run_migrations(target_metadata=Base.metadata, settings=Settings)
+SERVICE.run_migrations()

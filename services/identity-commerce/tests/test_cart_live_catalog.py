@@ -65,7 +65,7 @@ def live_catalog(
     )
     # Point the in-process identity app's catalog client at the live process.
     settings = app.state.settings.model_copy(update={"catalog_url": catalog.url, "http_retries": 2})
-    app.state.catalog_client = build_catalog_client(settings, app)
+    app.state.catalog_client = build_catalog_client(settings, app.state.token_signer)
     return catalog
 
 

@@ -1,7 +1,6 @@
-"""Alembic environment for notifications: shopkit runs it under the database's migration lock."""
+"""Alembic environment of notifications: shopkit runs its migrations under the database's
+migration lock (shopkit.migrations)."""
 
-from notifications.core.config import Settings
-from notifications.models import Base
-from shopkit.migrations import run_migrations
+from notifications.service import SERVICE
 
-run_migrations(target_metadata=Base.metadata, settings=Settings)
+SERVICE.run_migrations()

@@ -1,12 +1,9 @@
 from pathlib import Path
 
 import pytest
-from notifications.core.config import Settings
-from notifications.main import create_app
+from notifications.service import SERVICE
 from shopkit.testing import ServiceUnderTest
 from shopkit.testing.database import TestDatabases
-
-SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -17,13 +14,8 @@ def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def service_under_test(mail_dir: Path) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="notifications",
-        alembic_ini=SERVICE_ROOT / "alembic.ini",
-        settings_cls=Settings,
-        app_factory=create_app,  # type: ignore[arg-type]
-        app_path="notifications.main:create_app",
-        database_env="NOTIFICATIONS_DATABASE_URL",
+    return ServiceUnderTest.declared(
+        SERVICE,
         settings_overrides={
             "email_provider": "file",
             "sms_provider": "file",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from notifications.clients import Notifier
+from notifications.clients.base import OutgoingMessage, Receipt
 from notifications.core.config import Settings
 from notifications.models import SentMessage
-from notifications.providers import Notifier
-from notifications.providers.base import OutgoingMessage, Receipt
 from notifications.services.intake import handle_event
 from shopkit.db import Database
 from sqlalchemy import func, select

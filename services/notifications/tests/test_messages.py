@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from notifications.clients import OutgoingEmail, OutgoingSms
 from notifications.core.config import Settings
-from notifications.providers import OutgoingEmail, OutgoingSms
 from notifications.services.messages import SPECS, render_messages
 from notifications.services.validation import EventRejected, parse_event
 from shopkit.events import EventType

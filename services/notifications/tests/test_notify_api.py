@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from notifications.clients import Notifier
+from notifications.clients.base import OutgoingMessage, ProviderUnavailable, Receipt
 from notifications.models import HandledEvent, SentMessage
-from notifications.providers import Notifier
-from notifications.providers.base import OutgoingMessage, ProviderUnavailable, Receipt
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -347,8 +347,8 @@ async def test_what_was_written_is_a_real_email(
 async def test_event_sent_through_smtp_reaches_the_mail_server(
     app: FastAPI, client: httpx.AsyncClient, tokens: TokenFactory, tmp_path: Path
 ) -> None:
+    from notifications.clients import build_notifier
     from notifications.core.config import Settings
-    from notifications.providers import build_notifier
 
     from tests.smtp_server import PASSWORD, USERNAME, SmtpServer
 

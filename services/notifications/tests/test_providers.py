@@ -10,12 +10,12 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from notifications.clients import OutgoingEmail, OutgoingSms, ProviderUnavailable
+from notifications.clients.console import ConsoleProvider
+from notifications.clients.file import FileProvider
+from notifications.clients.notifier import build_notifier
+from notifications.clients.smtp import SmtpConfig, SmtpProvider
 from notifications.core.config import Settings
-from notifications.providers import OutgoingEmail, OutgoingSms, ProviderUnavailable
-from notifications.providers.console import ConsoleProvider
-from notifications.providers.file import FileProvider
-from notifications.providers.notifier import build_notifier
-from notifications.providers.smtp import SmtpConfig, SmtpProvider
 from shopkit.testing.live import free_port
 
 from tests.smtp_server import PASSWORD, USERNAME, SmtpServer

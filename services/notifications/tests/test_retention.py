@@ -7,11 +7,11 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+from notifications.clients import Notifier
+from notifications.clients.base import OutgoingMessage, Receipt
 from notifications.core.config import Settings
 from notifications.main import create_app
 from notifications.models import HandledEvent, SentMessage
-from notifications.providers import Notifier
-from notifications.providers.base import OutgoingMessage, Receipt
 from notifications.services.intake import handle_event
 from notifications.services.retention import notification_log_retention
 from shopkit.db import Database, make_sessionmaker

@@ -653,18 +653,6 @@ export interface components {
             /** Slug */
             slug: string;
         };
-        /** ConflictBody */
-        ConflictBody: {
-            /** Detail */
-            detail: string;
-            /** Shortages */
-            shortages?: components["schemas"]["Shortage"][] | null;
-        };
-        /** ErrorBody */
-        ErrorBody: {
-            /** Detail */
-            detail: string;
-        };
         /** Facets */
         Facets: {
             /** Categories */
@@ -928,6 +916,14 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
+        Problem: {
+            /** Detail */
+            detail: unknown;
+        };
         /** ProductCreate */
         ProductCreate: {
             /** Name */
@@ -1009,15 +1005,17 @@ export interface components {
             items: components["schemas"]["ProductSummary"][];
             /** Total */
             total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Next Cursor */
+            next_cursor?: string | null;
             /**
              * Total Estimated
              * @default false
              */
             total_estimated: boolean;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
             facets: components["schemas"]["Facets"];
             /** Corrected Query */
             corrected_query?: string | null;
@@ -1026,8 +1024,6 @@ export interface components {
              * @default false
              */
             typo_corrected: boolean;
-            /** Next Cursor */
-            next_cursor?: string | null;
         };
         /** ProductSummary */
         ProductSummary: {
@@ -1265,11 +1261,6 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
-        /** SharedProblem */
-        SharedProblem: {
-            /** Detail */
-            detail: string;
-        };
         /** Shortage */
         Shortage: {
             /** Sku */
@@ -1278,6 +1269,17 @@ export interface components {
             requested: number;
             /** Available */
             available: number;
+        };
+        /**
+         * StockConflict
+         * @description 409 of a reservation: `shortages` lists the lines that are short (none when the id
+         *     was used for other items).
+         */
+        StockConflict: {
+            /** Detail */
+            detail: string;
+            /** Shortages */
+            shortages?: components["schemas"]["Shortage"][] | null;
         };
         /** StockLevel */
         StockLevel: {
@@ -1598,10 +1600,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -1624,7 +1626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown category */
@@ -1633,7 +1635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1660,10 +1662,10 @@ export interface operations {
                 in_stock?: boolean;
                 /** @description relevance (with q; otherwise newest), price_asc, price_desc, newest, rating */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "rating";
-                page?: number;
-                page_size?: number;
                 /** @description next_cursor of the previous page (same filters and sort): the page after it, read through the sort index however deep; page is then ignored */
                 cursor?: string | null;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -1686,7 +1688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown category */
@@ -1695,7 +1697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1736,7 +1738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1802,13 +1804,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevel"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1817,7 +1819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -1826,7 +1828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The path names an action (reserve, commit, release, restock), which takes POST only */
@@ -1835,7 +1837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1853,7 +1855,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1889,13 +1891,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1904,7 +1906,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not enough stock (with `shortages`), or the id was used for other items */
@@ -1913,7 +1915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["StockConflict"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -1922,7 +1924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1940,7 +1942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1967,13 +1969,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -1982,7 +1984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such reservation */
@@ -1991,7 +1993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Released or expired */
@@ -2000,7 +2002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2009,7 +2011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2027,7 +2029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2054,13 +2056,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReservationOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2069,7 +2071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such reservation */
@@ -2078,7 +2080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Already committed */
@@ -2087,7 +2089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2096,7 +2098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2114,7 +2116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2141,13 +2143,13 @@ export interface operations {
                     "application/json": components["schemas"]["RestockOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2156,7 +2158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -2165,7 +2167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Key used for other items */
@@ -2174,7 +2176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2183,7 +2185,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2201,7 +2203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2235,7 +2237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2253,7 +2255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2280,13 +2282,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2295,7 +2297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -2304,7 +2306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Already reviewed */
@@ -2313,7 +2315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2322,7 +2324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2340,7 +2342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2367,13 +2369,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReverifyResult"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2382,7 +2384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2391,7 +2393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2403,13 +2405,13 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description A dependency is unavailable; retry after Retry-After seconds */
+            /** @description A dependency is down; see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2508,7 +2510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2553,13 +2555,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2568,7 +2570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2577,7 +2579,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2595,7 +2597,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2624,13 +2626,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2639,7 +2641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No fulfillment for this order */
@@ -2648,7 +2650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Backwards */
@@ -2657,7 +2659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2666,7 +2668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2684,7 +2686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2709,13 +2711,13 @@ export interface operations {
                     "application/json": components["schemas"]["FulfillmentOut"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2724,7 +2726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No fulfillment for this order, or not yours */
@@ -2733,7 +2735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2751,7 +2753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2778,13 +2780,13 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryNode"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2793,7 +2795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Parent not found */
@@ -2802,7 +2804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug taken */
@@ -2811,7 +2813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2820,7 +2822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2838,7 +2840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2866,13 +2868,13 @@ export interface operations {
                     "application/json": components["schemas"]["AdminProductPage"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2881,7 +2883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2899,7 +2901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2926,13 +2928,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -2941,7 +2943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -2950,7 +2952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug or sku taken */
@@ -2959,7 +2961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -2968,7 +2970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -2986,7 +2988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3011,13 +3013,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3026,7 +3028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -3035,7 +3037,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3053,7 +3055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3082,13 +3084,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3097,7 +3099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product or category */
@@ -3106,7 +3108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug or sku taken */
@@ -3115,7 +3117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -3124,7 +3126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3142,7 +3144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3167,13 +3169,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3182,7 +3184,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such product */
@@ -3191,7 +3193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3209,7 +3211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3236,13 +3238,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockPage"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3251,7 +3253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3269,7 +3271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3298,13 +3300,13 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevel"];
                 };
             };
-            /** @description Missing or invalid token */
+            /** @description Missing, invalid or expired token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token's role may not do this */
@@ -3313,7 +3315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown sku */
@@ -3322,7 +3324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Below the units already reserved */
@@ -3331,7 +3333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictBody"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
@@ -3340,7 +3342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -3358,7 +3360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3417,7 +3419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3484,7 +3486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3551,7 +3553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

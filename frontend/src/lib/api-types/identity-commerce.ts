@@ -619,13 +619,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -690,7 +702,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -749,13 +764,19 @@ export interface components {
             name: string;
             /** Image Url */
             image_url: string | null;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
             /** Currency */
             currency: string;
             /** Quantity */
             quantity: number;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
             /**
              * Available
@@ -772,7 +793,10 @@ export interface components {
         CartOut: {
             /** Items */
             items: components["schemas"]["CartLineOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
             /** Currency */
             currency: string;
@@ -854,9 +878,15 @@ export interface components {
             name: string;
             /** Quantity */
             quantity: number;
-            /** Unit Price */
+            /**
+             * Unit Price
+             * @example 19.99
+             */
             unit_price: string;
-            /** Line Total */
+            /**
+             * Line Total
+             * @example 19.99
+             */
             line_total: string;
         };
         /** OrderOut */
@@ -875,13 +905,25 @@ export interface components {
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
-            /** Subtotal */
+            /**
+             * Subtotal
+             * @example 19.99
+             */
             subtotal: string;
-            /** Shipping */
+            /**
+             * Shipping
+             * @example 19.99
+             */
             shipping: string;
-            /** Tax */
+            /**
+             * Tax
+             * @example 19.99
+             */
             tax: string;
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -932,7 +974,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
-            /** Total */
+            /**
+             * Total
+             * @example 19.99
+             */
             total: string;
             /** Currency */
             currency: string;
@@ -1063,7 +1108,10 @@ export interface components {
             payment_intent_id: string;
             /** Client Secret */
             client_secret: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
@@ -1092,11 +1140,17 @@ export interface components {
             payment_intent_id: string;
             /** Status */
             status: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Currency */
             currency: string;
-            /** Refunded Amount */
+            /**
+             * Refunded Amount
+             * @example 19.99
+             */
             refunded_amount: string;
             /** Failure Message */
             failure_message: string | null;
@@ -1108,7 +1162,10 @@ export interface components {
             /** Refunds */
             refunds: components["schemas"]["RefundOut"][];
         };
-        /** Problem */
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
         Problem: {
             /** Detail */
             detail: unknown;
@@ -1129,7 +1186,10 @@ export interface components {
         RefundOut: {
             /** Id */
             id: string;
-            /** Amount */
+            /**
+             * Amount
+             * @example 19.99
+             */
             amount: string;
             /** Status */
             status: string;
@@ -1140,11 +1200,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** SharedProblem */
-        SharedProblem: {
-            /** Detail */
-            detail: string;
         };
         /** Shortage */
         Shortage: {
@@ -1249,7 +1304,10 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        /** ValidationProblem */
+        /**
+         * ValidationProblem
+         * @description A request the schema rules out (422): one entry per problem, as FastAPI reports it.
+         */
         ValidationProblem: {
             /** Detail */
             detail: {
@@ -1389,7 +1447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1458,7 +1516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1532,7 +1590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1583,7 +1641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1601,7 +1659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1659,7 +1717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1744,7 +1802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1795,7 +1853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1813,7 +1871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1880,7 +1938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1942,7 +2000,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -1960,7 +2018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2025,7 +2083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2072,7 +2130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2117,7 +2175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2186,7 +2244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2275,7 +2333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2358,7 +2416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2439,7 +2497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid body or Idempotency-Key, or the key was used with another body */
@@ -2562,7 +2620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2648,7 +2706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2715,7 +2773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2786,7 +2844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation error */
@@ -2873,7 +2931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2940,7 +2998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3011,7 +3069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown status, or shipped without carrier and tracking_number */
@@ -3155,7 +3213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3222,7 +3280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3281,7 +3339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3348,7 +3406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3415,7 +3473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -122,6 +122,14 @@ export interface components {
              */
             messages: number;
         };
+        /**
+         * Problem
+         * @description Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`).
+         */
+        Problem: {
+            /** Detail */
+            detail: unknown;
+        };
         /** SentMessageOut */
         SentMessageOut: {
             /**
@@ -168,10 +176,15 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
-        /** SharedProblem */
-        SharedProblem: {
+        /**
+         * ValidationProblem
+         * @description A request the schema rules out (422): one entry per problem, as FastAPI reports it.
+         */
+        ValidationProblem: {
             /** Detail */
-            detail: string;
+            detail: {
+                [key: string]: unknown;
+            }[];
         };
     };
     responses: never;
@@ -649,35 +662,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not a service token holding events:write (customers and admins may not post events) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description Body too large */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description Malformed envelope, unknown event type or missing data fields */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
             };
             /** @description Database or mail provider unavailable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -713,21 +736,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description Customers, and services without events:write, may not read the sent log */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown type or bad paging */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
             };
             /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
@@ -735,7 +764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SharedProblem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

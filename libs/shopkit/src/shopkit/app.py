@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -13,16 +14,22 @@ from fastapi.dependencies.models import Dependant
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
+from shopkit.delivery import outbox_admin_router, outbox_relay_job, outbox_retention_job
 from shopkit.docs import install_api_docs
-from shopkit.errors import install_error_handlers
+from shopkit.errors import (
+    PayloadTooLarge,
+    ServiceUnavailable,
+    error_responses,
+    install_error_handlers,
+)
 from shopkit.jwks import jwks_router, trusted_key_source
 from shopkit.observability import RequestContextMiddleware, configure_logging
+from shopkit.service import ServiceDeclaration, resolve
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
 
@@ -30,7 +37,8 @@ log = logging.getLogger("shopkit.app")
 
 # A background job gets the app and a stop event; it should return soon after stop is set.
 BackgroundJob = Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]
-StartupHook = Callable[[FastAPI], Awaitable[None]]
+# Something the app holds for its whole life, opened at startup and closed at shutdown.
+Resource = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[Any]]
 
 
 class BodySizeLimitMiddleware:
@@ -113,13 +121,13 @@ def health_router() -> APIRouter:
     return router
 
 
-class SharedProblem(BaseModel):
-    detail: str
-
-
 SHARED_ANSWERS = {
-    413: "Request body over MAX_BODY_BYTES (refused before the endpoint reads it)",
-    503: "The database is unreachable; try again after Retry-After seconds",
+    413: PayloadTooLarge.documented(
+        "Request body over MAX_BODY_BYTES (refused before the endpoint reads it)"
+    ),
+    503: ServiceUnavailable.documented(
+        "The database is unreachable; try again after Retry-After seconds"
+    ),
 }
 
 
@@ -142,10 +150,66 @@ def document_shared_answers(router: APIRouter) -> None:
             shared.append(503)
         for status in shared:
             if status not in route.responses and str(status) not in route.responses:
-                route.responses[status] = {
-                    "model": SharedProblem,
-                    "description": SHARED_ANSWERS[status],
-                }
+                route.responses.update(error_responses(SHARED_ANSWERS[status]))
+
+
+@contextlib.asynccontextmanager
+async def open_database(app: FastAPI) -> AsyncIterator[Database]:
+    """The request pool (`app.state.db`, `app.state.session_factory`)."""
+    settings: ServiceSettings = app.state.settings
+    db = Database(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+    )
+    app.state.session_factory = db.sessionmaker
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@contextlib.asynccontextmanager
+async def _held_on_state(app: FastAPI, name: str, resource: Resource) -> AsyncIterator[None]:
+    """Open `resource` into `app.state.<name>` for the app's life. One already there was
+    handed in (tests give the app their own database or clients) and stays the giver's."""
+    if hasattr(app.state, name):
+        yield
+        return
+    async with resource(app) as value:
+        setattr(app.state, name, value)
+        try:
+            yield
+        finally:
+            delattr(app.state, name)
+
+
+@contextlib.asynccontextmanager
+async def _running(app: FastAPI, jobs: Sequence[BackgroundJob]) -> AsyncIterator[None]:
+    """Run the jobs while the block runs; at its end set their stop event and give each five
+    seconds to finish before cancelling it."""
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(job(app, stop)) for job in jobs]
+    try:
+        yield
+    finally:
+        stop.set()
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+            except Exception:
+                log.exception("background job ended with an error")
+
+
+async def _close_clients(app: FastAPI) -> None:
+    """The account check's and the JWKS fetcher's HTTP clients."""
+    for holder in (getattr(app.state, "account_check", None), app.state.token_verifier.keys):
+        closer = getattr(holder, "aclose", None)
+        if closer is not None:
+            await closer()
 
 
 def create_service_app(
@@ -155,46 +219,25 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     background_jobs: Sequence[BackgroundJob] = (),
-    on_startup: Sequence[StartupHook] = (),
+    resources: Mapping[str, Resource] = MappingProxyType({}),
     version: str = "0.1.0",
     openapi_tags: list[dict[str, Any]] | None = None,
 ) -> FastAPI:
+    """The app: shared middleware, error handlers, token keys, health routes and docs, with a
+    lifespan that opens the database and then `resources` (each under its `app.state` name),
+    runs `background_jobs`, and at shutdown stops the jobs before closing the resources in
+    reverse order."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    held = {"db": open_database, **resources}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = app.state
-        owns_db = not hasattr(state, "db")  # tests hand in their own
-        if owns_db:
-            state.db = Database(
-                settings.sqlalchemy_url,
-                pool_size=settings.db_pool_size,
-                max_overflow=settings.db_max_overflow,
-                pool_timeout=settings.db_pool_timeout_seconds,
-            )
-            state.session_factory = state.db.sessionmaker
-        for hook in on_startup:
-            await hook(app)
-        stop = asyncio.Event()
-        tasks = [asyncio.create_task(job(app, stop)) for job in background_jobs]
-        try:
-            yield
-        finally:
-            stop.set()
-            for task in tasks:
-                try:
-                    await asyncio.wait_for(task, timeout=5)
-                except (TimeoutError, asyncio.CancelledError):
-                    task.cancel()
-                except Exception:
-                    log.exception("background job ended with an error")
-            for holder in (getattr(state, "account_check", None), state.token_verifier.keys):
-                closer = getattr(holder, "aclose", None)
-                if closer is not None:
-                    await closer()
-            if owns_db:
-                await state.db.dispose()
-                del state.db
+        async with contextlib.AsyncExitStack() as opened:
+            for name, resource in held.items():
+                await opened.enter_async_context(_held_on_state(app, name, resource))
+            opened.push_async_callback(_close_clients, app)
+            async with _running(app, background_jobs):
+                yield
 
     app = FastAPI(
         title=title,
@@ -241,4 +284,33 @@ def create_service_app(
         document_shared_answers(router)
         app.include_router(router)
     document_auth(app)
+    return app
+
+
+def build_app(service: ServiceDeclaration, settings: ServiceSettings | None = None) -> FastAPI:
+    """The app of a declared service (shopkit.service): its routers, the outbox relay and
+    admin routes and the retention of sent events when it has an outbox, its jobs, resources
+    and account check."""
+    settings = settings or service.settings_class()()
+    routers: list[APIRouter] = list(resolve(service.routers))
+    jobs: list[BackgroundJob] = [resolve(job) for job in service.background_jobs]
+    if service.outbox is not None:
+        outbox_model = resolve(service.outbox)
+        routers.append(outbox_admin_router(outbox_model))
+        jobs[:0] = [outbox_relay_job(outbox_model), outbox_retention_job(outbox_model)]
+    app = create_service_app(
+        settings,
+        title=service.title,
+        description=service.description,
+        routers=routers,
+        background_jobs=jobs,
+        resources={name: resolve(factory) for name, factory in service.resources.items()},
+        version=service.version,
+        openapi_tags=[dict(tag) for tag in service.openapi_tags] or None,
+    )
+    # Routes taking a user token check the account behind it (active, same role and token
+    # version), not only the token (shopkit.auth); built here so the OpenAPI shows it.
+    app.state.account_check = resolve(service.account_check)(settings, app.state.token_signer)
+    if service.configure is not None:
+        resolve(service.configure)(app)
     return app

@@ -2,16 +2,24 @@
 
 Service code raises `ProblemError` subclasses; the handlers installed by `install_error_handlers`
 turn them, validation errors and anything unexpected into clean responses.
+
+Each error class also says how OpenAPI documents it (its status, what the status means, the
+schema of its body), so a route lists the errors it can answer rather than writing their
+responses by hand:
+
+    @router.get("/{id}", responses=error_responses(Forbidden, NotFound.documented("No such id")))
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,9 +28,43 @@ from starlette.routing import Match
 log = logging.getLogger("shopkit.errors")
 
 
+class Problem(BaseModel):
+    """Every error body: `detail` says what went wrong (some errors add fields, e.g. `code`)."""
+
+    detail: Any
+
+
+class ValidationProblem(BaseModel):
+    """A request the schema rules out (422): one entry per problem, as FastAPI reports it."""
+
+    detail: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DocumentedError:
+    """One entry of a route's `responses=`: see `ProblemError.documented`."""
+
+    status_code: int
+    description: str
+    body_schema: type[BaseModel]
+
+
 class ProblemError(Exception):
     status_code = 400
     default_detail = "Bad request"
+    # What OpenAPI says of this answer, and the schema of its body.
+    description: ClassVar[str] = "Bad request"
+    body_schema: ClassVar[type[BaseModel]] = Problem
+
+    @classmethod
+    def documented(
+        cls, description: str | None = None, *, body: type[BaseModel] | None = None
+    ) -> DocumentedError:
+        """This error as a route documents it, with what it means there (`description`) and
+        a body of its own where the route adds fields (`body`)."""
+        return DocumentedError(
+            cls.status_code, description or cls.description, body or cls.body_schema
+        )
 
     def __init__(
         self,
@@ -48,6 +90,7 @@ class BadRequest(ProblemError):
 class Unauthorized(ProblemError):
     status_code = 401
     default_detail = "Not authenticated"
+    description = "Missing, invalid or expired token"
 
     def __init__(self, detail: Any = None, **extra: Any) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extra)
@@ -56,26 +99,53 @@ class Unauthorized(ProblemError):
 class PaymentRequired(ProblemError):
     status_code = 402
     default_detail = "Payment declined"
+    description = "Payment declined"
+
+
+class MethodNotAllowed(ProblemError):
+    status_code = 405
+    default_detail = "Method Not Allowed"
+    description = "The path does not take this method"
+
+
+class PayloadTooLarge(ProblemError):
+    status_code = 413
+    default_detail = "Request body too large"
+    description = "Request body too large"
+
+
+class RequestInvalid(ProblemError):
+    """What FastAPI answers for a request its schema rules out (raised by FastAPI itself as
+    RequestValidationError; this class documents it)."""
+
+    status_code = 422
+    default_detail = "Validation error"
+    description = "Validation error"
+    body_schema = ValidationProblem
 
 
 class Forbidden(ProblemError):
     status_code = 403
     default_detail = "Not allowed"
+    description = "The token's role may not do this"
 
 
 class NotFound(ProblemError):
     status_code = 404
     default_detail = "Not found"
+    description = "Not found, or not yours"
 
 
 class Conflict(ProblemError):
     status_code = 409
     default_detail = "Conflict"
+    description = "Conflict with the current state"
 
 
 class TooManyRequests(ProblemError):
     status_code = 429
     default_detail = "Too many requests"
+    description = "Too many attempts; see Retry-After"
 
     def __init__(self, detail: Any = None, *, retry_after: int, **extra: Any) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **extra)
@@ -84,9 +154,20 @@ class TooManyRequests(ProblemError):
 class ServiceUnavailable(ProblemError):
     status_code = 503
     default_detail = "A service this request needs is unavailable; try again shortly"
+    description = "A dependency is down; see Retry-After"
 
     def __init__(self, detail: Any = None, *, retry_after: int = 5, **extra: Any) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)}, **extra)
+
+
+def error_responses(*errors: type[ProblemError] | DocumentedError) -> dict[int | str, Any]:
+    """`responses=` for a route, from the errors it can answer:
+    `error_responses(Unauthorized, NotFound.documented("No such address"))`."""
+    documented = [e if isinstance(e, DocumentedError) else e.documented() for e in errors]
+    return {
+        error.status_code: {"model": error.body_schema, "description": error.description}
+        for error in documented
+    }
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:

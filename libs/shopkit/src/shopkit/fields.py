@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, GetJsonSchemaHandler, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, GetJsonSchemaHandler, Strict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -114,3 +114,24 @@ def matching(pattern: str, message: str) -> Any:
         return value
 
     return check
+
+
+def storable_text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate: refuse
+    both at the edge (422) instead of failing in the database (500)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+# Free text as sent (a search, a filter): anything PostgreSQL can store.
+SafeText = Annotated[str, AfterValidator(storable_text), Documented.keywords(pattern=NUL_FREE)]
+
+# A stock-keeping unit as catalog-fulfillment names it: letters, digits, dot, underscore and
+# dash, starting with a letter or digit, at most 64. No comma, so `?skus=A,B` lists split.
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=SKU_PATTERN)]

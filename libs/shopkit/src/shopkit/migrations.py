@@ -118,7 +118,14 @@ def run_migrations(*, target_metadata: MetaData, settings: type[ServiceSettings]
     given_url = config.attributes.get(DATABASE_URL_ATTRIBUTE)
     quiet = config.attributes.get(QUIET_ATTRIBUTE, False)
     if config.config_file_name is not None and not given_url and not quiet:
-        fileConfig(config.config_file_name, disable_existing_loggers=False)
+        if config.file_config.has_section("formatters"):
+            fileConfig(config.config_file_name, disable_existing_loggers=False)
+        else:  # an alembic.ini that only says where the migrations are
+            logging.basicConfig(
+                level=logging.WARNING, format="%(levelname)-5.5s [%(name)s] %(message)s"
+            )
+            for name in ("alembic", "shopkit.migrations"):
+                logging.getLogger(name).setLevel(logging.INFO)
     url = given_url or database_url(settings)
 
     if context.is_offline_mode():

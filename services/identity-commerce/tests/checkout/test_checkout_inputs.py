@@ -15,7 +15,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from identity_commerce.clients.catalog import build_catalog_client
-from identity_commerce.clients.inventory import build_inventory_client
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import ProcessedStripeEvent, UserRole
 from shopkit.testing import free_port
@@ -38,8 +37,7 @@ async def api(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.As
             "stripe_max_network_retries": 0,
         }
     )
-    app.state.catalog_client = build_catalog_client(settings, app)
-    app.state.inventory_client = build_inventory_client(settings, app)
+    app.state.catalog_client = build_catalog_client(settings, app.state.token_signer)
     app.state.stripe_gateway = StripeGateway.from_settings(settings)
     yield client
 

@@ -1,4 +1,4 @@
-"""The catalog-fulfillment stock client (clients/inventory.py): one outbound edge, simulated
+"""The catalog-fulfillment client's stock calls (clients/catalog.py): one outbound edge, simulated
 with respx, for the answers the live tests cannot easily provoke."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import uuid
 import httpx
 import pytest
 import respx
-from identity_commerce.clients.inventory import (
-    InventoryClient,
+from identity_commerce.clients.catalog import (
+    CatalogClient,
     OutOfStock,
     ReservationGone,
     StockRequest,
@@ -21,8 +21,8 @@ ORDER = uuid.uuid4()
 
 
 @pytest.fixture
-def inventory() -> InventoryClient:
-    return InventoryClient(httpx.AsyncClient(base_url=BASE), retries=3, backoff_max=0.01)
+def inventory() -> CatalogClient:
+    return CatalogClient(httpx.AsyncClient(base_url=BASE), retries=3, backoff_max=0.01)
 
 
 def reserved(status: int = 201) -> httpx.Response:
@@ -39,7 +39,7 @@ def reserved(status: int = 201) -> httpx.Response:
 
 @respx.mock(base_url=BASE)
 async def test_reserve_sends_the_order_id_and_ttl(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     route = respx_mock.post("/inventory/reserve").mock(return_value=reserved())
     reservation = await inventory.reserve(
@@ -57,7 +57,7 @@ async def test_reserve_sends_the_order_id_and_ttl(
 
 @respx.mock(base_url=BASE)
 async def test_reserve_replay_200_is_the_same_reservation(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/reserve").mock(return_value=reserved(200))
     reservation = await inventory.reserve(
@@ -68,7 +68,7 @@ async def test_reserve_replay_200_is_the_same_reservation(
 
 @respx.mock(base_url=BASE)
 async def test_reserve_409_becomes_out_of_stock_with_shortages(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/reserve").mock(
         return_value=httpx.Response(
@@ -87,7 +87,7 @@ async def test_reserve_409_becomes_out_of_stock_with_shortages(
 
 @respx.mock(base_url=BASE)
 async def test_keyed_calls_are_retried_through_a_brief_outage(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     route = respx_mock.post("/inventory/commit").mock(
         side_effect=[
@@ -102,7 +102,7 @@ async def test_keyed_calls_are_retried_through_a_brief_outage(
 
 @respx.mock(base_url=BASE)
 async def test_a_lasting_outage_is_upstream_unavailable(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/reserve").mock(side_effect=httpx.ConnectError("refused"))
     with pytest.raises(UpstreamUnavailable) as down:
@@ -113,7 +113,7 @@ async def test_a_lasting_outage_is_upstream_unavailable(
 
 @respx.mock(base_url=BASE)
 async def test_commit_after_release_or_expiry_is_reservation_gone(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/commit").mock(
         return_value=httpx.Response(
@@ -126,7 +126,7 @@ async def test_commit_after_release_or_expiry_is_reservation_gone(
 
 @respx.mock(base_url=BASE)
 async def test_release_of_a_committed_or_unknown_reservation_is_not_an_error(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/release").mock(
         side_effect=[
@@ -140,7 +140,7 @@ async def test_release_of_a_committed_or_unknown_reservation_is_not_an_error(
 
 @respx.mock(base_url=BASE)
 async def test_release_quietly_swallows_an_outage(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/release").mock(side_effect=httpx.ConnectError("refused"))
     await inventory.release_quietly(ORDER)  # the catalog frees the hold at its expiry
@@ -148,7 +148,7 @@ async def test_release_quietly_swallows_an_outage(
 
 @respx.mock(base_url=BASE)
 async def test_an_unexpected_answer_is_treated_as_unavailable(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
+    respx_mock: respx.MockRouter, inventory: CatalogClient
 ) -> None:
     respx_mock.post("/inventory/restock").mock(
         return_value=httpx.Response(422, json={"detail": []})
@@ -158,9 +158,7 @@ async def test_an_unexpected_answer_is_treated_as_unavailable(
 
 
 @respx.mock(base_url=BASE)
-async def test_fulfillment_lookups(
-    respx_mock: respx.MockRouter, inventory: InventoryClient
-) -> None:
+async def test_fulfillment_lookups(respx_mock: respx.MockRouter, inventory: CatalogClient) -> None:
     body = {
         "id": str(uuid.uuid4()),
         "order_id": str(ORDER),

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 import pytest
 from fastapi import FastAPI
 from identity_commerce.clients.catalog import build_catalog_client
-from identity_commerce.clients.inventory import build_inventory_client
 from identity_commerce.models import FollowUpKind, OrderFollowUp
 from identity_commerce.services.order_followups import FollowUpClients, attempt_followup
 from shopkit.db import utcnow
@@ -51,8 +50,7 @@ def clients(app: FastAPI) -> Iterator[FollowUpClients]:
         update={"catalog_url": f"http://127.0.0.1:{server.server_port}", "http_retries": 1}
     )
     yield FollowUpClients(
-        inventory=build_inventory_client(settings, app),
-        catalog=build_catalog_client(settings, app),
+        catalog=build_catalog_client(settings, app.state.token_signer),
         retry_base=timedelta(seconds=5),
         retry_max=timedelta(seconds=8),
         session_factory=app.state.session_factory,

@@ -1,4 +1,5 @@
-"""The order state machine (services/orders_state_machine.py) as in DESIGN.md section 4.A."""
+"""The order state machine (services/orders_state_machine.py) as
+docs/api/identity-commerce-orders.md states it."""
 
 import pytest
 from identity_commerce.services.orders_state_machine import (

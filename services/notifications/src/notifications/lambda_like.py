@@ -33,8 +33,8 @@ from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import TokenError, TokenVerifier
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from notifications.clients import Notifier, build_notifier
 from notifications.core.config import Settings
-from notifications.providers import Notifier, build_notifier
 from notifications.services.intake import handle_event
 from notifications.services.validation import EventRejected
 

@@ -1,16 +1,21 @@
 """pytest plugin shared by the services (loaded through the `pytest11` entry point).
 
-A service's `tests/conftest.py` defines one session fixture, `service_under_test`, and gets:
+A service's `tests/conftest.py` defines one session fixture, `service_under_test` (most
+simply `ServiceUnderTest.declared(SERVICE)`), and gets:
 
 - `test_databases` / `database_url`: one migrated database per service, run and xdist worker;
 - `db_connection` / `db_session`: each test inside a transaction that is rolled back;
 - `app` / `client`: the service app whose request sessions join that transaction;
 - `tokens`: good and bad RS256 tokens signed with throwaway keys;
 - `live_processes`: start real uvicorn processes on free ports, stopped after the test.
+
+`shopkit.testing.health.HealthChecks` holds the checks every service passes; a service's
+`tests/test_health.py` runs them by subclassing it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shopkit.accounts import RemoteAccountCheck
 from shopkit.db import Database
+from shopkit.service import ServiceDeclaration
 from shopkit.settings import ServiceSettings
 from shopkit.testing.accounts import directory_transport
 from shopkit.testing.database import TestDatabases
@@ -42,6 +48,37 @@ class ServiceUnderTest:
     app_path: str  # "catalog_fulfillment.main:app" (uvicorn --factory) for live processes
     database_env: str  # e.g. "CATALOG_DATABASE_URL"
     settings_overrides: dict[str, Any] = field(default_factory=dict)
+    declaration: ServiceDeclaration | None = None
+
+    @classmethod
+    def declared(
+        cls,
+        service: ServiceDeclaration,
+        *,
+        settings_overrides: dict[str, Any] | None = None,
+        alembic_ini: Path | None = None,
+    ) -> ServiceUnderTest:
+        """The service as its declaration describes it; `alembic.ini` is the one nearest
+        above its package (the service's folder)."""
+        return cls(
+            name=service.package,
+            alembic_ini=alembic_ini or _nearest_alembic_ini(service.package),
+            settings_cls=service.settings_class(),
+            app_factory=service.create_app,
+            app_path=service.app_path,
+            database_env=service.database_env,
+            settings_overrides=settings_overrides or {},
+            declaration=service,
+        )
+
+
+def _nearest_alembic_ini(package: str) -> Path:
+    module = importlib.import_module(package)
+    start = Path(module.__file__ or "").resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "alembic.ini").is_file():
+            return folder / "alembic.ini"
+    raise FileNotFoundError(f"no alembic.ini above {start}")
 
 
 def _server_url(settings_cls: type[ServiceSettings]) -> str:
@@ -193,6 +230,21 @@ class LiveProcesses:
         )
         self.running.append(service)
         return service
+
+    def start_service(
+        self,
+        service: ServiceDeclaration,
+        database_url: str,
+        env: dict[str, str] | None = None,
+        **options: Any,
+    ) -> LiveService:
+        """A declared service as a real uvicorn process on its own database."""
+        return self.start(
+            service.name,
+            service.app_path,
+            {service.database_env: database_url, **(env or {})},
+            **options,
+        )
 
     def add(self, service: LiveService) -> LiveService:
         self.running.append(service)

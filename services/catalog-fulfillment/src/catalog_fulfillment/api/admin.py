@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, status
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
+from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
+from shopkit.fields import SKU_PATTERN, SafeText
 
-from catalog_fulfillment.api import presenters
+from catalog_fulfillment.api.deps import BulkPaging, Paging, SettingsDep
 from catalog_fulfillment.api.inventory import stock_level
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
 from catalog_fulfillment.schemas.admin import (
     AdminProductPage,
     AdminProductSummary,
@@ -21,14 +21,16 @@ from catalog_fulfillment.schemas.admin import (
     ProductUpdate,
     StockPage,
 )
-from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail
-from catalog_fulfillment.schemas.common import SafeText
-from catalog_fulfillment.schemas.inventory import SKU_REGEX, StockLevel, StockUpdate
+from catalog_fulfillment.schemas.catalog import CategoryNode, ProductDetail, ProductSummary
+from catalog_fulfillment.schemas.inventory import (
+    StockLevel,
+    StockUpdate,
+)
 from catalog_fulfillment.services import catalog, catalog_admin, inventory
 
 router = APIRouter(prefix="/admin", tags=["admin: catalog"])
 
-SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_REGEX)]
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_PATTERN)]
 
 
 def _local_images(settings: SettingsDep, images: list[ImageIn] | None) -> list[ImageIn] | None:
@@ -53,7 +55,7 @@ async def _detail(
     session: SessionDep, settings: SettingsDep, product_id: uuid.UUID
 ) -> ProductDetail:
     view = await catalog.get_product(session, id_or_slug=str(product_id), include_archived=True)
-    return presenters.product_detail(settings, view, exact_stock=True)
+    return ProductDetail.of(view, base_url=settings.public_url, exact_stock=True)
 
 
 @router.post(
@@ -61,7 +63,12 @@ async def _detail(
     response_model=CategoryNode,
     status_code=status.HTTP_201_CREATED,
     summary="Create a category (optionally under a parent)",
-    responses=errors(401, 403, 404, 409, not_found="Parent not found", conflict="Slug taken"),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Parent not found"),
+        Conflict.documented("Slug taken"),
+    ),
 )
 async def create_category(
     body: CategoryCreate, request: Request, session: SessionDep, _: AdminPrincipal
@@ -82,46 +89,45 @@ async def create_category(
     "/products",
     response_model=AdminProductPage,
     summary="All products, archived ones included",
-    responses=errors(401, 403),
+    responses=error_responses(Unauthorized, Forbidden),
 )
 async def list_products(
     session: SessionDep,
     settings: SettingsDep,
     _: AdminPrincipal,
+    paging: Paging,
     status: Literal["active", "archived"] | None = None,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> AdminProductPage:
     rows, total = await catalog_admin.list_all_products(
-        session, status=status, q=q, page=page, page_size=page_size
+        session, status=status, q=q, page=paging.page, page_size=paging.page_size
     )
     ids = [p.id for p, _ in rows]
     images = await catalog.first_images(session, ids)
     stocked = await catalog.products_in_stock(session, ids)
     items = [
         AdminProductSummary(
-            **presenters.product_summary(
-                settings,
+            **ProductSummary.of(
                 {
                     "product": p,
                     "category": c,
                     "image_url": images.get(p.id),
                     "in_stock": p.id in stocked,
                 },
+                base_url=settings.public_url,
             ).model_dump(),
             status=p.status,
         )
         for p, c in rows
     ]
-    return AdminProductPage(items=items, total=total, page=page, page_size=page_size)
+    return AdminProductPage.of(items, total, paging)
 
 
 @router.get(
     "/products/{product_id}",
     response_model=ProductDetail,
     summary="One product as admins see it (archived products and retired skus included)",
-    responses=errors(401, 403, 404, not_found="No such product"),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented("No such product")),
 )
 async def read_product(
     product_id: uuid.UUID, session: SessionDep, settings: SettingsDep, _: AdminPrincipal
@@ -134,8 +140,11 @@ async def read_product(
     response_model=ProductDetail,
     status_code=status.HTTP_201_CREATED,
     summary="Create a product with its variants, images and initial stock",
-    responses=errors(
-        401, 403, 404, 409, not_found="Category not found", conflict="Slug or sku taken"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Category not found"),
+        Conflict.documented("Slug or sku taken"),
     ),
 )
 async def create_product(
@@ -155,8 +164,11 @@ async def create_product(
     "/products/{product_id}",
     response_model=ProductDetail,
     summary="Edit a product; a given variant list replaces the old one (left-out skus retire)",
-    responses=errors(
-        401, 403, 404, 409, not_found="No such product or category", conflict="Slug or sku taken"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such product or category"),
+        Conflict.documented("Slug or sku taken"),
     ),
 )
 async def update_product(
@@ -178,7 +190,7 @@ async def update_product(
     response_model=ProductDetail,
     summary="Archive a product: gone from the catalog and search, kept for admins and past "
     "orders; `PUT` with `status: active` restores it",
-    responses=errors(401, 403, 404, not_found="No such product"),
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented("No such product")),
 )
 async def archive_product(
     product_id: uuid.UUID,
@@ -198,32 +210,29 @@ async def archive_product(
     "/inventory",
     response_model=StockPage,
     summary="Stock per sku, lowest availability first (low_stock: at or below reorder level)",
-    responses=errors(401, 403),
+    responses=error_responses(Unauthorized, Forbidden),
 )
 async def list_stock(
     session: SessionDep,
     _: AdminPrincipal,
+    paging: BulkPaging,
     low_stock: bool = False,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> StockPage:
     items, total = await catalog_admin.list_stock(
-        session, low_only=low_stock, page=page, page_size=page_size
+        session, low_only=low_stock, page=paging.page, page_size=paging.page_size
     )
-    return StockPage(
-        items=[LowStockItem.model_validate(i) for i in items],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
+    return StockPage.of([LowStockItem.model_validate(i) for i in items], total, paging)
 
 
 @router.put(
     "/inventory/{sku}",
     response_model=StockLevel,
     summary="Set the counted stock of a sku (and optionally its reorder level)",
-    responses=errors(
-        401, 403, 404, 409, not_found="Unknown sku", conflict="Below the units already reserved"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Unknown sku"),
+        Conflict.documented("Below the units already reserved"),
     ),
 )
 async def set_stock(

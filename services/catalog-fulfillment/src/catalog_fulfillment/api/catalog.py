@@ -1,18 +1,20 @@
 """Public catalog: categories, product listings and search, product detail, variant lookup."""
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
-from shopkit.errors import BadRequest
+from shopkit.errors import BadRequest, NotFound, error_responses
+from shopkit.fields import SKU_PATTERN, SafeText
+from shopkit.pages import PageParams
 
-from catalog_fulfillment.api import presenters
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import (
+from catalog_fulfillment.api.deps import (
     CatalogCacheDep,
     ExactStockDep,
+    Paging,
     ReadSessionDep,
     SettingsDep,
 )
@@ -21,10 +23,10 @@ from catalog_fulfillment.schemas.catalog import (
     Facets,
     ProductDetail,
     ProductPage,
+    ProductSummary,
+    VariantLookup,
     VariantLookupPage,
 )
-from catalog_fulfillment.schemas.common import SafeText
-from catalog_fulfillment.schemas.inventory import SKU_PATTERN
 from catalog_fulfillment.services import catalog
 from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
 from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
@@ -69,8 +71,7 @@ async def _listing(
     settings: SettingsDep,
     filters: ListingFilters,
     sort: Sort,
-    page: int,
-    page_size: int,
+    paging: PageParams,
     cursor: str | None = None,
 ) -> Response:
     """The page as JSON, rendered once and then served from the catalog cache until a
@@ -81,8 +82,8 @@ async def _listing(
             session,
             filters=filters,
             sort=sort,
-            page=page,
-            page_size=page_size,
+            page=paging.page,
+            page_size=paging.page_size,
             cache=cache,
             ranking_cache=cache,
             typo_threshold=settings.search_typo_threshold,
@@ -91,10 +92,10 @@ async def _listing(
         )
         return (
             ProductPage(
-                items=[presenters.product_summary(settings, row) for row in result.rows],
+                items=[ProductSummary.of(row, base_url=settings.public_url) for row in result.rows],
                 total=result.total,
-                page=page,
-                page_size=page_size,
+                page=paging.page,
+                page_size=paging.page_size,
                 facets=Facets.model_validate(result.facets),
                 corrected_query=result.corrected_query,
                 typo_corrected=result.corrected_query is not None,
@@ -105,7 +106,7 @@ async def _listing(
             .encode()
         )
 
-    key = ("page", filters, sort, page, page_size, cursor)
+    key = ("page", filters, sort, paging.page, paging.page_size, cursor)
     try:
         body = await cache.get_or_compute(key, render, tags=(CATALOG, PAGES, STOCK))
     except BadCursor as exc:
@@ -134,7 +135,6 @@ SortQuery = Annotated[
         description="relevance (with q; otherwise newest), price_asc, price_desc, newest, rating"
     ),
 ]
-PageQuery = Annotated[int, Query(ge=1, le=10_000)]
 CursorQuery = Annotated[
     str | None,
     Query(
@@ -145,7 +145,6 @@ CursorQuery = Annotated[
         "after it, read through the sort index however deep; page is then ignored",
     ),
 ]
-PageSizeQuery = Annotated[int, Query(ge=1, le=100)]
 MinPrice = Annotated[str | None, PriceQuery]
 MaxPrice = Annotated[str | None, PriceQuery]
 
@@ -163,48 +162,50 @@ async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Respons
     "/products",
     response_model=ProductPage,
     summary="Browse and filter products",
-    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
+    responses=error_responses(
+        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
+    ),
 )
 async def list_products(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
+    paging: Paging,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
     in_stock: bool = False,
     sort: SortQuery = "relevance",
-    page: PageQuery = 1,
-    page_size: PageSizeQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
+    return await _listing(cache, session, settings, filters, sort, paging, cursor)
 
 
 @router.get(
     "/search",
     response_model=ProductPage,
     summary="Full-text product search, tolerant of typos",
-    responses=errors(400, 404, bad_request=BAD_CURSOR, not_found="Unknown category"),
+    responses=error_responses(
+        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
+    ),
 )
 async def search(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText, Query(min_length=1, max_length=200)],
+    paging: Paging,
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
     in_stock: bool = False,
     sort: SortQuery = "relevance",
-    page: PageQuery = 1,
-    page_size: PageSizeQuery = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, page, page_size, cursor)
+    return await _listing(cache, session, settings, filters, sort, paging, cursor)
 
 
 @router.get(
@@ -214,7 +215,7 @@ async def search(
     description="Each variant has a stock_level (in_stock, low_stock at or below its reorder "
     "level, out_of_stock); the exact available units only with an admin or service token "
     "(null otherwise; a token that does not verify counts as none).",
-    responses=errors(404, not_found="No such product, or it is archived"),
+    responses=error_responses(NotFound.documented("No such product, or it is archived")),
 )
 async def product_detail(
     product_id: Annotated[
@@ -234,7 +235,7 @@ async def product_detail(
     """The product from the catalog cache (emptied by any write to it, through any
     process), its stock read fresh."""
     view = await catalog.get_product(session, id_or_slug=product_id, cache=cache)
-    detail = presenters.product_detail(settings, view, exact_stock=exact_stock)
+    detail = ProductDetail.of(view, base_url=settings.public_url, exact_stock=exact_stock)
     return _json(detail.model_dump_json().encode())
 
 
@@ -268,8 +269,10 @@ async def variants(
         )
     # A string that cannot be a sku (spaces, NUL, ...) names no variant: like any unknown
     # sku it is simply absent, so a cart holding junk still gets its other lines priced.
-    wanted = sorted(s for s in given if SKU_PATTERN.fullmatch(s))
+    wanted = sorted(s for s in given if re.fullmatch(SKU_PATTERN, s))
     rows = await catalog.lookup_variants(session, wanted)
     return VariantLookupPage(
-        items=[presenters.variant_lookup(settings, r, exact_stock=exact_stock) for r in rows]
+        items=[
+            VariantLookup.of(r, base_url=settings.public_url, exact_stock=exact_stock) for r in rows
+        ]
     )

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Response, status
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from shopkit.scopes import FULFILLMENTS_WRITE
 from shopkit.tokens import Principal
 
-from catalog_fulfillment.api.responses import errors
 from catalog_fulfillment.schemas.fulfillments import (
     FulfillmentCreate,
     FulfillmentOut,
@@ -31,7 +31,7 @@ Reader = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("customer", "adm
     summary="Record that an order shipped (service only; same order again returns it)",
     responses={
         200: {"model": FulfillmentOut, "description": "Already recorded: the existing one"},
-        **errors(401, 403),
+        **error_responses(Unauthorized, Forbidden),
     },
 )
 async def create_fulfillment(
@@ -47,8 +47,11 @@ async def create_fulfillment(
     "/{order_id}/status",
     response_model=FulfillmentOut,
     summary="Move a shipment forward: shipped -> in_transit -> delivered",
-    responses=errors(
-        401, 403, 404, 409, not_found="No fulfillment for this order", conflict="Backwards"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No fulfillment for this order"),
+        Conflict.documented("Backwards"),
     ),
 )
 async def update_status(
@@ -62,7 +65,9 @@ async def update_status(
     "/{order_id}",
     response_model=FulfillmentOut,
     summary="The shipment of an order (its owner, admins and services)",
-    responses=errors(401, 403, 404, not_found="No fulfillment for this order, or not yours"),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented("No fulfillment for this order, or not yours")
+    ),
 )
 async def read_fulfillment(
     order_id: uuid.UUID, session: SessionDep, principal: Reader

@@ -6,16 +6,23 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    Unauthorized,
+    error_responses,
+)
+from shopkit.fields import SKU_PATTERN
 from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
 from shopkit.tokens import Principal
 from starlette.convertors import Convertor, register_url_convertor
 
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import SettingsDep
+from catalog_fulfillment.api.deps import SettingsDep
 from catalog_fulfillment.models import InventoryItem, Reservation
-from catalog_fulfillment.schemas.common import ErrorBody
+from catalog_fulfillment.schemas.common import StockConflict
 from catalog_fulfillment.schemas.inventory import (
-    SKU_REGEX,
     ReservationLine,
     ReservationOut,
     ReservationRef,
@@ -50,7 +57,7 @@ SkuPath = Annotated[
     Path(
         min_length=1,
         max_length=64,
-        pattern=SKU_REGEX,
+        pattern=SKU_PATTERN,
         json_schema_extra={"not": {"enum": list(ACTIONS)}},
     ),
 ]
@@ -82,14 +89,14 @@ def stock_level(item: InventoryItem) -> StockLevel:
     "/{sku:stock_sku}",
     response_model=StockLevel,
     summary="Stock level of one sku (admins and services)",
-    responses={
-        **errors(401, 403, 404, not_found="Unknown sku"),
-        405: {
-            "model": ErrorBody,
-            "description": "The path names an action (reserve, commit, release, restock), "
-            "which takes POST only",
-        },
-    },
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Unknown sku"),
+        MethodNotAllowed.documented(
+            "The path names an action (reserve, commit, release, restock), which takes POST only"
+        ),
+    ),
 )
 async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> StockLevel:
     return stock_level(await inventory.get_stock(session, sku=sku))
@@ -102,11 +109,13 @@ async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> Stock
     summary="Hold stock for an order: all lines or none",
     responses={
         200: {"model": ReservationOut, "description": "Replay: the first result, unchanged"},
-        **errors(
-            401,
-            403,
-            409,
-            conflict="Not enough stock (with `shortages`), or the id was used for other items",
+        **error_responses(
+            Unauthorized,
+            Forbidden,
+            Conflict.documented(
+                "Not enough stock (with `shortages`), or the id was used for other items",
+                body=StockConflict,
+            ),
         ),
     },
 )
@@ -134,8 +143,11 @@ async def reserve(
     "/commit",
     response_model=ReservationOut,
     summary="Sell the held stock (idempotent)",
-    responses=errors(
-        401, 403, 404, 409, not_found="No such reservation", conflict="Released or expired"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such reservation"),
+        Conflict.documented("Released or expired"),
     ),
 )
 async def commit(
@@ -154,8 +166,11 @@ async def commit(
     "/release",
     response_model=ReservationOut,
     summary="Give the held stock back (idempotent)",
-    responses=errors(
-        401, 403, 404, 409, not_found="No such reservation", conflict="Already committed"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such reservation"),
+        Conflict.documented("Already committed"),
     ),
 )
 async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> ReservationOut:
@@ -166,8 +181,11 @@ async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> 
     "/restock",
     response_model=RestockOut,
     summary="Put units of a cancelled paid order back on hand (idempotent by key)",
-    responses=errors(
-        401, 403, 404, 409, not_found="Unknown sku", conflict="Key used for other items"
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Unknown sku"),
+        Conflict.documented("Key used for other items"),
     ),
 )
 async def restock(body: RestockRequest, session: SessionDep, _: StockWriter) -> RestockOut:

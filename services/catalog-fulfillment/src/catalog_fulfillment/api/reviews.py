@@ -4,15 +4,21 @@ reverify (service token) when a purchase may no longer count, e.g. after a refun
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from shopkit.auth import CurrentUser, scoped
 from shopkit.db import SessionDep
-from shopkit.errors import ServiceUnavailable
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
 from shopkit.scopes import REVIEWS_WRITE
 from shopkit.tokens import Principal
 
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import IdentityDep
+from catalog_fulfillment.api.deps import IdentityDep, Paging
 from catalog_fulfillment.schemas.reviews import (
     ReverifyRequest,
     ReverifyResult,
@@ -33,16 +39,15 @@ ReviewVerifier = Annotated[Principal, scoped(REVIEWS_WRITE)]
     summary="Reviews of a product, newest first, with the rating of its verified purchases",
     description="Every review is listed; average, rating_count and histogram count only "
     "verified-purchase reviews, like the product's rating_avg and rating_count.",
-    responses=errors(404, not_found="No such product"),
+    responses=error_responses(NotFound.documented("No such product")),
 )
 async def product_reviews(
     product_id: uuid.UUID,
     session: SessionDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    paging: Paging,
 ) -> ReviewPage:
     listing = await reviews.list_reviews(
-        session, product_id=product_id, page=page, page_size=page_size
+        session, product_id=product_id, page=paging.page, page_size=paging.page_size
     )
     return ReviewPage(
         items=[ReviewOut.model_validate(r, from_attributes=True) for r in listing.items],
@@ -51,8 +56,8 @@ async def product_reviews(
         unverified_count=listing.count - listing.rating_count,
         count=listing.count,
         histogram=listing.histogram,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 
@@ -61,7 +66,12 @@ async def product_reviews(
     response_model=ReviewOut,
     status_code=status.HTTP_201_CREATED,
     summary="Review a product (one review per user and product)",
-    responses=errors(401, 403, 404, 409, not_found="No such product", conflict="Already reviewed"),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such product"),
+        Conflict.documented("Already reviewed"),
+    ),
 )
 async def create_review(
     body: ReviewCreate, session: SessionDep, principal: CurrentUser, identity: IdentityDep
@@ -79,7 +89,7 @@ async def create_review(
     "products' ratings are recounted. All answers are gathered before anything is written: "
     "when identity-commerce cannot answer, 503 with Retry-After and nothing changes. "
     "Idempotent: calling again gives the same result.",
-    responses=errors(401, 403, 503),
+    responses=error_responses(Unauthorized, Forbidden, ServiceUnavailable),
 )
 async def reverify(
     body: ReverifyRequest, session: SessionDep, _: ReviewVerifier, identity: IdentityDep

@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from shopkit.errors import NotFound, error_responses
+from shopkit.fields import SafeText
 
-from catalog_fulfillment.api.responses import errors
-from catalog_fulfillment.core.deps import ReadSessionDep
-from catalog_fulfillment.schemas.common import SafeText
+from catalog_fulfillment.api.deps import BulkPaging, ReadSessionDep
 from catalog_fulfillment.schemas.stores import NearbyStore, NearbyStores, StoreOut, StorePage
 from catalog_fulfillment.services import stores
 
@@ -27,19 +27,15 @@ COORDINATE_DECIMALS = 6
 @router.get("", response_model=StorePage, summary="All stores, by country, city and name")
 async def list_stores(
     session: ReadSessionDep,
+    paging: BulkPaging,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     city: Annotated[SafeText | None, Query(min_length=1, max_length=120)] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> StorePage:
     items, total = await stores.list_stores(
-        session, country=country, city=city, page=page, page_size=page_size
+        session, country=country, city=city, page=paging.page, page_size=paging.page_size
     )
-    return StorePage(
-        items=[StoreOut.model_validate(s, from_attributes=True) for s in items],
-        total=total,
-        page=page,
-        page_size=page_size,
+    return StorePage.of(
+        [StoreOut.model_validate(s, from_attributes=True) for s in items], total, paging
     )
 
 
@@ -91,7 +87,7 @@ async def nearby(
     "/{store_id}",
     response_model=StoreOut,
     summary="One store",
-    responses=errors(404, not_found="No such store"),
+    responses=error_responses(NotFound.documented("No such store")),
 )
 async def read_store(store_id: uuid.UUID, session: ReadSessionDep) -> StoreOut:
     return StoreOut.model_validate(await stores.get_store(session, store_id), from_attributes=True)

@@ -3,7 +3,13 @@
 from shopkit.outbox import OutboxMixin
 
 from catalog_fulfillment.db.base import Base
-from catalog_fulfillment.models.catalog import Category, Product, ProductImage, Variant
+from catalog_fulfillment.models.catalog import (
+    Category,
+    Product,
+    ProductImage,
+    ProductView,
+    Variant,
+)
 from catalog_fulfillment.models.facets import CatalogFacetCount
 from catalog_fulfillment.models.fulfillments import Fulfillment
 from catalog_fulfillment.models.inventory import (
@@ -29,6 +35,7 @@ __all__ = [
     "InventoryItem",
     "OutboxMessage",
     "Product",
+    "ProductView",
     "ProductImage",
     "PurchaseCheck",
     "Reservation",

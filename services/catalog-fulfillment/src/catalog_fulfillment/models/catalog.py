@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from shopkit.db import Timestamps, UUIDPrimaryKey, utcnow
+from shopkit.money import MoneyColumn
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -63,10 +65,10 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
     # Denormalised from the active variants and reviews so that listing, sorting and
     # filtering at 100k products is one index scan; written only by admin and review code.
     min_price: Mapped[Decimal] = mapped_column(
-        Numeric(12, 2), default=Decimal("0.00"), server_default="0"
+        MoneyColumn, default=Decimal("0.00"), server_default="0"
     )
     max_price: Mapped[Decimal] = mapped_column(
-        Numeric(12, 2), default=Decimal("0.00"), server_default="0"
+        MoneyColumn, default=Decimal("0.00"), server_default="0"
     )
     rating_avg: Mapped[Decimal] = mapped_column(
         Numeric(3, 2), default=Decimal("0.00"), server_default="0"
@@ -153,7 +155,7 @@ class Variant(UUIDPrimaryKey, Timestamps, Base):
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
-    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    price: Mapped[Decimal] = mapped_column(MoneyColumn)
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -165,3 +167,13 @@ class Variant(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_variants_product_price", "product_id", "price"),
         Index("ix_variants_price_product", "price", "product_id", postgresql_where="active"),
     )
+
+
+@dataclass
+class ProductView:
+    """A product as its page shows it: with its category, images and each variant's stock."""
+
+    product: Product
+    category: Category
+    images: list[ProductImage]
+    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)

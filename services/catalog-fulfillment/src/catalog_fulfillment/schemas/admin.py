@@ -6,11 +6,12 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from shopkit.fields import NUL_FREE, JsonInt
+from shopkit.fields import NUL_FREE, JsonInt, SafeText, Sku
+from shopkit.money import Currency, MoneyIn
+from shopkit.pages import Page
 
 from catalog_fulfillment.schemas.catalog import ProductSummary
-from catalog_fulfillment.schemas.common import Currency, MoneyIn, SafeText, trimmed_text
-from catalog_fulfillment.schemas.inventory import Sku
+from catalog_fulfillment.schemas.common import trimmed_text
 
 Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Name = Annotated[str, *trimmed_text(200)]
@@ -108,11 +109,8 @@ class AdminProductSummary(ProductSummary):
     status: str
 
 
-class AdminProductPage(BaseModel):
-    items: list[AdminProductSummary]
-    total: int
-    page: int
-    page_size: int
+class AdminProductPage(Page[AdminProductSummary]):
+    pass
 
 
 class LowStockItem(BaseModel):
@@ -128,8 +126,5 @@ class LowStockItem(BaseModel):
     variant_active: bool
 
 
-class StockPage(BaseModel):
-    items: list[LowStockItem]
-    total: int
-    page: int
-    page_size: int
+class StockPage(Page[LowStockItem]):
+    pass

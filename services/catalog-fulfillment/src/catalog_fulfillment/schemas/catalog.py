@@ -1,14 +1,22 @@
-"""Public catalog responses: category tree, product listings, product detail, variant lookup."""
+"""Public catalog responses: category tree, product listings, product detail, variant lookup.
+
+Each is built from the models (`ProductSummary.of(row, base_url=...)`): image paths become
+absolute URLs under the service's public URL, and stock is shown to everyone as a level
+(in_stock, low_stock, out_of_stock), the exact units only when the caller may see them
+(`exact_stock`: admin and service tokens).
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
+from shopkit.money import Money
+from shopkit.pages import CursorPage
 
-from catalog_fulfillment.schemas.common import Money
+from catalog_fulfillment.models import Category, Product, ProductView
 
 # What everyone sees of a variant's stock: out_of_stock (nothing to sell), low_stock (at or
 # below the sku's reorder level) or in_stock. Exact units only go to admin and service tokens.
@@ -19,10 +27,29 @@ EXACT_UNITS = (
 )
 
 
+def absolute_url(base_url: str, url: str | None) -> str | None:
+    """Stored paths like /static/products/x.svg become absolute; full URLs stay as they are."""
+    if url and url.startswith("/"):
+        return base_url.rstrip("/") + url
+    return url
+
+
+def stock_level(available: int, reorder_level: int, *, sellable: bool = True) -> StockLevel:
+    if not sellable or available <= 0:
+        return "out_of_stock"
+    if available <= reorder_level:
+        return "low_stock"
+    return "in_stock"
+
+
 class CategoryRef(BaseModel):
     id: uuid.UUID
     name: str
     slug: str
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryRef:
+        return cls(id=category.id, name=category.name, slug=category.slug)
 
 
 class CategoryNode(BaseModel):
@@ -47,6 +74,25 @@ class ProductSummary(BaseModel):
     rating_count: int
     in_stock: bool
 
+    @classmethod
+    def of(cls, row: dict[str, Any], *, base_url: str) -> Self:
+        """From a listing row: `product`, `category`, `image_url` (its first image) and
+        `in_stock`."""
+        product: Product = row["product"]
+        return cls(
+            id=product.id,
+            name=product.name,
+            slug=product.slug,
+            brand=product.brand,
+            price=product.min_price,
+            currency=product.currency,
+            image_url=absolute_url(base_url, row["image_url"]),
+            category=CategoryRef.of(row["category"]),
+            rating_avg=float(product.rating_avg),
+            rating_count=product.rating_count,
+            in_stock=row["in_stock"],
+        )
+
 
 class CategoryFacet(BaseModel):
     id: uuid.UUID
@@ -66,23 +112,18 @@ class Facets(BaseModel):
     price_bands: list[PriceBandFacet]
 
 
-class ProductPage(BaseModel):
-    items: list[ProductSummary]
-    # Exact, unless total_estimated: a price or in-stock filter matched more products than
-    # LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are estimates
-    # (rounded to two significant digits) rather than a count of every match.
-    total: int
+class ProductPage(CursorPage[ProductSummary]):
+    # `total` is exact, unless total_estimated: a price or in-stock filter matched more
+    # products than LISTING_EXACT_COUNT_LIMIT, and then total and the facet counts are
+    # estimates (rounded to two significant digits) rather than a count of every match.
     total_estimated: bool = False
-    page: int
-    page_size: int
     facets: Facets
     # Set when no product had the words searched for and the results are for this
     # spelling-corrected query instead ("lapotp" -> "laptop"): "Showing results for ...".
     corrected_query: str | None = None
     typo_corrected: bool = False  # corrected_query is set
-    # Pass as `cursor` (same filters and sort) for the next page; null on the last page and
-    # for a relevance ranking, which pages by number only.
-    next_cursor: str | None = None
+    # next_cursor is null on the last page and for a relevance ranking, which pages by
+    # number only.
 
 
 class ImageOut(BaseModel):
@@ -122,6 +163,45 @@ class ProductDetail(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def of(cls, view: ProductView, *, base_url: str, exact_stock: bool) -> ProductDetail:
+        product = view.product
+        return cls(
+            id=product.id,
+            name=product.name,
+            slug=product.slug,
+            brand=product.brand,
+            description=product.description,
+            status=product.status,
+            category=CategoryRef.of(view.category),
+            images=[
+                ImageOut(id=i.id, url=absolute_url(base_url, i.url) or "", alt=i.alt)
+                for i in view.images
+            ],
+            variants=[
+                VariantOut(
+                    id=v.id,
+                    sku=v.sku,
+                    name=v.name,
+                    attributes=v.attributes,
+                    price=v.price,
+                    currency=v.currency,
+                    available=max(available, 0) if exact_stock else None,
+                    stock_level=stock_level(available, reorder_level, sellable=v.active),
+                    in_stock=available > 0 and v.active,
+                    active=v.active,
+                )
+                for v, available, reorder_level in view.variants
+            ],
+            price=product.min_price,
+            currency=product.currency,
+            rating_avg=float(product.rating_avg),
+            rating_count=product.rating_count,
+            in_stock=any(available > 0 for _, available, _ in view.variants),
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
 
 class VariantLookup(BaseModel):
     sku: str
@@ -136,6 +216,27 @@ class VariantLookup(BaseModel):
     active: bool  # false when the variant or its product is archived: not for sale
     available: int | None = Field(description=EXACT_UNITS)
     stock_level: StockLevel
+
+    @classmethod
+    def of(cls, row: dict[str, Any], *, base_url: str, exact_stock: bool) -> VariantLookup:
+        """From a lookup row: `variant`, `product`, `image_url`, `active`, `available` and
+        `reorder_level`."""
+        variant, product = row["variant"], row["product"]
+        available = max(row["available"], 0) if row["active"] else 0
+        return cls(
+            sku=variant.sku,
+            variant_id=variant.id,
+            product_id=product.id,
+            product_name=product.name,
+            variant_name=variant.name,
+            attributes=variant.attributes,
+            price=variant.price,
+            currency=variant.currency,
+            image_url=absolute_url(base_url, row["image_url"]),
+            active=row["active"],
+            available=available if exact_stock else None,
+            stock_level=stock_level(available, row["reorder_level"]),
+        )
 
 
 class VariantLookupPage(BaseModel):

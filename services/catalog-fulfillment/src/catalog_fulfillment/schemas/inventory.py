@@ -1,18 +1,12 @@
 """Request and response bodies of the inventory endpoints (two-phase reserve/commit/release)."""
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shopkit.fields import JSON_INTEGER, JsonInt
+from shopkit.fields import JSON_INTEGER, JsonInt, SafeText, Sku
 
-from catalog_fulfillment.schemas.common import SafeText
-
-SKU_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
-SKU_PATTERN = re.compile(SKU_REGEX)
-Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=SKU_REGEX)]
 Quantity = Annotated[int, Field(ge=1, le=10_000), JSON_INTEGER]
 
 

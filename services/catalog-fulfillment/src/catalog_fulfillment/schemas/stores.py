@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel
+from shopkit.pages import Page
 
 
 class StoreOut(BaseModel):
@@ -24,11 +25,8 @@ class NearbyStore(StoreOut):
     distance_km: float  # great-circle distance from the given point, 0.01 km precision
 
 
-class StorePage(BaseModel):
-    items: list[StoreOut]
-    total: int
-    page: int
-    page_size: int
+class StorePage(Page[StoreOut]):
+    pass
 
 
 class NearbyStores(BaseModel):

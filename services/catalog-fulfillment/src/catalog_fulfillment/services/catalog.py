@@ -22,11 +22,11 @@ from types import SimpleNamespace
 from typing import Any, Literal, cast
 
 from shopkit.errors import NotFound
+from shopkit.money import MoneyColumn
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Integer,
-    Numeric,
     Select,
     String,
     Uuid,
@@ -53,6 +53,7 @@ from catalog_fulfillment.models import (
     InventoryItem,
     Product,
     ProductImage,
+    ProductView,
     Variant,
 )
 from catalog_fulfillment.models.catalog import PRODUCT_ACTIVE
@@ -108,7 +109,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
     categories = (
         await session.scalars(select(Category).order_by(Category.position, Category.name))
     ).all()
-    nodes = {
+    nodes: dict[uuid.UUID, dict[str, Any]] = {
         c.id: {
             "id": c.id,
             "name": c.name,
@@ -119,7 +120,7 @@ async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
         }
         for c in categories
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for c in categories:
         if c.parent_id is not None and c.parent_id in nodes:
             nodes[c.parent_id]["children"].append(nodes[c.id])
@@ -602,12 +603,8 @@ def _page_statement(sort: Sort, shape: _FilterShape) -> Select[Any]:
     The page's ids come first, then their rows and probes: the probes then run for the
     rows shown, not for every row the OFFSET skips (100 on page 5)."""
     placeholders = ListingFilters(
-        min_price=cast(Any, bindparam("min_price", type_=Numeric(12, 2)))
-        if shape.min_price
-        else None,
-        max_price=cast(Any, bindparam("max_price", type_=Numeric(12, 2)))
-        if shape.max_price
-        else None,
+        min_price=cast(Any, bindparam("min_price", type_=MoneyColumn)) if shape.min_price else None,
+        max_price=cast(Any, bindparam("max_price", type_=MoneyColumn)) if shape.max_price else None,
         in_stock=shape.in_stock,
     )
     words = cast(Any, bindparam("words", type_=String)) if shape.words else None
@@ -775,14 +772,6 @@ async def products_in_stock(
 
 
 # --- detail ---------------------------------------------------------------------------
-
-
-@dataclass
-class ProductView:
-    product: Product
-    category: Category
-    images: list[ProductImage]
-    variants: list[tuple[Variant, int, int]]  # (variant, available units, reorder level)
 
 
 @dataclass(frozen=True)

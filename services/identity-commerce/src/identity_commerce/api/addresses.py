@@ -7,23 +7,23 @@ from typing import Literal
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
+from shopkit.errors import Forbidden, NotFound, RequestInvalid, Unauthorized, error_responses
 
-from identity_commerce.api.dependencies import CurrentAccount
+from identity_commerce.api.deps import CurrentAccount
 from identity_commerce.models import Address
 from identity_commerce.schemas.addresses import AddressIn, AddressOut
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import addresses
 
 router = APIRouter(prefix="/addresses", tags=["addresses"])
 
-_NOT_YOURS = {"e404": "No such address, or not yours"}
+NOT_YOURS = "No such address, or not yours"
 
 
 @router.get(
     "",
     response_model=list[AddressOut],
     summary="List my addresses (defaults first)",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def list_addresses(
     user: CurrentAccount,
@@ -38,7 +38,7 @@ async def list_addresses(
     status_code=status.HTTP_201_CREATED,
     response_model=AddressOut,
     summary="Add an address (the first of a kind becomes its default)",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def create_address(body: AddressIn, user: CurrentAccount, session: SessionDep) -> Address:
     return await addresses.create_address(session, user_id=user.id, fields=body.model_dump())
@@ -48,7 +48,9 @@ async def create_address(body: AddressIn, user: CurrentAccount, session: Session
     "/{address_id}",
     response_model=AddressOut,
     summary="One of my addresses",
-    responses=problem_responses(401, 403, 404, 422, **_NOT_YOURS),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
+    ),
 )
 async def get_address(address_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> Address:
     return await addresses.get_address(session, user_id=user.id, address_id=address_id)
@@ -58,7 +60,9 @@ async def get_address(address_id: uuid.UUID, user: CurrentAccount, session: Sess
     "/{address_id}",
     response_model=AddressOut,
     summary="Replace one of my addresses",
-    responses=problem_responses(401, 403, 404, 422, **_NOT_YOURS),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
+    ),
 )
 async def replace_address(
     address_id: uuid.UUID, body: AddressIn, user: CurrentAccount, session: SessionDep
@@ -72,7 +76,9 @@ async def replace_address(
     "/{address_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete one of my addresses (orders keep their own copy)",
-    responses=problem_responses(401, 403, 404, 422, **_NOT_YOURS),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
+    ),
 )
 async def delete_address(address_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> None:
     await addresses.delete_address(session, user_id=user.id, address_id=address_id)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
+from shopkit.pages import Paging
 
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.api.deps import CatalogDep
+from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
     AdminOrderPage,
@@ -18,15 +27,12 @@ from identity_commerce.schemas.orders import (
     OrderStatusName,
     StatusChangeIn,
 )
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.orders import (
     admin_actor,
     get_order_detail,
     list_orders,
     live_fulfillment,
-    order_view,
-    summary_view,
 )
 from identity_commerce.services.orders_changes import admin_change_status
 
@@ -37,21 +43,19 @@ router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
     "",
     response_model=AdminOrderPage,
     summary="All orders, newest first, optionally of one status",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def all_orders(
     _: AdminPrincipal,
     session: SessionDep,
+    paging: Paging,
     status: OrderStatusName | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> AdminOrderPage:
-    rows, total = await list_orders(session, status=status, page=page, page_size=page_size)
-    return AdminOrderPage(
-        items=[AdminOrderSummary.model_validate(summary_view(r)) for r in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
+    rows, total = await list_orders(
+        session, status=status, page=paging.page, page_size=paging.page_size
+    )
+    return AdminOrderPage.of(
+        [AdminOrderSummary.of(r.order, r.item_count) for r in rows], total, paging
     )
 
 
@@ -59,16 +63,16 @@ async def all_orders(
     "/{order_id}",
     response_model=AdminOrderOut,
     summary="Any order in full",
-    responses=problem_responses(401, 403, 404, 422, e404="No such order"),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented("No such order"), RequestInvalid
+    ),
 )
 async def any_order(
-    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: InventoryDep
+    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: CatalogDep
 ) -> AdminOrderOut:
     order = await get_order_detail(session, order_id=order_id)
     fulfillment = await live_fulfillment(order, inventory)
-    return AdminOrderOut.model_validate(
-        order_view(order, fulfillment=fulfillment), from_attributes=True
-    )
+    return AdminOrderOut.of(order, fulfillment=fulfillment)
 
 
 @router.post(
@@ -82,19 +86,18 @@ async def any_order(
         "is down the stock follows as soon as it answers). A refunded order can never be "
         "shipped. Each change adds a timeline entry and emits its event."
     ),
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        502,
-        e404="No such order",
-        e409="The state machine does not allow this change",
-        e422="Unknown status, or shipped without carrier and tracking_number",
-        e503="Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)",
-        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such order"),
+        Conflict.documented("The state machine does not allow this change"),
+        RequestInvalid.documented("Unknown status, or shipped without carrier and tracking_number"),
+        ServiceUnavailable.documented(
+            "Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)"
+        ),
+        StripeRequestRefused.documented(
+            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
+        ),
     ),
 )
 async def change_order_status(
@@ -102,7 +105,7 @@ async def change_order_status(
     body: StatusChangeIn,
     admin: AdminPrincipal,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
 ) -> AdminOrderOut:
@@ -118,4 +121,4 @@ async def change_order_status(
         stripe=stripe,
     )
     await finish_after_commit(session, order_id=order.id, clients=followups)
-    return AdminOrderOut.model_validate(order_view(order), from_attributes=True)
+    return AdminOrderOut.of(order)

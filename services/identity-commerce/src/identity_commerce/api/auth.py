@@ -6,10 +6,19 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, status
 from shopkit.db import SessionDep
-from shopkit.errors import Unauthorized
+from shopkit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    RequestInvalid,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    error_responses,
+)
 from shopkit.tokens import TokenSigner
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     ClientAddress,
     CurrentAccount,
     PasswordHasherDep,
@@ -25,7 +34,6 @@ from identity_commerce.schemas.accounts import (
     TokenResponse,
     UserOut,
 )
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import accounts, rate_limit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -77,8 +85,11 @@ def known_address_key(*, email: str, client: str) -> str:
         "default (`SIGNUP_MAX_PER_CLIENT`, `SIGNUP_WINDOW_SECONDS`), then 429 with "
         "Retry-After."
     ),
-    responses=problem_responses(
-        409, 422, 429, 503, e409="An account with this email (in any letter case) exists"
+    responses=error_responses(
+        Conflict.documented("An account with this email (in any letter case) exists"),
+        RequestInvalid,
+        TooManyRequests,
+        ServiceUnavailable,
     ),
 )
 async def signup(
@@ -120,7 +131,12 @@ async def signup(
         "Retry-After); addresses the account signed in from recently skip that wait. Paste "
         "`access_token` into /docs' Authorize button to call protected routes."
     ),
-    responses=problem_responses(401, 422, 429, 503, e401="Wrong email or password"),
+    responses=error_responses(
+        Unauthorized.documented("Wrong email or password"),
+        RequestInvalid,
+        TooManyRequests,
+        ServiceUnavailable,
+    ),
 )
 async def login(
     body: LoginRequest,
@@ -166,7 +182,7 @@ async def login(
     "/me",
     response_model=UserOut,
     summary="The signed-in user",
-    responses=problem_responses(401, 403),
+    responses=error_responses(Unauthorized, Forbidden),
 )
 async def me(user: CurrentAccount) -> User:
     return user
@@ -176,7 +192,7 @@ async def me(user: CurrentAccount) -> User:
     "/me",
     response_model=UserOut,
     summary="Change names or phone",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def update_me(body: ProfileUpdate, user: CurrentAccount, session: SessionDep) -> User:
     return await accounts.update_profile(
@@ -190,8 +206,13 @@ async def update_me(body: ProfileUpdate, user: CurrentAccount, session: SessionD
     summary="Change the password (needs the current one)",
     description="Every access token issued before, this one included, stops working at "
     "once on every service: sign in again with the new password.",
-    responses=problem_responses(
-        400, 401, 403, 422, 429, 503, e400="The current password is wrong or equals the new one"
+    responses=error_responses(
+        BadRequest.documented("The current password is wrong or equals the new one"),
+        Unauthorized,
+        Forbidden,
+        RequestInvalid,
+        TooManyRequests,
+        ServiceUnavailable,
     ),
 )
 async def change_password(

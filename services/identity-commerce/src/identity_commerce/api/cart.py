@@ -6,15 +6,23 @@ import uuid
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
 
-from identity_commerce.api.dependencies import CatalogDep, CurrentAccount, SettingsDep
+from identity_commerce.api.deps import CatalogDep, CurrentAccount, SettingsDep
 from identity_commerce.schemas.cart import CartItemAdd, CartItemUpdate, CartLineOut, CartOut
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services import cart
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
-_CATALOG_DOWN = {"e503": "catalog-fulfillment is down; nothing was changed (see Retry-After)"}
+CATALOG_DOWN = "catalog-fulfillment is down; nothing was changed (see Retry-After)"
 
 
 @router.get(
@@ -25,7 +33,7 @@ _CATALOG_DOWN = {"e503": "catalog-fulfillment is down; nothing was changed (see 
         "When catalog-fulfillment is down the stored lines are returned with "
         "`refreshed: false` (last seen names and prices)."
     ),
-    responses=problem_responses(401, 403),
+    responses=error_responses(Unauthorized, Forbidden),
 )
 async def get_cart(user: CurrentAccount, session: SessionDep, catalog: CatalogDep) -> CartOut:
     return CartOut.of(await cart.view_cart(session, catalog, user_id=user.id))
@@ -36,17 +44,16 @@ async def get_cart(user: CurrentAccount, session: SessionDep, catalog: CatalogDe
     status_code=status.HTTP_201_CREATED,
     response_model=CartLineOut,
     summary="Add a sku (the same sku adds up on its line)",
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        e404="Unknown or archived sku",
-        e409="Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
-        "or the line or cart is full",
-        **_CATALOG_DOWN,
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("Unknown or archived sku"),
+        Conflict.documented(
+            "Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
+            "or the line or cart is full"
+        ),
+        RequestInvalid,
+        ServiceUnavailable.documented(CATALOG_DOWN),
     ),
 )
 async def add_item(
@@ -72,16 +79,13 @@ async def add_item(
     "/items/{item_id}",
     response_model=CartLineOut,
     summary="Set a line's quantity",
-    responses=problem_responses(
-        401,
-        403,
-        404,
-        409,
-        422,
-        503,
-        e404="No such cart line, or not yours",
-        e409="Not enough stock, or the sku is no longer sold",
-        **_CATALOG_DOWN,
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such cart line, or not yours"),
+        Conflict.documented("Not enough stock, or the sku is no longer sold"),
+        RequestInvalid,
+        ServiceUnavailable.documented(CATALOG_DOWN),
     ),
 )
 async def set_quantity(
@@ -107,7 +111,12 @@ async def set_quantity(
     "/items/{item_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a line (works while the catalog is down)",
-    responses=problem_responses(401, 403, 404, 422, e404="No such cart line, or not yours"),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such cart line, or not yours"),
+        RequestInvalid,
+    ),
 )
 async def remove_item(item_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> None:
     await cart.remove_item(session, user_id=user.id, item_id=item_id)
@@ -117,7 +126,7 @@ async def remove_item(item_id: uuid.UUID, user: CurrentAccount, session: Session
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Empty my cart",
-    responses=problem_responses(401, 403),
+    responses=error_responses(Unauthorized, Forbidden),
 )
 async def clear_cart(user: CurrentAccount, session: SessionDep) -> None:
     await cart.clear_cart(session, user_id=user.id)

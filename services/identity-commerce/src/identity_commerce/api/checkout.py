@@ -8,26 +8,34 @@ from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
 from shopkit.auth import CurrentUser, UnconfirmedUser
 from shopkit.db import SessionDep
+from shopkit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PaymentRequired,
+    RequestInvalid,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    error_responses,
+)
 
-from identity_commerce.api.dependencies import (
+from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
     SessionFactoryDep,
     SettingsDep,
 )
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.schemas.orders import (
     ConfirmIn,
     CreatePaymentIntentIn,
     OrderOut,
-    OutOfStockProblem,
-    PaymentDeclinedProblem,
     PaymentIntentOut,
 )
-from identity_commerce.schemas.problems import problem_responses
+from identity_commerce.schemas.problems import OutOfStockProblem, PaymentDeclinedProblem
 from identity_commerce.services import checkout
-from identity_commerce.services.orders import order_view
 
 router = APIRouter(prefix="/checkout", tags=["checkout"])
 
@@ -66,30 +74,28 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
         "`CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) "
         "per `CHECKOUT_RATE_WINDOW_SECONDS`."
     ),
-    responses={
-        **problem_responses(
-            400,
-            401,
-            403,
-            404,
-            422,
-            429,
-            503,
-            502,
-            e400="The cart is empty",
-            e404="An address does not exist or is not yours",
-            e422="Invalid body or Idempotency-Key, or the key was used with another body",
-            e429="Too many checkouts started by this account or address "
-            "(`code`: `checkout_rate_limited`; see Retry-After)",
-            e503="catalog-fulfillment or Stripe is down: nothing is held (see Retry-After)",
-            e502="Stripe refused to open the payment; nothing is held",
+    responses=error_responses(
+        BadRequest.documented("The cart is empty"),
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("An address does not exist or is not yours"),
+        RequestInvalid.documented(
+            "Invalid body or Idempotency-Key, or the key was used with another body"
         ),
-        409: {
-            "model": OutOfStockProblem,
-            "description": "Not enough stock (`shortages`), no order is kept; or too many "
-            "orders awaiting payment (`code`: `too_many_pending_orders`)",
-        },
-    },
+        TooManyRequests.documented(
+            "Too many checkouts started by this account or address "
+            "(`code`: `checkout_rate_limited`; see Retry-After)"
+        ),
+        ServiceUnavailable.documented(
+            "catalog-fulfillment or Stripe is down: nothing is held (see Retry-After)"
+        ),
+        StripeRequestRefused.documented("Stripe refused to open the payment; nothing is held"),
+        Conflict.documented(
+            "Not enough stock (`shortages`), no order is kept; or too many orders awaiting "
+            "payment (`code`: `too_many_pending_orders`)",
+            body=OutOfStockProblem,
+        ),
+    ),
 )
 async def create_payment_intent(
     body: CreatePaymentIntentIn,
@@ -99,7 +105,7 @@ async def create_payment_intent(
     sessions: SessionFactoryDep,
     settings: SettingsDep,
     catalog: CatalogDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -134,32 +140,31 @@ async def create_payment_intent(
         "An order still waiting (3-D Secure: `payment.status` = `requires_action`) is "
         "returned as `pending_payment` with its `client_secret`."
     ),
-    responses={
-        **problem_responses(
-            400,
-            401,
-            403,
-            404,
-            409,
-            422,
-            503,
-            502,
-            e400="Stripe refused the payment method",
-            e404="No such order, or not yours",
-            e409="The order is no longer awaiting payment (failed, expired or cancelled), "
+    responses=error_responses(
+        BadRequest.documented("Stripe refused the payment method"),
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such order, or not yours"),
+        Conflict.documented(
+            "The order is no longer awaiting payment (failed, expired or cancelled), "
             "or Stripe took another amount or currency than the order's (`code`: "
-            "`payment_amount_mismatch`; not marked paid, held for an admin)",
-            e503="Stripe or catalog-fulfillment is down; try again (see Retry-After)",
-            e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
+            "`payment_amount_mismatch`; not marked paid, held for an admin)"
         ),
-        402: {"model": PaymentDeclinedProblem, "description": "Declined; order payment_failed"},
-    },
+        RequestInvalid,
+        ServiceUnavailable.documented(
+            "Stripe or catalog-fulfillment is down; try again (see Retry-After)"
+        ),
+        StripeRequestRefused.documented(
+            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
+        ),
+        PaymentRequired.documented("Declined; order payment_failed", body=PaymentDeclinedProblem),
+    ),
 )
 async def confirm(
     body: ConfirmIn,
     principal: CurrentUser,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
 ) -> OrderOut | JSONResponse:
     result = await checkout.confirm_payment(
@@ -194,4 +199,4 @@ async def confirm(
             },
             status_code=status.HTTP_409_CONFLICT,
         )
-    return OrderOut.model_validate(order_view(result.order), from_attributes=True)
+    return OrderOut.of(result.order)

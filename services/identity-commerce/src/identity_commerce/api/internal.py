@@ -8,13 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
-from shopkit.errors import NotFound
+from shopkit.errors import Forbidden, NotFound, RequestInvalid, Unauthorized, error_responses
 from shopkit.scopes import ACCOUNTS_READ, PURCHASES_READ
 from shopkit.tokens import Principal
 
 from identity_commerce.schemas.accounts import AccountStatusOut
 from identity_commerce.schemas.orders import VerifiedPurchase
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services.accounts import account_status
 from identity_commerce.services.orders import has_verified_purchase
 
@@ -28,7 +27,7 @@ router = APIRouter(prefix="/internal", tags=["internal"])
     description="True when the user has an order in paid, processing, shipped or delivered "
     "containing a variant of the product. Used by catalog-fulfillment for reviews "
     "(service token with `purchases:read`).",
-    responses=problem_responses(401, 403, 422),
+    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def verified_purchase(
     user_id: uuid.UUID,
@@ -48,7 +47,9 @@ async def verified_purchase(
     description="Asked by catalog-fulfillment and notifications on every request that "
     "carries a user token (service token with `accounts:read`): a token counts only while "
     "its account is active and its `role` and `ver` match the answer.",
-    responses=problem_responses(401, 403, 404, 422, e404="No such account"),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented("No such account"), RequestInvalid
+    ),
 )
 async def account(
     user_id: uuid.UUID,

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from shopkit.db import SessionDep
+from shopkit.errors import BadRequest, ServiceUnavailable, error_responses
 
-from identity_commerce.clients.inventory import InventoryDep
-from identity_commerce.clients.stripe import StripeDep
+from identity_commerce.api.deps import CatalogDep
+from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
 from identity_commerce.schemas.orders import WebhookAck
-from identity_commerce.schemas.problems import problem_responses
 from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
 
@@ -30,19 +30,20 @@ router = APIRouter(prefix="/payments", tags=["payments"])
         "`ignored`. A full `charge.refunded` of a paid order makes it `refunded` and puts "
         "back stock that was never shipped, once."
     ),
-    responses=problem_responses(
-        400,
-        503,
-        502,
-        e400="Missing or invalid Stripe-Signature, or not a Stripe event",
-        e503="catalog-fulfillment is down; Stripe will deliver the event again",
-        e502="Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed",
+    responses=error_responses(
+        BadRequest.documented("Missing or invalid Stripe-Signature, or not a Stripe event"),
+        ServiceUnavailable.documented(
+            "catalog-fulfillment is down; Stripe will deliver the event again"
+        ),
+        StripeRequestRefused.documented(
+            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
+        ),
     ),
 )
 async def stripe_webhook(
     request: Request,
     session: SessionDep,
-    inventory: InventoryDep,
+    inventory: CatalogDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,

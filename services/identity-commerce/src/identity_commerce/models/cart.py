@@ -8,11 +8,13 @@ catalog-fulfillment is down. Prices used for payment always come fresh from the 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from shopkit.db import Timestamps, UUIDPrimaryKey
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, text
+from shopkit.money import MoneyColumn
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity_commerce.db.base import Base
@@ -35,7 +37,36 @@ class CartItem(UUIDPrimaryKey, Timestamps, Base):
     variant_id: Mapped[uuid.UUID | None] = mapped_column()
     name: Mapped[str] = mapped_column(String(300))
     image_url: Mapped[str | None] = mapped_column(String(1000))
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     currency: Mapped[str] = mapped_column(String(3), server_default=text("'USD'"), default="USD")
     available: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     catalog_checked_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+# The cart as shown: each stored line with what the catalog says of its sku right now.
+@dataclass
+class CartLine:
+    item: CartItem
+    available_quantity: int | None  # from the catalog; None when it could not be asked
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.item.unit_price * self.item.quantity
+
+
+@dataclass
+class CartView:
+    lines: list[CartLine]
+    refreshed: bool  # False: catalog-fulfillment was down; names/prices are the last seen
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.item.quantity for line in self.lines)
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].item.currency if self.lines else "USD"

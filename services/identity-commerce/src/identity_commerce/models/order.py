@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from shopkit.db import Timestamps, utcnow
+from shopkit.money import MoneyColumn
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
     Identity,
     Index,
-    Numeric,
     Sequence,
     String,
     Text,
@@ -29,12 +29,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from identity_commerce.db.base import Base
-from identity_commerce.services.orders_state_machine import OrderStatus
+from identity_commerce.models.order_status import OrderStatus
 
 if TYPE_CHECKING:
     from identity_commerce.models.payment import Payment
 
-Money = Numeric(12, 2)
 ORDER_NUMBER_SEQUENCE = Sequence("order_number_seq", metadata=Base.metadata)
 # "SO-2026-000123": year of placement and a gap-tolerant counter, readable over the phone.
 # The counter has at least six digits and grows past them (SO-2026-1000000): '0' places are
@@ -71,10 +70,10 @@ class Order(Timestamps, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(24), default=OrderStatus.PENDING_PAYMENT.value)
     currency: Mapped[str] = mapped_column(String(3))
-    subtotal: Mapped[Decimal] = mapped_column(Money)
-    shipping: Mapped[Decimal] = mapped_column(Money)
-    tax: Mapped[Decimal] = mapped_column(Money)
-    total: Mapped[Decimal] = mapped_column(Money)
+    subtotal: Mapped[Decimal] = mapped_column(MoneyColumn)
+    shipping: Mapped[Decimal] = mapped_column(MoneyColumn)
+    tax: Mapped[Decimal] = mapped_column(MoneyColumn)
+    total: Mapped[Decimal] = mapped_column(MoneyColumn)
     customer_email: Mapped[str] = mapped_column(String(320))
     customer_name: Mapped[str] = mapped_column(String(200))
     customer_phone: Mapped[str | None] = mapped_column(String(32))
@@ -122,9 +121,9 @@ class OrderItem(Base):
     product_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     variant_id: Mapped[uuid.UUID | None] = mapped_column()
     name: Mapped[str] = mapped_column(String(300))
-    unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     quantity: Mapped[int] = mapped_column()
-    line_total: Mapped[Decimal] = mapped_column(Money)
+    line_total: Mapped[Decimal] = mapped_column(MoneyColumn)
 
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
 

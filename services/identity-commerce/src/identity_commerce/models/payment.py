@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from shopkit.db import Timestamps, utcnow
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from shopkit.money import MoneyColumn
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,8 +18,6 @@ from identity_commerce.db.base import Base
 
 if TYPE_CHECKING:
     from identity_commerce.models.order import Order
-
-Money = Numeric(12, 2)
 
 
 class Payment(Timestamps, Base):
@@ -32,13 +31,13 @@ class Payment(Timestamps, Base):
     payment_intent_id: Mapped[str] = mapped_column(String(255), unique=True)
     # Handed to the browser for Stripe.js; kept so an Idempotency-Key replay can answer it.
     client_secret: Mapped[str | None] = mapped_column(String(255))
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
     currency: Mapped[str] = mapped_column(String(3))
     # Stripe's PaymentIntent status as last seen (succeeded, requires_payment_method, ...).
     status: Mapped[str] = mapped_column(String(32))
     failure_code: Mapped[str | None] = mapped_column(String(64))
     failure_message: Mapped[str | None] = mapped_column(Text)
-    refunded_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    refunded_amount: Mapped[Decimal] = mapped_column(MoneyColumn, default=Decimal("0.00"))
 
     order: Mapped[Order] = relationship(back_populates="payment", lazy="raise")
     refunds: Mapped[list[Refund]] = relationship(
@@ -54,7 +53,7 @@ class Refund(Base):
         ForeignKey("payments.id", ondelete="CASCADE"), index=True
     )
     stripe_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn)
     status: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)

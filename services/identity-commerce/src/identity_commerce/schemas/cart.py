@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer
-from shopkit.fields import JSON_INTEGER
+from pydantic import BaseModel, Field
+from shopkit.fields import JSON_INTEGER, Sku
+from shopkit.money import Money
 
-from identity_commerce.services.cart import CartLine, CartView
+from identity_commerce.models.cart import CartLine, CartView
 
-Money = Annotated[
-    Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")
-]
-# catalog-fulfillment's sku syntax; it also keeps commas out of its `?skus=A,B` list.
-Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
 Quantity = Annotated[int, Field(ge=1, le=999), JSON_INTEGER]
 
 

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
     model_validator,
 )
+from shopkit.money import Money
+from shopkit.pages import Page
 
+from identity_commerce.clients.catalog import Fulfillment
+from identity_commerce.models import Order, Payment
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.schemas.fields import text
 
-Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 OrderStatusName = Literal[
     "pending_payment",
     "paid",
@@ -64,17 +66,6 @@ class PaymentIntentOut(BaseModel):
     publishable_key: str = Field(description="Stripe publishable key for Stripe.js")
 
 
-class Shortage(BaseModel):
-    sku: str
-    requested: int
-    available: int
-
-
-class OutOfStockProblem(BaseModel):
-    detail: str
-    shortages: list[Shortage]
-
-
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -92,14 +83,13 @@ class ConfirmIn(BaseModel):
     )
 
 
-class PaymentDeclinedProblem(BaseModel):
-    detail: str
-    order_id: uuid.UUID
-    status: Literal["payment_failed"]
-    decline_code: str | None
-
-
 # --- orders -------------------------------------------------------------------------------
+def _same_names(source: object, schema: type[BaseModel], *, leave: set[str]) -> dict[str, Any]:
+    """The fields of `schema` that `source` (a model) holds under the same name; nested
+    models are read by their own schema's attributes (from_attributes)."""
+    return {name: getattr(source, name) for name in schema.model_fields if name not in leave}
+
+
 class OrderItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -145,14 +135,43 @@ class PaymentOut(BaseModel):
     )
     refunds: list[RefundOut]
 
+    @classmethod
+    def of(cls, payment: Payment, order_status: str) -> PaymentOut:
+        awaiting = order_status == OrderStatus.PENDING_PAYMENT
+        return cls.model_validate(
+            {
+                **_same_names(payment, cls, leave={"client_secret"}),
+                "client_secret": payment.client_secret if awaiting else None,
+            },
+            from_attributes=True,
+        )
+
 
 class FulfillmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     carrier: str | None
     tracking_number: str | None
     tracking_url: str | None
     status: str
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+
+    @classmethod
+    def of(cls, order: Order, live: Fulfillment | None) -> FulfillmentOut | None:
+        """The shipment as catalog-fulfillment reports it, else the facts mirrored on the
+        order (no dates: only catalog-fulfillment keeps them)."""
+        if live is not None:
+            return cls.model_validate(live)
+        if order.tracking_number is None:
+            return None
+        shown = order.status if order.status in ("shipped", "delivered") else "shipped"
+        return cls(
+            carrier=order.carrier,
+            tracking_number=order.tracking_number,
+            tracking_url=order.tracking_url,
+            status=shown,
+        )
 
 
 class TimelineEntry(BaseModel):
@@ -182,6 +201,20 @@ class OrderOut(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def of(cls, order: Order, *, fulfillment: Fulfillment | None = None) -> Self:
+        """The order with its items, payment and timeline (loaded with it); the shipment
+        as catalog-fulfillment reports it when asked (`fulfillment`)."""
+        payment = order.payment
+        return cls.model_validate(
+            {
+                **_same_names(order, cls, leave={"payment", "fulfillment"}),
+                "payment": PaymentOut.of(payment, order.status) if payment else None,
+                "fulfillment": FulfillmentOut.of(order, fulfillment),
+            },
+            from_attributes=True,
+        )
+
 
 ATTENTION = (
     "Why an admin must look at this order, e.g. Stripe took another amount or currency than "
@@ -207,6 +240,13 @@ class OrderSummary(BaseModel):
     item_count: int
     created_at: datetime
 
+    @classmethod
+    def of(cls, order: Order, item_count: int) -> Self:
+        return cls.model_validate(
+            {**_same_names(order, cls, leave={"item_count"}), "item_count": item_count},
+            from_attributes=True,
+        )
+
 
 class AdminOrderSummary(OrderSummary):
     user_id: uuid.UUID
@@ -214,18 +254,12 @@ class AdminOrderSummary(OrderSummary):
     attention: str | None = Field(default=None, description=ATTENTION)
 
 
-class OrderPage(BaseModel):
-    items: list[OrderSummary]
-    total: int
-    page: int
-    page_size: int
+class OrderPage(Page[OrderSummary]):
+    pass
 
 
-class AdminOrderPage(BaseModel):
-    items: list[AdminOrderSummary]
-    total: int
-    page: int
-    page_size: int
+class AdminOrderPage(Page[AdminOrderSummary]):
+    pass
 
 
 class CancelIn(BaseModel):

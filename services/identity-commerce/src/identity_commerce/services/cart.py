@@ -14,8 +14,6 @@ Writes ask catalog-fulfillment first and change nothing when it is down (503 fro
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, cast
 
 from shopkit.db import utcnow
@@ -27,35 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
 from identity_commerce.models import CartItem
+from identity_commerce.models.cart import CartLine, CartView
 from identity_commerce.services.accounts import get_active_user
-
-
-@dataclass
-class CartLine:
-    item: CartItem
-    available_quantity: int | None  # from the catalog; None when it could not be asked
-
-    @property
-    def line_total(self) -> Decimal:
-        return self.item.unit_price * self.item.quantity
-
-
-@dataclass
-class CartView:
-    lines: list[CartLine]
-    refreshed: bool  # False: catalog-fulfillment was down; names/prices are the last seen
-
-    @property
-    def subtotal(self) -> Decimal:
-        return sum((line.line_total for line in self.lines), Decimal("0.00"))
-
-    @property
-    def item_count(self) -> int:
-        return sum(line.item.quantity for line in self.lines)
-
-    @property
-    def currency(self) -> str:
-        return self.lines[0].item.currency if self.lines else "USD"
 
 
 def _shortage(sku: str, requested: int, available: int) -> Conflict:

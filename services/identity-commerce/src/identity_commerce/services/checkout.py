@@ -55,9 +55,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from identity_commerce.clients.catalog import CatalogClient, CatalogVariant
-from identity_commerce.clients.inventory import (
-    InventoryClient,
+from identity_commerce.clients.catalog import (
+    CatalogClient,
+    CatalogVariant,
     OutOfStock,
     Shortage,
     StockRequest,
@@ -81,6 +81,7 @@ from identity_commerce.models import (
     Payment,
     User,
 )
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services import rate_limit
 from identity_commerce.services.cart import list_cart_items
 from identity_commerce.services.orders import (
@@ -92,7 +93,6 @@ from identity_commerce.services.orders import (
     lock_order,
     lock_order_or_404,
 )
-from identity_commerce.services.orders_state_machine import OrderStatus
 from identity_commerce.services.payments import (
     PaymentNews,
     Settlement,
@@ -325,7 +325,7 @@ async def _supersede(
     *,
     order_id: uuid.UUID,
     user: User,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> bool:
     """Close an earlier pending order of the user: cancel its intent, release its stock.
@@ -367,7 +367,7 @@ async def _make_room(
     cart: list[CartItem],
     idempotency_key: str | None,
     settings: Settings,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> int:
     """Supersede the user's pending orders that hold any sku of the cart, then check the cap
@@ -407,7 +407,7 @@ async def create_payment_intent(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """Steps 1-9 above."""
@@ -499,7 +499,7 @@ async def _place_order(
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
     """Steps 5-9: price, insert, hold the stock, open the PaymentIntent, record the reply."""
@@ -663,7 +663,7 @@ async def _new_order(
     return order
 
 
-async def _hold_stock(order: Order, *, inventory: InventoryClient, hold: timedelta) -> None:
+async def _hold_stock(order: Order, *, inventory: CatalogClient, hold: timedelta) -> None:
     """Reserve the items with reservation_id = order id. 409 shortages or 503 roll the
     checkout back (no order is kept, nothing stays held)."""
     try:
@@ -686,7 +686,7 @@ async def _give_up_without_payment(
     order: Order,
     user: User,
     idempotency_key: str | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
 ) -> None:
     """Stripe failed after the stock was held: free it, keep the order as cancelled."""
     await inventory.release_quietly(order.id)
@@ -726,7 +726,7 @@ async def confirm_payment(
     user_id: uuid.UUID,
     order_id: uuid.UUID,
     payment_method_id: str | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> ConfirmResult:
     """Confirm server-side with `payment_method_id`, or read the intent the browser

@@ -33,8 +33,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from identity_commerce.clients.catalog import CatalogClient, ReverifyRefused
-from identity_commerce.clients.inventory import InventoryClient, RestockRefused, StockRequest
+from identity_commerce.clients.catalog import (
+    CatalogClient,
+    RestockRefused,
+    ReverifyRefused,
+    StockRequest,
+)
 from identity_commerce.models import FollowUpKind, FollowUpStatus, Order, OrderFollowUp
 
 log = logging.getLogger("identity_commerce.followups")
@@ -93,7 +97,6 @@ async def record_after_refund(session: AsyncSession, order: Order, *, restock: b
 
 @dataclass(frozen=True)
 class FollowUpClients:
-    inventory: InventoryClient
     catalog: CatalogClient
     retry_base: timedelta
     retry_max: timedelta
@@ -107,7 +110,6 @@ class FollowUpClients:
 def followup_clients(app: FastAPI) -> FollowUpClients:
     settings = app.state.settings
     return FollowUpClients(
-        inventory=app.state.inventory_client,
         catalog=app.state.catalog_client,
         retry_base=timedelta(seconds=settings.order_followup_retry_base_seconds),
         retry_max=timedelta(seconds=settings.order_followup_retry_max_seconds),
@@ -140,7 +142,7 @@ async def finish_after_commit(
 async def _perform(followup: OrderFollowUp, clients: FollowUpClients) -> None:
     payload = followup.payload
     if followup.kind == FollowUpKind.RESTOCK:
-        await clients.inventory.restock(
+        await clients.catalog.restock(
             key=str(payload["key"]),
             items=[
                 StockRequest(sku=i["sku"], quantity=int(i["quantity"])) for i in payload["items"]

@@ -1,5 +1,5 @@
 """Orders: loading them (own or any), changing their status through the state machine with a
-timeline entry, the outbox events they emit, and the shape they are shown in."""
+timeline entry, the outbox events they emit, and the shipment they show."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from identity_commerce.clients.inventory import Fulfillment, InventoryClient
+from identity_commerce.clients.catalog import CatalogClient, Fulfillment
 from identity_commerce.models import Order, OrderItem, OrderStatusChange, OutboxMessage, Payment
 from identity_commerce.services.orders_state_machine import (
     PAID_STATUSES,
@@ -222,87 +222,7 @@ def emit_order_event(
 
 
 # --- showing ------------------------------------------------------------------------------
-def fulfillment_view(order: Order, live: Fulfillment | None) -> dict[str, Any] | None:
-    """The shipment as catalog-fulfillment reports it, else the facts mirrored on the order."""
-    if live is not None:
-        return {
-            "carrier": live.carrier,
-            "tracking_number": live.tracking_number,
-            "tracking_url": live.tracking_url,
-            "status": live.status,
-            "shipped_at": live.shipped_at,
-            "delivered_at": live.delivered_at,
-        }
-    if order.tracking_number is None:
-        return None
-    return {
-        "carrier": order.carrier,
-        "tracking_number": order.tracking_number,
-        "tracking_url": order.tracking_url,
-        "status": order.status if order.status in ("shipped", "delivered") else "shipped",
-    }
-
-
-def order_view(order: Order, *, fulfillment: Fulfillment | None = None) -> dict[str, Any]:
-    """The order as GET /orders/{id} shows it (items, payment and timeline loaded)."""
-    payment = order.payment
-    payment_view = None
-    if payment is not None:
-        payment_view = {
-            "provider": payment.provider,
-            "payment_intent_id": payment.payment_intent_id,
-            "status": payment.status,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "refunded_amount": payment.refunded_amount,
-            "failure_message": payment.failure_message,
-            "client_secret": (
-                payment.client_secret if order.status == OrderStatus.PENDING_PAYMENT else None
-            ),
-            "refunds": list(payment.refunds),
-        }
-    return {
-        "id": order.id,
-        "number": order.number,
-        "status": order.status,
-        "items": list(order.items),
-        "subtotal": order.subtotal,
-        "shipping": order.shipping,
-        "tax": order.tax,
-        "total": order.total,
-        "currency": order.currency,
-        "shipping_address": order.shipping_address,
-        "billing_address": order.billing_address,
-        "payment": payment_view,
-        "fulfillment": fulfillment_view(order, fulfillment),
-        "timeline": list(order.timeline),
-        "reservation_expires_at": order.reservation_expires_at,
-        "created_at": order.created_at,
-        "updated_at": order.updated_at,
-        "user_id": order.user_id,
-        "customer_email": order.customer_email,
-        "customer_name": order.customer_name,
-        "attention": order.attention,
-    }
-
-
-def summary_view(row: OrderListRow) -> dict[str, Any]:
-    order = row.order
-    return {
-        "id": order.id,
-        "number": order.number,
-        "status": order.status,
-        "total": order.total,
-        "currency": order.currency,
-        "item_count": row.item_count,
-        "created_at": order.created_at,
-        "user_id": order.user_id,
-        "customer_email": order.customer_email,
-        "attention": order.attention,
-    }
-
-
-async def live_fulfillment(order: Order, inventory: InventoryClient) -> Fulfillment | None:
+async def live_fulfillment(order: Order, inventory: CatalogClient) -> Fulfillment | None:
     """The shipment from catalog-fulfillment when there is one; when it is down the facts
     mirrored on the order are shown instead."""
     if order.tracking_number is None:

@@ -21,7 +21,7 @@ from shopkit.errors import Conflict
 from shopkit.events import EventType
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity_commerce.clients.inventory import InventoryClient
+from identity_commerce.clients.catalog import CatalogClient
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import Order
 from identity_commerce.services.order_followups import record_after_refund
@@ -55,7 +55,7 @@ async def cancel_order(
     actor: str,
     reason: str | None,
     user_id: uuid.UUID | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> Order:
     """Before payment: cancel the intent and release the stock. Paid but not shipped: refund
@@ -117,7 +117,7 @@ async def admin_change_status(
     carrier: str | None,
     tracking_number: str | None,
     note: str | None,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> Order:
     wanted = S(target)

@@ -28,16 +28,16 @@ from shopkit.events import EventType
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from identity_commerce.clients.inventory import InventoryClient
+from identity_commerce.clients.catalog import CatalogClient
 from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.models import IdempotencyKey, Order
+from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
     change_status,
     emit_order_event,
     lock_order,
 )
-from identity_commerce.services.orders_state_machine import OrderStatus
 from identity_commerce.services.payments import (
     PaymentNews,
     advance_payment_status,
@@ -55,7 +55,7 @@ async def expire_order(
     session: AsyncSession,
     *,
     order_id: uuid.UUID,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> str:
     """Expire one overdue order (or settle it if it was paid after all)."""
@@ -122,7 +122,7 @@ async def _back_off(
 async def sweep_expired_orders(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
     batch: int = BATCH,
     backoff: ExpiryBackoff = ExpiryBackoff(),
@@ -189,7 +189,7 @@ async def order_expiry_job(app: FastAPI, stop: asyncio.Event) -> None:
         try:
             outcomes = await sweep_expired_orders(
                 app.state.db.sessionmaker,
-                inventory=app.state.inventory_client,
+                inventory=app.state.catalog_client,
                 stripe=app.state.stripe_gateway,
                 batch=settings.order_expiry_batch_size,
                 backoff=backoff,

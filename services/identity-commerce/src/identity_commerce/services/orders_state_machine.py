@@ -1,4 +1,5 @@
-"""The order life cycle as data: which status may follow which (DESIGN.md section 4.A).
+"""The order life cycle as data: which status may follow which (the "State machine" of
+docs/api/identity-commerce-orders.md).
 
 Pure module, no I/O, so the rules are tested on their own and every path that changes an
 order's status (checkout, webhooks, the expiry sweeper, customers, admins) asks it first.
@@ -6,22 +7,10 @@ order's status (checkout, webhooks, the expiry sweeper, customers, admins) asks 
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from shopkit.errors import Conflict
 
-
-class OrderStatus(StrEnum):
-    PENDING_PAYMENT = "pending_payment"
-    PAID = "paid"
-    PAYMENT_FAILED = "payment_failed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    PROCESSING = "processing"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    REFUNDED = "refunded"
-
+# The statuses are the names the orders table holds; this module says how they follow.
+from identity_commerce.models.order_status import OrderStatus
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {

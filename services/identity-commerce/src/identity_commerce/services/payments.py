@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity_commerce.clients.inventory import InventoryClient, ReservationGone
+from identity_commerce.clients.catalog import CatalogClient, ReservationGone
 from identity_commerce.clients.stripe import PaymentIntentState, StripeGateway
 from identity_commerce.models import Order, Payment, ProcessedStripeEvent, Refund
 from identity_commerce.services.cart import remove_ordered_lines
@@ -138,7 +138,7 @@ async def settle_payment(
     order: Order,
     news: PaymentNews,
     actor: str,
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> Settlement:
     """Apply what the PaymentIntent says to the (locked) order; safe to call again."""
@@ -396,7 +396,7 @@ async def handle_stripe_event(
     session: AsyncSession,
     *,
     event: dict[str, Any],
-    inventory: InventoryClient,
+    inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> WebhookHandled:
     """Apply one verified Stripe event. If applying fails (catalog down), the transaction

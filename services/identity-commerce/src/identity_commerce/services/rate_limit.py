@@ -258,24 +258,20 @@ async def delete_expired(session: AsyncSession, *, now: datetime | None = None) 
     return cast(CursorResult[Any], result).rowcount or 0
 
 
-def expired_counter_sweeper_job():  # type: ignore[no-untyped-def]
+async def expired_counter_sweeper_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: drop expired counters now and then so the table stays small."""
-
-    async def job(app: FastAPI, stop: asyncio.Event) -> None:
-        interval = app.state.settings.rate_limit_sweep_seconds
-        sessionmaker = make_sessionmaker(app.state.db.engine)
-        while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-                return
-            except TimeoutError:
-                pass
-            try:
-                async with sessionmaker() as session, session.begin():
-                    removed = await delete_expired(session)
-                if removed:
-                    log.info("removed %d expired rate-limit counters", removed)
-            except Exception:  # the next round tries again; never kill the app
-                log.exception("sweeping rate-limit counters failed")
-
-    return job
+    interval = app.state.settings.rate_limit_sweep_seconds
+    sessionmaker = make_sessionmaker(app.state.db.engine)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+            return
+        except TimeoutError:
+            pass
+        try:
+            async with sessionmaker() as session, session.begin():
+                removed = await delete_expired(session)
+            if removed:
+                log.info("removed %d expired rate-limit counters", removed)
+        except Exception:  # the next round tries again; never kill the app
+            log.exception("sweeping rate-limit counters failed")

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from shopkit.deps import from_app_state
 
+from notifications.clients import Notifier
 from notifications.core.config import Settings
-from notifications.providers import Notifier
 
-
-def get_notifier(request: Request) -> Notifier:
-    notifier: Notifier = request.app.state.notifier
-    return notifier
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-NotifierDep = Annotated[Notifier, Depends(get_notifier)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+NotifierDep = Annotated[Notifier, Depends(from_app_state("notifier"))]
+SettingsDep = Annotated[Settings, Depends(from_app_state("settings"))]

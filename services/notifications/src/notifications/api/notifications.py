@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import Forbidden, RequestInvalid, Unauthorized, error_responses
 from shopkit.events import EventType
+from shopkit.pages import Paging
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import Principal
 
@@ -22,25 +24,24 @@ router = APIRouter(tags=["sent log"])
     "/notifications",
     response_model=SentMessagePage,
     summary="Messages sent, newest first",
-    responses={
-        401: {"description": "No or invalid token"},
-        403: {
-            "description": "Customers, and services without events:write, may not read the sent log"
-        },
-        422: {"description": "Unknown type or bad paging"},
-    },
+    responses=error_responses(
+        Unauthorized.documented("No or invalid token"),
+        Forbidden.documented(
+            "Customers, and services without events:write, may not read the sent log"
+        ),
+        RequestInvalid.documented("Unknown type or bad paging"),
+    ),
 )
 async def sent_log(
     session: SessionDep,
     _: Annotated[Principal, scoped(EVENTS_WRITE, roles=("admin",))],
+    paging: Paging,
     type: Annotated[EventType | None, Query(description="Event type")] = None,  # noqa: A002
     recipient: Annotated[
         str | None, Query(min_length=1, max_length=320, description="Email or phone, exact")
     ] = None,
     event_id: Annotated[uuid.UUID | None, Query()] = None,
     channel: Annotated[Literal["email", "sms"] | None, Query()] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SentMessagePage:
     rows, total = await list_sent_messages(
         session,
@@ -48,12 +49,7 @@ async def sent_log(
         recipient=recipient,
         event_id=event_id,
         channel=channel,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
-    return SentMessagePage(
-        items=[SentMessageOut.model_validate(row) for row in rows],
-        total=total,
-        page=page,
-        page_size=page_size,
-    )
+    return SentMessagePage.of([SentMessageOut.model_validate(row) for row in rows], total, paging)

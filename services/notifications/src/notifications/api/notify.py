@@ -8,6 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
+from shopkit.errors import (
+    Forbidden,
+    PayloadTooLarge,
+    RequestInvalid,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import Principal
 
@@ -54,16 +62,15 @@ ENVELOPE_EXAMPLE = {
     status_code=202,
     response_model=NotifyResult,
     summary="Handle one event: send its messages once per event id",
-    responses={
-        401: {"description": "No or invalid token"},
-        403: {
-            "description": "Not a service token holding events:write (customers and admins "
-            "may not post events)"
-        },
-        413: {"description": "Body too large"},
-        422: {"description": "Malformed envelope, unknown event type or missing data fields"},
-        503: {"description": "Database or mail provider unavailable; retry later"},
-    },
+    responses=error_responses(
+        Unauthorized.documented("No or invalid token"),
+        Forbidden.documented(
+            "Not a service token holding events:write (customers and admins may not post events)"
+        ),
+        PayloadTooLarge.documented("Body too large"),
+        RequestInvalid.documented("Malformed envelope, unknown event type or missing data fields"),
+        ServiceUnavailable.documented("Database or mail provider unavailable; retry later"),
+    ),
     # The body is validated by handle_event (shared with the Lambda handler); its schema is
     # stated here in full, one envelope shape per event type.
     openapi_extra={

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, cast
 
 from pydantic import (
@@ -32,42 +31,13 @@ from pydantic import (
 )
 from shopkit.events import EventType
 from shopkit.fields import EMAIL_ADDRESS, JSON_INTEGER, WHITESPACE, Documented, JsonInt, matching
+from shopkit.money import ExactMoneyIn
 
 log = logging.getLogger("notifications.events")
 
 SUPPORTED_VERSIONS = frozenset({1})
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
-
-MONEY_STRING = r"^[0-9]{1,10}(?:\.[0-9]{1,2})?$"
-
-
-def _money_without_floats(value: Any) -> Any:
-    # A JSON number like 19.99 has already been through a binary float: refuse it rather
-    # than print a rounded amount in a customer's email. Whole amounts may be JSON integers
-    # (19 or 19.0: JSON Schema's integer), which a float holds exactly.
-    whole_float = isinstance(value, float) and value.is_integer()
-    if isinstance(value, bool) or not (isinstance(value, str | int) or whole_float):
-        raise ValueError('money must be a decimal string like "19.99", not a JSON number')
-    if isinstance(value, str):
-        matching(MONEY_STRING, 'money must be a decimal string like "19.99"')(value)
-    return value
-
-
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_money_without_floats),
-    Field(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": MONEY_STRING},
-                {"type": "integer", "minimum": 0, "maximum": 9999999999},
-            ],
-            "examples": ["19.99"],
-        }
-    ),
-]
 
 # One line: no control character (C0 or DEL); at least one character that is not a space.
 ONE_LINE = rf"^[^\u0000-\u001f\u007f]*[^\u0000-\u001f\u007f{WHITESPACE}][^\u0000-\u001f\u007f]*$"
@@ -148,8 +118,8 @@ class OrderItem(EventData):
     sku: Code
     name: Name
     quantity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER]
-    unit_price: Money
-    line_total: Money
+    unit_price: ExactMoneyIn
+    line_total: ExactMoneyIn
 
 
 class OrderEventData(EventData):
@@ -159,15 +129,15 @@ class OrderEventData(EventData):
     order_number: Code
     email: EmailAddress
     items: Annotated[list[OrderItem], Field(min_length=1, max_length=500)]
-    total: Money
+    total: ExactMoneyIn
     currency: CurrencyCode
     # Useful but not needed to write a message: tolerated when missing.
     user_id: uuid.UUID | None = None
     customer_name: Annotated[str, Field(max_length=200), *OneLine] | None = None
     phone: PhoneNumber = None
-    subtotal: Money | None = None
-    shipping: Money | None = None
-    tax: Money | None = None
+    subtotal: ExactMoneyIn | None = None
+    shipping: ExactMoneyIn | None = None
+    tax: ExactMoneyIn | None = None
 
 
 class OrderShippedData(OrderEventData):
@@ -181,14 +151,14 @@ class OrderCancelledData(OrderEventData):
 
 
 class OrderRefundedData(OrderEventData):
-    refund_amount: Money
+    refund_amount: ExactMoneyIn
 
 
 ClosedOrderStatus = Literal["expired", "cancelled", "payment_failed"]
 
 
 class OrderLatePaymentRefundedData(OrderEventData):
-    refund_amount: Money
+    refund_amount: ExactMoneyIn
     # What the order had become before the money arrived; a wording hint, so an unknown
     # value costs only that hint.
     order_status: Annotated[

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from shopkit.pages import Page
 
 
 class NotifyResult(BaseModel):
@@ -33,8 +34,5 @@ class SentMessageOut(BaseModel):
     sent_at: datetime
 
 
-class SentMessagePage(BaseModel):
-    items: list[SentMessageOut]
-    total: int
-    page: int
-    page_size: int
+class SentMessagePage(Page[SentMessageOut]):
+    pass

@@ -18,9 +18,9 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.clients import Notifier
 from notifications.core.config import Settings
 from notifications.models import HandledEvent, SentMessage
-from notifications.providers import Notifier
 from notifications.services.messages import render_messages
 from notifications.services.validation import parse_event
 

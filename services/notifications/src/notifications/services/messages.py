@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from shopkit.events import EventType
 
+from notifications.clients.base import OutgoingEmail, OutgoingMessage, OutgoingSms
 from notifications.core.config import Settings
-from notifications.providers.base import OutgoingEmail, OutgoingMessage, OutgoingSms
 from notifications.schemas.events import (
     LowStockData,
     OrderEventData,
