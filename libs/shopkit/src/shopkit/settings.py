@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -43,6 +43,12 @@ def known_dev_fingerprints(*folders: Path | None) -> set[str]:
                 with contextlib.suppress(ValueError, TypeError, OSError):
                     known.add(key_fingerprint(path.read_bytes()))
     return known
+
+
+def prefixed(prefix: str, name: str, default: Any) -> Any:
+    """A field read from `<PREFIX>_<NAME>` (or by its own name): the settings each service
+    holds under its own prefix (CATALOG_DATABASE_URL, IDENTITY_TRUSTED_SIGNERS)."""
+    return Field(default=default, validation_alias=AliasChoices(f"{prefix}_{name.upper()}", name))
 
 
 def postgres_url(database: str, *, host: str, port: int, user: str, password: str) -> str:

@@ -1,22 +1,17 @@
 """Settings for catalog-fulfillment; .env.sample lists every variable with its dev default."""
 
 from pydantic import AliasChoices, Field
-from shopkit.settings import ServiceSettings
+from shopkit.settings import ServiceSettings, prefixed
 from shopkit.tokens import IDENTITY_KEY_ID
 
 
 class Settings(ServiceSettings):
     service_name: str = "catalog-fulfillment"
     default_database: str = "ecom_catalog_fulfillment"
-    database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("CATALOG_DATABASE_URL", "database_url")
-    )
+    database_url: str | None = prefixed("CATALOG", "database_url", None)
 
     # Whose tokens this service accepts: users' and identity-commerce's service calls.
-    trusted_signers: list[str] = Field(
-        default=[IDENTITY_KEY_ID],
-        validation_alias=AliasChoices("CATALOG_TRUSTED_SIGNERS", "trusted_signers"),
-    )
+    trusted_signers: list[str] = prefixed("CATALOG", "trusted_signers", [IDENTITY_KEY_ID])
 
     # Where this service is reachable from browsers; turns stored image paths such as
     # "/static/products/laptop.svg" into absolute URLs that work from the frontend and in carts.

@@ -18,8 +18,8 @@ from shopkit.errors import (
 )
 from shopkit.pages import Paging
 
-from identity_commerce.api.deps import CatalogDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
     AdminOrderPage,
@@ -27,7 +27,7 @@ from identity_commerce.schemas.orders import (
     OrderStatusName,
     StatusChangeIn,
 )
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import (
     admin_actor,
     get_order_detail,

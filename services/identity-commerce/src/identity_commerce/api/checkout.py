@@ -26,8 +26,9 @@ from identity_commerce.api.deps import (
     ClientAddress,
     SessionFactoryDep,
     SettingsDep,
+    StripeDep,
 )
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import (
     ConfirmIn,
     CreatePaymentIntentIn,

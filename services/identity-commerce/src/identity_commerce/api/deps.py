@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.api import client_address as addresses
 from identity_commerce.clients.catalog import CatalogClient
+from identity_commerce.clients.stripe import StripeGateway
 from identity_commerce.core.config import Settings
 from identity_commerce.models import User
 from identity_commerce.services.accounts import get_active_user
+from identity_commerce.services.order_followups import FollowUpClients, followup_clients
 from identity_commerce.services.passwords import PasswordHasher
 
 
@@ -65,3 +67,12 @@ CatalogDep = Annotated[CatalogClient, Depends(from_app_state("catalog_client"))]
 SessionFactoryDep = Annotated[SessionFactory, Depends(from_app_state("session_factory"))]
 ClientAddress = Annotated[str, Depends(client_address)]
 CurrentAccount = Annotated[User, Depends(_current_account)]
+StripeDep = Annotated[StripeGateway, Depends(from_app_state("stripe_gateway"))]
+
+
+def _followup_clients(request: Request) -> FollowUpClients:
+    return followup_clients(request.app)
+
+
+# What the refund and restock follow-ups of an order need, for routes that finish them.
+FollowUpClientsDep = Annotated[FollowUpClients, Depends(_followup_clients)]

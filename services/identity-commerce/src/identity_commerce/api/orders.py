@@ -19,10 +19,10 @@ from shopkit.errors import (
 )
 from shopkit.pages import Paging
 
-from identity_commerce.api.deps import CatalogDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import CancelIn, OrderOut, OrderPage, OrderSummary
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import (
     customer_actor,
     get_order_detail,

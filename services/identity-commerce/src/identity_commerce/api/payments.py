@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Request
 from shopkit.db import SessionDep
 from shopkit.errors import BadRequest, ServiceUnavailable, error_responses
 
-from identity_commerce.api.deps import CatalogDep
-from identity_commerce.clients.stripe import StripeDep, StripeRequestRefused
+from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import WebhookAck
-from identity_commerce.services.order_followups import FollowUpClientsDep, finish_after_commit
+from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
 
 router = APIRouter(prefix="/payments", tags=["payments"])

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import stripe
-from fastapi import Depends, Request
 from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable
 
 from identity_commerce.core.config import STRIPE_PRODUCTION_API_BASE, Settings
@@ -276,11 +275,3 @@ class StripeRequestRefused(ProblemError):
         super().__init__(f"The payment provider refused the request: {message}")
         self.message = message
         self.http_status = http_status
-
-
-def _stripe_gateway(request: Request) -> StripeGateway:
-    gateway: StripeGateway = request.app.state.stripe_gateway
-    return gateway
-
-
-StripeDep = Annotated[StripeGateway, Depends(_stripe_gateway)]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
-from shopkit.settings import ServiceSettings
+from shopkit.settings import ServiceSettings, prefixed
 from shopkit.tokens import SHOP_SERVICES
 
 
@@ -52,17 +52,12 @@ DEV_STRIPE_SECRETS = frozenset({"sk_test_dev_shop", "whsec_dev_shop"})
 class Settings(ServiceSettings):
     service_name: str = "identity-commerce"
     default_database: str = "ecom_identity_commerce"
-    database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("IDENTITY_DATABASE_URL", "database_url")
-    )
+    database_url: str | None = prefixed("IDENTITY", "database_url", None)
 
     # Whose tokens this service accepts: its own (users), and the service calls of the other
     # two (catalog-fulfillment asks about purchases and accounts, notifications about
     # accounts). Public keys are read from PUBLIC_KEYS_DIR (default KEYS_DIR).
-    trusted_signers: list[str] = Field(
-        default=list(SHOP_SERVICES),
-        validation_alias=AliasChoices("IDENTITY_TRUSTED_SIGNERS", "trusted_signers"),
-    )
+    trusted_signers: list[str] = prefixed("IDENTITY", "trusted_signers", list(SHOP_SERVICES))
 
     access_token_ttl_minutes: int = Field(default=15, ge=1, le=24 * 60)
 

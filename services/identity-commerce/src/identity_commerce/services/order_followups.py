@@ -25,9 +25,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 from shopkit.db import utcnow
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -115,13 +115,6 @@ def followup_clients(app: FastAPI) -> FollowUpClients:
         retry_max=timedelta(seconds=settings.order_followup_retry_max_seconds),
         session_factory=app.state.session_factory,
     )
-
-
-def _followup_clients(request: Request) -> FollowUpClients:
-    return followup_clients(request.app)
-
-
-FollowUpClientsDep = Annotated[FollowUpClients, Depends(_followup_clients)]
 
 
 async def finish_after_commit(

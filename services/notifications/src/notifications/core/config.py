@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
-from shopkit.settings import REPO_ROOT, ServiceSettings
+from shopkit.settings import REPO_ROOT, ServiceSettings, prefixed
 from shopkit.tokens import IDENTITY_KEY_ID
 
 DEFAULT_FILE_DIR = REPO_ROOT / ".data" / "outbox-mail"
@@ -27,15 +27,12 @@ SmtpSecurity = Literal["none", "starttls", "ssl"]
 class Settings(ServiceSettings):
     service_name: str = "notifications"
     default_database: str = "ecom_notifications"
-    database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("NOTIFICATIONS_DATABASE_URL", "database_url")
-    )
+    database_url: str | None = prefixed("NOTIFICATIONS", "database_url", None)
 
     # Whose tokens this service accepts: the two services that post events (and admins,
     # whose tokens identity-commerce signs).
-    trusted_signers: list[str] = Field(
-        default=[IDENTITY_KEY_ID, "catalog-fulfillment"],
-        validation_alias=AliasChoices("NOTIFICATIONS_TRUSTED_SIGNERS", "trusted_signers"),
+    trusted_signers: list[str] = prefixed(
+        "NOTIFICATIONS", "trusted_signers", [IDENTITY_KEY_ID, "catalog-fulfillment"]
     )
 
     # Where messages go. `file` is the dev default: one .eml per email and one .json per SMS
