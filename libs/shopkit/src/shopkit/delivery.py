@@ -1,5 +1,6 @@
 """Wiring of the outbox into a service: the relay background job that sends events to
-notifications, and the admin routes to see events, retry a failed one or discard it."""
+notifications, the retention job that deletes sent events, and the admin routes to see
+events, retry a failed one or discard it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from shopkit.outbox import (
     discard_failed,
     is_unsettled,
     retry_failed,
+    sent_outbox_retention,
 )
+from shopkit.retention import retention_job
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
@@ -111,6 +114,15 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
             await deliverer.aclose()
 
     return job
+
+
+def outbox_retention_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
+    """Background job deleting sent rows after OUTBOX_RETENTION_DAYS (shopkit.retention)."""
+    return retention_job(
+        lambda settings: [
+            sent_outbox_retention(model, timedelta(days=settings.outbox_retention_days))
+        ]
+    )
 
 
 OutboxStatus = Literal["pending", "sent", "failed", "discarded"]
