@@ -2,6 +2,8 @@
 # Entry point of the service images under compose and in development: apply the service's
 # migrations, optionally load the demo data, then run the command: the image's CMD `serve`
 # runs the service's app ($SERVICE_APP on $SERVICE_PORT, set by services/Dockerfile).
+# SEED_ON_START unset or empty seeds only when ENV=development; the seed scripts themselves
+# refuse ENV=production, so SEED_ON_START=true there stops the container with that reason.
 # Migrations take the database's advisory lock (shopkit.migrations), so replicas starting
 # together run them one after the other. Kubernetes runs them in a Job instead and sets
 # MIGRATE_ON_START=false on the web containers (deploy/k8s, docs/operations.md).
@@ -16,7 +18,11 @@ if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
     echo "entrypoint: alembic upgrade head"
     alembic upgrade head
 fi
-if [ "${SEED_ON_START:-false}" = "true" ] && [ -f scripts/seed.py ]; then
+seed="${SEED_ON_START:-}"
+if [ -z "$seed" ]; then
+    if [ "${ENV:-development}" = "development" ]; then seed=true; else seed=false; fi
+fi
+if [ "$seed" = "true" ] && [ -f scripts/seed.py ]; then
     echo "entrypoint: loading demo data"
     python scripts/seed.py
 fi

@@ -1,9 +1,13 @@
-"""With ENV=production the services refuse to start on dev keys, dev secrets or dev origins."""
+"""With ENV=production the services refuse to start on dev keys, dev secrets, dev database
+passwords, notification providers that deliver nothing, or dev origins; and the seed scripts
+refuse to load demo data."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,8 @@ from notifications.core.config import Settings as NotificationsSettings
 from pydantic import ValidationError
 from shopkit.settings import DEV_KEYS_DIR, ServiceSettings
 from shopkit.testing.live import free_port, uvicorn_argv
+from shopkit.testing.tokens import write_operator_key
+from shopkit.tokens import ensure_dev_key
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS: dict[str, type[ServiceSettings]] = {
@@ -29,17 +35,29 @@ def _no_ambient_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only what a test passes counts (not the developer's shell or .env)."""
     for var in list(os.environ):
         if (
-            var.startswith(("STRIPE_", "SMTP_", "NOTIFY_", "CORS_", "KEYS_", "ARGON2_"))
-            or var == "ENV"
+            var.startswith(("STRIPE_", "SMTP_", "NOTIFY_", "CORS_", "KEYS_", "ARGON2_", "PG"))
+            or var.endswith("_DATABASE_URL")
+            or var in ("ENV", "PUBLIC_KEYS_DIR")
         ):
             monkeypatch.delenv(var)
 
 
+SERVICE_NAMES = {
+    "identity_commerce": "identity-commerce",
+    "catalog_fulfillment": "catalog-fulfillment",
+    "notifications": "notifications",
+}
+
+
 def production_values(tmp_path: Path, package: str) -> dict[str, Any]:
+    keys = tmp_path / "keys"
+    if not (keys / f"{SERVICE_NAMES[package]}.key").exists():
+        write_operator_key(keys, SERVICE_NAMES[package])
     values: dict[str, Any] = {
         "env": "production",
-        "keys_dir": tmp_path / "keys",
+        "keys_dir": keys,
         "cors_origins": ["https://shop.example.com"],
+        "pgpassword": "a-long-random-database-password",
     }
     if package == "identity_commerce":
         values |= {
@@ -50,6 +68,7 @@ def production_values(tmp_path: Path, package: str) -> dict[str, Any]:
     if package == "notifications":
         values |= {
             "email_provider": "smtp",
+            "sms_provider": "off",
             "smtp_host": "smtp.example.com",
             "smtp_username": "shop",
             "smtp_password": "a-long-random-relay-password",
@@ -103,6 +122,21 @@ SINGLE_LEFTOVERS = [
     ("catalog_fulfillment", {"public_keys_dir": DEV_KEYS_DIR}, "PUBLIC_KEYS_DIR"),
     ("notifications", {"smtp_password": "dev-smtp"}, "SMTP_PASSWORD"),
     ("notifications", {"smtp_password": ""}, "SMTP_PASSWORD"),
+    # Database passwords: the dev default (none), compose's and the local cluster's.
+    ("catalog_fulfillment", {"pgpassword": ""}, "PGPASSWORD"),
+    ("identity_commerce", {"pgpassword": "dev-postgres"}, "PGPASSWORD"),
+    ("notifications", {"pgpassword": "postgres"}, "PGPASSWORD"),
+    (
+        "identity_commerce",
+        {"database_url": "postgresql+psycopg://identity_commerce:dev-identity-commerce@db/x"},
+        "the database URL's password",
+    ),
+    ("catalog_fulfillment", {"database_url": "postgresql+psycopg://app@db/x"}, "database URL"),
+    # Providers that deliver nothing to a customer.
+    ("notifications", {"email_provider": "file"}, "NOTIFY_EMAIL_PROVIDER=file"),
+    ("notifications", {"email_provider": "console"}, "NOTIFY_EMAIL_PROVIDER=console"),
+    ("notifications", {"sms_provider": "file"}, "NOTIFY_SMS_PROVIDER=file"),
+    ("notifications", {"sms_provider": "console"}, "NOTIFY_SMS_PROVIDER=console"),
 ]
 
 
@@ -131,6 +165,131 @@ def test_a_single_dev_leftover_is_refused(
         build(package, **values)
     assert REFUSAL in str(caught.value)
     assert named in str(caught.value)
+
+
+def test_a_database_url_with_a_real_password_or_a_client_certificate_is_accepted(
+    tmp_path: Path,
+) -> None:
+    values = production_values(tmp_path, "catalog_fulfillment") | {"pgpassword": ""}
+    for url in (
+        "postgresql+psycopg://app:s3cr3t-from-the-vault@db.internal/ecom_catalog_fulfillment",
+        "postgresql+psycopg://app@db.internal/ecom?sslmode=verify-full&sslcert=/tls/app.crt",
+    ):
+        assert build("catalog_fulfillment", **(values | {"database_url": url})).is_production
+
+
+@pytest.mark.parametrize("package", SETTINGS)
+def test_a_dev_key_is_refused_by_its_fingerprint_wherever_it_was_copied(
+    package: str, tmp_path: Path
+) -> None:
+    """The repository's generated key, copied out of `.keys` into a production folder,
+    is still the dev key (a real key at the same place is accepted)."""
+    service = SERVICE_NAMES[package]
+    ensure_dev_key(DEV_KEYS_DIR, service)  # what `make dev` and the dev stack generate
+    mounted = tmp_path / "etc-shop-keys"
+    mounted.mkdir()
+    shutil.copy(DEV_KEYS_DIR / f"{service}.key", mounted / f"{service}.key")
+    values = production_values(tmp_path, package) | {"keys_dir": mounted}
+    with pytest.raises(ValidationError) as caught:
+        build(package, **values)
+    assert REFUSAL in str(caught.value)
+    assert f"KEYS_DIR/{service}.key is a generated dev key" in str(caught.value)
+
+    write_operator_key(mounted, service)  # replaced by a real key at the same path
+    assert build(package, **values).is_production
+
+
+def test_keys_from_the_compose_key_generator_are_refused(tmp_path: Path) -> None:
+    """docker-compose.yml's one-shot `keys` service (shopkit.keygen) fills a volume with dev
+    keys; a production start on that volume is refused, whatever path it is mounted at."""
+    volume = tmp_path / "identity-commerce-key"
+    public = tmp_path / "public-keys"
+    subprocess.run(
+        [sys.executable, "-m", "shopkit.keygen", f"--public={public}"]
+        + [f"identity-commerce={volume}", f"catalog-fulfillment={tmp_path / 'catalog-key'}"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    values = production_values(tmp_path, "identity_commerce") | {"keys_dir": volume}
+    with pytest.raises(ValidationError, match="KEYS_DIR/identity-commerce.key is a generated"):
+        build("identity_commerce", **values)
+    # A real own key, but the verifier's public keys still come from the generator.
+    values |= {"keys_dir": tmp_path / "keys", "public_keys_dir": public}
+    with pytest.raises(ValidationError, match="PUBLIC_KEYS_DIR/catalog-fulfillment.pub"):
+        build("identity_commerce", **values)
+
+
+@pytest.mark.parametrize("package", SETTINGS)
+def test_a_missing_signing_key_is_refused_with_its_name(package: str, tmp_path: Path) -> None:
+    values = production_values(tmp_path, package) | {"keys_dir": tmp_path / "empty"}
+    with pytest.raises(ValidationError, match=f"KEYS_DIR has no readable {SERVICE_NAMES[package]}"):
+        build(package, **values)
+
+
+@pytest.mark.parametrize("service", ["identity-commerce", "catalog-fulfillment"])
+def test_seed_scripts_refuse_production(service: str, tmp_path: Path) -> None:
+    """`make seed`, SEED_ON_START and the dev stack all run these scripts: with
+    ENV=production they stop before connecting anywhere (the database URL points at a port
+    nobody listens on, so a seed that went ahead would fail differently)."""
+    nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing"
+    env = {
+        "PATH": os.environ["PATH"],
+        "ENV": "production",
+        "IDENTITY_DATABASE_URL": nowhere,
+        "CATALOG_DATABASE_URL": nowhere,
+    }
+    result = subprocess.run(
+        [sys.executable, "scripts/seed.py"],
+        cwd=REPO_ROOT / "services" / service,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"refusing to seed {service} with ENV=production" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+ENTRYPOINT = REPO_ROOT / "docker" / "service-entrypoint.sh"
+
+
+@pytest.mark.parametrize(
+    ("env", "seed_on_start", "seeds"),
+    [
+        ("development", None, True),
+        ("development", "", True),
+        ("development", "false", False),
+        ("production", None, False),
+        ("production", "", False),
+        ("test", None, False),
+        ("test", "true", True),
+    ],
+)
+def test_the_image_entrypoint_seeds_by_default_only_in_development(
+    env: str, seed_on_start: str | None, seeds: bool, tmp_path: Path
+) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "seed.py").write_text("print('demo data loaded')\n")
+    variables = {"PATH": os.environ["PATH"], "ENV": env, "MIGRATE_ON_START": "false"}
+    if seed_on_start is not None:
+        variables["SEED_ON_START"] = seed_on_start
+    python_dir = tmp_path / "bin"
+    python_dir.mkdir()
+    (python_dir / "python").symlink_to(sys.executable)
+    variables["PATH"] = f"{python_dir}:{variables['PATH']}"
+    result = subprocess.run(
+        ["sh", str(ENTRYPOINT), "echo", "serving"],
+        cwd=tmp_path,
+        env=variables,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("demo data loaded" in result.stdout) is seeds
+    assert result.stdout.strip().endswith("serving")
 
 
 @pytest.mark.parametrize("package", SETTINGS)

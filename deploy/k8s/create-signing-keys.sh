@@ -5,7 +5,7 @@
 #
 #   deploy/k8s/create-signing-keys.sh [namespace]      (default: shop)
 #
-# Existing Secrets are left alone (remove them first to rotate; docs/operations.md).
+# Existing Secrets are left alone; to rotate a key see docs/operations.md (key rotation).
 set -euo pipefail
 
 NAMESPACE="${1:-shop}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 from shopkit.settings import DEV_KEYS_DIR, ServiceSettings, postgres_url
+from shopkit.testing.tokens import write_operator_key
 
 
 class WithSecret(ServiceSettings):
@@ -30,11 +31,13 @@ def test_production_refuses_dev_keys_secrets_and_local_origins() -> None:
 
 
 def test_production_starts_with_real_settings(tmp_path: Path) -> None:
+    write_operator_key(tmp_path, "service")
     settings = WithSecret(
         env="production",
         keys_dir=tmp_path,
         webhook_secret="whsec_live_value",
         cors_origins=["https://shop.example.com"],
+        pgpassword="a-real-database-password",
     )
     assert settings.is_production
 

@@ -5,7 +5,7 @@ followed by generated benchmark data.
     uv run python scripts/seed.py --products 100000 --stores 100000 # + benchmark data
 
 Uses CATALOG_DATABASE_URL (or PGHOST/PGPORT/...) like the service; run migrations first
-(`uv run alembic upgrade head`).
+(`uv run alembic upgrade head`). Refuses to run with ENV=production.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.seeding.demo import seed_demo
 from catalog_fulfillment.seeding.generator import generate
 from shopkit.db import Database
+from shopkit.settings import refuse_seeding_in_production
 
 
 async def seed(url: str) -> None:
@@ -34,6 +35,7 @@ async def seed(url: str) -> None:
 
 
 def main() -> None:
+    refuse_seeding_in_production("catalog-fulfillment")
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )

@@ -10,6 +10,8 @@ import httpx
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,3 +65,31 @@ async def test_seed_is_idempotent_and_its_users_can_log_in(
             "alice@example.com": "customer",
             "bob@example.com": "customer",
         }
+
+
+async def test_seeding_again_never_puts_back_a_changed_password_or_role(
+    test_databases: TestDatabases,
+) -> None:
+    """SEED_ON_START runs the seed at every container start: an admin who changed the demo
+    password (or was demoted) must not find `Admin@123` working again after a restart."""
+    url = test_databases.clone("reseed")
+    run_seed(url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE users SET password_hash = 'changed-by-its-owner', role = 'customer'"
+                    " WHERE email = 'admin@example.com'"
+                )
+            )
+        assert run_seed(url).count(": present") == 3
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text("SELECT password_hash, role FROM users WHERE email = 'admin@example.com'")
+                )
+            ).one()
+    finally:
+        await engine.dispose()
+    assert tuple(row) == ("changed-by-its-owner", "customer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -29,10 +30,10 @@ async def test_access_token_claims_and_jwks_verification(
 
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "RS256"
-    assert header["kid"] == "identity-commerce"
+    assert re.fullmatch(r"identity-commerce-[0-9a-f]{16}", header["kid"])  # versioned
 
     keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
-    assert [k["kid"] for k in keys] == ["identity-commerce"]
+    assert [k["kid"] for k in keys] == [header["kid"]]
     assert {"kty", "n", "e", "alg", "use"} <= keys[0].keys()
     assert "d" not in keys[0]  # public part only
 

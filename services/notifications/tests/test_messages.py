@@ -144,6 +144,14 @@ def test_no_sms_for_a_placed_order_or_without_a_phone() -> None:
     assert render(envelope("ORDER_PAID", phone=""))[1] == []
 
 
+def test_with_sms_off_only_the_email_is_rendered() -> None:
+    """NOTIFY_SMS_PROVIDER=off (what production uses until an SMS gateway exists): the
+    customer with a phone still gets the email, and no SMS is handed to any provider."""
+    sms_off = SETTINGS.model_copy(update={"sms_provider": "off"})
+    messages = render_messages(parse_event(envelope("ORDER_SHIPPED")), sms_off)
+    assert [m.channel for m in messages] == ["email"]
+
+
 def test_low_stock_goes_to_each_admin_address() -> None:
     settings = Settings(admin_emails="ops@shop.test, buyer@shop.test", shop_url="https://shop.test")
     messages = render_messages(parse_event(envelope("LOW_STOCK")), settings)

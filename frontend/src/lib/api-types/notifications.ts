@@ -36,6 +36,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify this service's tokens (RS256, versioned kids) */
+        get: operations["jwks__well_known_jwks_json_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notify": {
         parameters: {
             query?: never;
@@ -79,6 +96,13 @@ export interface components {
          * @enum {string}
          */
         EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK" | "PASSWORD_RESET_REQUESTED" | "EMAIL_VERIFICATION_REQUESTED";
+        /** JsonWebKeySet */
+        JsonWebKeySet: {
+            /** Keys */
+            keys: {
+                [key: string]: string;
+            }[];
+        };
         /** NotifyResult */
         NotifyResult: {
             /**
@@ -217,6 +241,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    jwks__well_known_jwks_json_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
             };
         };
     };

@@ -19,7 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
-from shopkit.delivery import outbox_admin_router, outbox_probe, outbox_relay_job
+from shopkit.delivery import (
+    outbox_admin_router,
+    outbox_probe,
+    outbox_relay_job,
+    outbox_retention_job,
+)
 from shopkit.docs import install_api_docs
 from shopkit.errors import (
     PayloadTooLarge,
@@ -27,11 +32,12 @@ from shopkit.errors import (
     error_responses,
     install_error_handlers,
 )
+from shopkit.jwks import jwks_router, trusted_key_source
 from shopkit.metrics import add_probes, install_metrics
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.service import ServiceDeclaration, resolve
 from shopkit.settings import ServiceSettings
-from shopkit.tokens import PublicKeyFiles, TokenSigner, TokenVerifier, ensure_dev_key
+from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
 from shopkit.tracing import install_tracing
 
 log = logging.getLogger("shopkit.app")
@@ -205,10 +211,12 @@ async def _running(app: FastAPI, jobs: Sequence[BackgroundJob]) -> AsyncIterator
                 log.exception("background job ended with an error")
 
 
-async def _close_account_check(app: FastAPI) -> None:
-    closer = getattr(getattr(app.state, "account_check", None), "aclose", None)
-    if closer is not None:
-        await closer()
+async def _close_clients(app: FastAPI) -> None:
+    """The account check's and the JWKS fetcher's HTTP clients."""
+    for holder in (getattr(app.state, "account_check", None), app.state.token_verifier.keys):
+        closer = getattr(holder, "aclose", None)
+        if closer is not None:
+            await closer()
 
 
 def create_service_app(
@@ -234,7 +242,7 @@ def create_service_app(
         async with contextlib.AsyncExitStack() as opened:
             for name, resource in held.items():
                 await opened.enter_async_context(_held_on_state(app, name, resource))
-            opened.push_async_callback(_close_account_check, app)
+            opened.push_async_callback(_close_clients, app)
             async with _running(app, background_jobs):
                 yield
 
@@ -259,9 +267,9 @@ def create_service_app(
         audience=settings.jwt_audience,
         generate=False,
     )
-    # Only the listed services' public keys, whatever else lies in the folder.
+    # Only the listed services' public keys: over HTTP from each one's JWKS, or from files.
     app.state.token_verifier = TokenVerifier(
-        keys=PublicKeyFiles(settings.public_keys_path, settings.trusted_signers),
+        keys=trusted_key_source(settings),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
@@ -280,6 +288,7 @@ def create_service_app(
     install_tracing(app, settings)  # a span per request, continuing the caller's traceparent
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
+    app.include_router(jwks_router(settings))
     for router in routers:
         document_shared_answers(router)
         app.include_router(router)
@@ -289,14 +298,15 @@ def create_service_app(
 
 def build_app(service: ServiceDeclaration, settings: ServiceSettings | None = None) -> FastAPI:
     """The app of a declared service (shopkit.service): its routers, the outbox relay and
-    admin routes when it has an outbox, its jobs, resources and account check."""
+    admin routes and the retention of sent events when it has an outbox, its jobs, resources
+    and account check."""
     settings = settings or service.settings_class()()
     routers: list[APIRouter] = list(resolve(service.routers))
     jobs: list[BackgroundJob] = [resolve(job) for job in service.background_jobs]
     if service.outbox is not None:
         outbox_model = resolve(service.outbox)
         routers.append(outbox_admin_router(outbox_model))
-        jobs.insert(0, outbox_relay_job(outbox_model))
+        jobs[:0] = [outbox_relay_job(outbox_model), outbox_retention_job(outbox_model)]
     app = create_service_app(
         settings,
         title=service.title,

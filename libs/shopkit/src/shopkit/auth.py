@@ -83,7 +83,7 @@ async def verified_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Not authenticated")
     try:
-        return _verifier(request).verify(credentials.credentials)
+        return await _verifier(request).verify_async(credentials.credentials)
     except TokenError as exc:
         raise Unauthorized("Invalid or expired token") from exc
 

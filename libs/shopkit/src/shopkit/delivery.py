@@ -1,6 +1,6 @@
 """Wiring of the outbox into a service: the relay background job that sends events to
-notifications, the admin routes to see events, retry a failed one or discard it, and the
-backlog gauges of `/metrics`."""
+notifications, the retention job that deletes sent events, the admin routes to see events,
+retry a failed one or discard it, and the backlog gauges of `/metrics`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ from shopkit.outbox import (
     discard_failed,
     is_unsettled,
     retry_failed,
+    sent_outbox_retention,
 )
+from shopkit.retention import retention_job
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
@@ -122,6 +124,15 @@ def outbox_relay_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
             await deliverer.aclose()
 
     return job
+
+
+def outbox_retention_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-def]
+    """Background job deleting sent rows after OUTBOX_RETENTION_DAYS (shopkit.retention)."""
+    return retention_job(
+        lambda settings: [
+            sent_outbox_retention(model, timedelta(days=settings.outbox_retention_days))
+        ]
+    )
 
 
 def outbox_probe(model: type[OutboxMixin]) -> Probe:

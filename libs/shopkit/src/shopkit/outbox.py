@@ -51,6 +51,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from shopkit.db import utcnow
 from shopkit.events import EventEnvelope
+from shopkit.retention import RetentionRule
 
 log = logging.getLogger("shopkit.outbox")
 
@@ -113,6 +114,8 @@ class OutboxMixin:
                 "seq",
                 postgresql_where=text(f"status IN ({UNSETTLED_SQL})"),
             ),
+            # retention: sent rows by age (shopkit.retention), nothing else is in it
+            Index("ix_outbox_sent_at", "sent_at", postgresql_where=text(f"status = '{SENT}'")),
         )
 
 
@@ -269,6 +272,21 @@ def _duration(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def sent_outbox_retention(model: type[OutboxMixin], max_age: timedelta) -> RetentionRule:
+    """Delivered rows go `max_age` after they were sent. Pending and failed rows stay
+    whatever their age (they are the work and its evidence), and so do discarded ones (the
+    record of an admin's decision)."""
+    return RetentionRule(
+        name=f"{model.__tablename__} sent",
+        table=model.__table__,  # type: ignore[attr-defined]
+        key=model.id,
+        expired=lambda cutoff: (
+            (model.status == literal_column(f"'{SENT}'")) & (model.sent_at < cutoff)
+        ),
+        max_age=max_age,
+    )
 
 
 async def retry_failed(

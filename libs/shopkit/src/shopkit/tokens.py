@@ -1,23 +1,29 @@
 """RS256 tokens: key files, issuing, verification, JWKS and service tokens.
 
-Every service owns one RSA key pair named after it: the private key `<service>.key` in its
-own keys folder, the public key `<service>.pub` where the others can read it. identity-
-commerce's key signs user tokens; each service's key signs its own short-lived service
+Every service owns an RSA key pair: the private key `<service>.key` in its own keys folder
+signs; identity-commerce's signs user tokens, each service's its own short-lived service
 tokens, which name the scopes the caller asks for (shopkit.scopes caps them per service).
 
-A verifier trusts only the public keys of the services it is configured to trust
-(`TRUSTED_SIGNERS`), picks one by `kid`, and accepts a user role only from identity-commerce's
-key, so no other service can mint a customer or admin token. Keys are parsed once per
-process: parsing a PEM costs ~50 ms of CPU, signing with a parsed key under 1 ms.
+Key ids are versioned: `<service>-<first 16 hex digits of the public key's SHA-256>`, derived
+from the key itself, so every replica holding a key names it alike and a new key always gets
+a new kid. A service publishes its keys at `/.well-known/jwks.json`: the current one and any
+`<service>.*.pub` beside it in its keys folder (`<service>.previous.pub` during a rotation,
+`<service>.next.pub` before one), so tokens signed with the previous key stay valid until
+they expire (docs/operations.md, key rotation).
 
-Where keys come from is a `KeySource`: today public key files; a source that fetches a JWKS
-over HTTP, or that maps versioned kids (`identity-commerce.2027-01`) to their service, only
-has to implement `find(kid)`.
+A verifier trusts only the keys of the services it is configured to trust
+(`TRUSTED_SIGNERS`), picks one by `kid`, and accepts a user role only from identity-commerce's
+keys, so no other service can mint a customer or admin token. Where keys come from is a
+`KeySource`: public key files in a folder (`PublicKeyFiles`), or each trusted service's JWKS
+over HTTP (`JwksKeys`: cached, fetched again on an unknown kid at most once per interval).
+Keys are parsed once per process: parsing a PEM costs ~50 ms of CPU, signing with a parsed
+key under 1 ms.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import time
 import uuid
@@ -42,13 +48,50 @@ Role = Literal["customer", "admin", "service"]
 USER_ROLES = ("customer", "admin")
 
 
+# Every key the dev generator makes is listed by fingerprint in this file, in each folder it
+# writes to, so production recognises a dev key by its content wherever it was copied on the
+# machine (shopkit.settings), not by the folder it sits in.
+DEV_KEY_REGISTER = "dev-keys.sha256"
+
+
 class TokenError(Exception):
     """The token is missing, malformed, expired or not signed by a trusted key."""
 
 
+def key_fingerprint(pem: bytes) -> str:
+    """SHA-256 of the public key (DER SubjectPublicKeyInfo), hex; a private PEM gives its
+    public half's fingerprint, so a key and its .pub agree."""
+    try:
+        loaded: Any = serialization.load_pem_private_key(pem, password=None)
+        public = loaded.public_key()
+    except (ValueError, TypeError):
+        public = serialization.load_pem_public_key(pem)
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()
+
+
+def registered_dev_fingerprints(folder: Path) -> set[str]:
+    """Fingerprints listed in `folder`'s dev key register (empty when there is none)."""
+    try:
+        lines = (folder / DEV_KEY_REGISTER).read_text().splitlines()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return set()
+    return {line.split()[0] for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _register_dev_key(folder: Path, fingerprint: str, name: str) -> None:
+    if fingerprint in registered_dev_fingerprints(folder):
+        return
+    with (folder / DEV_KEY_REGISTER).open("a") as register:
+        register.write(f"{fingerprint}  {name}\n")
+
+
 def ensure_dev_key(keys_dir: Path, name: str, public_dir: Path | None = None) -> None:
     """Generate `<name>.key` in `keys_dir` once, and publish `<name>.pub` in `public_dir`
-    (default: the same folder). Both folders are git-ignored dev folders."""
+    (default: the same folder). Both folders are git-ignored dev folders; the key's
+    fingerprint goes into each folder's dev key register."""
     public_dir = public_dir or keys_dir
     private_path = keys_dir / f"{name}.key"
     public_path = public_dir / f"{name}.pub"
@@ -65,6 +108,9 @@ def ensure_dev_key(keys_dir: Path, name: str, public_dir: Path | None = None) ->
         serialization.NoEncryption(),
     )
     _write_atomically(public_path, _public_pem(pem))
+    fingerprint = key_fingerprint(pem)
+    for folder in dict.fromkeys((keys_dir, public_dir)):
+        _register_dev_key(folder, fingerprint, name)
     # Last and atomic: a concurrent starter that sees the private key sees a whole one.
     _write_atomically(private_path, pem, mode=0o600)
 
@@ -83,9 +129,60 @@ def _write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     tmp.replace(path)
 
 
+KID_DIGITS = 16  # hex digits of the fingerprint in a kid: 64 bits, no collisions in practice
+
+
+def key_id(service: str, pem: bytes) -> str:
+    """The kid of a key (private or public PEM): `<service>-<16 hex digits>`."""
+    return f"{service}-{key_fingerprint(pem)[:KID_DIGITS]}"
+
+
+def service_of(kid: str, services: Iterable[str]) -> str | None:
+    """Which of `services` a kid names (`catalog-fulfillment-0123456789abcdef`), or None."""
+    for service in services:
+        tail = kid.removeprefix(f"{service}-")
+        if tail != kid and len(tail) == KID_DIGITS and all(c in "0123456789abcdef" for c in tail):
+            return service
+    return None
+
+
+def published_keys(keys_dir: Path, service: str) -> dict[str, bytes]:
+    """`{kid: public PEM}` a service publishes: its current key (`<service>.key`) first,
+    then `<service>.pub` and every `<service>.*.pub` in its keys folder (a previous key still
+    verifying the tokens it signed, or the next one announced before it signs)."""
+    keys = {}
+    private = keys_dir / f"{service}.key"
+    if private.exists():
+        pem = _public_pem(private.read_bytes())
+        keys[key_id(service, pem)] = pem
+    for path in sorted(keys_dir.glob(f"{service}.pub")) + sorted(keys_dir.glob(f"{service}.*.pub")):
+        pem = path.read_bytes()
+        keys.setdefault(key_id(service, pem), pem)
+    return keys
+
+
 def _b64url_uint(value: int) -> str:
     raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _b64url_to_int(text: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "big")
+
+
+def pem_from_jwk(jwk_dict: Mapping[str, Any]) -> bytes:
+    """The public PEM of an RSA JWK (`n`, `e`); ValueError when it is not one."""
+    if jwk_dict.get("kty") != "RSA" or jwk_dict.get("alg", ALGORITHM) != ALGORITHM:
+        raise ValueError("not an RS256 key")
+    if jwk_dict.get("use", "sig") != "sig":
+        raise ValueError("not a signing key")
+    n, e = jwk_dict.get("n"), jwk_dict.get("e")
+    if not isinstance(n, str) or not isinstance(e, str):
+        raise ValueError("n and e must be strings")
+    numbers = rsa.RSAPublicNumbers(_b64url_to_int(e), _b64url_to_int(n))
+    return numbers.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def public_jwk(public_pem: bytes, kid: str) -> dict[str, str]:
@@ -139,9 +236,18 @@ class TokenSigner:
     """Holds one private key, parsed once; issues user tokens (identity only) and service
     tokens, reusing a service token until shortly before it expires."""
 
-    def __init__(self, *, private_pem: bytes, kid: str, issuer: str, audience: str) -> None:
+    def __init__(
+        self,
+        *,
+        private_pem: bytes,
+        kid: str,
+        issuer: str,
+        audience: str,
+        service: str | None = None,
+    ) -> None:
         self._key: Key = jwk.construct(private_pem.decode(), ALGORITHM)
         self.kid = kid
+        self.service = service or kid  # whose key: service tokens name it as their subject
         self.issuer = issuer
         self.audience = audience
         # (audience, scopes, ttl) -> (token, unix time after which a new one is minted)
@@ -160,11 +266,13 @@ class TokenSigner:
     ) -> TokenSigner:
         if generate:
             ensure_dev_key(keys_dir, name, public_dir)
+        pem = (keys_dir / f"{name}.key").read_bytes()
         return cls(
-            private_pem=(keys_dir / f"{name}.key").read_bytes(),
-            kid=name,
+            private_pem=pem,
+            kid=key_id(name, pem),
             issuer=issuer,
             audience=audience,
+            service=name,
         )
 
     def issue(
@@ -215,7 +323,7 @@ class TokenSigner:
             return cached[0]
         extra = {"scope": format_scopes(wanted)} if wanted else None
         token = self.issue(
-            subject=f"service:{self.kid}",
+            subject=f"service:{self.service}",
             role="service",
             ttl=timedelta(seconds=ttl_seconds),
             token_type="service",
@@ -242,7 +350,9 @@ class TrustedKey:
 
 
 class KeySource(Protocol):
-    """Where a verifier finds the public key for a `kid` (None: not trusted)."""
+    """Where a verifier finds the public key for a `kid` (None: not trusted). A source that
+    fetches keys over the network also has `async prepare(kid)`, which the verifier awaits
+    before `find` (see `JwksKeys`)."""
 
     def find(self, kid: str) -> TrustedKey | None: ...
 
@@ -250,10 +360,15 @@ class KeySource(Protocol):
 
 
 class StaticKeys:
-    """Keys handed over in memory: `{kid: public PEM}`; the kid names the service."""
+    """Keys handed over in memory: `{kid: public PEM}`; the kid names the service (a bare
+    service name, or a versioned kid of one of `services`)."""
 
-    def __init__(self, public_keys: Mapping[str, bytes]) -> None:
-        self._keys = {kid: TrustedKey.from_pem(kid, kid, pem) for kid, pem in public_keys.items()}
+    def __init__(self, public_keys: Mapping[str, bytes], services: Iterable[str] = ()) -> None:
+        services = tuple(services)
+        self._keys = {
+            kid: TrustedKey.from_pem(kid, service_of(kid, services) or kid, pem)
+            for kid, pem in public_keys.items()
+        }
 
     def find(self, kid: str) -> TrustedKey | None:
         return self._keys.get(kid)
@@ -263,35 +378,43 @@ class StaticKeys:
 
 
 class PublicKeyFiles:
-    """`<folder>/<service>.pub` for each trusted service, and nothing else in the folder.
+    """`<folder>/<service>.pub` and `<service>.*.pub` (previous or next keys) for each trusted
+    service, and nothing else in the folder.
 
-    A trusted service whose file is not there yet (it starts after this one) is looked for
-    again when one of its tokens arrives; a file of a service that is not listed is never
-    read, however it got there.
+    A kid of a trusted service that is not known yet (it started after this one, or its key
+    was rotated) makes the folder be read again for that service, at most once a second, so
+    a stream of made-up kids costs no more than that; a file of a service that is not listed
+    is never read, however it got there.
     """
 
-    def __init__(self, folder: Path, services: Iterable[str]) -> None:
+    def __init__(
+        self, folder: Path, services: Iterable[str], *, reload_seconds: float = 1.0
+    ) -> None:
         self.folder = folder
         self.services = tuple(dict.fromkeys(services))
+        self.reload_seconds = reload_seconds
         self._keys: dict[str, TrustedKey] = {}
+        self._reloaded_at: dict[str, float] = {}  # reads caused by an unknown kid
         for service in self.services:
             self._load(service)
 
-    def _load(self, service: str) -> TrustedKey | None:
-        path = self.folder / f"{service}.pub"
-        try:
-            pem = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        key = TrustedKey.from_pem(service, service, pem)
-        self._keys[service] = key
-        return key
+    def _load(self, service: str) -> None:
+        for kid, pem in published_keys(self.folder, service).items():
+            if kid not in self._keys:
+                self._keys[kid] = TrustedKey.from_pem(kid, service, pem)
 
     def find(self, kid: str) -> TrustedKey | None:
         found = self._keys.get(kid)
-        if found is None and kid in self.services:
-            found = self._load(kid)
-        return found
+        if found is not None:
+            return found
+        service = service_of(kid, self.services)
+        if service is None:
+            return None
+        last = self._reloaded_at.get(service)
+        if last is None or time.monotonic() - last >= self.reload_seconds:
+            self._reloaded_at[service] = time.monotonic()
+            self._load(service)
+        return self._keys.get(kid)
 
     def kids(self) -> Sequence[str]:
         return tuple(self._keys)
@@ -326,11 +449,26 @@ class TokenVerifier:
         """Trust the public keys of the `trusted` services found in `keys_dir`."""
         return cls(keys=PublicKeyFiles(keys_dir, trusted), issuer=issuer, audience=audience)
 
-    def verify(self, token: str) -> Principal:
+    async def verify_async(self, token: str) -> Principal:
+        """`verify`, after letting a key source that fetches keys (JWKS over HTTP) look for
+        the token's kid; what the routes use."""
+        prepare = getattr(self.keys, "prepare", None)
+        if prepare is not None:
+            kid = self._header(token).get("kid")
+            if isinstance(kid, str):
+                await prepare(kid)
+        return self.verify(token)
+
+    @staticmethod
+    def _header(token: str) -> dict[str, Any]:
         try:
-            header = jwt.get_unverified_header(token)
+            header: dict[str, Any] = jwt.get_unverified_header(token)
         except JOSEError as exc:
             raise TokenError("malformed token") from exc
+        return header
+
+    def verify(self, token: str) -> Principal:
+        header = self._header(token)
         if header.get("alg") != ALGORITHM:
             raise TokenError("unsupported token algorithm")
         kid = header.get("kid")
@@ -381,9 +519,15 @@ class TokenVerifier:
         )
 
     def jwks(self, only: tuple[str, ...] | None = None) -> dict[str, list[dict[str, str]]]:
+        """The keys this verifier holds as a JWKS; `only` keeps those of these services."""
         keys = []
-        for kid in only or tuple(self.keys.kids()):
+        for kid in tuple(self.keys.kids()):
             trusted = self.keys.find(kid)
-            if trusted is not None:
+            if trusted is not None and (only is None or trusted.service in only):
                 keys.append(public_jwk(trusted.public_pem, kid))
         return {"keys": keys}
+
+
+def jwks_document(keys: Mapping[str, bytes]) -> dict[str, list[dict[str, str]]]:
+    """`{kid: public PEM}` as a JSON Web Key Set."""
+    return {"keys": [public_jwk(pem, kid) for kid, pem in keys.items()]}

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from identity_commerce.core.config import Settings
+from shopkit.testing.tokens import write_operator_key
 
 REAL = {
     "stripe_api_base": "https://api.stripe.com",
@@ -13,10 +14,13 @@ REAL = {
 
 
 def production(tmp_path: Path, **overrides: str) -> Settings:
+    if not (tmp_path / "identity-commerce.key").exists():
+        write_operator_key(tmp_path, "identity-commerce")
     return Settings(
         env="production",
         keys_dir=tmp_path,
         cors_origins=["https://shop.example"],
+        pgpassword="a-real-database-password",
         **{**REAL, **overrides},  # type: ignore[arg-type]
     )
 

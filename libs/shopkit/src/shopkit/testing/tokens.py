@@ -12,9 +12,29 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from shopkit.auth import AccountStatus
 from shopkit.scopes import GRANTS
 from shopkit.tokens import IDENTITY_KEY_ID, SHOP_SERVICES, TokenSigner, ensure_dev_key
+
+
+def write_operator_key(folder: Path, name: str) -> Path:
+    """`<folder>/<name>.key` made the way an operator makes one (openssl, as
+    deploy/k8s/create-signing-keys.sh does): not by the dev generator, so no dev key register
+    lists it and production settings accept it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = folder / f"{name}.key"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
 
 
 def _b64(data: Mapping[str, object]) -> str:
@@ -96,9 +116,14 @@ class TokenFactory:
         return self.user(ttl=timedelta(seconds=-60))
 
     def wrong_key(self, tmp_dir: Path) -> str:
-        ensure_dev_key(tmp_dir, IDENTITY_KEY_ID)  # same kid, different key
-        signer = TokenSigner.from_keys_dir(
-            tmp_dir, IDENTITY_KEY_ID, issuer=self.issuer, audience=self.audience, generate=False
+        """Signed with another key that claims identity-commerce's kid."""
+        ensure_dev_key(tmp_dir, IDENTITY_KEY_ID)
+        signer = TokenSigner(
+            private_pem=(tmp_dir / f"{IDENTITY_KEY_ID}.key").read_bytes(),
+            kid=self.identity.kid,  # the real key's kid, a different key
+            issuer=self.issuer,
+            audience=self.audience,
+            service=IDENTITY_KEY_ID,
         )
         return signer.issue(subject=str(uuid.uuid4()), role="admin", ttl=timedelta(minutes=5))
 
@@ -108,7 +133,7 @@ class TokenFactory:
         )
 
     def alg_none(self, role: str = "admin") -> str:
-        header = {"alg": "none", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        header = {"alg": "none", "typ": "JWT", "kid": self.identity.kid}
         claims = {
             "sub": str(uuid.uuid4()),
             "role": role,
@@ -132,7 +157,7 @@ class TokenFactory:
             "exp": 4_000_000_000,
             "typ": "access",
         }
-        header = {"alg": "HS256", "typ": "JWT", "kid": IDENTITY_KEY_ID}
+        header = {"alg": "HS256", "typ": "JWT", "kid": self.identity.kid}
         signing_input = f"{_b64(header)}.{_b64(claims)}"
         sig = hmac.new(public.encode(), signing_input.encode(), hashlib.sha256).digest()
         return signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()

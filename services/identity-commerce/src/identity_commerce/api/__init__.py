@@ -10,7 +10,6 @@ from identity_commerce.api import (
     cart,
     checkout,
     internal,
-    jwks,
     orders,
     payments,
 )
@@ -18,7 +17,6 @@ from identity_commerce.api import (
 routers: list[APIRouter] = [
     auth.router,
     account_links.router,
-    jwks.router,
     addresses.router,
     cart.router,
     checkout.router,

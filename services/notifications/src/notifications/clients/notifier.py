@@ -45,7 +45,10 @@ def build_provider(name: str, settings: Settings) -> Provider:
 
 
 def build_notifier(settings: Settings) -> Notifier:
+    # With SMS off no SMS is rendered (services/messages.py); the console provider only
+    # stands in so the notifier has one for each channel.
+    sms = "console" if settings.sms_provider == "off" else settings.sms_provider
     return Notifier(
         email=build_provider(settings.email_provider, settings),
-        sms=build_provider(settings.sms_provider, settings),
+        sms=build_provider(sms, settings),
     )

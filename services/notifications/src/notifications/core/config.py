@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 from shopkit.settings import REPO_ROOT, ServiceSettings, prefixed
 from shopkit.tokens import IDENTITY_KEY_ID
@@ -17,7 +17,10 @@ from shopkit.tokens import IDENTITY_KEY_ID
 DEFAULT_FILE_DIR = REPO_ROOT / ".data" / "outbox-mail"
 
 EmailProviderName = Literal["console", "file", "smtp"]
-SmsProviderName = Literal["console", "file"]
+# `off`: no SMS is sent (the shop has no SMS gateway provider yet); production needs it.
+SmsProviderName = Literal["console", "file", "off"]
+# Providers that only show a message to a developer: production refuses them.
+DEV_PROVIDERS = frozenset({"console", "file"})
 SmtpSecurity = Literal["none", "starttls", "ssl"]
 
 
@@ -63,6 +66,13 @@ class Settings(ServiceSettings):
     smtp_ca_file: Path | None = Field(default=None, validation_alias="SMTP_CA_FILE")
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS")
 
+    # The log (handled events and their sent messages) is deleted this long after an event
+    # arrived. An event redelivered after that would be sent again; the senders' outboxes
+    # give up after OUTBOX_MAX_AGE_SECONDS (a day), far inside it.
+    log_retention_days: float = Field(
+        default=90.0, gt=0, validation_alias="NOTIFY_LOG_RETENTION_DAYS"
+    )
+
     @field_validator("admin_emails", mode="before")
     @classmethod
     def _split_addresses(cls, value: object) -> object:
@@ -74,6 +84,21 @@ class Settings(ServiceSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _refuse_dev_providers_in_production(self) -> Settings:
+        if not self.is_production:
+            return self
+        problems = []
+        if self.email_provider in DEV_PROVIDERS:
+            problems.append(
+                f"NOTIFY_EMAIL_PROVIDER={self.email_provider} delivers no mail; use smtp"
+            )
+        if self.sms_provider in DEV_PROVIDERS:
+            problems.append(f"NOTIFY_SMS_PROVIDER={self.sms_provider} delivers no SMS; use off")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
 
     def secret_values(self) -> dict[str, str]:
         if self.email_provider == "smtp" and self.smtp_username:

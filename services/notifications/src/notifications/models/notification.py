@@ -27,6 +27,9 @@ class HandledEvent(Base):
 
     messages: Mapped[list[SentMessage]] = relationship(back_populates="event", lazy="raise")
 
+    # retention deletes events (and, by cascade, their messages) by age
+    __table_args__ = (Index("ix_handled_events_received_at", "received_at"),)
+
 
 class SentMessage(Base):
     """The sent log: one row per email or SMS handed to a provider."""

@@ -181,7 +181,8 @@ def render_messages(event: ValidEvent, settings: Settings) -> list[OutgoingMessa
         )
         for address in recipients
     ]
-    if spec.sms and isinstance(event.data, OrderEventData) and event.data.phone:
+    sms_wanted = spec.sms and settings.sms_provider != "off"
+    if sms_wanted and isinstance(event.data, OrderEventData) and event.data.phone:
         sms_text = ENVIRONMENT.get_template(f"sms/{name}.txt").render(context)
         messages.append(
             OutgoingSms(
