@@ -8,6 +8,12 @@
 # together run them one after the other. Kubernetes runs them in a Job instead and sets
 # MIGRATE_ON_START=false on the web containers (deploy/k8s, docs/operations.md).
 set -eu
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+    # uvicorn --workers N: every worker writes its metrics here (shopkit.metrics). Emptied at
+    # each start so a previous run's counters are not added to this one's.
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete
+fi
 if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
     echo "entrypoint: alembic upgrade head"
     alembic upgrade head

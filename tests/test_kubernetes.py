@@ -45,6 +45,7 @@ SERVICES = {
 APPS = {**{name: port for name, (port, _) in SERVICES.items()}, "frontend": 8080}
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "Job")
 INGRESS_CONTROLLER = "ingress-nginx"
+PROMETHEUS = "prometheus"  # in the namespace `monitoring`: scrapes each service's /metrics
 
 # Every call between pods, from the code (docs/operations.md, "Network policies"):
 # (from, to, port). Nothing else may be allowed.
@@ -54,6 +55,7 @@ SHOP_CALLS = {
     ("catalog-fulfillment", "identity-commerce", 8001),  # verified purchase
     ("identity-commerce", "notifications", 8010),  # outbox relay
     ("catalog-fulfillment", "notifications", 8010),  # outbox relay
+    *((PROMETHEUS, service, port) for service, (port, _) in SERVICES.items()),  # /metrics
 }
 LOCAL_CALLS = {
     (INGRESS_CONTROLLER, "localstripe", 8420),  # the browser's Stripe.js stand-in
@@ -339,13 +341,18 @@ def selector_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
 
 
 def pods(objects: list[dict[str, Any]]) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    """Every kind of pod the overlay runs, plus the ingress controller outside the namespace:
+    """Every kind of pod the overlay runs, plus the ingress controller and Prometheus outside
+    the namespace:
     name -> (namespace labels, pod labels). Migrations Job pods are `<service>/migrations`."""
     found: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         INGRESS_CONTROLLER: (
             {"kubernetes.io/metadata.name": INGRESS_CONTROLLER},
             {"app.kubernetes.io/name": INGRESS_CONTROLLER},
-        )
+        ),
+        PROMETHEUS: (
+            {"kubernetes.io/metadata.name": "monitoring"},
+            {"app.kubernetes.io/name": PROMETHEUS},
+        ),
     }
     for workload in workloads(objects):
         labels = pod_labels(workload)
@@ -745,6 +752,23 @@ def test_operations_guide_names_every_secret_and_config_the_overlays_expect() ->
         assert missing, overlay  # some always come from the operator: the signing keys
         undocumented = sorted(name for name in missing if f"`{name}`" not in guide)
         assert undocumented == [], f"{overlay}: not in docs/operations.md: {undocumented}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_is_scraped_with_the_metrics_token(overlay: str) -> None:
+    """Pod annotations point Prometheus at /metrics on the app port, and the app gets the
+    token that /metrics asks for (so the ingress, which routes every path, cannot expose it)."""
+    objects = render(overlay)
+    for name, (port, _) in SERVICES.items():
+        deployment = named(objects, "Deployment")[name]
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/port"] == str(port)
+        assert annotations["prometheus.io/path"] == "/metrics"
+        app = next(c for c in containers(deployment) if c["name"] == "app")
+        token = next(e for e in app["env"] if e["name"] == "METRICS_TOKEN")
+        assert token["valueFrom"]["secretKeyRef"]["name"].startswith("shop-metrics")
+        assert "optional" not in token["valueFrom"]["secretKeyRef"]
 
 
 def test_docker_frontend_answers_the_probes() -> None:

@@ -53,6 +53,15 @@ def uvicorn_argv(stack: Stack, spec: ServiceSpec, port: int) -> list[str]:
     return argv
 
 
+def metrics_folder(stack: Stack, name: str) -> str:
+    """An empty folder where the workers of one process share their /metrics (a previous
+    run's counters must not be added to this one's; shopkit.metrics)."""
+    folder = stack.run_dir / "metrics" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return str(folder)
+
+
 def service_child(
     stack: Stack,
     spec: ServiceSpec,
@@ -67,6 +76,8 @@ def service_child(
     name = name or spec.name
     port = port or stack.ports[spec.port_key]
     argv = (stack.runner or (lambda s, _n, p: uvicorn_argv(stack, s, p)))(spec, name, port)
+    if "--workers" in argv:
+        env = {**(env or {}), "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder(stack, name))}
     return Child(
         name,
         argv,

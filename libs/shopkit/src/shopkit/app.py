@@ -19,7 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopkit.auth import document_auth
 from shopkit.db import Database, get_session
-from shopkit.delivery import outbox_admin_router, outbox_relay_job, outbox_retention_job
+from shopkit.delivery import (
+    outbox_admin_router,
+    outbox_probe,
+    outbox_relay_job,
+    outbox_retention_job,
+)
 from shopkit.docs import install_api_docs
 from shopkit.errors import (
     PayloadTooLarge,
@@ -28,10 +33,12 @@ from shopkit.errors import (
     install_error_handlers,
 )
 from shopkit.jwks import jwks_router, trusted_key_source
+from shopkit.metrics import add_probes, install_metrics
 from shopkit.observability import RequestContextMiddleware, configure_logging
 from shopkit.service import ServiceDeclaration, resolve
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner, TokenVerifier, ensure_dev_key
+from shopkit.tracing import install_tracing
 
 log = logging.getLogger("shopkit.app")
 
@@ -277,6 +284,8 @@ def create_service_app(
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_metrics(app, settings)  # GET /metrics and the request counters
+    install_tracing(app, settings)  # a span per request, continuing the caller's traceparent
     app.add_middleware(RequestContextMiddleware)  # outermost: every line has the id
     app.include_router(health_router())
     app.include_router(jwks_router(settings))
@@ -311,6 +320,8 @@ def build_app(service: ServiceDeclaration, settings: ServiceSettings | None = No
     # Routes taking a user token check the account behind it (active, same role and token
     # version), not only the token (shopkit.auth); built here so the OpenAPI shows it.
     app.state.account_check = resolve(service.account_check)(settings, app.state.token_signer)
+    if service.outbox is not None:
+        add_probes(app, outbox_probe(outbox_model))  # outbox backlog on /metrics
     if service.configure is not None:
         resolve(service.configure)(app)
     return app

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shopkit.metrics import MeasuredPool
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -67,6 +69,8 @@ class Timestamps:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_pre_ping", True)
+    # the async queue pool, keeping the in-use and waiting gauges of /metrics
+    kwargs.setdefault("poolclass", MeasuredPool)
     return create_async_engine(url, **kwargs)
 
 

@@ -1,23 +1,30 @@
 """Wiring of the outbox into a service: the relay background job that sends events to
-notifications, the retention job that deletes sent events, and the admin routes to see
-events, retry a failed one or discard it."""
+notifications, the retention job that deletes sent events, the admin routes to see events,
+retry a failed one or discard it, and the backlog gauges of `/metrics`."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from opentelemetry.trace import SpanKind
+from prometheus_client.core import Metric
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 from shopkit.errors import NotFound
 from shopkit.http import make_client
+from shopkit.metrics import Probe, gauge
 from shopkit.outbox import (
+    FAILED,
+    PENDING,
     UNSETTLED,
     OutboxMixin,
     OutboxRelay,
@@ -31,6 +38,7 @@ from shopkit.retention import retention_job
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.settings import ServiceSettings
 from shopkit.tokens import TokenSigner
+from shopkit.tracing import span_for_event
 
 
 class DeliveryRejected(Exception):
@@ -71,7 +79,9 @@ class NotificationsDeliverer:
         )
 
     async def __call__(self, envelope: dict[str, Any]) -> None:
-        response = await self.client.post("/notify", json=envelope)
+        # in the trace of the request that wrote the event; the call carries it on
+        with span_for_event("deliver event", envelope, kind=SpanKind.PRODUCER):
+            response = await self.client.post("/notify", json=envelope)
         if response.status_code // 100 == 2:
             return
         reason = f"notifications answered {response.status_code}: {response.text[:500]}"
@@ -123,6 +133,37 @@ def outbox_retention_job(model: type[OutboxMixin]):  # type: ignore[no-untyped-d
             sent_outbox_retention(model, timedelta(days=settings.outbox_retention_days))
         ]
     )
+
+
+def outbox_probe(model: type[OutboxMixin]) -> Probe:
+    """Outbox backlog for `/metrics`: pending and failed rows, and the age of the oldest
+    pending one (from when it was written). One query over the partial index of unsettled
+    rows, never the delivered history."""
+    table = model.__table__  # type: ignore[attr-defined]
+    pending = table.c.status == PENDING
+    query = select(
+        func.count().filter(pending),
+        func.count().filter(table.c.status == FAILED),
+        func.extract("epoch", func.now() - func.min(table.c.created_at).filter(pending)),
+    ).where(is_unsettled(table.c.status))
+
+    async def probe(session: AsyncSession) -> Sequence[Metric]:
+        waiting, failed, oldest = (await session.execute(query)).one()
+        return [
+            gauge("outbox_events_pending", "Outbox events waiting to be delivered", waiting),
+            gauge(
+                "outbox_events_failed",
+                "Outbox events parked as failed (an admin retries or discards them)",
+                failed,
+            ),
+            gauge(
+                "outbox_oldest_pending_age_seconds",
+                "Age of the oldest pending outbox event (0 when none is pending)",
+                float(oldest or 0),
+            ),
+        ]
+
+    return probe
 
 
 OutboxStatus = Literal["pending", "sent", "failed", "discarded"]

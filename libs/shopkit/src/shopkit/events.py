@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopkit.tracing import current_traceparent
+
 
 class EventType(StrEnum):
     ORDER_PLACED = "ORDER_PLACED"
@@ -37,12 +39,24 @@ class EventEnvelope(BaseModel):
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     source: str = Field(min_length=1, max_length=64)
     data: dict[str, Any] = Field(default_factory=dict)
+    # W3C trace context of the request that wrote the event: its delivery and its handling in
+    # notifications join that trace (shopkit.tracing). Absent when nothing was traced.
+    traceparent: str | None = Field(default=None, max_length=55)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        # no `traceparent` key when there is none (the envelope stays as it was before)
+        return self.model_dump(
+            mode="json", exclude={"traceparent"} if self.traceparent is None else None
+        )
 
 
 def make_event(
     event_type: EventType | str, *, source: str, data: dict[str, Any], version: int = 1
 ) -> EventEnvelope:
-    return EventEnvelope(type=str(event_type), source=source, data=data, version=version)
+    return EventEnvelope(
+        type=str(event_type),
+        source=source,
+        data=data,
+        version=version,
+        traceparent=current_traceparent(),
+    )

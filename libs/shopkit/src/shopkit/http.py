@@ -18,6 +18,7 @@ from tenacity import (
 
 from shopkit.errors import ServiceUnavailable
 from shopkit.observability import REQUEST_ID_HEADER, current_request_id
+from shopkit.tracing import instrument_client
 
 log = logging.getLogger("shopkit.http")
 
@@ -47,7 +48,8 @@ def make_client(
     token_provider: Callable[[], str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """An AsyncClient that adds X-Request-ID and, when given, a fresh service token."""
+    """An AsyncClient that adds X-Request-ID, the W3C traceparent of the current span and,
+    when given, a fresh service token."""
 
     async def add_headers(request: httpx.Request) -> None:
         rid = current_request_id()
@@ -56,12 +58,13 @@ def make_client(
         if token_provider is not None and "Authorization" not in request.headers:
             request.headers["Authorization"] = f"Bearer {token_provider()}"
 
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         event_hooks={"request": [add_headers]},
         transport=transport,
     )
+    return instrument_client(client)
 
 
 def _is_transient(exc: BaseException) -> bool:

@@ -1,4 +1,5 @@
-"""One JSON log line per request, carrying a request id that travels downstream.
+"""One JSON log line per request, carrying a request id that travels downstream; every line
+also names the trace and span it was written in (shopkit.tracing).
 
 The id comes from `X-Request-ID` when the caller sent a sane one, otherwise it is made here;
 it is returned on the response and read by `shopkit.http` for outgoing calls.
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shopkit.tracing import current_span_id, current_trace_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -40,9 +43,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        rid = current_request_id()
-        if rid:
-            payload["request_id"] = rid
+        # on every line, null outside a request or a trace, so log queries can rely on them
+        payload["request_id"] = current_request_id()
+        payload["trace_id"] = current_trace_id()
+        payload["span_id"] = current_span_id()
         payload.update(getattr(record, "fields", {}))
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
@@ -62,6 +66,13 @@ def configure_logging(service: str, level: str = "INFO", json_lines: bool = True
     # call (the service called logs it), at a cost measured in the checkout profile
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # uvicorn's other lines (started, shutting down, errors) go through the same handler
+    # instead of its plain-text one. (Its supervisor process with --workers never loads the
+    # app, so its few lines keep uvicorn's format: docs/operations.md, "Tracing".)
+    for name in ("uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.propagate = True
 
 
 class RequestContextMiddleware:

@@ -114,6 +114,13 @@ class ServiceSettings(BaseSettings):
     http_timeout_seconds: float = 5.0
     http_retries: int = 3
 
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without one, open in
+    # development and test and closed (404) in production (shopkit.metrics).
+    metrics_token: str = Field(default="", repr=False)
+    # Traces go to this OTLP/HTTP collector (e.g. http://otel-collector:4318); empty: not
+    # exported (shopkit.tracing).
+    otel_exporter_otlp_endpoint: str = ""
+
     outbox_relay_enabled: bool = True
     outbox_poll_seconds: float = 1.0
     # Failures worth retrying are retried (backoff capped at the max) until an event is this
@@ -163,6 +170,8 @@ class ServiceSettings(BaseSettings):
         for name, value in self.secret_values().items():
             if not value or value.startswith(DEV_SECRET_MARKER):
                 problems.append(f"{name.upper()} is empty or a dev default")
+        if self.metrics_token and len(self.metrics_token) < 32:
+            problems.append("METRICS_TOKEN is shorter than 32 characters")
         if any("localhost" in o or "127.0.0.1" in o for o in self.cors_origins):
             problems.append("CORS_ORIGINS still allows a local dev origin")
         if problems:

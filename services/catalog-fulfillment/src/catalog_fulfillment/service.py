@@ -23,5 +23,5 @@ SERVICE = ServiceDeclaration(
         "catalog_cache": "catalog_fulfillment.core.resources:open_catalog_cache",
         "identity_client": "catalog_fulfillment.core.resources:open_identity_client",
     },
-    configure="catalog_fulfillment.core.resources:mount_static_files",
+    configure="catalog_fulfillment.core.resources:configure_app",
 )

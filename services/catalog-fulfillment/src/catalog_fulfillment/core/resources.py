@@ -11,9 +11,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from shopkit.db import Database
+from shopkit.metrics import add_probes
 
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
+from catalog_fulfillment.core.metrics import reservations_probe
 from catalog_fulfillment.services.listing_cache import TtlCache
 
 # Product pictures that work offline (SVG placeholders shipped with the package).
@@ -51,6 +53,7 @@ async def open_read_database(app: FastAPI) -> AsyncIterator[Database | None]:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_use_lifo=True,
+        pool_logging_name="read",  # the `pool` label of its /metrics gauges
     )
     state.read_session_factory = read_db.sessionmaker
     try:
@@ -89,3 +92,9 @@ async def open_identity_client(app: FastAPI) -> AsyncIterator[IdentityClient]:
 
 def mount_static_files(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+def configure_app(app: FastAPI) -> None:
+    """The static files, and the reservation gauges of /metrics."""
+    mount_static_files(app)
+    add_probes(app, reservations_probe)

@@ -22,12 +22,14 @@ from datetime import datetime, timedelta
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
 from shopkit.events import EventType, make_event
+from shopkit.metrics import count_on_commit
 from shopkit.outbox import add_event
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from catalog_fulfillment.core.metrics import RESERVATIONS_EXPIRED
 from catalog_fulfillment.models import (
     InventoryItem,
     OutboxMessage,
@@ -254,6 +256,7 @@ async def _expire(session: AsyncSession, reservations: Sequence[Reservation]) ->
         reservation.status = EXPIRED
         reservation.released_at = now
     await session.flush()
+    count_on_commit(session, RESERVATIONS_EXPIRED, len(reservations))
 
 
 async def expire_due_reservations(

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from shopkit.db import SessionDep
-from shopkit.errors import BadRequest, ServiceUnavailable, error_responses
+from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable, error_responses
+from shopkit.metrics import count_on_commit
 
 from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
 from identity_commerce.clients.stripe import StripeRequestRefused
+from identity_commerce.core.metrics import STRIPE_WEBHOOK_EVENTS, webhook_type_label
 from identity_commerce.schemas.orders import WebhookAck
 from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.payments import handle_stripe_event
@@ -48,8 +50,20 @@ async def stripe_webhook(
     followups: FollowUpClientsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
 ) -> WebhookAck:
-    event = stripe.verify_webhook(await request.body(), stripe_signature)
-    handled = await handle_stripe_event(session, event=event, inventory=inventory, stripe=stripe)
+    try:
+        event = stripe.verify_webhook(await request.body(), stripe_signature)
+    except ProblemError:
+        STRIPE_WEBHOOK_EVENTS.labels(type="other", result="rejected").inc()
+        raise
+    event_type = webhook_type_label(event.get("type"))
+    try:
+        handled = await handle_stripe_event(
+            session, event=event, inventory=inventory, stripe=stripe
+        )
+    except Exception:
+        STRIPE_WEBHOOK_EVENTS.labels(type=event_type, result="error").inc()
+        raise
+    count_on_commit(session, STRIPE_WEBHOOK_EVENTS, type=event_type, result=handled.outcome)
     if handled.refunded_order_id is not None:
         await finish_after_commit(session, order_id=handled.refunded_order_id, clients=followups)
     return WebhookAck(outcome=handled.outcome)

@@ -72,6 +72,7 @@ from identity_commerce.clients.stripe import (
     StripeRequestRefused,
 )
 from identity_commerce.core.config import Settings
+from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import (
     Address,
     CartItem,
@@ -628,18 +629,23 @@ async def _checkout_cart(
     )
 
     async def place(cart: list[CartItem]) -> CheckoutReply:
-        return await _place_order(
-            session,
-            buyer=buyer,
-            shipping_address=shipping_address,
-            billing_address=billing_address,
-            cart=cart,
-            idempotency_key=idempotency_key,
-            settings=settings,
-            catalog=catalog,
-            inventory=inventory,
-            stripe=stripe,
-        )
+        try:
+            return await _place_order(
+                session,
+                buyer=buyer,
+                shipping_address=shipping_address,
+                billing_address=billing_address,
+                cart=cart,
+                idempotency_key=idempotency_key,
+                settings=settings,
+                catalog=catalog,
+                inventory=inventory,
+                stripe=stripe,
+            )
+        except OutOfStock:
+            # a refusal (priced or reserved short): nothing is kept, so it counts now
+            CHECKOUT_OUTCOMES.labels(outcome="conflict").inc()
+            raise
 
     if not superseded:
         return await place(cart)

@@ -25,11 +25,13 @@ from fastapi import FastAPI
 from shopkit.db import utcnow
 from shopkit.errors import ProblemError
 from shopkit.events import EventType
+from shopkit.metrics import count_on_commit
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity_commerce.clients.catalog import CatalogClient
 from identity_commerce.clients.stripe import StripeGateway
+from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import IdempotencyKey, Order
 from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services.orders import (
@@ -86,6 +88,7 @@ async def expire_order(
         note="Not paid before the stock hold ran out",
     )
     emit_order_event(session, order, EventType.ORDER_EXPIRED)
+    count_on_commit(session, CHECKOUT_OUTCOMES, outcome="expired")
     return "expired"
 
 

@@ -23,12 +23,14 @@ from typing import Any, Literal
 
 from shopkit.errors import BadRequest
 from shopkit.events import EventType
+from shopkit.metrics import count_on_commit
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity_commerce.clients.catalog import CatalogClient, ReservationGone
 from identity_commerce.clients.stripe import PaymentIntentState, StripeGateway
+from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import Order, Payment, ProcessedStripeEvent, Refund
 from identity_commerce.services.cart import cart_owner_of, remove_ordered_lines
 from identity_commerce.services.order_followups import record_after_refund
@@ -205,6 +207,7 @@ async def settle_payment(
                 session, user_id=owner, lines=[(i.sku, i.quantity) for i in order.items]
             )
         emit_order_event(session, order, EventType.ORDER_PAID)
+        count_on_commit(session, CHECKOUT_OUTCOMES, outcome="paid")
         return "paid"
     if news.failed:
         if order.status != OrderStatus.PENDING_PAYMENT:
@@ -218,6 +221,7 @@ async def settle_payment(
             session, order, OrderStatus.PAYMENT_FAILED, actor=actor, note=payment.failure_message
         )
         emit_order_event(session, order, EventType.ORDER_PAYMENT_FAILED)
+        count_on_commit(session, CHECKOUT_OUTCOMES, outcome="declined")
         return "failed"
     return "waiting"  # requires_action, processing, or not attempted yet
 

@@ -14,12 +14,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from shopkit.tracing import span_for_event
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.clients import Notifier
 from notifications.core.config import Settings
+from notifications.core.metrics import NOTIFICATIONS_SENT
 from notifications.models import HandledEvent, SentMessage
 from notifications.services.messages import render_messages
 from notifications.services.validation import parse_event
@@ -38,6 +40,15 @@ class Outcome:
 
 
 async def handle_event(
+    session: AsyncSession, raw: Any, *, notifier: Notifier, settings: Settings
+) -> Outcome:
+    """Handle one event in the trace of the request that wrote it (its `traceparent`), so
+    the messages of an order show in the order's trace."""
+    with span_for_event("handle event", raw if isinstance(raw, dict) else {}):
+        return await _handle(session, raw, notifier=notifier, settings=settings)
+
+
+async def _handle(
     session: AsyncSession, raw: Any, *, notifier: Notifier, settings: Settings
 ) -> Outcome:
     event = parse_event(raw)
@@ -59,7 +70,14 @@ async def handle_event(
 
     sent: list[dict[str, Any]] = []
     for message in render_messages(event, settings):
-        receipt = await notifier.send(message)
+        # Counted when the provider answers, not at commit: a message that went out went
+        # out, even if this transaction then fails and the event comes again.
+        try:
+            receipt = await notifier.send(message)
+        except Exception:
+            NOTIFICATIONS_SENT.labels(message.channel, "failed").inc()
+            raise
+        NOTIFICATIONS_SENT.labels(message.channel, "sent").inc()
         sent.append(
             {
                 "id": uuid.uuid4(),
