@@ -142,7 +142,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password reset link
-         * @description Always 202 with the same body, whether or not an account has this email. For an active account a `PASSWORD_RESET_REQUESTED` event makes notifications email a link `<shop>/reset-password?token=...` (single use, valid `PASSWORD_RESET_TTL_MINUTES`, 60 by default). At most `ACCOUNT_LINK_MAX_PER_EMAIL` (3) requests per email and `ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per `ACCOUNT_LINK_WINDOW_SECONDS` (1 h), then 429 with Retry-After.
+         * @description Always 202 with the same body, whether or not an account has this email. For an active account a `PASSWORD_RESET_REQUESTED` event makes notifications email a link `<shop>/reset-password?token=...` (single use, valid `PASSWORD_RESET_TTL_MINUTES`, 60 by default). At most `ACCOUNT_LINK_MAX_PER_EMAIL` (3) requests per email from one client address, `ACCOUNT_LINK_MAX_PER_EMAIL_ALL_CLIENTS` (10) per email from all addresses and `ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per `ACCOUNT_LINK_WINDOW_SECONDS` (1 h), then 429 with Retry-After.
          */
         post: operations["request_password_reset_auth_password_reset_post"];
         delete?: never;
@@ -202,7 +202,7 @@ export interface paths {
         put?: never;
         /**
          * Email a new verification link to the signed-in account
-         * @description 409 when the email is already verified. Limited like reset requests: `ACCOUNT_LINK_MAX_PER_EMAIL` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` per client address per window, then 429. Earlier links keep working until they expire.
+         * @description 409 when the email is already verified. Limited like reset requests: `ACCOUNT_LINK_MAX_PER_EMAIL` per account from one client address, `ACCOUNT_LINK_MAX_PER_EMAIL_ALL_CLIENTS` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` per client address per window, then 429. Earlier links keep working until they expire.
          */
         post: operations["resend_verification_auth_verify_email_resend_post"];
         delete?: never;

@@ -52,7 +52,12 @@ RESET_ACCEPTED = (
 def _link_request_limits(settings: Settings, *, who: str, client: str) -> list[rate_limit.Limit]:
     window = timedelta(seconds=settings.account_link_window_seconds)
     return [
-        rate_limit.Limit(f"account-link:{who}", settings.account_link_max_per_email, window),
+        rate_limit.Limit(
+            f"account-link:{who}:client:{client}", settings.account_link_max_per_email, window
+        ),
+        rate_limit.Limit(
+            f"account-link:{who}", settings.account_link_max_per_email_all_clients, window
+        ),
         rate_limit.Limit(
             f"account-link:client:{client}", settings.account_link_max_per_client, window
         ),
@@ -76,8 +81,9 @@ def _redeem_failures(settings: Settings, *, client: str) -> rate_limit.Limit:
         "Always 202 with the same body, whether or not an account has this email. For an "
         "active account a `PASSWORD_RESET_REQUESTED` event makes notifications email a link "
         "`<shop>/reset-password?token=...` (single use, valid `PASSWORD_RESET_TTL_MINUTES`, "
-        "60 by default). At most `ACCOUNT_LINK_MAX_PER_EMAIL` (3) requests per email and "
-        "`ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per "
+        "60 by default). At most `ACCOUNT_LINK_MAX_PER_EMAIL` (3) requests per email from one "
+        "client address, `ACCOUNT_LINK_MAX_PER_EMAIL_ALL_CLIENTS` (10) per email from all "
+        "addresses and `ACCOUNT_LINK_MAX_PER_CLIENT` (10) per client address per "
         "`ACCOUNT_LINK_WINDOW_SECONDS` (1 h), then 429 with Retry-After."
     ),
     responses=error_responses(RequestInvalid, TooManyRequests, ServiceUnavailable),
@@ -165,8 +171,9 @@ async def verify_email(
     summary="Email a new verification link to the signed-in account",
     description=(
         "409 when the email is already verified. Limited like reset requests: "
-        "`ACCOUNT_LINK_MAX_PER_EMAIL` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` per "
-        "client address per window, then 429. Earlier links keep working until they expire."
+        "`ACCOUNT_LINK_MAX_PER_EMAIL` per account from one client address, "
+        "`ACCOUNT_LINK_MAX_PER_EMAIL_ALL_CLIENTS` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` "
+        "per client address per window, then 429. Earlier links keep working until they expire."
     ),
     responses=error_responses(
         Unauthorized,

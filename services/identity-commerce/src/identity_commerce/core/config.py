@@ -99,11 +99,14 @@ class Settings(ServiceSettings):
     # Account links sent by email (password reset, email verification).
     password_reset_ttl_minutes: int = Field(default=60, ge=1, le=24 * 60)
     email_verification_ttl_hours: int = Field(default=48, ge=1, le=30 * 24)
-    # Link requests (reset, verification resend) per client address and per account or
-    # email, in ACCOUNT_LINK_WINDOW_SECONDS: one inbox cannot be flooded, one address
-    # cannot mail the whole customer list.
+    # Link requests (reset, verification resend) in ACCOUNT_LINK_WINDOW_SECONDS: per email
+    # (or account) from one client address, per email from all addresses, and per address.
+    # One address can neither flood an inbox nor mail the whole customer list, and its
+    # requests for someone else's email never use up the owner's own (the owner asks from
+    # another address); only many addresses together reach the all-address cap.
     account_link_window_seconds: int = Field(default=3600, ge=1)
     account_link_max_per_email: int = Field(default=3, ge=1)
+    account_link_max_per_email_all_clients: int = Field(default=10, ge=1)
     account_link_max_per_client: int = Field(default=10, ge=1)
     # Failed link redemptions (unknown, used or expired tokens) per client address.
     account_link_max_failures_per_client: int = Field(default=20, ge=1)
