@@ -84,3 +84,14 @@ def remove_age_limit_and_discard() -> None:
     op.drop_column(TABLE, "discarded_by")
     op.drop_column(TABLE, "discarded_at")
     op.drop_column(TABLE, "queued_at")
+
+
+def add_sent_at_index() -> None:
+    # Retention deletes sent rows by age; only sent rows are in the index.
+    op.create_index(
+        "ix_outbox_sent_at", TABLE, ["sent_at"], postgresql_where=sa.text("status = 'sent'")
+    )
+
+
+def drop_sent_at_index() -> None:
+    op.drop_index("ix_outbox_sent_at", table_name=TABLE)
