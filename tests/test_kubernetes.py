@@ -55,6 +55,8 @@ SHOP_CALLS = {
     ("catalog-fulfillment", "identity-commerce", 8001),  # verified purchase
     ("identity-commerce", "notifications", 8010),  # outbox relay
     ("catalog-fulfillment", "notifications", 8010),  # outbox relay
+    ("notifications", "identity-commerce", 8001),  # account checks, JWKS
+    ("notifications", "catalog-fulfillment", 8002),  # JWKS
     *((PROMETHEUS, service, port) for service, (port, _) in SERVICES.items()),  # /metrics
 }
 LOCAL_CALLS = {
@@ -623,20 +625,18 @@ def test_only_identity_reaches_stripe_and_only_notifications_reaches_smtp(overla
 
 def test_the_policy_check_notices_an_extra_path() -> None:
     objects = render("production")
-    policy = named(objects, "NetworkPolicy")["notifications"]["spec"]
+    policy = named(objects, "NetworkPolicy")["catalog-fulfillment"]["spec"]
     policy["egress"].append(
         {
-            "to": [
-                {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "identity-commerce"}}}
-            ],
-            "ports": [{"protocol": "TCP", "port": 8001}],
+            "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "frontend"}}}],
+            "ports": [{"protocol": "TCP", "port": 8080}],
         }
     )
-    identity = named(objects, "NetworkPolicy")["identity-commerce"]["spec"]
-    identity["ingress"][0]["from"].append(
-        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "notifications"}}}
+    frontend = named(objects, "NetworkPolicy")["frontend"]["spec"]
+    frontend["ingress"][0]["from"].append(
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "catalog-fulfillment"}}}
     )
-    assert allowed_calls(objects) - SHOP_CALLS == {("notifications", "identity-commerce", 8001)}
+    assert allowed_calls(objects) - SHOP_CALLS == {("catalog-fulfillment", "frontend", 8080)}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
