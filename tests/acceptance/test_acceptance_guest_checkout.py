@@ -146,6 +146,8 @@ def test_guest_checkout_refuses_bad_bodies_and_unknown_carts(shop: Shop) -> None
             "/checkout/create-payment-intent", json=body, headers=guest.headers
         )
         assert response.status_code == 422, (body, response.text)
+        # every 422 in the documented shape: a list of problems
+        assert isinstance(response.json()["detail"], list), response.text
     unknown = guest.api.post(
         "/checkout/create-payment-intent",
         json={"email": guest.email, "shipping_address": ADDRESS},

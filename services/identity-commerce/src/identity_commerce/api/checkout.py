@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import JSONResponse
@@ -16,7 +16,6 @@ from shopkit.errors import (
     Forbidden,
     NotFound,
     PaymentRequired,
-    ProblemError,
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
@@ -203,8 +202,12 @@ async def create_payment_intent(
     return JSONResponse(reply.body, status_code=reply.status_code, headers=headers)
 
 
-class WrongCheckoutBody(ProblemError):
-    status_code = 422
+class WrongCheckoutBody(RequestInvalid):
+    """A body meant for the other kind of checkout. Answered in the 422 shape the route
+    documents (FastAPI's list of problems), so clients read every 422 the same way."""
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"type": "value_error", "loc": ["body"], "msg": self.detail}]}
 
 
 GUEST_BODY = "A guest checkout takes {email, shipping_address, billing_address?}"
