@@ -166,14 +166,14 @@ def _unwrap(event: Any, max_body_bytes: int) -> Request:
     )
 
 
-def authorize_service(verifier: TokenVerifier, authorization: str | None) -> None:
+async def authorize_service(verifier: TokenVerifier, authorization: str | None) -> None:
     """The same rules as `POST /notify`: 401 without a valid bearer token, 403 for a valid
     token that is not a service token holding `events:write`."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Not authenticated")
     try:
-        principal = verifier.verify(token.strip())
+        principal = await verifier.verify_async(token.strip())
     except TokenError as exc:
         raise Unauthorized("Invalid or expired token") from exc
     if principal.role != "service":
@@ -190,7 +190,7 @@ async def handle_async(
     try:
         request = _unwrap(event, runtime.settings.max_body_bytes)
         if request.through_gateway:
-            authorize_service(runtime.verifier, request.authorization)
+            await authorize_service(runtime.verifier, request.authorization)
         async with runtime.db.sessionmaker() as session, session.begin():
             outcome = await handle_event(
                 session, request.envelope, notifier=runtime.notifier, settings=runtime.settings

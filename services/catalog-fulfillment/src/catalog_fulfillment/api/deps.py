@@ -39,7 +39,8 @@ async def get_exact_stock(request: Request) -> bool:
         return False
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        return may_see_exact_stock(verifier.verify(token.strip()))
+        # verify_async: a key source that fetches keys (JWKS) looks for an unknown kid first
+        return may_see_exact_stock(await verifier.verify_async(token.strip()))
     except TokenError:
         return False
 
