@@ -159,6 +159,34 @@ def test_guest_checkout_refuses_bad_bodies_and_unknown_carts(shop: Shop) -> None
     assert shop.stock(item)["reserved"] == 0
 
 
+def test_signed_in_shopper_checks_out_to_a_typed_address(shop: Shop) -> None:
+    """The typed shape with Authorization: the order is the account's, shipped to the
+    typed address, its messages go to the email given; the address book is untouched."""
+    item = sku("GTYP")
+    shop.new_product((item, "20.00", 4))
+    shopper = shop.new_shopper((item, 1))
+    contact = f"gift-{shopper.email}"
+    api = from_new_address(shop.identity.url)
+    book_before = api.get("/addresses", headers=shopper.headers).json()
+    created = api.post(
+        "/checkout/create-payment-intent",
+        json={"email": contact, "shipping_address": {**ADDRESS, "full_name": "Gift Friend"}},
+        headers=shopper.headers,
+    )
+    assert created.status_code == 201, created.text
+    assert "order_token" not in created.json()
+    order_id = created.json()["order_id"]
+    assert shop.identity_rows(
+        "SELECT user_id::text, customer_email FROM orders WHERE id = %s", order_id
+    ) == [(shopper.user_id, contact)]
+    shown = api.get(f"/orders/{order_id}", headers=shopper.headers).json()
+    assert shown["shipping_address"]["full_name"] == "Gift Friend"
+    assert shown["billing_address"]["full_name"] == "Gift Friend"
+    assert api.get("/addresses", headers=shopper.headers).json() == book_before
+    [placed] = wait_until(lambda: shop.sent("ORDER_PLACED", contact))
+    assert f"/orders/{order_id}" in placed["body_text"]
+
+
 def test_race_fifteen_guests_five_units(shop: Shop) -> None:
     item = sku("GRACE")
     shop.new_product((item, "20.00", 5))

@@ -355,7 +355,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`). A signed-in shopper may send that typed shape too (a one-off address, not saved to the address book): the order is still the account's, and its messages go to `email`. A guest's body with address ids is 422 (a guest has no address book).
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -2741,7 +2741,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2809,7 +2809,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2875,7 +2875,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2965,7 +2965,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path: {
                 item_id: string;
@@ -3057,7 +3057,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path: {
                 item_id: string;
@@ -3127,7 +3127,7 @@ export interface operations {
                 /** @description Any printable key; the same key (and body) replays the first reply */
                 "Idempotency-Key"?: string | null;
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3244,7 +3244,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3420,7 +3420,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest order's token; used when there is no Authorization header */
-                "X-Order-Token"?: string | null;
+                "X-Order-Token"?: string;
             };
             path: {
                 order_id: string;

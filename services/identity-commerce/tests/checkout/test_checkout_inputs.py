@@ -209,13 +209,25 @@ async def test_confirm_of_an_unknown_order_is_404(
 # --- orders and admin ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     "path",
-    ["/orders?page=0", "/orders?page_size=0", "/orders?page_size=101", "/orders/not-a-uuid"],
+    ["/orders?page=0", "/orders?page_size=0", "/orders?page_size=101"],
 )
 async def test_order_reads_validate_their_parameters(
     api: httpx.AsyncClient, signed_in: SignedIn, path: str
 ) -> None:
     headers = signed_in.customer
     assert (await api.get(path, headers=headers)).status_code == 422
+
+
+async def test_an_order_path_that_is_not_an_order_id_names_no_order(
+    api: httpx.AsyncClient, signed_in: SignedIn
+) -> None:
+    """`/orders/{order_id}` only matches a UUID, so `/orders/claim` (POST only) is not also
+    a GET of an order: its 405 names only POST."""
+    headers = signed_in.customer
+    assert (await api.get("/orders/not-a-uuid", headers=headers)).status_code == 404
+    wrong_method = await api.get("/orders/claim", headers=headers)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "POST"
 
 
 async def test_unknown_order_is_404_for_customers_and_admins(

@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
 from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_principal
 from shopkit.db import SessionDep
@@ -29,10 +29,13 @@ from shopkit.errors import (
 )
 
 from identity_commerce.api.deps import (
+    GUEST_TOKEN_SCHEMA,
     CatalogDep,
     ClientAddress,
     CurrentAccount,
     SettingsDep,
+    bearer_or_guest_token,
+    guest_token_header,
 )
 from identity_commerce.schemas.cart import (
     CartItemAdd,
@@ -49,15 +52,12 @@ router = APIRouter(prefix="/cart", tags=["cart"])
 
 CATALOG_DOWN = "catalog-fulfillment is down; nothing was changed (see Retry-After)"
 UNKNOWN_GUEST_CART = "Unknown or expired cart token; create a new guest cart"
-_CART_TOKEN = Header(
-    alias="X-Cart-Token",
-    min_length=16,
-    max_length=128,
-    pattern=r"^[A-Za-z0-9_-]+$",
-    description="A guest cart's token (from POST /cart/guest); used when there is no "
-    "Authorization header",
+_CART_TOKEN = guest_token_header(
+    "X-Cart-Token",
+    "A guest cart's token (from POST /cart/guest); used when there is no Authorization header",
 )
 _SHOPPER = require_roles("customer", "admin")
+CartTokenHeader = Annotated[str | None, _CART_TOKEN, GUEST_TOKEN_SCHEMA]
 
 
 async def _cart_owner(
@@ -65,7 +65,7 @@ async def _cart_owner(
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cart_token: Annotated[str | None, _CART_TOKEN] = None,
+    cart_token: CartTokenHeader = None,
 ) -> cart.CartOwner:
     """The account's cart with a bearer token; else the guest cart of X-Cart-Token (404
     unknown or expired); else 401."""
@@ -84,7 +84,6 @@ async def _cart_owner(
 
 
 CartOwnerDep = Annotated[cart.CartOwner, Depends(_cart_owner)]
-CartTokenHeader = Annotated[str | None, _CART_TOKEN]
 
 
 @router.post(
@@ -150,6 +149,7 @@ async def merge_guest_cart(
 
 @router.get(
     "",
+    openapi_extra=bearer_or_guest_token(),
     response_model=CartOut,
     summary="My cart with current names, prices and availability",
     description=(
@@ -164,6 +164,7 @@ async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep
 
 @router.post(
     "/items",
+    openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_201_CREATED,
     response_model=CartLineOut,
     summary="Add a sku (the same sku adds up on its line)",
@@ -200,6 +201,7 @@ async def add_item(
 
 @router.put(
     "/items/{item_id}",
+    openapi_extra=bearer_or_guest_token(),
     response_model=CartLineOut,
     summary="Set a line's quantity",
     responses=error_responses(
@@ -232,6 +234,7 @@ async def set_quantity(
 
 @router.delete(
     "/items/{item_id}",
+    openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a line (works while the catalog is down)",
     responses=error_responses(
@@ -247,6 +250,7 @@ async def remove_item(item_id: uuid.UUID, owner: CartOwnerDep, session: SessionD
 
 @router.delete(
     "",
+    openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Empty my cart",
     responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),

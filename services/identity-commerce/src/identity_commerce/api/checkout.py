@@ -31,6 +31,7 @@ from identity_commerce.api.deps import (
     SessionFactoryDep,
     SettingsDep,
     StripeDep,
+    bearer_or_guest_token,
 )
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import GuestCart
@@ -110,6 +111,7 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
 
 @router.post(
     "/create-payment-intent",
+    openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_201_CREATED,
     response_model=PaymentIntentOut,
     summary="Place an order for the cart and open its Stripe PaymentIntent",
@@ -126,7 +128,10 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
         "A guest sends `X-Cart-Token` (no Authorization) and "
         "`{email, shipping_address, billing_address?}`: the same rules apply per guest cart "
         "and per client address, and the reply adds `order_token` (send it as "
-        "`X-Order-Token` to `GET /orders/{order_id}`)."
+        "`X-Order-Token` to `GET /orders/{order_id}`). "
+        "A signed-in shopper may send that typed shape too (a one-off address, not saved "
+        "to the address book): the order is still the account's, and its messages go to "
+        "`email`. A guest's body with address ids is 422 (a guest has no address book)."
     ),
     responses=error_responses(
         BadRequest.documented("The cart is empty"),
@@ -163,18 +168,17 @@ async def create_payment_intent(
     stripe: StripeDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
+    addresses = _checkout_addresses(body)
     try:
         if isinstance(caller, GuestCart):
-            if not isinstance(body, GuestCreatePaymentIntentIn):
+            if not isinstance(addresses, checkout.TypedAddresses):
                 raise WrongCheckoutBody(GUEST_BODY)
             reply = await checkout.create_guest_payment_intent(
                 session,
                 guest_cart_id=caller.id,
                 client_address=client,
                 counting_sessions=sessions,
-                email=body.email,
-                shipping_address=body.shipping_address,
-                billing_address=body.billing_address or body.shipping_address,
+                addresses=addresses,
                 idempotency_key=idempotency_key,
                 settings=settings,
                 catalog=catalog,
@@ -182,19 +186,17 @@ async def create_payment_intent(
                 stripe=stripe,
             )
         else:
-            if not isinstance(body, CreatePaymentIntentIn):
-                raise WrongCheckoutBody(ACCOUNT_BODY)
-            reply = await _account_checkout(
-                body,
-                caller,
-                client,
+            reply = await checkout.create_payment_intent(
                 session,
-                sessions,
-                settings,
-                catalog,
-                inventory,
-                stripe,
-                idempotency_key,
+                principal=caller,
+                client_address=client,
+                counting_sessions=sessions,
+                addresses=addresses,
+                idempotency_key=idempotency_key,
+                settings=settings,
+                catalog=catalog,
+                inventory=inventory,
+                stripe=stripe,
             )
     except checkout.CheckoutFailed as failed:
         return committed_problem(failed)
@@ -211,38 +213,21 @@ class WrongCheckoutBody(RequestInvalid):
 
 
 GUEST_BODY = "A guest checkout takes {email, shipping_address, billing_address?}"
-ACCOUNT_BODY = "A signed-in checkout takes {shipping_address_id, billing_address_id}"
 
 
-async def _account_checkout(
-    body: CreatePaymentIntentIn,
-    principal: Principal,
-    client: str,
-    session: SessionDep,
-    sessions: SessionFactoryDep,
-    settings: SettingsDep,
-    catalog: CatalogDep,
-    inventory: CatalogDep,
-    stripe: StripeDep,
-    idempotency_key: str | None,
-) -> checkout.CheckoutReply:
-    return await checkout.create_payment_intent(
-        session,
-        principal=principal,
-        client_address=client,
-        counting_sessions=sessions,
-        shipping_address_id=body.shipping_address_id,
-        billing_address_id=body.billing_address_id,
-        idempotency_key=idempotency_key,
-        settings=settings,
-        catalog=catalog,
-        inventory=inventory,
-        stripe=stripe,
+def _checkout_addresses(
+    body: CreatePaymentIntentIn | GuestCreatePaymentIntentIn,
+) -> checkout.SavedAddresses | checkout.TypedAddresses:
+    if isinstance(body, CreatePaymentIntentIn):
+        return checkout.SavedAddresses(body.shipping_address_id, body.billing_address_id)
+    return checkout.TypedAddresses(
+        body.email, body.shipping_address, body.billing_address or body.shipping_address
     )
 
 
 @router.post(
     "/confirm",
+    openapi_extra=bearer_or_guest_token(),
     response_model=OrderOut,
     summary="Confirm the order's payment (server-side, or after Stripe.js)",
     description=(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from pydantic import WithJsonSchema
 from shopkit.auth import AccountStatus, CurrentUser, confirm_account
 from shopkit.db import SessionDep, SessionFactory
 from shopkit.deps import from_app_state
@@ -20,6 +21,40 @@ from identity_commerce.models import User
 from identity_commerce.services.accounts import get_active_user
 from identity_commerce.services.order_followups import FollowUpClients, followup_clients
 from identity_commerce.services.passwords import PasswordHasher
+
+# A guest's opaque token in a header (X-Cart-Token, X-Order-Token): URL-safe base64 of at
+# least 128 bits. Declared as a plain string: `str | None` would also advertise `null`,
+# which a header cannot carry, so a client following the schema could send "null".
+GUEST_TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
+GUEST_TOKEN_MIN, GUEST_TOKEN_MAX = 16, 128
+
+
+def guest_token_header(alias: str, description: str) -> Any:
+    """`Annotated[str | None, guest_token_header(...)] = None`: an optional token header."""
+    return Header(
+        alias=alias,
+        min_length=GUEST_TOKEN_MIN,
+        max_length=GUEST_TOKEN_MAX,
+        pattern=GUEST_TOKEN_PATTERN,
+        description=description,
+    )
+
+
+GUEST_TOKEN_SCHEMA = WithJsonSchema(
+    {
+        "type": "string",
+        "minLength": GUEST_TOKEN_MIN,
+        "maxLength": GUEST_TOKEN_MAX,
+        "pattern": GUEST_TOKEN_PATTERN,
+    }
+)
+
+
+def bearer_or_guest_token() -> dict[str, Any]:
+    """`openapi_extra` of a route a guest may call with its token instead of Authorization:
+    FastAPI appends this to the bearer requirement, giving `[{"HTTPBearer": []}, {}]`, the
+    OpenAPI way to say the bearer token is optional here."""
+    return {"security": [{}]}
 
 
 def client_address(request: Request) -> str:

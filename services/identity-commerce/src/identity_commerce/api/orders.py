@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from shopkit.auth import (
     CurrentUser,
@@ -27,7 +27,15 @@ from shopkit.errors import (
 from shopkit.pages import Paging
 from sqlalchemy import select
 
-from identity_commerce.api.deps import CatalogDep, CurrentAccount, FollowUpClientsDep, StripeDep
+from identity_commerce.api.deps import (
+    GUEST_TOKEN_SCHEMA,
+    CatalogDep,
+    CurrentAccount,
+    FollowUpClientsDep,
+    StripeDep,
+    bearer_or_guest_token,
+    guest_token_header,
+)
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
@@ -47,12 +55,8 @@ from identity_commerce.services.orders import (
 from identity_commerce.services.orders_changes import cancel_order
 
 _SHOPPER = require_roles("customer", "admin")
-_ORDER_TOKEN = Header(
-    alias="X-Order-Token",
-    min_length=16,
-    max_length=128,
-    pattern=r"^[A-Za-z0-9_-]+$",
-    description="A guest order's token; used when there is no Authorization header",
+_ORDER_TOKEN = guest_token_header(
+    "X-Order-Token", "A guest order's token; used when there is no Authorization header"
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -71,8 +75,11 @@ async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging)
     return OrderPage.of([OrderSummary.of(r.order, r.item_count) for r in rows], total, paging)
 
 
+# `:uuid`: only an order id matches, so `/orders/claim` is not also "GET /orders/{order_id}"
+# (its 405 then names only the methods /orders/claim serves).
 @router.get(
-    "/{order_id}",
+    "/{order_id:uuid}",
+    openapi_extra=bearer_or_guest_token(),
     response_model=OrderOut,
     summary="One of my orders with items, totals, addresses, payment, shipment and timeline",
     description="With Authorization: the signed-in shopper's order. Without it, a guest "
@@ -90,7 +97,7 @@ async def my_order(
     session: SessionDep,
     inventory: CatalogDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    order_token: Annotated[str | None, _ORDER_TOKEN] = None,
+    order_token: Annotated[str | None, _ORDER_TOKEN, GUEST_TOKEN_SCHEMA] = None,
 ) -> OrderOut:
     if credentials is None and order_token is not None:
         # A guest order, for whoever holds its token (the link in its emails).

@@ -87,7 +87,9 @@ class Order(Timestamps, Base):
     tax: Mapped[Decimal] = mapped_column(MoneyColumn)
     # total = subtotal - discount + tax + shipping. The promotion and shipping method are
     # copied onto the order at checkout: later edits to either never reprice a placed order.
-    discount: Mapped[Decimal] = mapped_column(MoneyColumn, server_default=text("0"), default=Decimal(0))
+    discount: Mapped[Decimal] = mapped_column(
+        MoneyColumn, server_default=text("0"), default=Decimal(0)
+    )
     promo_code: Mapped[str | None] = mapped_column(String(64))
     shipping_method: Mapped[str | None] = mapped_column(String(100))
     total: Mapped[Decimal] = mapped_column(MoneyColumn)

@@ -35,7 +35,7 @@ import json
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -233,6 +233,34 @@ class AddressLike(Protocol):
 
 def _snapshot(address: AddressLike) -> dict[str, Any]:
     return {field: getattr(address, field) for field in ADDRESS_FIELDS}
+
+
+@dataclass(frozen=True)
+class SavedAddresses:
+    """A signed-in checkout to addresses of the account's address book."""
+
+    shipping_id: uuid.UUID
+    billing_id: uuid.UUID
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"shipping_address_id": self.shipping_id, "billing_address_id": self.billing_id}
+
+
+@dataclass(frozen=True)
+class TypedAddresses:
+    """Addresses typed in at checkout (a guest's, or a signed-in shopper's one-off address
+    that is not saved), with the email the order's messages go to."""
+
+    email: str
+    shipping: AddressLike
+    billing: AddressLike
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "shipping_address": _snapshot(self.shipping),
+            "billing_address": _snapshot(self.billing),
+        }
 
 
 def _priced_lines(
@@ -452,18 +480,16 @@ async def create_payment_intent(
     principal: Principal,
     client_address: str,
     counting_sessions: SessionFactory,
-    shipping_address_id: uuid.UUID,
-    billing_address_id: uuid.UUID,
+    addresses: SavedAddresses | TypedAddresses,
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
     inventory: CatalogClient,
     stripe: StripeGateway,
 ) -> CheckoutReply:
-    """Steps 1-9 above."""
-    fingerprint = request_fingerprint(
-        {"shipping_address_id": shipping_address_id, "billing_address_id": billing_address_id}
-    )
+    """Steps 1-9 above. The order belongs to the account either way; with typed addresses
+    its messages go to the email given with them."""
+    fingerprint = request_fingerprint(addresses.fingerprint())
     try:
         user_id = principal.user_id
     except ValueError as exc:
@@ -489,15 +515,20 @@ async def create_payment_intent(
                 )
             return replay
 
-    addresses = await _owned_addresses(
-        session, user_id=user.id, ids={shipping_address_id, billing_address_id}
-    )
+    if isinstance(addresses, SavedAddresses):
+        book = await _owned_addresses(
+            session, user_id=user.id, ids={addresses.shipping_id, addresses.billing_id}
+        )
+        shipping, billing = book[addresses.shipping_id], book[addresses.billing_id]
+    else:
+        buyer = replace(buyer, email=normalise_email(addresses.email))
+        shipping, billing = addresses.shipping, addresses.billing
     return await _checkout_cart(
         session,
         buyer=buyer,
         pending=account.pending,
-        shipping_address=addresses[shipping_address_id],
-        billing_address=addresses[billing_address_id],
+        shipping_address=shipping,
+        billing_address=billing,
         idempotency_key=idempotency_key,
         settings=settings,
         catalog=catalog,
@@ -512,9 +543,7 @@ async def create_guest_payment_intent(
     guest_cart_id: uuid.UUID,
     client_address: str,
     counting_sessions: SessionFactory,
-    email: str,
-    shipping_address: AddressLike,
-    billing_address: AddressLike,
+    addresses: TypedAddresses,
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
@@ -525,13 +554,7 @@ async def create_guest_payment_intent(
     row locked (with its pending orders) instead of an account's, the addresses from the
     body. The order belongs to no account; its token (256 random bits) shows it."""
     owner = CartOwner.guest(guest_cart_id)
-    fingerprint = request_fingerprint(
-        {
-            "email": email,
-            "shipping_address": _snapshot(shipping_address),
-            "billing_address": _snapshot(billing_address),
-        }
-    )
+    fingerprint = request_fingerprint(addresses.fingerprint())
     counted = await count_checkout(
         counting_sessions,
         owner=owner,
@@ -553,17 +576,17 @@ async def create_guest_payment_intent(
     buyer = Buyer(
         owner,
         None,
-        normalise_email(email),
+        normalise_email(addresses.email),
         None,
-        shipping_address.phone,
+        addresses.shipping.phone,
         guest_token=secrets.token_urlsafe(32),
     )
     return await _checkout_cart(
         session,
         buyer=buyer,
         pending=pending,
-        shipping_address=shipping_address,
-        billing_address=billing_address,
+        shipping_address=addresses.shipping,
+        billing_address=addresses.billing,
         idempotency_key=idempotency_key,
         settings=settings,
         catalog=catalog,

@@ -182,6 +182,22 @@ class LowStockData(EventData):
     reorder_level: JsonInt | None = None
 
 
+# RFC 3339 as JSON Schema's `date-time` means it (pydantic alone would also take "0" as a
+# Unix time, or a space for the T)
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _date_time_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 date-time with an offset")
+    return value
+
+
+DateTimeText = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+
+
 class AccountLinkData(EventData):
     """`data` of PASSWORD_RESET_REQUESTED and EMAIL_VERIFICATION_REQUESTED: the email
     carries a link with `token` to the shop's page for it."""
@@ -190,7 +206,7 @@ class AccountLinkData(EventData):
     email: EmailAddress
     token: LinkToken
     customer_name: Annotated[str, Field(max_length=200), *OneLine] | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: DateTimeText | None = None
 
 
 DATA_MODELS: dict[EventType, type[EventData]] = {
@@ -209,21 +225,7 @@ DATA_MODELS: dict[EventType, type[EventData]] = {
 }
 
 
-# RFC 3339 as JSON Schema's `date-time` means it (pydantic alone would also take "0" as a
-# Unix time, or a space for the T)
-_RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
-)
-
-
-def _date_time_text(value: Any) -> Any:
-    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
-        raise ValueError("occurred_at must be an RFC 3339 date-time with an offset")
-    return value
-
-
 SourceName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
-OccurredAt = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
 
 
 class InboundEnvelope(BaseModel):
@@ -235,7 +237,7 @@ class InboundEnvelope(BaseModel):
     event_id: uuid.UUID
     type: Annotated[str, Field(min_length=1, max_length=64)]
     version: Annotated[int, Field(ge=1), JSON_INTEGER]
-    occurred_at: OccurredAt
+    occurred_at: DateTimeText
     source: SourceName
     data: dict[str, Any]
 
