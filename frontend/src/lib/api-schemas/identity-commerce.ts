@@ -168,7 +168,7 @@ export const returnSchema = z
   .object({
     id: z.string(),
     order_id: z.string(),
-    status: z.string() as z.ZodType<(typeof returnStatuses)[number] | (string & {}), string>,
+    status: z.string(),
     reason: z.string(),
     lines: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })),
     note: z.string().nullish(),
