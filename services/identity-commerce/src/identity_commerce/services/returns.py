@@ -20,6 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
@@ -55,7 +56,7 @@ RETURN_CONFLICT_CODES = (
 
 
 class ReturnRefused(Conflict):
-    def __init__(self, detail: str, *, code: str, **extra: object) -> None:
+    def __init__(self, detail: str, *, code: str, **extra: Any) -> None:
         super().__init__(detail, code=code, **extra)
 
 
@@ -121,8 +122,8 @@ async def request_return(
     open_units: dict[str, int] = {}
     for earlier in await _returns_of(session, order.id):
         if earlier.status in OPEN_RETURNS:
-            for line in earlier.lines:
-                open_units[line["sku"]] = open_units.get(line["sku"], 0) + int(line["quantity"])
+            for taken in earlier.lines:
+                open_units[taken["sku"]] = open_units.get(taken["sku"], 0) + int(taken["quantity"])
     by_sku = {item.sku: item for item in order.items}
     copied = []
     for line in merge_lines(lines):
