@@ -63,6 +63,14 @@ TYPE_EXTRAS: dict[str, dict[str, Any]] = {
     "ORDER_CANCELLED": {"reason": "Requested by the customer"},
     "ORDER_LATE_PAYMENT_REFUNDED": {"refund_amount": "1095.12", "order_status": "expired"},
 }
+RETURN_TYPES = ("RETURN_REQUESTED", "RETURN_APPROVED", "RETURN_REJECTED", "RETURN_RECEIVED")
+for _type in RETURN_TYPES:
+    TYPE_EXTRAS[_type] = {
+        "return_id": "2c9d6a70-3f43-4f0e-9a51-1d2b7c0e5a11",
+        "return_status": _type.removeprefix("RETURN_").lower(),
+        "return_lines": [{"sku": "MUG-BLUE", "name": "Blue mug", "quantity": 1}],
+        "return_reason": "Too small",
+    }
 
 
 def low_stock_data() -> dict[str, Any]:

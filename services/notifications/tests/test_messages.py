@@ -11,7 +11,7 @@ from notifications.services.messages import SPECS, render_messages
 from notifications.services.validation import EventRejected, parse_event
 from shopkit.events import EventType
 
-from tests.factories import ORDER_TYPES, envelope
+from tests.factories import ORDER_TYPES, RETURN_TYPES, envelope
 
 SETTINGS = Settings(
     shop_url="https://shop.test/", shop_name="Test Shop", admin_emails=["ops@shop.test"]
@@ -65,6 +65,55 @@ def test_refund_states_the_amount() -> None:
     [email], [sms] = render(envelope("ORDER_REFUNDED", refund_amount="40.00"))
     assert email.subject == "Refund of 40.00 USD for order SO-2026-000123"
     assert "40.00 USD" in email.text and "40.00 USD" in sms.text
+
+
+def test_a_partial_refund_says_which_lines_and_the_shipping_it_gave_back() -> None:
+    [email], [sms] = render(
+        envelope(
+            "ORDER_REFUNDED",
+            refund_amount="21.60",
+            refund_lines=[
+                {"sku": "MUG-BLUE", "name": "Blue mug", "quantity": 1, "amount": "16.20"}
+            ],
+            refund_shipping="5.40",
+            refund_reason="Arrived broken",
+            refunded_in_full=False,
+            refunded_total="21.60",
+        )
+    )
+    assert email.subject == "Refund of 21.60 USD for order SO-2026-000123"
+    for part in (email.text, email.html):
+        assert "part of your order" in part and "Arrived broken" in part
+        assert "1 x Blue mug" in part and "16.20 USD" in part  # the line, at the price paid
+        assert "5.40 USD" in part  # the shipping
+        assert "Refunded so far: 21.60 USD of 1,095.12 USD" in part
+    assert "21.60 USD" in sms.text
+
+
+def test_a_refund_event_with_a_float_line_amount_is_refused() -> None:
+    body = envelope(
+        "ORDER_REFUNDED",
+        refund_amount="1.00",
+        refund_lines=[{"sku": "MUG-BLUE", "name": "Blue mug", "quantity": 1, "amount": 0.1}],
+    )
+    with pytest.raises(EventRejected):
+        parse_event(body)
+
+
+@pytest.mark.parametrize("event_type", RETURN_TYPES)
+def test_each_return_step_emails_the_returned_lines(event_type: str) -> None:
+    body = envelope(event_type, return_note="Use the prepaid label")
+    [email], sms = render(body)
+    assert "SO-2026-000123" in email.subject
+    for part in (email.text, email.html):
+        assert "1 x Blue mug (MUG-BLUE)" in part
+        assert "Too small" in part and "Use the prepaid label" in part
+    assert len(sms) == (0 if event_type == "RETURN_REQUESTED" else 1)
+
+
+def test_a_return_event_needs_its_lines() -> None:
+    with pytest.raises(EventRejected):
+        parse_event(envelope("RETURN_APPROVED", return_lines=[]))
 
 
 def test_a_payment_that_came_after_expiry_is_reported_refunded() -> None:

@@ -64,6 +64,7 @@ export const routes: RouteObject[] = [
           { path: 'admin/products/:id', lazy: admin(() => import('@/app/routes/admin/product-edit')) },
           { path: 'admin/inventory', lazy: admin(() => import('@/app/routes/admin/inventory')) },
           { path: 'admin/orders', lazy: admin(() => import('@/app/routes/admin/orders')) },
+          { path: 'admin/returns', lazy: admin(() => import('@/app/routes/admin/returns')) },
           { path: 'admin/orders/:id', lazy: admin(() => import('@/app/routes/admin/order')) },
           { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
           { path: '*', element: <NotFoundPage /> },

@@ -6,10 +6,11 @@ import { resolveQuery } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
 import { useCancelOrder, useFulfillment, useOrder } from '@/features/orders/api/orders-api';
 import { OrderDetailView } from '@/features/orders/components/order-detail-view';
+import { ReturnItemsForm } from '@/features/orders/components/return-items-form';
 import { orderLabel } from '@/lib/orders';
 
 const CANCELLABLE = new Set(['pending_payment', 'paid', 'processing']);
-const SHIPPED_OR_LATER = new Set(['shipped', 'delivered', 'refunded']);
+const SHIPPED_OR_LATER = new Set(['shipped', 'delivered', 'refunded', 'partially_refunded']);
 
 /** Order detail; with ?placed=1 it doubles as the order confirmation page. */
 export function OrderPage() {
@@ -57,7 +58,9 @@ export function OrderPage() {
             >
               Cancel order
             </Button>
-          ) : null
+          ) : (
+            <ReturnItemsForm order={loaded.data} />
+          )
         }
       />
     </div>

@@ -17,6 +17,9 @@ import {
   orderPageSchema,
   orderSchema,
   paymentIntentSchema,
+  refundCreatedSchema,
+  returnPageSchema,
+  returnSchema,
   tokenSchema,
   userSchema,
 } from '@/lib/api-schemas/identity-commerce';
@@ -55,6 +58,14 @@ describe('identity-commerce answers fit the schemas that parse them', () => {
     accepts(adminOrderSchema)<Answer<'/admin/orders/{order_id}/status', 'post'>>();
   });
 
+  it('refunds and returns', () => {
+    accepts(refundCreatedSchema)<Answer<'/admin/orders/{order_id}/refunds', 'post'>>();
+    accepts(returnSchema)<Answer<'/orders/{order_id}/returns', 'post'>>();
+    accepts(returnPageSchema)<Answer<'/admin/returns', 'get'>>();
+    accepts(returnSchema)<Answer<'/admin/returns/{return_id}/approve', 'post'>>();
+    accepts(returnSchema)<Answer<'/admin/returns/{return_id}/receive', 'post'>>();
+  });
+
   it('outbox', () => {
     accepts(outboxPageSchema)<Answer<'/admin/outbox', 'get'>>();
     accepts(outboxEntrySchema)<Answer<'/admin/outbox/{event_id}/retry', 'post'>>();
@@ -64,5 +75,14 @@ describe('identity-commerce answers fit the schemas that parse them', () => {
 describe('what the pages send fits what identity-commerce accepts', () => {
   it('request bodies', () => {
     sends<Body<'/auth/login', 'post'>>()<{ email: string; password: string }>();
+    // as features/admin/api/admin-aftersale-api.ts and features/orders/api/returns-api.ts send them
+    sends<Body<'/admin/orders/{order_id}/refunds', 'post'>>()<{
+      lines: { sku: string; quantity: number }[];
+      include_shipping: boolean;
+      restock: boolean;
+      reason: string;
+      amount?: string;
+    }>();
+    sends<Body<'/orders/{order_id}/returns', 'post'>>()<{ lines: { sku: string; quantity: number }[]; reason: string }>();
   });
 });

@@ -106,6 +106,7 @@ export const orderStatuses = [
   'shipped',
   'delivered',
   'refunded',
+  'partially_refunded',
 ] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
@@ -147,6 +148,43 @@ export const orderItemSchema = z.object({
   product_id: z.string().nullish(),
 });
 
+export const refundSchema = z
+  .object({
+    id: z.string(),
+    amount: moneySchema,
+    status: z.string().nullish(),
+    reason: z.string().nullish(),
+    lines: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int(), amount: moneySchema })).default([]),
+    shipping_amount: moneySchema.nullish(),
+    restock: z.boolean().nullish(),
+    created_at: z.string().nullish(),
+  })
+  .loose();
+export type Refund = z.infer<typeof refundSchema>;
+
+export const returnStatuses = ['requested', 'approved', 'rejected', 'received'] as const;
+
+export const returnSchema = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    status: z.string(),
+    reason: z.string(),
+    lines: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })),
+    note: z.string().nullish(),
+    created_at: z.string().nullish(),
+    order_number: z.string().nullish(),
+  })
+  .loose();
+export type Return = z.infer<typeof returnSchema>;
+
+export const returnPageSchema = z.object({
+  items: z.array(returnSchema),
+  total: z.number().int().nonnegative(),
+  page: z.number().int().catch(1),
+  page_size: z.number().int().catch(20),
+});
+
 export const orderSchema = z.object({
   id: z.string(),
   number: z.string().nullish(),
@@ -167,9 +205,11 @@ export const orderSchema = z.object({
       amount: moneySchema.nullish(),
       failure_message: z.string().nullish(),
       refunded_amount: moneySchema.nullish(),
+      refunds: z.array(refundSchema).default([]),
     })
     .loose()
     .nullish(),
+  returns: z.array(returnSchema).default([]),
   fulfillment: fulfillmentSchema.nullish(),
   timeline: z
     .array(z.object({ status: z.string(), at: z.string(), note: z.string().nullish() }).loose())
@@ -212,3 +252,5 @@ export const adminOrderPageSchema = z.object({
   page_size: z.number().int().catch(20),
 });
 export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;
+
+export const refundCreatedSchema = z.object({ refund: refundSchema, order: adminOrderSchema });

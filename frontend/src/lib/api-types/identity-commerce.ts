@@ -515,6 +515,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/orders/{order_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund some lines of an order, its shipping, or an amount
+         * @description Each line is refunded at the price paid: `line_total x (total - shipping) / subtotal`, rounded half-up to the cent; the refund that takes the last units of the order takes the exact remainder, so the line refunds add up to what was paid for goods. `include_shipping` adds what is left of the shipping; `amount` replaces the computed sum (the lines are still marked refunded). Refunded through Stripe; with `restock` the lines go back on the shelf once (retried in the background while the catalog is down). The order becomes `partially_refunded`, or `refunded` when no money is left, and ORDER_REFUNDED is emitted with the amount and lines. 409 `code`s: `refund_exceeds_paid` (more than what was paid and not yet refunded), `line_already_refunded` (more units than are left to refund), `unknown_line` (a sku the order does not hold), `nothing_to_refund`, `idempotency_key_reused` (the key came with another body), or the order's status allows no refund.
+         */
+        post: operations["refund_order_lines_admin_orders__order_id__refunds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to return units of my delivered order
+         * @description Within `RETURN_WINDOW_DAYS` (30) of delivery; a unit already refunded or in an open return cannot be asked for again. The return starts `requested`; the shop approves or rejects it, and refunds (and restocks) the units when the parcel arrives. Each step emails the shopper. At most `RETURNS_MAX_PER_USER` (10) per account and `RETURNS_MAX_PER_CLIENT` (100) per address an hour. 409 `code`s: `not_returnable` (the order was not delivered, or is refunded), `return_window_closed`, `unknown_line` (a sku the order does not hold), `line_already_returned` (more units than are left to return).
+         */
+        post: operations["request_return_orders__order_id__returns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns, newest first, optionally of one status */
+        get: operations["all_returns_admin_returns_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a requested return (the shopper is told to send the parcel) */
+        post: operations["approve_return_admin_returns__return_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a requested return (its units may be asked for again) */
+        post: operations["reject_return_admin_returns__return_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The approved parcel arrived: refund its units (and restock them)
+         * @description Refunds the returned units at the price paid through the refund path of `POST /admin/orders/{id}/refunds` (Idempotency-Key `return-<id>`), restocks them unless `restock` is false, and emits RETURN_RECEIVED and ORDER_REFUNDED.
+         */
+        post: operations["receive_return_admin_returns__return_id__receive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/webhook": {
         parameters: {
             query?: never;
@@ -769,7 +880,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
             /**
@@ -800,6 +911,8 @@ export interface components {
             fulfillment: components["schemas"]["FulfillmentOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["TimelineEntry"][];
+            /** Returns */
+            returns: components["schemas"]["ReturnOut"][];
             /**
              * Reservation Expires At
              * Format: date-time
@@ -851,7 +964,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * Total
              * @example 19.99
@@ -875,6 +988,56 @@ export interface components {
              * @description Why an admin must look at this order, e.g. Stripe took another amount or currency than the order's (then it is not marked paid); null when all is well
              */
             attention?: string | null;
+        };
+        /** AdminReturnOut */
+        AdminReturnOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "rejected" | "received";
+            /** Reason */
+            reason: string;
+            /** Lines */
+            lines: components["schemas"]["ReturnLineOut"][];
+            /**
+             * Note
+             * @description The shop's word on approving, rejecting, receiving
+             */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Order Number */
+            order_number: string;
+        };
+        /** AdminReturnPage */
+        AdminReturnPage: {
+            /** Items */
+            items: components["schemas"]["AdminReturnOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
         };
         /** CancelIn */
         CancelIn: {
@@ -1099,6 +1262,13 @@ export interface components {
                 [key: string]: string;
             }[];
         };
+        /** LineIn */
+        LineIn: {
+            /** Sku */
+            sku: string;
+            /** Quantity */
+            quantity: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -1165,7 +1335,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
             /**
@@ -1196,6 +1366,8 @@ export interface components {
             fulfillment: components["schemas"]["FulfillmentOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["TimelineEntry"][];
+            /** Returns */
+            returns: components["schemas"]["ReturnOut"][];
             /**
              * Reservation Expires At
              * Format: date-time
@@ -1236,7 +1408,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * Total
              * @example 19.99
@@ -1462,6 +1634,53 @@ export interface components {
             /** Phone */
             phone?: string | null;
         };
+        /** RefundCreatedOut */
+        RefundCreatedOut: {
+            refund: components["schemas"]["RefundOut"];
+            order: components["schemas"]["AdminOrderOut"];
+        };
+        /** RefundIn */
+        RefundIn: {
+            /**
+             * Lines
+             * @description Units to refund at the price paid (their share of discount and tax)
+             */
+            lines?: components["schemas"]["LineIn"][];
+            /**
+             * Amount
+             * @description Refund exactly this instead of the lines' computed sum
+             */
+            amount?: (number | string) | null;
+            /**
+             * Include Shipping
+             * @description Also refund the shipping (what is left of it)
+             * @default false
+             */
+            include_shipping: boolean;
+            /**
+             * Restock
+             * @description Put the refunded lines back on the shelf
+             * @default false
+             */
+            restock: boolean;
+            /** Reason */
+            reason: string;
+        };
+        /** RefundLineOut */
+        RefundLineOut: {
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Amount
+             * @description What these units cost, discount and tax shared out
+             * @example 19.99
+             */
+            amount: string;
+        };
         /** RefundOut */
         RefundOut: {
             /** Id */
@@ -1476,10 +1695,94 @@ export interface components {
             /** Reason */
             reason: string | null;
             /**
+             * Lines
+             * @description The units this refund gave back, if any
+             */
+            lines: components["schemas"]["RefundLineOut"][];
+            /**
+             * Shipping Amount
+             * @example 19.99
+             */
+            shipping_amount: string;
+            /**
+             * Restock
+             * @description Whether its lines went back on the shelf
+             */
+            restock: boolean;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ReturnDecisionIn */
+        ReturnDecisionIn: {
+            /** Note */
+            note?: string | null;
+        };
+        /** ReturnIn */
+        ReturnIn: {
+            /** Lines */
+            lines: components["schemas"]["LineIn"][];
+            /** Reason */
+            reason: string;
+        };
+        /** ReturnLineOut */
+        ReturnLineOut: {
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /** ReturnOut */
+        ReturnOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "rejected" | "received";
+            /** Reason */
+            reason: string;
+            /** Lines */
+            lines: components["schemas"]["ReturnLineOut"][];
+            /**
+             * Note
+             * @description The shop's word on approving, rejecting, receiving
+             */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ReturnReceiveIn */
+        ReturnReceiveIn: {
+            /**
+             * Restock
+             * @description Put the returned units back on the shelf
+             * @default true
+             */
+            restock: boolean;
+            /** Note */
+            note?: string | null;
         };
         /** Shortage */
         Shortage: {
@@ -1523,7 +1826,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * At
              * Format: date-time
@@ -3664,7 +3967,7 @@ export interface operations {
     all_orders_admin_orders_get: {
         parameters: {
             query?: {
-                status?: ("pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded") | null;
+                status?: ("pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded") | null;
                 page?: number;
                 page_size?: number;
             };
@@ -3876,6 +4179,550 @@ export interface operations {
                 };
             };
             /** @description Stripe or catalog-fulfillment is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund_order_lines_admin_orders__order_id__refunds_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. The same key and body answer the first refund again (201); the same key with another body is a 409 */
+                "Idempotency-Key": string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundCreatedOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The refund cannot be made as asked (see `code`); nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid body, or no Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many refunds from this admin or address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe refused the refund (e.g. an unknown PaymentIntent); nothing changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe (or catalog-fulfillment) is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_return_orders__order_id__returns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return cannot be made as asked (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many return requests from this account or address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    all_returns_admin_returns_get: {
+        parameters: {
+            query?: {
+                status?: ("requested" | "approved" | "rejected" | "received") | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminReturnPage"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_return_admin_returns__return_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnDecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return's life cycle does not allow this step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_return_admin_returns__return_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnDecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return's life cycle does not allow this step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receive_return_admin_returns__return_id__receive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnReceiveIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not approved (or received already), or its units can no longer be refunded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Stripe refused the refund (e.g. an unknown PaymentIntent); nothing changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe (or catalog-fulfillment) is down; nothing changed (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -95,7 +95,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "LOW_STOCK" | "PASSWORD_RESET_REQUESTED" | "EMAIL_VERIFICATION_REQUESTED";
+        EventType: "ORDER_PLACED" | "ORDER_PAID" | "ORDER_PAYMENT_FAILED" | "ORDER_SHIPPED" | "ORDER_DELIVERED" | "ORDER_CANCELLED" | "ORDER_REFUNDED" | "ORDER_EXPIRED" | "ORDER_LATE_PAYMENT_REFUNDED" | "RETURN_REQUESTED" | "RETURN_APPROVED" | "RETURN_REJECTED" | "RETURN_RECEIVED" | "LOW_STOCK" | "PASSWORD_RESET_REQUESTED" | "EMAIL_VERIFICATION_REQUESTED";
         /** JsonWebKeySet */
         JsonWebKeySet: {
             /** Keys */
@@ -549,6 +549,18 @@ export interface operations {
                         order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
+                        /** @default [] */
+                        refund_lines?: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            amount: string | number;
+                        }[];
+                        refund_shipping?: (string | number) | null;
+                        refund_reason?: string | null;
+                        refunded_in_full?: boolean | null;
+                        refunded_total?: (string | number) | null;
                     };
                 } & {
                     [key: string]: unknown;
@@ -630,6 +642,206 @@ export interface operations {
                         refund_amount: string | number;
                         /** @description optional; an unusable value is ignored */
                         order_status?: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "RETURN_REQUESTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description `data` of RETURN_REQUESTED, RETURN_APPROVED, RETURN_REJECTED and RETURN_RECEIVED. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        order_token?: string | null;
+                        /** Format: uuid */
+                        return_id: string;
+                        /** @enum {string} */
+                        return_status: "requested" | "approved" | "rejected" | "received";
+                        return_lines: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                        }[];
+                        return_reason?: string | null;
+                        return_note?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "RETURN_APPROVED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description `data` of RETURN_REQUESTED, RETURN_APPROVED, RETURN_REJECTED and RETURN_RECEIVED. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        order_token?: string | null;
+                        /** Format: uuid */
+                        return_id: string;
+                        /** @enum {string} */
+                        return_status: "requested" | "approved" | "rejected" | "received";
+                        return_lines: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                        }[];
+                        return_reason?: string | null;
+                        return_note?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "RETURN_REJECTED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description `data` of RETURN_REQUESTED, RETURN_APPROVED, RETURN_REJECTED and RETURN_RECEIVED. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        order_token?: string | null;
+                        /** Format: uuid */
+                        return_id: string;
+                        /** @enum {string} */
+                        return_status: "requested" | "approved" | "rejected" | "received";
+                        return_lines: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                        }[];
+                        return_reason?: string | null;
+                        return_note?: string | null;
+                    };
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** Format: uuid */
+                    event_id: string;
+                    /** @constant */
+                    type: "RETURN_RECEIVED";
+                    /** @constant */
+                    version: 1;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    source: string;
+                    /** @description `data` of RETURN_REQUESTED, RETURN_APPROVED, RETURN_REJECTED and RETURN_RECEIVED. */
+                    data: {
+                        /** Format: uuid */
+                        order_id: string;
+                        order_number: string;
+                        email: string;
+                        items: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                            /** @example 19.99 */
+                            unit_price: string | number;
+                            /** @example 19.99 */
+                            line_total: string | number;
+                        }[];
+                        /** @example 19.99 */
+                        total: string | number;
+                        currency: string;
+                        user_id?: string | null;
+                        customer_name?: string | null;
+                        /** @description optional; an unusable value is ignored */
+                        phone?: unknown;
+                        subtotal?: (string | number) | null;
+                        shipping?: (string | number) | null;
+                        tax?: (string | number) | null;
+                        order_token?: string | null;
+                        /** Format: uuid */
+                        return_id: string;
+                        /** @enum {string} */
+                        return_status: "requested" | "approved" | "rejected" | "received";
+                        return_lines: {
+                            sku: string;
+                            name: string;
+                            quantity: number;
+                        }[];
+                        return_reason?: string | null;
+                        return_note?: string | null;
                     };
                 } & {
                     [key: string]: unknown;

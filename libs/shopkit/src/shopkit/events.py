@@ -24,6 +24,12 @@ class EventType(StrEnum):
     # Money that reached an order after it had closed (expired, cancelled, declined) and was
     # refunded in full: nothing was bought.
     ORDER_LATE_PAYMENT_REFUNDED = "ORDER_LATE_PAYMENT_REFUNDED"
+    # Returns (identity-commerce): a shopper asked to send units back; an admin approved or
+    # rejected; the parcel arrived (refunded and restocked through the refund path).
+    RETURN_REQUESTED = "RETURN_REQUESTED"
+    RETURN_APPROVED = "RETURN_APPROVED"
+    RETURN_REJECTED = "RETURN_REJECTED"
+    RETURN_RECEIVED = "RETURN_RECEIVED"
     LOW_STOCK = "LOW_STOCK"
     # Account links (identity-commerce): the email carries a one-time link with `token`.
     PASSWORD_RESET_REQUESTED = "PASSWORD_RESET_REQUESTED"

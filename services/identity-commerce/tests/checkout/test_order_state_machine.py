@@ -28,6 +28,16 @@ ALLOWED = {
     (S.SHIPPED, S.DELIVERED),
     (S.SHIPPED, S.REFUNDED),
     (S.DELIVERED, S.REFUNDED),
+    # partial refunds: from any paid status, again, and the order goes on afterwards
+    (S.PAID, S.PARTIALLY_REFUNDED),
+    (S.PROCESSING, S.PARTIALLY_REFUNDED),
+    (S.SHIPPED, S.PARTIALLY_REFUNDED),
+    (S.DELIVERED, S.PARTIALLY_REFUNDED),
+    (S.PARTIALLY_REFUNDED, S.PARTIALLY_REFUNDED),
+    (S.PARTIALLY_REFUNDED, S.PROCESSING),
+    (S.PARTIALLY_REFUNDED, S.SHIPPED),
+    (S.PARTIALLY_REFUNDED, S.DELIVERED),
+    (S.PARTIALLY_REFUNDED, S.REFUNDED),
 }
 
 
@@ -52,11 +62,13 @@ def test_illegal_step_is_a_409_naming_what_is_allowed() -> None:
     assert illegal.value.body() == {
         "detail": "An order in status 'shipped' cannot become 'paid'",
         "current_status": "shipped",
-        "allowed": ["delivered", "refunded"],
+        "allowed": ["delivered", "partially_refunded", "refunded"],
     }
 
 
-@pytest.mark.parametrize("after", [S.PROCESSING, S.SHIPPED, S.DELIVERED, S.PAID])
+@pytest.mark.parametrize(
+    "after", [S.PROCESSING, S.SHIPPED, S.DELIVERED, S.PAID, S.PARTIALLY_REFUNDED]
+)
 def test_a_refunded_order_can_never_ship_or_be_paid_again(after: S) -> None:
     with pytest.raises(IllegalTransition):
         ensure_transition(S.REFUNDED, after)

@@ -4,6 +4,7 @@ import { QueryView } from '@/components/ui/query-view';
 import { useAdminOrder } from '@/features/admin/api/admin-orders-api';
 import { AdminShell } from '@/features/admin/components/admin-shell';
 import { OrderStatusForm } from '@/features/admin/components/order-status-form';
+import { RefundForm } from '@/features/admin/components/refund-form';
 import { OrderDetailView } from '@/features/orders/components/order-detail-view';
 import { orderLabel } from '@/lib/orders';
 
@@ -21,6 +22,7 @@ export function Component() {
             · Customer: {data.customer_name ?? ''} {data.customer_email && `<${data.customer_email}>`}
           </p>
           <OrderStatusForm key={`${data.id}-${data.status}`} order={data} />
+          <RefundForm order={data} />
           <OrderDetailView order={data} />
         </AdminShell>
       )}

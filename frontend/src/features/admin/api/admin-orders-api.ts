@@ -12,6 +12,7 @@ export const nextStatuses: Record<string, StatusTarget[]> = {
   processing: ['shipped', 'cancelled', 'refunded'],
   shipped: ['delivered', 'refunded'],
   delivered: ['refunded'],
+  partially_refunded: ['processing', 'shipped', 'delivered', 'refunded'],
 };
 
 export const adminOrderKeys = {

@@ -5,6 +5,7 @@ import { DataTable, type Column } from '@/components/ui/data-table';
 import { OrderTotals } from '@/components/ui/order-totals';
 import { OrderStatusBadge } from '@/features/orders/components/order-status-badge';
 import { OrderTimeline } from '@/features/orders/components/order-timeline';
+import { RefundsAndReturns } from '@/features/orders/components/refunds-and-returns';
 import type { Fulfillment, Order } from '@/lib/api-schemas/identity-commerce';
 import { formatMoney } from '@/lib/money';
 
@@ -111,6 +112,7 @@ export function OrderDetailView({ order, fulfillment, actions }: { order: Order;
         <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <OrderTotals subtotal={order.subtotal} shipping={order.shipping} tax={order.tax} total={order.total} currency={order.currency} />
         </div>
+        <RefundsAndReturns order={order} />
         <section aria-labelledby="timeline-heading" className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <h2 id="timeline-heading" className="mb-3 font-semibold">
             Status history

@@ -6,6 +6,7 @@ from identity_commerce.api import (
     account_links,
     addresses,
     admin_orders,
+    aftersale,
     auth,
     cart,
     checkout,
@@ -22,6 +23,7 @@ routers: list[APIRouter] = [
     checkout.router,
     orders.router,
     admin_orders.router,
+    aftersale.router,
     payments.router,
     internal.router,
 ]

@@ -214,6 +214,18 @@ class Settings(ServiceSettings):
     checkout_max_per_user: int = Field(default=30, ge=1)
     checkout_max_per_client: int = Field(default=600, ge=1)
 
+    # --- after-sale (services/refunds.py, services/returns.py) ----------------------------
+    # A shopper may ask to return units of an order this many days after its delivery.
+    return_window_days: int = Field(default=30, ge=0, le=3650)
+    # Return requests per account and per client address in a fixed window (each open
+    # return is work for the shop's staff), and refunds per admin and address.
+    returns_rate_window_seconds: int = Field(default=3600, ge=1)
+    returns_max_per_user: int = Field(default=10, ge=1)
+    returns_max_per_client: int = Field(default=100, ge=1)
+    refunds_rate_window_seconds: int = Field(default=600, ge=1)
+    refunds_max_per_admin: int = Field(default=120, ge=1)
+    refunds_max_per_client: int = Field(default=600, ge=1)
+
     @model_validator(mode="after")
     def _refuse_dev_stripe_in_production(self) -> "Settings":
         if not self.is_production:

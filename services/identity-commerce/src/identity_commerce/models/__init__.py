@@ -8,6 +8,7 @@ from identity_commerce.models.address import Address, AddressKind
 from identity_commerce.models.cart import CartItem, GuestCart
 from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, OrderFollowUp
 from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
+from identity_commerce.models.order_return import OrderReturn, ReturnStatus
 from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
 from identity_commerce.models.rate_limit import RateLimitCounter
 from identity_commerce.models.user import User, UserRole
@@ -31,12 +32,14 @@ __all__ = [
     "Order",
     "OrderFollowUp",
     "OrderItem",
+    "OrderReturn",
     "OrderStatusChange",
     "OutboxMessage",
     "Payment",
     "ProcessedStripeEvent",
     "RateLimitCounter",
     "Refund",
+    "ReturnStatus",
     "User",
     "UserRole",
 ]

@@ -30,8 +30,9 @@ class FollowUpStatus(StrEnum):
 class OrderFollowUp(Base):
     __tablename__ = "order_followups"
     __table_args__ = (
-        # One of each kind per order, whichever refund path records it first.
-        UniqueConstraint("order_id", "kind", name="uq_order_followups_order_id_kind"),
+        # One of each kind per order and key, whichever refund path records it first: the
+        # whole-order follow-ups have the empty key, a partial refund's restock its own.
+        UniqueConstraint("order_id", "kind", "key", name="uq_order_followups_order_id_kind_key"),
         Index(
             "ix_order_followups_due",
             "next_attempt_at",
@@ -42,6 +43,7 @@ class OrderFollowUp(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(120), default="", server_default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)

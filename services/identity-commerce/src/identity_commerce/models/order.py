@@ -32,6 +32,7 @@ from identity_commerce.db.base import Base
 from identity_commerce.models.order_status import OrderStatus
 
 if TYPE_CHECKING:
+    from identity_commerce.models.order_return import OrderReturn
     from identity_commerce.models.payment import Payment
 
 ORDER_NUMBER_SEQUENCE = Sequence("order_number_seq", metadata=Base.metadata)
@@ -122,6 +123,9 @@ class Order(Timestamps, Base):
     payment: Mapped[Payment | None] = relationship(
         back_populates="order", lazy="raise", uselist=False
     )
+    returns: Mapped[list[OrderReturn]] = relationship(
+        lazy="raise", order_by="(OrderReturn.created_at, OrderReturn.id)"
+    )
 
 
 class OrderItem(Base):
@@ -129,6 +133,10 @@ class OrderItem(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("line_total = unit_price * quantity", name="line_total_adds_up"),
+        CheckConstraint(
+            "refunded_quantity >= 0 AND refunded_quantity <= quantity",
+            name="refunded_quantity_within_quantity",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -143,8 +151,14 @@ class OrderItem(Base):
     unit_price: Mapped[Decimal] = mapped_column(MoneyColumn)
     quantity: Mapped[int] = mapped_column()
     line_total: Mapped[Decimal] = mapped_column(MoneyColumn)
+    # Units already refunded (by line refunds and received returns): never refunded twice.
+    refunded_quantity: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
+
+    @property
+    def refundable_quantity(self) -> int:
+        return self.quantity - self.refunded_quantity
 
 
 class OrderStatusChange(Base):

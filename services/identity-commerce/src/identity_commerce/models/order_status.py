@@ -14,3 +14,5 @@ class OrderStatus(StrEnum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     REFUNDED = "refunded"
+    # Some of the money went back (lines, shipping or an amount); the rest is still paid for.
+    PARTIALLY_REFUNDED = "partially_refunded"

@@ -46,7 +46,13 @@ class Payment(Timestamps, Base):
 
 
 class Refund(Base):
+    """One refund through Stripe. A refund asked for at `POST /admin/orders/{id}/refunds`
+    also records its Idempotency-Key (with the body's hash), the lines it covered (`lines`:
+    sku, name, quantity, amount), what of it was for goods and for shipping, and whether its
+    lines were restocked."""
+
     __tablename__ = "payment_refunds"
+    __table_args__ = (UniqueConstraint("payment_id", "idempotency_key"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     payment_id: Mapped[uuid.UUID] = mapped_column(
@@ -56,6 +62,13 @@ class Refund(Base):
     amount: Mapped[Decimal] = mapped_column(MoneyColumn)
     status: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    goods_amount: Mapped[Decimal] = mapped_column(MoneyColumn, default=Decimal("0.00"))
+    shipping_amount: Mapped[Decimal] = mapped_column(MoneyColumn, default=Decimal("0.00"))
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    restock: Mapped[bool] = mapped_column(default=False)
+    actor: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
 
     payment: Mapped[Payment] = relationship(back_populates="refunds", lazy="raise")

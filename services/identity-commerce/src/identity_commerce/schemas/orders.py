@@ -36,7 +36,9 @@ OrderStatusName = Literal[
     "shipped",
     "delivered",
     "refunded",
+    "partially_refunded",
 ]
+ReturnStatusName = Literal["requested", "approved", "rejected", "received"]
 AdminTargetStatus = Literal["processing", "shipped", "delivered", "cancelled", "refunded"]
 # As catalog-fulfillment accepts them for fulfillments; no control characters anywhere
 # (PostgreSQL cannot store NUL, and none belongs in a note).
@@ -140,6 +142,13 @@ class AddressSnapshot(BaseModel):
     phone: str | None = None
 
 
+class RefundLineOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    amount: Money = Field(description="What these units cost, discount and tax shared out")
+
+
 class RefundOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -147,7 +156,29 @@ class RefundOut(BaseModel):
     amount: Money
     status: str
     reason: str | None
+    lines: list[RefundLineOut] = Field(description="The units this refund gave back, if any")
+    shipping_amount: Money
+    restock: bool = Field(description="Whether its lines went back on the shelf")
     created_at: datetime
+
+
+class ReturnLineOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+
+
+class ReturnOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    status: ReturnStatusName
+    reason: str
+    lines: list[ReturnLineOut]
+    note: str | None = Field(description="The shop's word on approving, rejecting, receiving")
+    created_at: datetime
+    updated_at: datetime
 
 
 class PaymentOut(BaseModel):
@@ -225,6 +256,7 @@ class OrderOut(BaseModel):
     payment: PaymentOut | None
     fulfillment: FulfillmentOut | None
     timeline: list[TimelineEntry]
+    returns: list[ReturnOut]
     reservation_expires_at: datetime
     created_at: datetime
     updated_at: datetime

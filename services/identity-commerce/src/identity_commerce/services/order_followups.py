@@ -3,7 +3,9 @@ same transaction as that change and then done until it has succeeded once.
 
 - `restock`: units that were committed and never shipped go back on hand
   (`POST /inventory/restock` with the key `order-<id>-restock`: catalog-fulfillment adds
-  them once however often it is asked, whichever refund path asked);
+  them once however often it is asked, whichever refund path asked); a partial refund that
+  restocks records its own (key `order-<id>-refund-<refund id>-restock`, follow-up key the
+  refund id), and the whole-order restock then adds only the units not refunded before;
 - `reverify_reviews`: catalog-fulfillment checks the customer's reviews of the order's
   products again (`POST /reviews/reverify`), so a refunded order stops making a verified
   purchase.
@@ -13,7 +15,7 @@ the status change, the event and these rows commit together, so a refunded order
 knows what it still owes the catalog. The request that closed the order tries the work
 right after its commit (`run_followups_of_order`); whatever fails there (catalog down) is
 retried by `order_followups_job` with an exponential backoff capped at
-ORDER_FOLLOWUP_RETRY_MAX_SECONDS. One row per (order, kind) makes recording idempotent, and
+ORDER_FOLLOWUP_RETRY_MAX_SECONDS. One row per (order, kind, key) makes recording idempotent, and
 a refusal that asking again cannot fix (an unknown sku) is parked as `failed` and logged.
 """
 
@@ -50,17 +52,52 @@ def restock_key(order_id: uuid.UUID) -> str:
     return f"order-{order_id}-restock"
 
 
+def line_restock_key(order_id: uuid.UUID, refund_id: uuid.UUID) -> str:
+    """The restock key of one partial refund's lines."""
+    return f"order-{order_id}-refund-{refund_id}-restock"
+
+
+def record_line_restock(
+    session: AsyncSession,
+    order: Order,
+    *,
+    refund_id: uuid.UUID,
+    lines: list[tuple[str, int]],
+) -> None:
+    """Record the restock of the lines one partial refund gave back (its own key, so the
+    catalog adds them once, and a later whole-order restock adds only the other units)."""
+    session.add(
+        OrderFollowUp(
+            id=uuid.uuid4(),
+            order_id=order.id,
+            kind=FollowUpKind.RESTOCK.value,
+            key=str(refund_id),
+            payload={
+                "key": line_restock_key(order.id, refund_id),
+                "items": [{"sku": sku, "quantity": quantity} for sku, quantity in lines],
+            },
+            status=FollowUpStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+    )
+
+
 async def record_after_refund(session: AsyncSession, order: Order, *, restock: bool) -> None:
-    """Record the follow-ups of a refunded or cancelled paid order (items loaded). `restock`
-    only when its stock was committed and is still on the shelf."""
+    """Record the follow-ups of a refunded or cancelled paid order (items loaded), whose
+    every unit counts as refunded from now on. `restock` only when its stock was committed
+    and is still on the shelf: then the units not refunded line by line before go back."""
     rows: list[dict[str, Any]] = []
-    if restock:
+    left = [(i.sku, i.refundable_quantity) for i in order.items if i.refundable_quantity > 0]
+    for item in order.items:
+        item.refunded_quantity = item.quantity
+    if restock and left:
         rows.append(
             {
                 "kind": FollowUpKind.RESTOCK.value,
                 "payload": {
                     "key": restock_key(order.id),
-                    "items": [{"sku": i.sku, "quantity": i.quantity} for i in order.items],
+                    "items": [{"sku": sku, "quantity": quantity} for sku, quantity in left],
                 },
             }
         )
@@ -82,6 +119,7 @@ async def record_after_refund(session: AsyncSession, order: Order, *, restock: b
                 {
                     "id": uuid.uuid4(),
                     "order_id": order.id,
+                    "key": "",
                     "status": FollowUpStatus.PENDING.value,
                     "attempts": 0,
                     "next_attempt_at": now,
@@ -91,7 +129,7 @@ async def record_after_refund(session: AsyncSession, order: Order, *, restock: b
                 for row in rows
             ]
         )
-        .on_conflict_do_nothing(constraint="uq_order_followups_order_id_kind")
+        .on_conflict_do_nothing(constraint="uq_order_followups_order_id_kind_key")
     )
 
 

@@ -18,9 +18,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from identity_commerce.clients.catalog import CatalogClient, Fulfillment
-from identity_commerce.models import Order, OrderItem, OrderStatusChange, OutboxMessage, Payment
+from identity_commerce.models import (
+    Order,
+    OrderItem,
+    OrderReturn,
+    OrderStatusChange,
+    OutboxMessage,
+    Payment,
+)
 from identity_commerce.services.orders_state_machine import (
     PAID_STATUSES,
+    STOCK_RETURNS_ON_REFUND,
     OrderStatus,
     ensure_transition,
 )
@@ -29,6 +37,10 @@ log = logging.getLogger("identity_commerce.orders")
 SOURCE = "identity-commerce"
 STRIPE_ACTOR = "stripe"
 SYSTEM_ACTOR = "system"
+# Only an order that was delivered can have returns (and it stays in one of these).
+MAY_HAVE_RETURNS = frozenset(
+    {OrderStatus.DELIVERED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED}
+)
 
 
 def customer_actor(user_id: uuid.UUID) -> str:
@@ -99,6 +111,7 @@ async def get_order_detail(
             joinedload(Order.payment).selectinload(Payment.refunds),
             selectinload(Order.items),
             selectinload(Order.timeline),
+            selectinload(Order.returns),
         )
         .where(Order.id == order_id)
         .execution_options(populate_existing=True)
@@ -122,6 +135,15 @@ async def load_timeline_and_refunds(session: AsyncSession, order: Order) -> None
         .order_by(OrderStatusChange.at, OrderStatusChange.seq)
     )
     set_committed_value(order, "timeline", list(timeline))
+    if order.status in MAY_HAVE_RETURNS:
+        returns = await session.scalars(
+            select(OrderReturn)
+            .where(OrderReturn.order_id == order.id)
+            .order_by(OrderReturn.created_at, OrderReturn.id)
+        )
+        set_committed_value(order, "returns", list(returns))
+    else:  # never delivered: no returns, and no query (checkout's statement budget)
+        set_committed_value(order, "returns", [])
     payment = order.payment
     if payment is None or "refunds" not in inspect(payment).unloaded:
         return
@@ -170,6 +192,14 @@ async def list_orders(
 
 
 # --- changing -----------------------------------------------------------------------------
+def stock_on_shelf(order: Order) -> bool:
+    """Whether the order's committed units are still in the warehouse (paid, never shipped),
+    so refunding the whole order puts them back."""
+    if order.status == OrderStatus.PARTIALLY_REFUNDED:
+        return order.tracking_number is None
+    return order.status in STOCK_RETURNS_ON_REFUND
+
+
 def change_status(
     session: AsyncSession,
     order: Order,

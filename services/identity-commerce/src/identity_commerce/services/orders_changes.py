@@ -30,6 +30,7 @@ from identity_commerce.services.orders import (
     emit_order_event,
     load_timeline_and_refunds,
     lock_order_or_404,
+    stock_on_shelf,
 )
 from identity_commerce.services.orders_state_machine import (
     ADMIN_SETTABLE,
@@ -174,12 +175,19 @@ async def admin_change_status(
         change_status(session, order, wanted, actor=actor, note=note or "Delivered")
         emit_order_event(session, order, EventType.ORDER_DELIVERED)
     elif wanted == S.REFUNDED:
-        restock = order.status in STOCK_RETURNS_ON_REFUND  # shipped goods are not on the shelf
+        restock = stock_on_shelf(order)  # shipped goods are not on the shelf
         refunded = await refund_in_full(
             session, order=order, reason=note or "refunded", stripe=stripe
         )
         change_status(session, order, wanted, actor=actor, note=note or "Refunded")
         await record_after_refund(session, order, restock=restock)
-        emit_order_event(session, order, EventType.ORDER_REFUNDED, refund_amount=f"{refunded:.2f}")
+        emit_order_event(
+            session,
+            order,
+            EventType.ORDER_REFUNDED,
+            refund_amount=f"{refunded:.2f}",
+            refunded_in_full=True,
+            refunded_total=f"{order.payment.refunded_amount:.2f}" if order.payment else None,
+        )
     await load_timeline_and_refunds(session, order)
     return order

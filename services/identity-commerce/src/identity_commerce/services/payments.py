@@ -40,9 +40,9 @@ from identity_commerce.services.orders import (
     change_status,
     emit_order_event,
     lock_order,
+    stock_on_shelf,
 )
 from identity_commerce.services.orders_state_machine import (
-    STOCK_RETURNS_ON_REFUND,
     OrderStatus,
     can_transition,
 )
@@ -476,11 +476,12 @@ async def _note_refund_from_stripe(
         raise BadRequest("Malformed Stripe event") from exc
     if refunded <= payment.refunded_amount:
         return  # already recorded (the shop's own refund, or a replay)
+    given_back = refunded - payment.refunded_amount
     payment.refunded_amount = refunded
     if refunded >= payment.amount:
         advance_payment_status(payment, "refunded")
         if can_transition(OrderStatus(order.status), OrderStatus.REFUNDED):
-            restock = order.status in STOCK_RETURNS_ON_REFUND
+            restock = stock_on_shelf(order)
             change_status(
                 session,
                 order,
@@ -490,7 +491,30 @@ async def _note_refund_from_stripe(
             )
             await record_after_refund(session, order, restock=restock)
             emit_order_event(
-                session, order, EventType.ORDER_REFUNDED, refund_amount=f"{refunded:.2f}"
+                session,
+                order,
+                EventType.ORDER_REFUNDED,
+                refund_amount=f"{given_back:.2f}",
+                refunded_in_full=True,
+                refunded_total=f"{refunded:.2f}",
             )
             return
+    elif can_transition(OrderStatus(order.status), OrderStatus.PARTIALLY_REFUNDED):
+        # Some of the money, given back in Stripe's dashboard: no lines are known.
+        note = f"Stripe refunded {given_back:.2f}"
+        if order.status == OrderStatus.PARTIALLY_REFUNDED:
+            add_timeline_note(session, order, actor=STRIPE_ACTOR, note=note)
+        else:
+            change_status(
+                session, order, OrderStatus.PARTIALLY_REFUNDED, actor=STRIPE_ACTOR, note=note
+            )
+        emit_order_event(
+            session,
+            order,
+            EventType.ORDER_REFUNDED,
+            refund_amount=f"{given_back:.2f}",
+            refunded_in_full=False,
+            refunded_total=f"{refunded:.2f}",
+        )
+        return
     add_timeline_note(session, order, actor=STRIPE_ACTOR, note=f"Stripe refunded {refunded:.2f}")

@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    Strict,
     TypeAdapter,
     ValidationError,
     WithJsonSchema,
@@ -157,8 +158,41 @@ class OrderCancelledData(OrderEventData):
     reason: FreeText | None = None
 
 
+class RefundedLine(EventData):
+    sku: Code
+    name: Name
+    quantity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER]
+    amount: ExactMoneyIn
+
+
 class OrderRefundedData(OrderEventData):
     refund_amount: ExactMoneyIn
+    # What the refund covered (partial refunds): the lines and the shipping; a refund of the
+    # whole order or of an amount has no lines.
+    refund_lines: Annotated[list[RefundedLine], Field(max_length=500)] = []
+    refund_shipping: ExactMoneyIn | None = None
+    refund_reason: FreeText | None = None
+    refunded_in_full: Annotated[bool, Strict()] | None = None
+    refunded_total: ExactMoneyIn | None = None
+
+
+ReturnStatusName = Literal["requested", "approved", "rejected", "received"]
+
+
+class ReturnedLine(EventData):
+    sku: Code
+    name: Name
+    quantity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER]
+
+
+class ReturnEventData(OrderEventData):
+    """`data` of RETURN_REQUESTED, RETURN_APPROVED, RETURN_REJECTED and RETURN_RECEIVED."""
+
+    return_id: uuid.UUID
+    return_status: ReturnStatusName
+    return_lines: Annotated[list[ReturnedLine], Field(min_length=1, max_length=500)]
+    return_reason: FreeText | None = None
+    return_note: FreeText | None = None
 
 
 ClosedOrderStatus = Literal["expired", "cancelled", "payment_failed"]
@@ -219,6 +253,10 @@ DATA_MODELS: dict[EventType, type[EventData]] = {
     EventType.ORDER_REFUNDED: OrderRefundedData,
     EventType.ORDER_EXPIRED: OrderEventData,
     EventType.ORDER_LATE_PAYMENT_REFUNDED: OrderLatePaymentRefundedData,
+    EventType.RETURN_REQUESTED: ReturnEventData,
+    EventType.RETURN_APPROVED: ReturnEventData,
+    EventType.RETURN_REJECTED: ReturnEventData,
+    EventType.RETURN_RECEIVED: ReturnEventData,
     EventType.LOW_STOCK: LowStockData,
     EventType.PASSWORD_RESET_REQUESTED: AccountLinkData,
     EventType.EMAIL_VERIFICATION_REQUESTED: AccountLinkData,

@@ -69,6 +69,26 @@ SPECS: dict[EventType, MessageSpec] = {
         "Your payment was refunded",
         sms=True,
     ),
+    EventType.RETURN_REQUESTED: MessageSpec(
+        "We received your return request for order {{ order_number }}",
+        "Your return request",
+        sms=False,
+    ),
+    EventType.RETURN_APPROVED: MessageSpec(
+        "Your return for order {{ order_number }} was approved",
+        "Your return was approved",
+        sms=True,
+    ),
+    EventType.RETURN_REJECTED: MessageSpec(
+        "Your return for order {{ order_number }} was not accepted",
+        "Your return was not accepted",
+        sms=True,
+    ),
+    EventType.RETURN_RECEIVED: MessageSpec(
+        "We received your returned items for order {{ order_number }}",
+        "Your return arrived",
+        sms=True,
+    ),
     EventType.LOW_STOCK: MessageSpec(
         "Low stock: {{ product_name }} ({{ sku }}), {{ available }} left",
         "Low stock",
