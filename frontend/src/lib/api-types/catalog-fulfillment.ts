@@ -70,6 +70,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/catalog/sitemap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What sitemap.xml lists: every category and every active product, by slug
+         * @description The frontend's servers render `sitemap.xml` from this. Archived products are never listed; at most 50,000 entries in all (one sitemap file's limit), most recently changed products first, `truncated` when some were left out. Served from the catalog cache, emptied by any catalog write.
+         */
+        get: operations["sitemap_entries_catalog_sitemap_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog/products": {
         parameters: {
             query?: never;
@@ -1273,6 +1293,34 @@ export interface components {
             /** Available */
             available: number;
         };
+        /** SitemapCategory */
+        SitemapCategory: {
+            /** Slug */
+            slug: string;
+        };
+        /**
+         * SitemapEntries
+         * @description Every category and every active product (never an archived one), at most 50,000
+         *     URLs in all (one sitemap file's limit); `truncated` when products were left out.
+         */
+        SitemapEntries: {
+            /** Categories */
+            categories: components["schemas"]["SitemapCategory"][];
+            /** Products */
+            products: components["schemas"]["SitemapProduct"][];
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** SitemapProduct */
+        SitemapProduct: {
+            /** Slug */
+            slug: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * StockConflict
          * @description 409 of a reservation: `shortages` lists the lines that are short (none when the id
@@ -1586,6 +1634,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryNode"][];
+                };
+            };
+        };
+    };
+    sitemap_entries_catalog_sitemap_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SitemapEntries"];
                 };
             };
         };
