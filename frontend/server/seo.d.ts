@@ -4,14 +4,14 @@
 export interface CatalogProduct {
   name: string;
   slug: string;
-  brand: string | null;
+  brand?: string | null;
   description: string;
   price: string;
   currency: string;
-  rating_avg: number;
+  rating_avg: number | null;
   rating_count: number;
-  category?: { name: string; slug: string } | null;
-  images: { url: string; alt?: string }[];
+  category?: { name: string } | null;
+  images: { url: string; alt?: string | null }[];
   variants: { sku: string; price: string; stock_level: string; active?: boolean }[];
 }
 

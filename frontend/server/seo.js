@@ -84,7 +84,7 @@ export function productJsonLd(product, canonical) {
   if (product.rating_count > 0) {
     ld.aggregateRating = {
       '@type': 'AggregateRating',
-      ratingValue: Math.round(product.rating_avg * 10) / 10,
+      ratingValue: Math.round((product.rating_avg ?? 0) * 10) / 10,
       reviewCount: product.rating_count,
       bestRating: 5,
       worstRating: 1,

@@ -14,7 +14,7 @@ function product(overrides: Partial<CatalogProduct> = {}): CatalogProduct {
     currency: 'EUR',
     rating_avg: 4.333,
     rating_count: 3,
-    category: { name: 'Apparel', slug: 'apparel' },
+    category: { name: 'Apparel' },
     images: [{ url: 'https://cdn.example.com/shirt.svg' }],
     variants: [
       { sku: 'TS-M', price: '24.00', stock_level: 'out_of_stock' },
