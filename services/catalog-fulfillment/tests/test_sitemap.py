@@ -4,6 +4,7 @@ sitemap entries the frontend's servers render sitemap.xml from."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -74,3 +75,38 @@ async def test_slugs_come_from_names_unique_with_a_suffix_and_admins_may_edit_th
         headers=admin,
     )
     assert taken.status_code == 409
+
+
+async def test_admins_may_edit_a_category_slug_and_the_sitemap_follows(
+    client, admin, tokens, db_session
+) -> None:
+    category = await make_category(db_session)
+    other = await make_category(db_session)
+    old_slug, new_slug = category.slug, f"lanterns-{category.id.hex[:6]}"
+    edited = await client.put(
+        f"/admin/categories/{category.id}",
+        json={"slug": new_slug, "name": "Lanterns"},
+        headers=admin,
+    )
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["slug"], edited.json()["name"]) == (new_slug, "Lanterns")
+    listed = {c["slug"] for c in (await client.get("/catalog/sitemap")).json()["categories"]}
+    assert new_slug in listed
+    assert old_slug not in listed
+    listing = await client.get("/catalog/products", params={"category": new_slug})
+    assert listing.status_code == 200
+
+    taken = await client.put(
+        f"/admin/categories/{category.id}", json={"slug": other.slug}, headers=admin
+    )
+    assert taken.status_code == 409
+    missing = await client.put(
+        f"/admin/categories/{uuid.uuid4()}", json={"name": "Nobody"}, headers=admin
+    )
+    assert missing.status_code == 404
+    customer = await client.put(
+        f"/admin/categories/{category.id}",
+        json={"name": "Mine"},
+        headers={"Authorization": f"Bearer {tokens.customer()}"},
+    )
+    assert customer.status_code == 403

@@ -27,6 +27,18 @@ class CategoryCreate(BaseModel):
     position: JsonInt = Field(default=0, ge=0, le=10_000)
 
 
+class CategoryUpdate(BaseModel):
+    """Only the fields given change. Moving a category under another parent is not offered
+    (it could make a cycle); a new slug changes the category's address at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, *trimmed_text(120)] | None = None
+    slug: Slug | None = None
+    description: SafeText | None = Field(default=None, max_length=2000)
+    position: JsonInt | None = Field(default=None, ge=0, le=10_000)
+
+
 class ImageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
