@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from shopkit.fields import NUL_FREE, JsonInt, SafeText, Sku
+from shopkit.fields import JSON_INTEGER, NUL_FREE, JsonInt, SafeText, Sku
 from shopkit.money import Currency, MoneyIn
 from shopkit.pages import Page
 
@@ -35,8 +35,9 @@ class CategoryUpdate(BaseModel):
 
     name: Annotated[str, *trimmed_text(120)] | None = None
     slug: Slug | None = None
-    description: SafeText | None = Field(default=None, max_length=2000)
-    position: JsonInt | None = Field(default=None, ge=0, le=10_000)
+    # constraints inside the optional type, so the OpenAPI states them on the value itself
+    description: Annotated[SafeText, Field(max_length=2000)] | None = None
+    position: Annotated[int, Field(ge=0, le=10_000), JSON_INTEGER] | None = None
 
 
 class ImageIn(BaseModel):
