@@ -57,6 +57,7 @@ SHOP_CALLS = {
     ("catalog-fulfillment", "notifications", 8010),  # outbox relay
     ("notifications", "identity-commerce", 8001),  # account checks, JWKS
     ("notifications", "catalog-fulfillment", 8002),  # JWKS
+    ("frontend", "catalog-fulfillment", 8002),  # product page head tags, sitemap.xml
     *((PROMETHEUS, service, port) for service, (port, _) in SERVICES.items()),  # /metrics
 }
 LOCAL_CALLS = {
@@ -772,9 +773,10 @@ def test_every_service_is_scraped_with_the_metrics_token(overlay: str) -> None:
 
 
 def test_docker_frontend_answers_the_probes() -> None:
-    """The frontend image's nginx serves the two probe paths the Deployment asks for."""
-    conf = (REPO_ROOT / "docker" / "frontend" / "nginx.conf").read_text()
-    assert "location = /health {" in conf and "location = /health/ready {" in conf
+    """The frontend image's server (server/serve.js) answers the two probe paths the
+    Deployment asks for."""
+    server = (REPO_ROOT / "frontend" / "server" / "serve.js").read_text()
+    assert "pathname === '/health'" in server and "pathname === '/health/ready'" in server
 
 
 if __name__ == "__main__":  # pragma: no cover - handy: python tests/test_kubernetes.py

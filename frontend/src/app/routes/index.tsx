@@ -46,7 +46,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <HomePage /> },
           { path: 'categories/:slug', element: <CategoryPage /> },
           { path: 'search', element: <SearchPage /> },
-          { path: 'products/:id', element: <ProductPage /> },
+          { path: 'products/:slug', element: <ProductPage /> },
           { path: 'stores', element: <StoresPage /> },
           { path: 'login', element: <LoginPage /> },
           { path: 'signup', element: <SignupPage /> },

@@ -25,13 +25,16 @@ const reviews = {
 
 function mockProduct() {
   server.use(
-    http.get(`${CATALOG}/catalog/products/${laptop.id}`, () => HttpResponse.json(laptop)),
+    // The catalog finds a product by its slug or its id.
+    http.get(`${CATALOG}/catalog/products/:key`, ({ params }) =>
+      params.key === laptop.slug || params.key === laptop.id ? HttpResponse.json(laptop) : HttpResponse.json({ detail: 'No such product' }, { status: 404 }),
+    ),
     http.get(`${CATALOG}/reviews/product/${laptop.id}`, () => HttpResponse.json(reviews)),
   );
 }
 
-const renderProduct = () =>
-  renderWithRouter(<ProductPage />, { route: '/products/:id', path: `/products/${laptop.id}`, routes: [{ path: '/login', element: <p>Login page</p> }] });
+const renderProduct = (key: string = laptop.slug) =>
+  renderWithRouter(<ProductPage />, { route: '/products/:slug', path: `/products/${key}`, routes: [{ path: '/login', element: <p>Login page</p> }] });
 
 describe('product page', () => {
   it('shows the gallery, the price of the chosen variant and its availability', async () => {
@@ -145,7 +148,7 @@ describe('product page', () => {
   it('offers a retry when the catalog is down', async () => {
     let calls = 0;
     server.use(
-      http.get(`${CATALOG}/catalog/products/${laptop.id}`, () => {
+      http.get(`${CATALOG}/catalog/products/${laptop.slug}`, () => {
         calls += 1;
         return calls === 1 ? HttpResponse.json({ detail: 'down' }, { status: 503 }) : HttpResponse.json(laptop);
       }),
@@ -154,6 +157,35 @@ describe('product page', () => {
     renderProduct();
     expect(await screen.findByText('This part of the shop is taking a break')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
+  });
+
+  it('sets the title, canonical URL, Open Graph tags and Product JSON-LD, and restores the shop head on leaving', async () => {
+    mockProduct();
+    const { unmount } = renderProduct();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Laptop 13 | Shop'));
+    const canonical = `${window.location.origin}/products/laptop-13`;
+    expect(document.head.querySelector('link[rel="canonical"]')).toHaveAttribute('href', canonical);
+    expect(document.head.querySelector('meta[property="og:url"]')).toHaveAttribute('content', canonical);
+    expect(document.head.querySelector('meta[name="description"]')).toHaveAttribute('content', 'A light laptop.');
+    const ld = JSON.parse(document.head.querySelector('script[type="application/ld+json"]')?.textContent ?? '{}') as Record<string, unknown>;
+    expect(ld).toMatchObject({
+      '@type': 'Product',
+      name: 'Laptop 13',
+      offers: { '@type': 'AggregateOffer', lowPrice: '899.00', highPrice: '999.00', availability: 'https://schema.org/InStock' },
+      aggregateRating: { ratingValue: 4.5, reviewCount: 2 },
+    });
+    unmount();
+    expect(document.title).not.toBe('Laptop 13 | Shop');
+    expect(document.head.querySelector('script[type="application/ld+json"]')).toBeNull();
+    expect(document.head.querySelector('link[rel="canonical"]')).toBeNull();
+  });
+
+  it('moves an old id link to the slug address, keeping the query', async () => {
+    mockProduct();
+    const { router } = renderProduct(`${laptop.id}`);
+    await waitFor(() => expect(router.state.location.pathname).toBe('/products/laptop-13'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Laptop 13' })).toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useParams } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { PageTitle } from '@/components/ui/page-title';
@@ -12,11 +12,18 @@ import { VariantPicker } from '@/features/catalog/components/variant-picker';
 import { findVariant, initialSelection, type Selection } from '@/features/catalog/lib/variants';
 import { ReviewSection } from '@/features/reviews/components/review-section';
 import type { ProductDetail, StockLevel } from '@/lib/api-schemas/catalog-fulfillment';
+import { productPath, useProductHead } from '@/lib/document-head';
 import { formatMoney } from '@/lib/money';
 
+/** /products/<slug>; an id (links from carts, orders and before slugs) redirects to the slug. */
 export function ProductPage() {
-  const { id = '' } = useParams();
-  const product = useProduct(id);
+  const { slug = '' } = useParams();
+  const { search } = useLocation();
+  const product = useProduct(slug);
+  useProductHead(product.data);
+  if (product.data && product.data.slug !== slug) {
+    return <Navigate to={productPath(product.data.slug) + search} replace />;
+  }
   return (
     <QueryView query={product} loadingLabel="Loading product…">
       {(data) => <ProductView key={data.id} product={data} />}

@@ -147,7 +147,9 @@ function fallbackLevel(available: number | null, inStock: boolean | undefined): 
 export const productDetailSchema = z.object({
   id: z.string(),
   name: z.string(),
-  slug: z.string().optional(),
+  // The page's address (/products/<slug>) and its canonical URL.
+  slug: z.string(),
+  price: moneySchema,
   description: z.string().nullish().transform((v) => v ?? ''),
   category: categoryRefSchema,
   currency: currencySchema,

@@ -70,6 +70,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/catalog/sitemap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What sitemap.xml lists: every category and every active product, by slug
+         * @description The frontend's servers render `sitemap.xml` from this. Archived products are never listed; at most 50,000 entries in all (one sitemap file's limit), most recently changed products first, `truncated` when some were left out. Served from the catalog cache, emptied by any catalog write.
+         */
+        get: operations["sitemap_entries_catalog_sitemap_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog/products": {
         parameters: {
             query?: never;
@@ -408,6 +428,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit a category's name, slug, description or position
+         * @description Only the fields given change. `children` is empty here: the tree is `GET /catalog/categories`.
+         */
+        put: operations["update_category_admin_categories__category_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/products": {
         parameters: {
             query?: never;
@@ -655,6 +695,21 @@ export interface components {
             name: string;
             /** Slug */
             slug: string;
+        };
+        /**
+         * CategoryUpdate
+         * @description Only the fields given change. Moving a category under another parent is not offered
+         *     (it could make a cycle); a new slug changes the category's address at once.
+         */
+        CategoryUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Slug */
+            slug?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Position */
+            position?: number | null;
         };
         /** Facets */
         Facets: {
@@ -1273,6 +1328,34 @@ export interface components {
             /** Available */
             available: number;
         };
+        /** SitemapCategory */
+        SitemapCategory: {
+            /** Slug */
+            slug: string;
+        };
+        /**
+         * SitemapEntries
+         * @description Every category and every active product (never an archived one), at most 50,000
+         *     URLs in all (one sitemap file's limit); `truncated` when products were left out.
+         */
+        SitemapEntries: {
+            /** Categories */
+            categories: components["schemas"]["SitemapCategory"][];
+            /** Products */
+            products: components["schemas"]["SitemapProduct"][];
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** SitemapProduct */
+        SitemapProduct: {
+            /** Slug */
+            slug: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * StockConflict
          * @description 409 of a reservation: `shortages` lists the lines that are short (none when the id
@@ -1586,6 +1669,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryNode"][];
+                };
+            };
+        };
+    };
+    sitemap_entries_catalog_sitemap_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SitemapEntries"];
                 };
             };
         };
@@ -2802,6 +2905,95 @@ export interface operations {
                 };
             };
             /** @description Parent not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_category_admin_categories__category_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryNode"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such category */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -12,7 +12,7 @@ export function ProductCard({ product }: { product: ProductSummary }) {
       <ProductImage src={product.image_url} alt="" className="aspect-square w-full object-cover" />
       <div className="flex flex-1 flex-col gap-1 p-3">
         <h3 className="text-sm font-medium text-slate-900">
-          <Link to={`/products/${product.id}`} className="hover:underline">
+          <Link to={`/products/${product.slug ?? product.id}`} className="hover:underline">
             {product.name}
           </Link>
         </h3>

@@ -40,7 +40,7 @@ export function SearchBox({ initialQuery = '' }: { initialQuery?: string }) {
     } else if (event.key === 'Enter' && active >= 0 && items[active]) {
       event.preventDefault();
       setOpen(false);
-      void navigate(`/products/${items[active].id}`);
+      void navigate(`/products/${items[active].slug ?? items[active].id}`);
     }
   }
 
@@ -87,7 +87,7 @@ export function SearchBox({ initialQuery = '' }: { initialQuery?: string }) {
               // mousedown, not click: the input's blur would close the list before a click lands.
               event.preventDefault();
               setOpen(false);
-              void navigate(`/products/${item.id}`);
+              void navigate(`/products/${item.slug ?? item.id}`);
             }}
           >
             <span>{item.name}</span>

@@ -8,6 +8,7 @@ import { QueryView } from '@/components/ui/query-view';
 import { useNearbyStores, useStores, type Origin } from '@/features/stores/api/stores-api';
 import { StoreList } from '@/features/stores/components/store-list';
 import { findCity } from '@/features/stores/lib/cities';
+import { orderStores } from '@/features/stores/lib/store-order';
 
 // Leaflet and the world outlines are the heaviest part of the app: load them with this page only.
 const StoreMap = lazy(() => import('@/features/stores/components/store-map').then((m) => ({ default: m.StoreMap })));
@@ -84,7 +85,7 @@ export function StoreLocator() {
   }
 
   const query = origin ? nearby : allStores;
-  const stores = query.data ?? [];
+  const stores = useMemo(() => orderStores(query.data ?? [], origin !== null), [query.data, origin]);
 
   return (
     <div className="space-y-6">

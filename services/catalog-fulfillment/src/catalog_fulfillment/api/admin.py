@@ -15,6 +15,7 @@ from catalog_fulfillment.schemas.admin import (
     AdminProductPage,
     AdminProductSummary,
     CategoryCreate,
+    CategoryUpdate,
     ImageIn,
     LowStockItem,
     ProductCreate,
@@ -74,6 +75,38 @@ async def create_category(
     body: CategoryCreate, request: Request, session: SessionDep, _: AdminPrincipal
 ) -> CategoryNode:
     category = await catalog_admin.create_category(session, data=body)
+    _listing_changed(request)
+    return CategoryNode(
+        id=category.id,
+        name=category.name,
+        slug=category.slug,
+        description=category.description,
+        parent_id=category.parent_id,
+        children=[],
+    )
+
+
+@router.put(
+    "/categories/{category_id}",
+    response_model=CategoryNode,
+    summary="Edit a category's name, slug, description or position",
+    description="Only the fields given change. `children` is empty here: the tree is "
+    "`GET /catalog/categories`.",
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented("No such category"),
+        Conflict.documented("Slug taken"),
+    ),
+)
+async def update_category(
+    category_id: uuid.UUID,
+    body: CategoryUpdate,
+    request: Request,
+    session: SessionDep,
+    _: AdminPrincipal,
+) -> CategoryNode:
+    category = await catalog_admin.update_category(session, category_id=category_id, data=body)
     _listing_changed(request)
     return CategoryNode(
         id=category.id,

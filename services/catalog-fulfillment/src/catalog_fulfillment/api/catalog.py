@@ -24,10 +24,11 @@ from catalog_fulfillment.schemas.catalog import (
     ProductDetail,
     ProductPage,
     ProductSummary,
+    SitemapEntries,
     VariantLookup,
     VariantLookupPage,
 )
-from catalog_fulfillment.services import catalog
+from catalog_fulfillment.services import catalog, sitemap
 from catalog_fulfillment.services.catalog import BadCursor, ListingFilters, Sort
 from catalog_fulfillment.services.listing_cache import CATALOG, PAGES, STOCK
 
@@ -156,6 +157,23 @@ async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Respons
         return RootModel[list[CategoryNode]](nodes).model_dump_json().encode()
 
     return _json(await cache.get_or_compute(("categories",), render, tags=(CATALOG,)))
+
+
+@router.get(
+    "/sitemap",
+    response_model=SitemapEntries,
+    summary="What sitemap.xml lists: every category and every active product, by slug",
+    description="The frontend's servers render `sitemap.xml` from this. Archived products are "
+    "never listed; at most 50,000 entries in all (one sitemap file's limit), most recently "
+    "changed products first, `truncated` when some were left out. Served from the catalog "
+    "cache, emptied by any catalog write.",
+)
+async def sitemap_entries(session: ReadSessionDep, cache: CatalogCacheDep) -> Response:
+    async def render() -> bytes:
+        entries = SitemapEntries.model_validate(await sitemap.sitemap_entries(session))
+        return entries.model_dump_json().encode()
+
+    return _json(await cache.get_or_compute(("sitemap",), render, tags=(CATALOG,)))
 
 
 @router.get(

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from shopkit.fields import NUL_FREE, JsonInt, SafeText, Sku
+from shopkit.fields import JSON_INTEGER, NUL_FREE, JsonInt, SafeText, Sku
 from shopkit.money import Currency, MoneyIn
 from shopkit.pages import Page
 
@@ -25,6 +25,19 @@ class CategoryCreate(BaseModel):
     description: SafeText = Field(default="", max_length=2000)
     parent_id: uuid.UUID | None = None
     position: JsonInt = Field(default=0, ge=0, le=10_000)
+
+
+class CategoryUpdate(BaseModel):
+    """Only the fields given change. Moving a category under another parent is not offered
+    (it could make a cycle); a new slug changes the category's address at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, *trimmed_text(120)] | None = None
+    slug: Slug | None = None
+    # constraints inside the optional type, so the OpenAPI states them on the value itself
+    description: Annotated[SafeText, Field(max_length=2000)] | None = None
+    position: Annotated[int, Field(ge=0, le=10_000), JSON_INTEGER] | None = None
 
 
 class ImageIn(BaseModel):

@@ -241,3 +241,21 @@ class VariantLookup(BaseModel):
 
 class VariantLookupPage(BaseModel):
     items: list[VariantLookup]
+
+
+class SitemapProduct(BaseModel):
+    slug: str
+    updated_at: datetime  # the sitemap's <lastmod>
+
+
+class SitemapCategory(BaseModel):
+    slug: str
+
+
+class SitemapEntries(BaseModel):
+    """Every category and every active product (never an archived one), at most 50,000
+    URLs in all (one sitemap file's limit); `truncated` when products were left out."""
+
+    categories: list[SitemapCategory]
+    products: list[SitemapProduct]
+    truncated: bool

@@ -21,6 +21,7 @@ from catalog_fulfillment.models import Category, InventoryItem, Product, Product
 from catalog_fulfillment.models.catalog import PRODUCT_ARCHIVED
 from catalog_fulfillment.schemas.admin import (
     CategoryCreate,
+    CategoryUpdate,
     ImageIn,
     ProductCreate,
     ProductUpdate,
@@ -80,6 +81,26 @@ async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Cat
         position=data.position,
     )
     session.add(category)
+    await _flush_or_conflict(session, "A category with this slug already exists")
+    return category
+
+
+async def update_category(
+    session: AsyncSession, *, category_id: uuid.UUID, data: CategoryUpdate
+) -> Category:
+    category = await session.get(Category, category_id, with_for_update=True)
+    if category is None:
+        raise NotFound("No such category")
+    if data.name is not None:
+        category.name = data.name
+    if data.slug is not None:
+        category.slug = await _slug_for(
+            session, Category, explicit=data.slug, name=category.name, current_id=category.id
+        )
+    if data.description is not None:
+        category.description = data.description
+    if data.position is not None:
+        category.position = data.position
     await _flush_or_conflict(session, "A category with this slug already exists")
     return category
 
