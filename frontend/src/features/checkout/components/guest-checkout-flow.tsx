@@ -16,6 +16,7 @@ import {
   emptyGuestAddress,
   guestDetailsInput,
   guestDetailsSchema,
+  guestFieldErrors,
   type GuestAddressValues,
   type GuestDetailsValues,
 } from '@/features/checkout/lib/guest-details';
@@ -97,7 +98,8 @@ export function GuestCheckoutFlow({ cart, countries }: { cart: QueryState<Cart>;
       const order = await fetchCheckoutOrder(intent.order_id, intent.order_token);
       setPrepared({ intent, order, orderToken: intent.order_token, email: checked.data.email });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 422) errors.fromServer(error);
+      const fields = error instanceof ApiError && error.status === 422 ? guestFieldErrors(error.fieldErrors) : {};
+      if (Object.keys(fields).length) errors.setFieldErrors(fields);
       else errors.setFormError(describeCheckoutError(error));
       if (error instanceof ApiError && error.status === 409) void queryClient.invalidateQueries({ queryKey: cartKeys.cart });
       idempotencyKey.current = newIdempotencyKey();

@@ -81,3 +81,20 @@ export function guestDetailsInput(values: GuestDetailsValues) {
     billing_address: values.billingSameAsShipping ? undefined : values.billing,
   };
 }
+
+const GUEST_FIELD = /^(email|shipping_address\.\w+|billing_address\.\w+)$/;
+
+/**
+ * The service's 422 field errors as the guest form names its fields. The route accepts either
+ * checkout's body, so pydantic may name the union member first
+ * (`GuestCreatePaymentIntentIn.shipping_address.city`) and add complaints about the account
+ * body's fields, which a guest never sees; those are dropped.
+ */
+export function guestFieldErrors(serverErrors: Record<string, string>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, message] of Object.entries(serverErrors)) {
+    const path = key.replace(/^GuestCreatePaymentIntentIn\./, '');
+    if (GUEST_FIELD.test(path) && !fields[path]) fields[path] = message;
+  }
+  return fields;
+}
