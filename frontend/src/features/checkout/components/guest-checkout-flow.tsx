@@ -23,6 +23,7 @@ import {
 import { ApiError } from '@/lib/api-client';
 import { isLineAvailable, type Cart } from '@/lib/api-schemas/identity-commerce';
 import { useFormErrors, validate, type FieldErrors } from '@/lib/form';
+import { clearGuestCartToken } from '@/lib/guest-cart';
 import { guestOrderPath, rememberGuestOrder } from '@/lib/guest-orders';
 import { cartKeys, orderKeys } from '@/lib/query-keys';
 
@@ -57,6 +58,10 @@ export function GuestCheckoutFlow({ cart, countries }: { cart: QueryState<Cart>;
     onPaid: (order) => {
       if (!prepared) return;
       rememberGuestOrder({ orderId: order.id, token: prepared.orderToken, email: prepared.email });
+      // Paying emptied the guest cart; the next add starts a new one, and signing up has
+      // nothing to merge.
+      clearGuestCartToken();
+      queryClient.removeQueries({ queryKey: cartKeys.cart });
       queryClient.setQueryData(orderKeys.detail(order.id), order);
       toast.success('Payment received. Thank you for your order!');
       void navigate(guestOrderPath(order.id, prepared.orderToken, { placed: true }), { state: { email: prepared.email } });
