@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,4 +64,62 @@ export async function sessionToken(page: Page): Promise<string> {
   const raw = await page.evaluate(() => sessionStorage.getItem('shop.session'));
   if (!raw) throw new Error('no session in this tab');
   return (JSON.parse(raw) as { token: string }).token;
+}
+
+/** The plain-text part of an .eml the notifications file provider wrote, decoded. */
+function plainText(raw: string): string {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(raw)?.[1];
+  const parts = boundary ? raw.split(`--${boundary}`) : [raw];
+  for (const part of parts) {
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const headers = part.slice(0, split);
+    if (!/content-type:\s*text\/plain/i.test(headers)) continue;
+    const body = part.slice(split).trim();
+    const encoding = /content-transfer-encoding:\s*(\S+)/i.exec(headers)?.[1]?.toLowerCase();
+    if (encoding === 'base64') return Buffer.from(body, 'base64').toString('utf8');
+    if (encoding === 'quoted-printable') {
+      const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    }
+    return body;
+  }
+  return '';
+}
+
+/**
+ * The newest link matching `link` in an `eventType` email to `recipient`, read from the .eml
+ * files the notifications file provider writes (NOTIFY_FILE_DIR, exported by scripts/stack.py),
+ * as a shopper would open it. Waits for the outbox relay to deliver it. Returns the path and
+ * query only: the mailed host (localhost) is another origin than the test's (127.0.0.1), and
+ * the session and guest storage belong to an origin.
+ */
+export async function mailedLink(recipient: string, eventType: string, link: RegExp): Promise<string> {
+  const folder = process.env.NOTIFY_FILE_DIR;
+  if (!folder) throw new Error('NOTIFY_FILE_DIR is not set: run the journeys through e2e/run.sh');
+  const stem = `_${eventType.toLowerCase()}_`;
+  let found: string | null = null;
+  await expect
+    .poll(
+      () => {
+        const names = existsSync(folder) ? readdirSync(folder).filter((n) => n.includes(stem) && n.endsWith('.eml')).sort() : [];
+        for (const name of names) {
+          const raw = readFileSync(path.join(folder, name), 'utf8');
+          const to = /^To:\s*(.+)$/im.exec(raw)?.[1]?.trim();
+          if (to !== recipient) continue;
+          const match = link.exec(plainText(raw));
+          if (match) found = match[0];
+        }
+        return found;
+      },
+      { timeout: 60_000, message: `a ${eventType} email to ${recipient}` },
+    )
+    .not.toBeNull();
+  const url = new URL(found as unknown as string);
+  return url.pathname + url.search;
+}
+
+/** An address nobody used before, so a journey owns its account and its emails. */
+export function uniqueEmail(label: string) {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 }

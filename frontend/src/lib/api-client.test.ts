@@ -30,6 +30,19 @@ describe('api client', () => {
     expect(seen).toBe(`Bearer ${fakeToken()}`);
   });
 
+  it('sends an order token without the bearer token, which the service would read first', async () => {
+    let seen: { authorization: string | null; orderToken: string | null } | null = null;
+    server.use(
+      http.get(`${IDENTITY}/orders/o-1`, ({ request }) => {
+        seen = { authorization: request.headers.get('authorization'), orderToken: request.headers.get('x-order-token') };
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    useSessionStore.getState().signIn(fakeToken(), 900);
+    await identityApi.get('/orders/o-1', { headers: { 'X-Order-Token': 'tok_abcdefghijklmnop' } });
+    expect(seen).toEqual({ authorization: null, orderToken: 'tok_abcdefghijklmnop' });
+  });
+
   it('maps FastAPI validation errors to fields', async () => {
     server.use(
       http.post(`${IDENTITY}/auth/signup`, () =>

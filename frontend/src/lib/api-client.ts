@@ -112,6 +112,9 @@ export function toApiError(error: unknown): ApiError {
 function createClient(baseURL: string): AxiosInstance {
   const client = axios.create({ baseURL, timeout: 15_000 });
   client.interceptors.request.use((config) => {
+    // A guest order's token opens that one order, and only without Authorization (the
+    // service reads a bearer token first): a signed-in visitor may open an emailed order link.
+    if (config.headers.has('X-Order-Token')) return config;
     const token = useSessionStore.getState().token;
     if (token) config.headers.set('Authorization', `Bearer ${token}`);
     else {

@@ -181,6 +181,22 @@ async def test_cors_allows_only_the_frontend_origin(http: httpx.AsyncClient) -> 
     assert "access-control-allow-origin" not in refused.headers
 
 
+async def test_cors_lets_a_browser_send_the_guest_cart_and_order_tokens(
+    http: httpx.AsyncClient,
+) -> None:
+    for header in ("X-Cart-Token", "X-Order-Token", "Idempotency-Key"):
+        preflight = await http.options(
+            "/things",
+            headers={
+                "Origin": "http://localhost:5173",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": header.lower(),
+            },
+        )
+        assert preflight.status_code == 200, (header, preflight.text)
+        assert header.lower() in preflight.headers["access-control-allow-headers"].lower()
+
+
 async def test_one_json_access_line_per_request_with_its_id(
     http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,33 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { CheckoutPage } from '@/app/routes/checkout';
-import type { CardElement, StripeClient } from '@/features/checkout/lib/stripe';
 import { address, cart, paidOrder } from '@/test/fixtures';
 import { IDENTITY, server } from '@/test/server';
+import { installStripe } from '@/features/checkout/lib/stripe-double';
 import { renderWithRouter, signInAs } from '@/test/test-utils';
-
-/** A Stripe.js double with localstripe's shape: a card Element and createToken (no createPaymentMethod). */
-function installStripe(last4: () => string) {
-  const card: CardElement = {
-    mount: (target) => {
-      const input = document.createElement('input');
-      input.placeholder = 'number';
-      (target as HTMLElement).appendChild(input);
-    },
-    unmount: vi.fn(),
-    destroy: vi.fn(),
-    on: vi.fn(),
-  };
-  const stripe: StripeClient = {
-    elements: () => ({ create: () => card }),
-    createToken: () => Promise.resolve({ token: { id: 'tok_1', card: { id: 'card_1', last4: last4() } } }),
-    confirmCardPayment: vi.fn(),
-  };
-  window.Stripe = () => stripe;
-}
 
 const buyableCart = { ...cart, items: [cart.items[0]!], subtotal: '899.00', item_count: 1 };
 const pendingOrder = { ...paidOrder, status: 'pending_payment', payment: { ...paidOrder.payment, status: 'requires_payment_method' } };

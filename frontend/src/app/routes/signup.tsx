@@ -14,6 +14,7 @@ export function SignupPage() {
       <PageTitle>Create your account</PageTitle>
       <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <SignupForm
+          initialEmail={params.get('email') ?? ''}
           onSuccess={() => {
             toast.success('Welcome! Your account is ready.');
             void navigate(next, { replace: true });

@@ -94,6 +94,10 @@ export const paymentIntentSchema = z.object({
 });
 export type PaymentIntent = z.infer<typeof paymentIntentSchema>;
 
+/** A guest's checkout reply also carries the token that opens the order (X-Order-Token). */
+export const guestPaymentIntentSchema = paymentIntentSchema.extend({ order_token: z.string().min(1) });
+export type GuestPaymentIntent = z.infer<typeof guestPaymentIntentSchema>;
+
 // --- orders -----------------------------------------------------------------------------
 
 export const orderStatuses = [

@@ -280,7 +280,16 @@ def create_service_app(
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        # X-Cart-Token and X-Order-Token: a guest's cart and order (identity-commerce); a
+        # browser sends them only if the preflight allows them.
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-ID",
+            "X-Cart-Token",
+            "X-Order-Token",
+        ],
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

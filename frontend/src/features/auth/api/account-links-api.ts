@@ -1,6 +1,9 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
+import { claimGuestOrdersOf, fetchMe } from '@/features/auth/api/auth-api';
 import { identityApi } from '@/lib/api-client';
+import { orderKeys } from '@/lib/query-keys';
+import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export interface PasswordResetConfirmInput {
   token: string;
@@ -24,10 +27,22 @@ export function useConfirmPasswordReset() {
   });
 }
 
+/** Confirms the email; a signed-in shopper's guest orders of that email then join the account. */
 export function useVerifyEmail() {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (token: string) => {
       await identityApi.post<unknown>('/auth/verify-email', { token });
+      if (!selectIsSignedIn(useSessionStore.getState())) return; // the next sign-in claims them
+      try {
+        await claimGuestOrdersOf(await fetchMe());
+      } catch {
+        // the email is confirmed either way; the next sign-in claims the orders
+      }
+    },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['auth', 'me'] });
+      void queryClient.invalidateQueries({ queryKey: orderKeys.all });
     },
   });
 }

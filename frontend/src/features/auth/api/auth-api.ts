@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { toast } from '@/components/ui/toast-store';
 import { tokenSchema, userSchema, type User } from '@/lib/api-schemas/identity-commerce';
 import { clearGuestCartToken, guestCartToken } from '@/lib/guest-cart';
+import { claimGuestOrders } from '@/lib/guest-orders';
 import { useSessionStore, type SessionUser } from '@/lib/session-store';
 
 export interface LoginInput {
@@ -58,6 +59,17 @@ async function mergeGuestCart(): Promise<void> {
   }
 }
 
+/** Orders placed as a guest in this browser with this account's email join the account
+ * (once the email is confirmed; until then a toast says what is waiting for it). */
+export async function claimGuestOrdersOf(me: User): Promise<void> {
+  const outcome = await claimGuestOrders(me);
+  if (outcome.claimed.length === 1) toast.success('Your order placed as a guest is now in your account.');
+  else if (outcome.claimed.length > 1) toast.success(`Your ${outcome.claimed.length} orders placed as a guest are now in your account.`);
+  if (outcome.waiting.length) {
+    toast.info('Confirm your email with the link we sent you, and your order placed as a guest joins your account.');
+  }
+}
+
 function toSessionUser(user: User): SessionUser {
   return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, role: user.role };
 }
@@ -72,6 +84,7 @@ export function useLogin() {
       const me = await fetchMe();
       useSessionStore.getState().setUser(toSessionUser(me));
       await mergeGuestCart();
+      await claimGuestOrdersOf(me);
       return me;
     },
     onSuccess: () => {

@@ -18,8 +18,9 @@ const signupSchema = z.object({
     .optional(),
 });
 
-export function SignupForm({ onSuccess }: { onSuccess: () => void }) {
-  const [values, setValues] = useState({ first_name: '', last_name: '', email: '', password: '', phone: '' });
+/** `initialEmail` prefills the form (the guest checkout's "create an account with this email"). */
+export function SignupForm({ onSuccess, initialEmail = '' }: { onSuccess: () => void; initialEmail?: string }) {
+  const [values, setValues] = useState({ first_name: '', last_name: '', email: initialEmail, password: '', phone: '' });
   const signup = useSignup();
   const errors = useFormErrors();
 

@@ -3,15 +3,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from '@/components/ui/toast-store';
 import { ApiError, identityApi, parseResponse } from '@/lib/api-client';
 import { cartLineSchema, cartSchema, type Cart } from '@/lib/api-schemas/identity-commerce';
-import { clearGuestCartToken, guestCartToken, setGuestCartToken } from '@/lib/guest-cart';
+import { clearGuestCartToken, guestCartToken, setGuestCartToken, useHasGuestCart } from '@/lib/guest-cart';
 import { cartKeys } from '@/lib/query-keys';
 import { selectIsSignedIn, useSessionStore } from '@/lib/session-store';
 
 export function useCart() {
   const signedIn = useSessionStore(selectIsSignedIn);
+  const hasGuestCart = useHasGuestCart();
   return useQuery({
     queryKey: cartKeys.cart,
-    enabled: signedIn || guestCartToken() !== null,
+    enabled: signedIn || hasGuestCart,
     queryFn: async () => {
       try {
         const { data } = await identityApi.get<unknown>('/cart');

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { identityApi, parseResponse } from '@/lib/api-client';
-import { orderSchema, paymentIntentSchema } from '@/lib/api-schemas/identity-commerce';
+import { guestPaymentIntentSchema, orderSchema, paymentIntentSchema } from '@/lib/api-schemas/identity-commerce';
 import { cartKeys, orderKeys } from '@/lib/query-keys';
 
 export interface CreateIntentInput {
@@ -22,9 +22,49 @@ export function useCreatePaymentIntent() {
   });
 }
 
-/** The order that create-payment-intent opened: its items, addresses and totals to review. */
-export async function fetchCheckoutOrder(orderId: string) {
-  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(orderId)}`);
+/** An address typed in at guest checkout (the fields of POST /addresses, without kind). */
+export interface GuestAddressInput {
+  /** Ignored by the service (the field says which address it is); the generated type asks for it. */
+  kind: 'shipping' | 'billing';
+  is_default: false;
+  full_name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  state?: string;
+  postal_code: string;
+  country: string;
+  phone?: string;
+}
+
+export interface CreateGuestIntentInput {
+  email: string;
+  shipping_address: GuestAddressInput;
+  /** Left out, the service bills the shipping address. */
+  billing_address?: GuestAddressInput;
+  idempotencyKey: string;
+}
+
+/** Guest checkout: the api client sends the guest cart's X-Cart-Token (nobody is signed in). */
+export function useCreateGuestPaymentIntent() {
+  return useMutation({
+    mutationFn: async ({ idempotencyKey, ...body }: CreateGuestIntentInput) => {
+      const { data } = await identityApi.post<unknown>('/checkout/create-payment-intent', body, {
+        headers: { 'Idempotency-Key': idempotencyKey },
+      });
+      return parseResponse(guestPaymentIntentSchema, data);
+    },
+  });
+}
+
+/**
+ * The order that create-payment-intent opened: its items, addresses and totals to review. A
+ * guest's order opens with its order token instead of a sign-in.
+ */
+export async function fetchCheckoutOrder(orderId: string, orderToken?: string) {
+  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(orderId)}`, {
+    headers: orderToken ? { 'X-Order-Token': orderToken } : undefined,
+  });
   return parseResponse(orderSchema, data);
 }
 

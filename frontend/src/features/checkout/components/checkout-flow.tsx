@@ -1,26 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type ComponentType, type FormEvent } from 'react';
+import { useRef, useState, type ComponentType } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-field';
-import { OrderTotals } from '@/components/ui/order-totals';
 import { EmptyState } from '@/components/ui/query-states';
 import { combineQueries, resolveQuery, type QueryState } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
-import { fetchCheckoutOrder, newIdempotencyKey, useConfirmCheckout, useCreatePaymentIntent } from '@/features/checkout/api/checkout-api';
-import { CardField } from '@/features/checkout/components/card-field';
-import { createPaymentMethodId, describeStripeError, type CardElement, type StripeClient } from '@/features/checkout/lib/stripe';
+import { fetchCheckoutOrder, newIdempotencyKey, useCreatePaymentIntent } from '@/features/checkout/api/checkout-api';
+import { CheckoutSummary } from '@/features/checkout/components/checkout-summary';
+import { PaymentError, PaymentForm } from '@/features/checkout/components/payment-step';
+import { describeCheckoutError } from '@/features/checkout/lib/checkout-errors';
+import { useCardPayment, type Prepared } from '@/features/checkout/lib/use-card-payment';
 import { ApiError } from '@/lib/api-client';
-import {
-  isLineAvailable,
-  type Address,
-  type AddressKind,
-  type Cart,
-  type Order,
-  type PaymentIntent,
-} from '@/lib/api-schemas/identity-commerce';
-import { formatMoney } from '@/lib/money';
+import { isLineAvailable, type Address, type AddressKind, type Cart, type Order } from '@/lib/api-schemas/identity-commerce';
 import { cartKeys, orderKeys } from '@/lib/query-keys';
 
 /** The address step's chooser; the addresses feature provides it (the page passes it in). */
@@ -41,25 +34,6 @@ function pickDefault(addresses: Address[], kind: Address['kind']): string | null
   );
 }
 
-function describeCheckoutError(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
-  if (error.status === 409 && error.shortages.length) {
-    const lines = error.shortages.map((s) => `${s.sku}: ${s.available} left, you asked for ${s.requested}`);
-    return `Some items ran out while you were shopping (${lines.join('; ')}). Please update your cart.`;
-  }
-  if (error.status === 400) return error.message || 'Your cart is empty.';
-  if (error.status === 402) {
-    const code = (error.body as { decline_code?: string | null } | undefined)?.decline_code ?? undefined;
-    return describeStripeError({ code, message: error.message || undefined });
-  }
-  return error.message;
-}
-
-interface Prepared {
-  intent: PaymentIntent;
-  order: Order;
-}
-
 /**
  * Checkout in three steps on one page: addresses -> order review with the server's shipping and
  * tax (this also reserves the stock) -> card payment. A declined card leaves the cart as it is and
@@ -76,7 +50,6 @@ export function CheckoutFlow({
   AddressPicker: AddressPickerComponent;
 }) {
   const createIntent = useCreatePaymentIntent();
-  const confirm = useConfirmCheckout();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -86,11 +59,23 @@ export function CheckoutFlow({
   const [billingSameAsShipping, setBillingSameAsShipping] = useState(true);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
   const [preparing, setPreparing] = useState(false);
-  const [paying, setPaying] = useState(false);
   const [checkoutError, setCheckoutError] = useState<string | null>(null);
-  const [paymentError, setPaymentError] = useState<string | null>(null);
-  const stripeRef = useRef<{ stripe: StripeClient; card: CardElement } | null>(null);
   const idempotencyKey = useRef(newIdempotencyKey());
+  const payment = useCardPayment({
+    prepared,
+    onPaid: (order: Order) => {
+      queryClient.setQueryData(orderKeys.detail(order.id), order);
+      toast.success('Payment received. Thank you for your order!');
+      void navigate(`/orders/${order.id}?placed=1`);
+    },
+    onDeclined: (message) => {
+      // That order is closed as payment_failed; prepare a new one for the next card.
+      idempotencyKey.current = newIdempotencyKey();
+      setPrepared(null);
+      void prepareAfterDecline(message);
+    },
+  });
+  const setPaymentError = payment.setPaymentError;
 
   // Early returns, not <QueryView>: this component's state (a prepared order) must outlive a failed refetch.
   const loaded = resolveQuery(combineQueries(cart, addresses), {
@@ -143,52 +128,6 @@ export function CheckoutFlow({
     // The prepared order holds stock for a while; it expires on its own if not paid.
     setPrepared(null);
     idempotencyKey.current = newIdempotencyKey();
-  }
-
-  async function pay(event: FormEvent) {
-    event.preventDefault();
-    if (!prepared || !stripeRef.current) return;
-    setPaymentError(null);
-    setPaying(true);
-    const { stripe, card } = stripeRef.current;
-    try {
-      const method = await createPaymentMethodId(stripe, card);
-      if ('error' in method) {
-        setPaymentError(method.error);
-        return;
-      }
-      let order = await confirm.mutateAsync({ order_id: prepared.intent.order_id, payment_method_id: method.paymentMethodId });
-
-      // Cards that need 3-D Secure: let Stripe.js authenticate, then ask the server again.
-      if (order.status === 'pending_payment' && order.payment?.status === 'requires_action') {
-        const authenticated = await stripe.confirmCardPayment(prepared.intent.client_secret);
-        if (authenticated.error) {
-          setPaymentError(describeStripeError(authenticated.error));
-          return;
-        }
-        order = await confirm.mutateAsync({ order_id: prepared.intent.order_id });
-      }
-
-      if (order.status === 'paid' || order.status === 'processing') {
-        queryClient.setQueryData(orderKeys.detail(order.id), order);
-        toast.success('Payment received. Thank you for your order!');
-        void navigate(`/orders/${order.id}?placed=1`);
-        return;
-      }
-      setPaymentError(order.payment?.failure_message ?? 'The payment did not go through. Please try another card.');
-    } catch (error) {
-      const message = describeCheckoutError(error);
-      setPaymentError(message);
-      if (error instanceof ApiError && error.status === 402) {
-        toast.error('Payment declined. Your cart is unchanged.');
-        // That order is closed as payment_failed; prepare a new one for the next card.
-        idempotencyKey.current = newIdempotencyKey();
-        setPrepared(null);
-        void prepareAfterDecline(message);
-      }
-    } finally {
-      setPaying(false);
-    }
   }
 
   async function prepareAfterDecline(message: string) {
@@ -244,61 +183,17 @@ export function CheckoutFlow({
             2. Payment
           </h2>
           {prepared ? (
-            <form onSubmit={(e) => void pay(e)} className="space-y-4 rounded-md bg-white p-4 ring-1 ring-slate-200" aria-label="Payment">
-              <CardField onReady={(stripe, card) => (stripeRef.current = { stripe, card })} />
-              {paymentError && (
-                <div role="alert" data-testid="payment-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-                  {paymentError}
-                </div>
-              )}
-              <Button type="submit" isLoading={paying} className="w-full sm:w-auto">
-                Pay {formatMoney(prepared.order.total, prepared.order.currency)}
-              </Button>
-              {prepared.intent.reservation_expires_at && (
-                <p className="text-xs text-slate-600">
-                  Your items are held for you until {new Date(prepared.intent.reservation_expires_at).toLocaleTimeString()}.
-                </p>
-              )}
-            </form>
+            <PaymentForm prepared={prepared} payment={payment} />
           ) : (
             <>
-              {paymentError && (
-                <div role="alert" data-testid="payment-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-                  {paymentError}
-                </div>
-              )}
+              <PaymentError message={payment.paymentError} />
               <p className="text-sm text-slate-600">Review your order to see shipping and tax, then pay by card.</p>
             </>
           )}
         </section>
       </div>
 
-      <aside aria-labelledby="summary-heading" className="h-fit space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-        <h2 id="summary-heading" className="font-semibold">
-          Order summary
-        </h2>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {(prepared ? prepared.order.items : currentCart.items).map((line) => (
-            <li key={line.sku} className="flex justify-between gap-2 py-2">
-              <span>
-                {line.quantity} × {line.name || line.sku}
-              </span>
-              <span>{formatMoney(line.line_total, prepared?.order.currency ?? currentCart.currency)}</span>
-            </li>
-          ))}
-        </ul>
-        {prepared ? (
-          <OrderTotals
-            subtotal={prepared.order.subtotal}
-            shipping={prepared.order.shipping}
-            tax={prepared.order.tax}
-            total={prepared.order.total}
-            currency={prepared.order.currency}
-          />
-        ) : (
-          <OrderTotals subtotal={currentCart.subtotal} currency={currentCart.currency} />
-        )}
-      </aside>
+      <CheckoutSummary cart={currentCart} prepared={prepared} />
     </div>
   );
 }

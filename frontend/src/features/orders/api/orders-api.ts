@@ -18,17 +18,22 @@ export function useOrders(page: number) {
   });
 }
 
-export async function fetchOrder(id: string) {
-  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(id)}`);
+/** One order: the signed-in shopper's, or with `orderToken` a guest order (X-Order-Token, no sign-in). */
+export async function fetchOrder(id: string, orderToken?: string | null) {
+  const { data } = await identityApi.get<unknown>(`/orders/${encodeURIComponent(id)}`, {
+    headers: orderToken ? { 'X-Order-Token': orderToken } : undefined,
+  });
   return parseResponse(orderSchema, data);
 }
 
 const LIVE_STATUSES = new Set(['pending_payment', 'paid', 'processing', 'shipped']);
 
-export function useOrder(id: string) {
+export function useOrder(id: string, orderToken?: string | null) {
   return useQuery({
     queryKey: orderKeys.detail(id),
-    queryFn: () => fetchOrder(id),
+    queryFn: () => fetchOrder(id, orderToken),
+    // A wrong or stale link stays wrong: say so at once instead of retrying.
+    retry: (failures, error) => !(error instanceof ApiError && error.status === 404) && failures < 3,
     // While an order is moving (payment settling, parcel on its way) keep it fresh.
     refetchInterval: (query) => (query.state.data && LIVE_STATUSES.has(query.state.data.status) ? 20_000 : false),
   });
@@ -57,6 +62,21 @@ export function useCancelOrder() {
   return useMutation({
     mutationFn: async (id: string) => {
       const { data } = await identityApi.post<unknown>(`/orders/${encodeURIComponent(id)}/cancel`, {});
+      return parseResponse(orderSchema, data);
+    },
+    onSuccess: (order) => {
+      queryClient.setQueryData(orderKeys.detail(order.id), order);
+      void queryClient.invalidateQueries({ queryKey: orderKeys.all });
+    },
+  });
+}
+
+/** A signed-in shopper takes a guest order into the account (POST /orders/claim, verified email). */
+export function useClaimOrder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (orderToken: string) => {
+      const { data } = await identityApi.post<unknown>('/orders/claim', { order_token: orderToken });
       return parseResponse(orderSchema, data);
     },
     onSuccess: (order) => {
