@@ -5,7 +5,9 @@ from fastapi import APIRouter
 from identity_commerce.api import (
     account_links,
     addresses,
+    admin_customers,
     admin_orders,
+    admin_reports,
     auth,
     cart,
     checkout,
@@ -22,6 +24,8 @@ routers: list[APIRouter] = [
     checkout.router,
     orders.router,
     admin_orders.router,
+    admin_customers.router,
+    admin_reports.router,
     payments.router,
     internal.router,
 ]

@@ -27,6 +27,7 @@ from shopkit.errors import (
     Unauthorized,
     error_responses,
 )
+from shopkit.tokens import USER_ROLES
 
 from identity_commerce.api.deps import (
     CatalogDep,
@@ -57,7 +58,7 @@ _CART_TOKEN = Header(
     description="A guest cart's token (from POST /cart/guest); used when there is no "
     "Authorization header",
 )
-_SHOPPER = require_roles("customer", "admin")
+_SHOPPER = require_roles(*USER_ROLES)
 
 
 async def _cart_owner(
