@@ -11,7 +11,13 @@ from identity_commerce.models import Order, OrderItem, OrderStatusChange, Paymen
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-ADDRESS = {"full_name": "A B", "line1": "1 Road", "city": "Town", "postal_code": "1", "country": "US"}
+ADDRESS = {
+    "full_name": "A B",
+    "line1": "1 Road",
+    "city": "Town",
+    "postal_code": "1",
+    "country": "US",
+}
 
 
 async def make_order(

@@ -96,4 +96,4 @@ async def _variant_pages(request: Request) -> AsyncIterator[Sequence[Sequence[An
     responses={**CSV_RESPONSE, **error_responses(Unauthorized, Forbidden)},
 )
 async def products_csv(_: CatalogStaff, request: Request) -> StreamingResponse:
-    return csv_response("products.csv", PRODUCT_COLUMNS, _variant_pages(request))
+    return await csv_response("products.csv", PRODUCT_COLUMNS, _variant_pages(request))

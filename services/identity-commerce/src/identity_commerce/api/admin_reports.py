@@ -19,7 +19,7 @@ from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, RequestInvalid, TooManyRequests, Unauthorized, error_responses
 from shopkit.money import Money
 from shopkit.tokens import Principal
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, true, tuple_
 
 from identity_commerce.api.deps import ClientAddress, SessionFactoryDep, SettingsDep
 from identity_commerce.models import Order, OrderItem, Payment, User
@@ -321,7 +321,7 @@ async def orders_csv(
 ) -> StreamingResponse:
     days = _days(settings, start, end)
     await _count_export(session, principal, client)
-    return csv_response(
+    return await csv_response(
         f"orders-{days.start}-{days.end}.csv",
         ORDER_COLUMNS,
         _order_pages(sessions, days, settings.shop_time_zone),
@@ -353,7 +353,7 @@ async def _customer_pages(sessions: SessionFactoryDep) -> AsyncIterator[Sequence
             figures = figures_per_account().lateral("figures")
             query = (
                 select(User, figures.c.order_count, figures.c.total_spent, figures.c.last_order_at)
-                .join(figures, func.true())
+                .join(figures, true())
                 .order_by(User.created_at, User.id)
                 .limit(EXPORT_PAGE)
             )
@@ -398,4 +398,4 @@ async def customers_csv(
     client: ClientAddress,
 ) -> StreamingResponse:
     await _count_export(session, principal, client)
-    return csv_response("customers.csv", CUSTOMER_COLUMNS, _customer_pages(sessions))
+    return await csv_response("customers.csv", CUSTOMER_COLUMNS, _customer_pages(sessions))

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from shopkit.errors import Conflict, Forbidden, NotFound
 from shopkit.tokens import Principal
