@@ -65,6 +65,8 @@ export const routes: RouteObject[] = [
           { path: 'admin/inventory', lazy: admin(() => import('@/app/routes/admin/inventory')) },
           { path: 'admin/orders', lazy: admin(() => import('@/app/routes/admin/orders')) },
           { path: 'admin/orders/:id', lazy: admin(() => import('@/app/routes/admin/order')) },
+          { path: 'admin/customers', lazy: admin(() => import('@/app/routes/admin/customers')) },
+          { path: 'admin/customers/:id', lazy: admin(() => import('@/app/routes/admin/customer')) },
           { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -9,6 +9,7 @@ const links = [
   { to: '/admin/products', label: 'Products' },
   { to: '/admin/inventory', label: 'Inventory' },
   { to: '/admin/orders', label: 'Orders' },
+  { to: '/admin/customers', label: 'Customers' },
   { to: '/admin/events', label: 'Failed events' },
 ];
 
