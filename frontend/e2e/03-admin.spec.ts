@@ -29,8 +29,8 @@ test('the dashboard shows a range\'s figures from the reports API', async ({ pag
   const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   const from = iso(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 6));
   const to = iso(today);
-  await page.getByLabel('From').fill(from);
-  await page.getByLabel('To').fill(to);
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await page.getByLabel('To', { exact: true }).fill(to);
   const answered = page.waitForResponse(
     (r) => r.url().includes('/admin/reports/sales') && r.url().includes(`from=${from}`) && r.url().includes(`to=${to}`),
   );
