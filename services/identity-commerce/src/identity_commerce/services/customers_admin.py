@@ -42,7 +42,7 @@ def _was_paid() -> ColumnElement[bool]:
     )
 
 
-def figures_per_account() -> Select[tuple[int, Decimal, datetime]]:
+def figures_per_account() -> Select[int, Decimal, datetime]:
     """Per account (correlated with the outer `users` row): paid orders, what they came to
     less refunds, and when the last of them was placed."""
     return (
