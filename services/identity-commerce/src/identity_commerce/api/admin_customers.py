@@ -17,6 +17,7 @@ from shopkit.errors import (
     Unauthorized,
     error_responses,
 )
+from shopkit.fields import SafeText
 from shopkit.pages import Paging
 from shopkit.tokens import Principal
 
@@ -61,7 +62,7 @@ async def customers(
     _: CustomersStaff,
     session: SessionDep,
     paging: Paging,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[SafeText | None, Query(max_length=200)] = None,
 ) -> CustomerPage:
     rows, total = await list_customers(session, q=q, page=paging.page, page_size=paging.page_size)
     return CustomerPage.of([CustomerSummary.of(row) for row in rows], total, paging)
