@@ -81,17 +81,25 @@ def search_filter(q: str | None) -> list[ColumnElement[bool]]:
 async def list_customers(
     session: AsyncSession, *, q: str | None, page: int, page_size: int
 ) -> tuple[list[CustomerRow], int]:
-    """Newest accounts first, with their figures; one query for the page, one for the total."""
+    """Newest accounts first, with their figures; one query for the page, one for the total.
+    The page of accounts is picked first, so the figures are summed for its rows only, not
+    for every account before the sort."""
     filters = search_filter(q)
+    page_ids = (
+        select(User.id, User.created_at)
+        .where(*filters)
+        .order_by(User.created_at.desc(), User.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .subquery("page_ids")
+    )
     figures = figures_per_account().lateral("figures")
     rows = (
         await session.execute(
             select(User, figures.c.order_count, figures.c.total_spent, figures.c.last_order_at)
+            .join(page_ids, page_ids.c.id == User.id)
             .join(figures, literal(True))
-            .where(*filters)
             .order_by(User.created_at.desc(), User.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
         )
     ).all()
     total = await session.scalar(select(func.count()).select_from(User).where(*filters))
