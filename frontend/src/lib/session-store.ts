@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Role = 'customer' | 'admin';
+export type Role = 'customer' | 'staff' | 'admin';
 
 export interface SessionUser {
   id: string;
@@ -62,7 +62,7 @@ export function roleFromToken(token: string): Role | null {
     const payload = token.split('.')[1];
     if (!payload) return null;
     const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: unknown };
-    return json.role === 'admin' || json.role === 'customer' ? json.role : null;
+    return json.role === 'admin' || json.role === 'staff' || json.role === 'customer' ? json.role : null;
   } catch {
     return null;
   }

@@ -58,7 +58,7 @@ export function SiteHeader() {
               {user ? `Hi, ${user.first_name || 'there'}` : 'Account'}
             </NavLink>
           )}
-          {role === 'admin' && (
+          {(role === 'admin' || role === 'staff') && (
             <NavLink to="/admin" className={navLinkClass}>
               Admin
             </NavLink>

@@ -66,6 +66,8 @@ export const routes: RouteObject[] = [
           { path: 'admin/orders', lazy: admin(() => import('@/app/routes/admin/orders')) },
           { path: 'admin/returns', lazy: admin(() => import('@/app/routes/admin/returns')) },
           { path: 'admin/orders/:id', lazy: admin(() => import('@/app/routes/admin/order')) },
+          { path: 'admin/customers', lazy: admin(() => import('@/app/routes/admin/customers')) },
+          { path: 'admin/customers/:id', lazy: admin(() => import('@/app/routes/admin/customer')) },
           { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
           { path: '*', element: <NotFoundPage /> },
         ],

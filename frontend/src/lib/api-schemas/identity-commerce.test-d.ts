@@ -14,13 +14,17 @@ import {
   adminOrderSchema,
   cartLineSchema,
   cartSchema,
+  customerDetailSchema,
+  customerPageSchema,
   orderPageSchema,
   orderSchema,
   paymentIntentSchema,
   refundCreatedSchema,
   returnPageSchema,
   returnSchema,
+  salesReportSchema,
   tokenSchema,
+  topProductsSchema,
   userSchema,
 } from '@/lib/api-schemas/identity-commerce';
 import type { paths } from '@/lib/api-types/identity-commerce';
@@ -34,6 +38,15 @@ describe('identity-commerce answers fit the schemas that parse them', () => {
     accepts(userSchema)<Answer<'/auth/me', 'get'>>();
     accepts(userSchema)<Answer<'/auth/me', 'patch'>>();
     accepts(userSchema)<Answer<'/auth/signup', 'post'>>();
+  });
+
+  it('back office', () => {
+    accepts(customerPageSchema)<Answer<'/admin/customers', 'get'>>();
+    accepts(customerDetailSchema)<Answer<'/admin/customers/{user_id}', 'get'>>();
+    accepts(customerDetailSchema)<Answer<'/admin/customers/{user_id}/disable', 'post'>>();
+    accepts(customerDetailSchema)<Answer<'/admin/customers/{user_id}/role', 'put'>>();
+    accepts(salesReportSchema)<Answer<'/admin/reports/sales', 'get'>>();
+    accepts(topProductsSchema)<Answer<'/admin/reports/top-products', 'get'>>();
   });
 
   it('addresses', () => {

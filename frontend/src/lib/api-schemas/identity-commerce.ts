@@ -15,7 +15,9 @@ export const userSchema = z.object({
   first_name: z.string().nullish().transform((v) => v ?? ''),
   last_name: z.string().nullish().transform((v) => v ?? ''),
   phone: z.string().nullish(),
-  role: z.enum(['customer', 'admin']),
+  role: z.enum(['customer', 'staff', 'admin']),
+  // A staff account's back-office permissions (docs/permissions.md); an admin holds them all.
+  permissions: z.array(z.string()).catch([]).default([]),
   email_verified: z.boolean().catch(false),
 });
 export type User = z.infer<typeof userSchema>;
@@ -258,3 +260,69 @@ export const adminOrderPageSchema = z.object({
 export type AdminOrderPage = z.infer<typeof adminOrderPageSchema>;
 
 export const refundCreatedSchema = z.object({ refund: refundSchema, order: adminOrderSchema });
+
+// --- back office: customers and reports -------------------------------------------------
+
+export const permissionNames = ['orders', 'catalog', 'customers', 'reports'] as const;
+export type Permission = (typeof permissionNames)[number];
+export const roleNames = ['customer', 'staff', 'admin'] as const;
+export type RoleName = (typeof roleNames)[number];
+
+export const customerSummarySchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  role: z.enum(roleNames),
+  permissions: z.array(z.string()).catch([]),
+  active: z.boolean(),
+  email_verified: z.boolean().catch(false),
+  created_at: z.string(),
+  last_login_at: z.string().nullish(),
+  order_count: z.number().int(),
+  total_spent: moneySchema,
+  last_order_at: z.string().nullish(),
+});
+export type CustomerSummary = z.infer<typeof customerSummarySchema>;
+
+export const customerPageSchema = z.object({
+  items: z.array(customerSummarySchema),
+  total: z.number().int(),
+  page: z.number().int().catch(1),
+  page_size: z.number().int().catch(20),
+});
+export type CustomerPage = z.infer<typeof customerPageSchema>;
+
+export const customerDetailSchema = customerSummarySchema.extend({
+  phone: z.string().nullish(),
+  addresses: z.array(addressSchema),
+  orders: adminOrderPageSchema.shape.items,
+});
+export type CustomerDetail = z.infer<typeof customerDetailSchema>;
+
+export const salesBucketSchema = z.object({
+  start: z.string(),
+  orders: z.number().int(),
+  gross: moneySchema,
+  discounts: moneySchema,
+  refunds: moneySchema,
+  net: moneySchema,
+  average_order_value: moneySchema,
+});
+export type SalesBucket = z.infer<typeof salesBucketSchema>;
+
+export const salesReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(['day', 'week', 'month']),
+  time_zone: z.string(),
+  currency: currencySchema,
+  buckets: z.array(salesBucketSchema),
+  totals: salesBucketSchema,
+});
+export type SalesReport = z.infer<typeof salesReportSchema>;
+
+export const topProductsSchema = z.array(
+  z.object({ sku: z.string(), name: z.string(), units: z.number().int(), orders: z.number().int(), revenue: moneySchema }),
+);
+export type TopProducts = z.infer<typeof topProductsSchema>;

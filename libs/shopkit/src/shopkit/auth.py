@@ -8,6 +8,10 @@
   services ask identity-commerce (`shopkit.accounts.RemoteAccountCheck`).
 - Service routes name the scope they need (`RequireScope`); the verifier has already
   dropped every scope the calling service may not hold (shopkit.scopes).
+- Back-office routes name the permission they need (`require_permission("orders")`): an
+  admin holds every permission, a staff account those in its token (`perms`), anyone else
+  none (403). The matrix is docs/permissions.md. A change of role or permissions raises the
+  account's token version, so the account check ends the older tokens at once everywhere.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, Unauthorized
-from shopkit.tokens import USER_ROLES, Principal, TokenError, TokenVerifier
+from shopkit.tokens import PERMISSIONS, USER_ROLES, Principal, TokenError, TokenVerifier
 
 bearer_scheme = HTTPBearer(auto_error=False, description="RS256 access or service token")
 
@@ -64,7 +68,9 @@ def confirm_account(principal: Principal, status: AccountStatus | None) -> Princ
     if status is None or not status.active:
         raise Unauthorized("This account does not exist or is disabled")
     if status.token_version != principal.token_version:
-        raise Unauthorized("This token was revoked (the password changed); sign in again")
+        raise Unauthorized(
+            "This token was revoked (password, permissions or account changed); sign in again"
+        )
     if status.role != principal.role:
         raise Unauthorized("This account's role changed; sign in again")
     return principal
@@ -120,13 +126,41 @@ def require_roles(
     return dependency
 
 
-class RequireScope:
-    """Services need `scope` in their token; the user roles in `roles` may call too."""
+class RequirePermission:
+    """Back-office routes: an admin, or a staff account whose token holds `permission`."""
 
-    def __init__(self, scope: str, *, roles: tuple[str, ...] = ()) -> None:
+    accepted_roles = ("admin", "staff")
+
+    def __init__(self, permission: str) -> None:
+        if permission not in PERMISSIONS:  # a typo must fail at import, not open a route
+            raise ValueError(f"unknown permission {permission!r}")
+        self.permission = permission
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.has_permission(self.permission):
+            return principal
+        raise Forbidden(f"This action needs the permission {self.permission}")
+
+
+def require_permission(permission: str) -> Any:
+    """`Annotated[Principal, require_permission("orders")]`: admin, or staff holding it."""
+    return Depends(RequirePermission(permission))
+
+
+class RequireScope:
+    """Services need `scope` in their token; the user roles in `roles` may call too, and so
+    may staff holding `permission` (an admin holds every permission)."""
+
+    def __init__(
+        self, scope: str, *, roles: tuple[str, ...] = (), permission: str | None = None
+    ) -> None:
+        if permission is not None and permission not in PERMISSIONS:
+            raise ValueError(f"unknown permission {permission!r}")
         self.scope = scope
         self.roles = roles
-        self.accepted_roles = (*roles, "service")
+        self.permission = permission
+        staff = ("staff",) if permission is not None else ()
+        self.accepted_roles = (*roles, *staff, "service")
 
     async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.is_service:
@@ -135,13 +169,17 @@ class RequireScope:
             raise Forbidden(f"This service token does not hold the scope {self.scope}")
         if principal.role in self.roles:
             return principal
+        if self.permission is not None and principal.has_permission(self.permission):
+            return principal
         needed = [f"a service token with the scope {self.scope}", *self.roles]
+        if self.permission is not None:
+            needed.append(f"the permission {self.permission}")
         raise Forbidden("This action needs " + " or ".join(needed))
 
 
-def scoped(scope: str, *, roles: tuple[str, ...] = ()) -> Any:
+def scoped(scope: str, *, roles: tuple[str, ...] = (), permission: str | None = None) -> Any:
     """`Annotated[Principal, scoped(...)]`: the dependency for a route that needs `scope`."""
-    return Depends(RequireScope(scope, roles=roles))
+    return Depends(RequireScope(scope, roles=roles, permission=permission))
 
 
 def _scopes_of(dependant: Any) -> list[str]:
@@ -216,9 +254,11 @@ def document_auth(app: FastAPI) -> None:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
-CurrentUser = Annotated[Principal, Depends(require_roles("customer", "admin"))]
+# Every signed-in account shops for itself, whatever its back-office role.
+CurrentUser = Annotated[Principal, Depends(require_roles(*USER_ROLES))]
 # A signed user token whose account the route itself confirms (see `require_roles`).
-UnconfirmedUser = Annotated[Principal, Depends(require_roles("customer", "admin", confirm=False))]
+UnconfirmedUser = Annotated[Principal, Depends(require_roles(*USER_ROLES, confirm=False))]
+# Only an admin: granting roles and operating the platform (outbox, sent log).
 AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
 ServicePrincipal = Annotated[Principal, Depends(require_roles("service"))]
 AdminOrService = Annotated[Principal, Depends(require_roles("admin", "service"))]

@@ -44,8 +44,11 @@ from shopkit.scopes import format_scopes, granted, parse_scopes
 IDENTITY_KEY_ID = "identity-commerce"
 SHOP_SERVICES = ("identity-commerce", "catalog-fulfillment", "notifications")
 ALGORITHM = "RS256"
-Role = Literal["customer", "admin", "service"]
-USER_ROLES = ("customer", "admin")
+Role = Literal["customer", "staff", "admin", "service"]
+USER_ROLES = ("customer", "staff", "admin")
+# The back-office permissions a staff token may carry in its `perms` claim (an admin holds
+# them all without listing them). docs/permissions.md says which route needs which.
+PERMISSIONS = ("orders", "catalog", "customers", "reports")
 
 
 # Every key the dev generator makes is listed by fingerprint in this file, in each folder it
@@ -205,7 +208,8 @@ class Principal:
 
     `scopes` are a service token's scopes that its signer may hold (empty for users);
     `token_version` is a user token's `ver` claim, which identity-commerce raises to revoke
-    every older token of an account (password change)."""
+    every older token of an account (password change, disabling, a change of role or
+    permissions); `permissions` are a staff token's back-office permissions (`perms`)."""
 
     subject: str
     role: Role
@@ -214,10 +218,17 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_version: int = 0
     signer: str | None = None  # the service whose key signed the token
+    permissions: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    def has_permission(self, permission: str) -> bool:
+        """An admin holds every permission; staff those its token lists; nobody else any."""
+        if self.role == "admin":
+            return True
+        return self.role == "staff" and permission in self.permissions
 
     @property
     def is_service(self) -> bool:
@@ -516,6 +527,10 @@ class TokenVerifier:
             token_id=claims.get("jti"),
             token_version=version,
             signer=trusted.service,
+            # Only staff tokens carry permissions; unknown names are dropped.
+            permissions=(
+                parse_permissions(claims.get("perms")) if role == "staff" else frozenset()
+            ),
         )
 
     def jwks(self, only: tuple[str, ...] | None = None) -> dict[str, list[dict[str, str]]]:
@@ -526,6 +541,11 @@ class TokenVerifier:
             if trusted is not None and (only is None or trusted.service in only):
                 keys.append(public_jwk(trusted.public_pem, kid))
         return {"keys": keys}
+
+
+def parse_permissions(claim: object) -> frozenset[str]:
+    """The known permissions of a `perms` claim (space-separated, like `scope`)."""
+    return parse_scopes(claim) & frozenset(PERMISSIONS)
 
 
 def jwks_document(keys: Mapping[str, bytes]) -> dict[str, list[dict[str, str]]]:

@@ -19,7 +19,6 @@ export const adminOrderKeys = {
   all: ['admin', 'orders'] as const,
   list: (status: string, page: number) => ['admin', 'orders', 'list', status, page] as const,
   detail: (id: string) => ['admin', 'orders', 'detail', id] as const,
-  recent: ['admin', 'orders', 'recent'] as const,
 };
 
 export async function fetchAdminOrders(params: { status?: string; page: number; page_size: number }) {
@@ -65,24 +64,6 @@ export function useChangeOrderStatus(id: string) {
     onSuccess: (order) => {
       queryClient.setQueryData(adminOrderKeys.detail(id), order);
       void queryClient.invalidateQueries({ queryKey: adminOrderKeys.all });
-    },
-  });
-}
-
-/**
- * The most recent orders for the dashboard chart (up to `maxPages` × 100). The service has no
- * aggregate endpoint; a few pages of summaries are cheap and keep the numbers exact.
- */
-export function useRecentOrders(maxPages = 5) {
-  return useQuery({
-    queryKey: adminOrderKeys.recent,
-    queryFn: async () => {
-      const first = await fetchAdminOrders({ page: 1, page_size: 100 });
-      const pages = Math.min(maxPages, Math.ceil(first.total / 100));
-      const rest = await Promise.all(
-        Array.from({ length: Math.max(0, pages - 1) }, (_, i) => fetchAdminOrders({ page: i + 2, page_size: 100 })),
-      );
-      return [first, ...rest].flatMap((page) => page.items);
     },
   });
 }

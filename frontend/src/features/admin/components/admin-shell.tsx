@@ -10,6 +10,7 @@ const links = [
   { to: '/admin/inventory', label: 'Inventory' },
   { to: '/admin/orders', label: 'Orders' },
   { to: '/admin/returns', label: 'Returns' },
+  { to: '/admin/customers', label: 'Customers' },
   { to: '/admin/events', label: 'Failed events' },
 ];
 

@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
 
-import { dailyStats } from '@/features/admin/lib/daily-stats';
 import { checkProductForm, emptyVariant, parseAttributes, toFormValues } from '@/features/admin/lib/product-form';
+import { bucketLabel, lastDays, rangeProblem } from '@/features/admin/lib/report-range';
 
-describe('dailyStats', () => {
-  it('counts orders per day and sums revenue of paid orders exactly', () => {
-    const today = new Date('2026-11-21T12:00:00Z');
-    const stats = dailyStats(
-      [
-        { created_at: '2026-11-21T08:00:00Z', total: '0.10', status: 'paid' },
-        { created_at: '2026-11-21T09:00:00Z', total: '0.20', status: 'shipped' },
-        { created_at: '2026-11-21T10:00:00Z', total: '50.00', status: 'payment_failed' },
-        { created_at: '2026-11-19T10:00:00Z', total: '10.00', status: 'delivered' },
-        { created_at: '2026-10-01T10:00:00Z', total: '99.00', status: 'paid' },
-      ],
-      3,
-      today,
-    );
-    expect(stats.map((s) => [s.day, s.orders, s.revenue])).toEqual([
-      ['2026-11-19', 1, '10.00'],
-      ['2026-11-20', 0, '0.00'],
-      ['2026-11-21', 3, '0.30'],
-    ]);
+describe('report range', () => {
+  it('covers the last days up to today and refuses a reversed range', () => {
+    const today = new Date(2026, 10, 21, 12);
+    expect(lastDays(14, today)).toEqual({ from: '2026-11-08', to: '2026-11-21' });
+    expect(rangeProblem({ from: '2026-11-08', to: '2026-11-21' })).toBeNull();
+    expect(rangeProblem({ from: '2026-11-22', to: '2026-11-21' })).toMatch(/must not be after/);
+    expect(rangeProblem({ from: '', to: '2026-11-21' })).toBe('Pick both dates.');
+  });
+
+  it('labels buckets by interval', () => {
+    expect(bucketLabel('2025-03-10', 'day')).toBe('Mar 10');
+    expect(bucketLabel('2025-03-10', 'week')).toBe('Week of Mar 10');
+    expect(bucketLabel('2025-03-01', 'month')).toBe('March 2025');
   });
 });
 

@@ -17,8 +17,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 }
 
 /**
- * Admin pages only for admins. The role is checked against /auth/me (not just the token's claim);
- * the services refuse non-admins anyway, this keeps customers from seeing a broken page.
+ * Admin pages only for admins and staff. The role is checked against /auth/me (not just the
+ * token's claim); the services refuse what a staff account's permissions do not cover anyway
+ * (403), this keeps customers from seeing a broken page.
  */
 export function RequireAdmin({ children }: { children: ReactNode }) {
   const signedIn = useSessionStore(selectIsSignedIn);
@@ -31,7 +32,7 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
   }
   const loaded = resolveQuery(me, { loadingLabel: 'Checking your access…' });
   if (!loaded.ready) return loaded.view;
-  if (loaded.data.role !== 'admin') return <AccessDenied />;
+  if (loaded.data.role !== 'admin' && loaded.data.role !== 'staff') return <AccessDenied />;
   return <>{children}</>;
 }
 

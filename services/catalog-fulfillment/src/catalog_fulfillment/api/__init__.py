@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from catalog_fulfillment.api import admin, catalog, fulfillments, inventory, reviews, stores
+from catalog_fulfillment.api import (
+    admin,
+    catalog,
+    exports,
+    fulfillments,
+    inventory,
+    reviews,
+    stores,
+)
 
 routers: list[APIRouter] = [
     catalog.router,
@@ -11,4 +19,5 @@ routers: list[APIRouter] = [
     stores.router,
     fulfillments.router,
     admin.router,
+    exports.router,
 ]

@@ -1,13 +1,15 @@
-"""Admin endpoints (admin JWT from identity-commerce): categories, products, stock."""
+"""Back-office endpoints (admin, or staff holding `catalog`; tokens from identity-commerce):
+categories, products, stock, and the products CSV export."""
 
 import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
-from shopkit.auth import AdminPrincipal
+from shopkit.auth import require_permission
 from shopkit.db import SessionDep
 from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from shopkit.fields import SKU_PATTERN, SafeText
+from shopkit.tokens import Principal
 
 from catalog_fulfillment.api.deps import BulkPaging, Paging, SettingsDep
 from catalog_fulfillment.api.inventory import stock_level
@@ -31,6 +33,8 @@ from catalog_fulfillment.services import catalog, catalog_admin, inventory
 
 router = APIRouter(prefix="/admin", tags=["admin: catalog"])
 
+# Admins, and staff holding `catalog` (docs/permissions.md).
+CatalogStaff = Annotated[Principal, require_permission("catalog")]
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=SKU_PATTERN)]
 
 
@@ -72,7 +76,7 @@ async def _detail(
     ),
 )
 async def create_category(
-    body: CategoryCreate, request: Request, session: SessionDep, _: AdminPrincipal
+    body: CategoryCreate, request: Request, session: SessionDep, _: CatalogStaff
 ) -> CategoryNode:
     category = await catalog_admin.create_category(session, data=body)
     _listing_changed(request)
@@ -127,7 +131,7 @@ async def update_category(
 async def list_products(
     session: SessionDep,
     settings: SettingsDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
     paging: Paging,
     status: Literal["active", "archived"] | None = None,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
@@ -163,7 +167,7 @@ async def list_products(
     responses=error_responses(Unauthorized, Forbidden, NotFound.documented("No such product")),
 )
 async def read_product(
-    product_id: uuid.UUID, session: SessionDep, settings: SettingsDep, _: AdminPrincipal
+    product_id: uuid.UUID, session: SessionDep, settings: SettingsDep, _: CatalogStaff
 ) -> ProductDetail:
     return await _detail(session, settings, product_id)
 
@@ -185,7 +189,7 @@ async def create_product(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
 ) -> ProductDetail:
     body = body.model_copy(update={"images": _local_images(settings, body.images)})
     product = await catalog_admin.create_product(session, data=body)
@@ -210,7 +214,7 @@ async def update_product(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
 ) -> ProductDetail:
     body = body.model_copy(update={"images": _local_images(settings, body.images)})
     await catalog_admin.update_product(session, product_id=product_id, data=body)
@@ -230,7 +234,7 @@ async def archive_product(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
 ) -> ProductDetail:
     # A state change, not a deletion: the product and its skus stay (orders refer to
     # them), so this is not `DELETE`, after which the product would have to be gone.
@@ -247,7 +251,7 @@ async def archive_product(
 )
 async def list_stock(
     session: SessionDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
     paging: BulkPaging,
     low_stock: bool = False,
 ) -> StockPage:
@@ -269,7 +273,7 @@ async def list_stock(
     ),
 )
 async def set_stock(
-    sku: SkuPath, body: StockUpdate, request: Request, session: SessionDep, _: AdminPrincipal
+    sku: SkuPath, body: StockUpdate, request: Request, session: SessionDep, _: CatalogStaff
 ) -> StockLevel:
     item = await inventory.set_stock(
         session, sku=sku, on_hand=body.on_hand, reorder_level=body.reorder_level

@@ -20,10 +20,10 @@ IdentityDep = Annotated[IdentityClient, Depends(from_app_state("identity_client"
 
 
 def may_see_exact_stock(principal: Principal) -> bool:
-    """Exact units are for the shop's staff and its services (identity-commerce prices and
-    checks carts with them, holding `inventory:read`); shoppers and visitors see stock
-    levels."""
-    if principal.role == "admin":
+    """Exact units are for the shop's admins, staff holding `catalog`, and its services
+    (identity-commerce prices and checks carts with them, holding `inventory:read`); shoppers
+    and visitors see stock levels."""
+    if principal.has_permission("catalog"):
         return True
     return principal.role == "service" and INVENTORY_READ in principal.scopes
 

@@ -20,8 +20,10 @@ from catalog_fulfillment.services import fulfillments
 router = APIRouter(prefix="/fulfillments", tags=["fulfillments"])
 # Services need fulfillments:write for every fulfillment route (reading what they wrote too).
 ServiceWriter = Annotated[Principal, scoped(FULFILLMENTS_WRITE)]
-AdminOrServiceWriter = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("admin",))]
-Reader = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("customer", "admin"))]
+AdminOrServiceWriter = Annotated[
+    Principal, scoped(FULFILLMENTS_WRITE, roles=("admin",), permission="orders")
+]
+Reader = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("customer", "staff", "admin"))]
 
 
 @router.post(

@@ -62,7 +62,7 @@ SkuPath = Annotated[
     ),
 ]
 # Admins read stock; services need inventory:read to read it and inventory:write to move it.
-StockReader = Annotated[Principal, scoped(INVENTORY_READ, roles=("admin",))]
+StockReader = Annotated[Principal, scoped(INVENTORY_READ, roles=("admin",), permission="catalog")]
 StockWriter = Annotated[Principal, scoped(INVENTORY_WRITE)]
 
 

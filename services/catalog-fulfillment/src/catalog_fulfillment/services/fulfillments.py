@@ -97,7 +97,7 @@ async def read_fulfillment(
     session: AsyncSession, *, order_id: uuid.UUID, principal: Principal
 ) -> Fulfillment:
     fulfillment = await _by_order(session, order_id)
-    if principal.is_admin or principal.is_service:
+    if principal.has_permission("orders") or principal.is_service:
         return fulfillment
     if principal.subject != str(fulfillment.user_id):
         raise NotFound("No fulfillment for this order")  # not yours looks like not there

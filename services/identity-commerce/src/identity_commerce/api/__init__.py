@@ -5,7 +5,9 @@ from fastapi import APIRouter
 from identity_commerce.api import (
     account_links,
     addresses,
+    admin_customers,
     admin_orders,
+    admin_reports,
     aftersale,
     auth,
     cart,
@@ -24,6 +26,8 @@ routers: list[APIRouter] = [
     orders.router,
     admin_orders.router,
     aftersale.router,
+    admin_customers.router,
+    admin_reports.router,
     payments.router,
     internal.router,
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
-from shopkit.auth import AdminPrincipal
+from shopkit.auth import require_permission
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -17,6 +18,7 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from shopkit.tokens import Principal
 
 from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
 from identity_commerce.clients.stripe import StripeRequestRefused
@@ -38,6 +40,9 @@ from identity_commerce.services.orders_changes import admin_change_status
 
 router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
 
+# Admins, and staff holding `orders` (docs/permissions.md).
+OrdersStaff = Annotated[Principal, require_permission("orders")]
+
 
 @router.get(
     "",
@@ -46,7 +51,7 @@ router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
     responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def all_orders(
-    _: AdminPrincipal,
+    _: OrdersStaff,
     session: SessionDep,
     paging: Paging,
     status: OrderStatusName | None = None,
@@ -68,7 +73,7 @@ async def all_orders(
     ),
 )
 async def any_order(
-    order_id: uuid.UUID, _: AdminPrincipal, session: SessionDep, inventory: CatalogDep
+    order_id: uuid.UUID, _: OrdersStaff, session: SessionDep, inventory: CatalogDep
 ) -> AdminOrderOut:
     order = await get_order_detail(session, order_id=order_id)
     fulfillment = await live_fulfillment(order, inventory)
@@ -103,7 +108,7 @@ async def any_order(
 async def change_order_status(
     order_id: uuid.UUID,
     body: StatusChangeIn,
-    admin: AdminPrincipal,
+    admin: OrdersStaff,
     session: SessionDep,
     inventory: CatalogDep,
     stripe: StripeDep,

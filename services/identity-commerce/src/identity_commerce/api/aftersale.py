@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from shopkit.auth import AdminPrincipal, CurrentUser
+from shopkit.auth import CurrentUser, require_permission
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -21,6 +21,7 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from shopkit.tokens import Principal
 
 from identity_commerce.api.deps import ClientAddress, FollowUpClientsDep, SettingsDep, StripeDep
 from identity_commerce.clients.stripe import StripeRequestRefused
@@ -39,6 +40,9 @@ from identity_commerce.schemas.orders import AdminOrderOut, RefundOut, ReturnOut
 from identity_commerce.services import rate_limit, refunds, returns
 from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import admin_actor, customer_actor
+
+# Refunds and returns are order work: admins, and staff holding `orders` (docs/permissions.md).
+OrdersStaff = Annotated[Principal, require_permission("orders")]
 
 router = APIRouter(tags=["after-sale: refunds and returns"])
 
@@ -108,7 +112,7 @@ def _return_limits(settings: Settings, who: uuid.UUID, client: str) -> list[rate
 async def refund_order_lines(
     order_id: uuid.UUID,
     body: RefundIn,
-    admin: AdminPrincipal,
+    admin: OrdersStaff,
     session: SessionDep,
     settings: SettingsDep,
     client: ClientAddress,
@@ -199,7 +203,7 @@ async def request_return(
     responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
 )
 async def all_returns(
-    _: AdminPrincipal,
+    _: OrdersStaff,
     session: SessionDep,
     paging: Paging,
     status: ReturnStatusName | None = None,
@@ -245,7 +249,7 @@ async def _decide(
 )
 async def approve_return(
     return_id: uuid.UUID,
-    admin: AdminPrincipal,
+    admin: OrdersStaff,
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
@@ -261,7 +265,7 @@ async def approve_return(
 )
 async def reject_return(
     return_id: uuid.UUID,
-    admin: AdminPrincipal,
+    admin: OrdersStaff,
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
@@ -291,7 +295,7 @@ async def reject_return(
 )
 async def receive_return(
     return_id: uuid.UUID,
-    admin: AdminPrincipal,
+    admin: OrdersStaff,
     session: SessionDep,
     stripe: StripeDep,
     followups: FollowUpClientsDep,

@@ -27,6 +27,7 @@ from shopkit.errors import (
     Unauthorized,
     error_responses,
 )
+from shopkit.tokens import USER_ROLES
 
 from identity_commerce.api.deps import (
     GUEST_TOKEN_SCHEMA,
@@ -56,7 +57,7 @@ _CART_TOKEN = guest_token_header(
     "X-Cart-Token",
     "A guest cart's token (from POST /cart/guest); used when there is no Authorization header",
 )
-_SHOPPER = require_roles("customer", "admin")
+_SHOPPER = require_roles(*USER_ROLES)
 CartTokenHeader = Annotated[str | None, _CART_TOKEN, GUEST_TOKEN_SCHEMA]
 
 

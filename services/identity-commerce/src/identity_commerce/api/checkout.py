@@ -22,7 +22,7 @@ from shopkit.errors import (
     Unauthorized,
     error_responses,
 )
-from shopkit.tokens import Principal
+from shopkit.tokens import USER_ROLES, Principal
 
 from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartTokenHeader
 from identity_commerce.api.deps import (
@@ -60,8 +60,8 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-_SHOPPER = require_roles("customer", "admin")
-_SHOPPER_UNCONFIRMED = require_roles("customer", "admin", confirm=False)
+_SHOPPER = require_roles(*USER_ROLES)
+_SHOPPER_UNCONFIRMED = require_roles(*USER_ROLES, confirm=False)
 
 
 async def _guest_cart(session: SessionDep, settings: SettingsDep, cart_token: str) -> GuestCart:

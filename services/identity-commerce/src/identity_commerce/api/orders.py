@@ -25,6 +25,7 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from shopkit.tokens import USER_ROLES
 from sqlalchemy import select
 
 from identity_commerce.api.deps import (
@@ -54,7 +55,7 @@ from identity_commerce.services.orders import (
 )
 from identity_commerce.services.orders_changes import cancel_order
 
-_SHOPPER = require_roles("customer", "admin")
+_SHOPPER = require_roles(*USER_ROLES)
 _ORDER_TOKEN = guest_token_header(
     "X-Order-Token", "A guest order's token; used when there is no Authorization header"
 )

@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
@@ -111,6 +112,15 @@ class Settings(ServiceSettings):
     # Failed link redemptions (unknown, used or expired tokens) per client address.
     account_link_max_failures_per_client: int = Field(default=20, ge=1)
 
+    @field_validator("shop_time_zone")
+    @classmethod
+    def _time_zone_known(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"SHOP_TIME_ZONE {value!r} is not an IANA time zone") from exc
+        return value
+
     @field_validator("forwarded_allow_ips", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
@@ -175,6 +185,8 @@ class Settings(ServiceSettings):
     stripe_timeout_seconds: float = Field(default=10.0, gt=0)
     stripe_max_network_retries: int = Field(default=2, ge=0)
     shop_currency: str = Field(default="USD", min_length=3, max_length=3)
+    # The shop's time zone (IANA name): sales reports cut days, weeks and months in it.
+    shop_time_zone: str = "UTC"
     # Shipping: flat rate, free when the subtotal reaches the threshold.
     shipping_flat_rate: Decimal = Field(default=Decimal("9.99"), ge=0)
     free_shipping_threshold: Decimal = Field(default=Decimal("100.00"), ge=0)

@@ -47,7 +47,10 @@ class UserOut(BaseModel):
     first_name: str
     last_name: str
     phone: str | None
-    role: Literal["customer", "admin"]
+    role: Literal["customer", "staff", "admin"]
+    # The back-office permissions of a staff account (docs/permissions.md); empty for
+    # customers, and an admin holds them all.
+    permissions: list[str]
     created_at: datetime
     email_verified: bool
 
@@ -79,7 +82,7 @@ class AccountStatusOut(BaseModel):
 
     user_id: uuid.UUID
     active: bool
-    role: Literal["customer", "admin"]
+    role: Literal["customer", "staff", "admin"]
     token_version: int
     # Whether the owner proved the email is theirs (catalog-fulfillment's reviews need it).
     email_verified: bool

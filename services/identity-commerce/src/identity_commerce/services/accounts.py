@@ -172,13 +172,17 @@ class IssuedToken:
 
 def issue_access_token(signer: TokenSigner, *, user: User, ttl: timedelta) -> IssuedToken:
     """An RS256 access token (kid identity-commerce) with sub, email, role, iss, aud, exp,
-    iat, jti, typ=access and ver (the account's token version)."""
+    iat, jti, typ=access and ver (the account's token version); a staff token also lists
+    its permissions (`perms`, space-separated), which every service checks."""
+    extra: dict[str, object] = {"name": user.full_name, "ver": user.token_version}
+    if user.role == UserRole.staff.value:
+        extra["perms"] = " ".join(sorted(user.permissions))
     token = signer.issue(
         subject=str(user.id),
         role=user.role,  # type: ignore[arg-type]
         email=user.email,
         ttl=ttl,
-        extra={"name": user.full_name, "ver": user.token_version},
+        extra=extra,
     )
     return IssuedToken(access_token=token, expires_in=int(ttl.total_seconds()))
 
