@@ -175,7 +175,8 @@ class Settings(ServiceSettings):
     stripe_timeout_seconds: float = Field(default=10.0, gt=0)
     stripe_max_network_retries: int = Field(default=2, ge=0)
     shop_currency: str = Field(default="USD", min_length=3, max_length=3)
-    # Shipping: flat rate, free when the subtotal reaches the threshold.
+    # Shipping without configured methods (services/shipping.py): flat rate, free when the
+    # subtotal reaches the threshold; `make seed` makes "Standard" from these.
     shipping_flat_rate: Decimal = Field(default=Decimal("9.99"), ge=0)
     free_shipping_threshold: Decimal = Field(default=Decimal("100.00"), ge=0)
     # Sales tax on the subtotal by shipping country (ISO alpha-2); others get the default.
@@ -213,6 +214,11 @@ class Settings(ServiceSettings):
     checkout_rate_window_seconds: int = Field(default=600, ge=1)
     checkout_max_per_user: int = Field(default=30, ge=1)
     checkout_max_per_client: int = Field(default=600, ge=1)
+    # Promo codes typed in (POST /cart/promo), per cart (account or guest) and per client
+    # address, per window: guessing codes is slow, a NAT of shoppers is not blocked.
+    promo_rate_window_seconds: int = Field(default=3600, ge=1)
+    promo_max_per_cart: int = Field(default=20, ge=1)
+    promo_max_per_client: int = Field(default=200, ge=1)
 
     @model_validator(mode="after")
     def _refuse_dev_stripe_in_production(self) -> "Settings":

@@ -9,7 +9,9 @@ from identity_commerce.models.cart import CartItem, GuestCart
 from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, OrderFollowUp
 from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
 from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
+from identity_commerce.models.promotion import CartPromotion, Promotion, PromotionKind
 from identity_commerce.models.rate_limit import RateLimitCounter
+from identity_commerce.models.shipping import ShippingMethod, ShippingZone
 from identity_commerce.models.user import User, UserRole
 
 
@@ -23,6 +25,7 @@ __all__ = [
     "AddressKind",
     "Base",
     "CartItem",
+    "CartPromotion",
     "FollowUpKind",
     "FollowUpStatus",
     "GuestCart",
@@ -35,8 +38,12 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "ProcessedStripeEvent",
+    "Promotion",
+    "PromotionKind",
     "RateLimitCounter",
     "Refund",
+    "ShippingMethod",
+    "ShippingZone",
     "User",
     "UserRole",
 ]

@@ -50,7 +50,8 @@ class Order(Timestamps, Base):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
-        CheckConstraint("total = subtotal + shipping + tax", name="total_adds_up"),
+        CheckConstraint("total = subtotal - discount + shipping + tax", name="total_adds_up"),
+        CheckConstraint("discount >= 0 AND discount <= subtotal", name="discount_within_subtotal"),
         CheckConstraint(
             "user_id IS NOT NULL OR guest_token IS NOT NULL", name="account_or_guest_token"
         ),
@@ -61,6 +62,10 @@ class Order(Timestamps, Base):
         ),
         Index("ix_orders_user_id_created_at", "user_id", "created_at"),
         Index("ix_orders_status_created_at", "status", "created_at"),
+        # A promotion's uses are the orders carrying its code (services/promotions.py).
+        Index(
+            "ix_orders_promo_code", "promo_code", postgresql_where=text("promo_code IS NOT NULL")
+        ),
         # The expiry sweeper's query: only unpaid orders, by deadline.
         Index(
             "ix_orders_pending_expiry",
@@ -87,7 +92,9 @@ class Order(Timestamps, Base):
     tax: Mapped[Decimal] = mapped_column(MoneyColumn)
     # total = subtotal - discount + tax + shipping. The promotion and shipping method are
     # copied onto the order at checkout: later edits to either never reprice a placed order.
-    discount: Mapped[Decimal] = mapped_column(MoneyColumn, server_default=text("0"), default=Decimal(0))
+    discount: Mapped[Decimal] = mapped_column(
+        MoneyColumn, server_default=text("0"), default=Decimal(0)
+    )
     promo_code: Mapped[str | None] = mapped_column(String(64))
     shipping_method: Mapped[str | None] = mapped_column(String(100))
     total: Mapped[Decimal] = mapped_column(MoneyColumn)
