@@ -6,6 +6,8 @@ from identity_commerce.api import (
     account_links,
     addresses,
     admin_orders,
+    admin_promotions,
+    admin_shipping,
     auth,
     cart,
     checkout,
@@ -22,6 +24,8 @@ routers: list[APIRouter] = [
     checkout.router,
     orders.router,
     admin_orders.router,
+    admin_promotions.router,
+    admin_shipping.router,
     payments.router,
     internal.router,
 ]
