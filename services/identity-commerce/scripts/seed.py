@@ -5,9 +5,10 @@
 Creates the accounts listed in the package's seeding/data/demo_accounts.json that do not
 exist yet (the admin and two customers, each customer with a default shipping address; the
 credentials are in docs/api/identity-commerce.md), and the shipping methods "Standard"
-(the settings' flat rule) and "Express" unless shipping zones exist. An account that exists is left exactly
-as it is: a changed password, role or address is never put back, so running the seed again
-(SEED_ON_START does on every container start) cannot reopen the documented demo password.
+(the settings' flat rule) and "Express" unless shipping zones exist. An account that
+exists is left exactly as it is: a changed password, role or address is never put back,
+so running the seed again (SEED_ON_START does on every container start) cannot reopen the
+documented demo password.
 Refuses to run with ENV=production.
 """
 

@@ -309,6 +309,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/promo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a promo code to my cart (case-insensitive)
+         * @description Replaces any code the cart had. The cart's `promo` then shows the code and its discount (taken off the subtotal before tax; never more than the subtotal); checkout checks it again. At most `PROMO_MAX_PER_CART` codes per cart and `PROMO_MAX_PER_CLIENT` per client address per `PROMO_RATE_WINDOW_SECONDS` are tried, right or wrong (429 `promo_rate_limited`).
+         */
+        post: operations["apply_promo_cart_promo_post"];
+        /**
+         * Remove the promo code from my cart
+         * @description Answers the cart without it; removing when there is none changes nothing.
+         */
+        delete: operations["remove_promo_cart_promo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/items": {
         parameters: {
             query?: never;
@@ -344,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/shipping-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shipping methods for a country, priced for my cart
+         * @description For the signed-in shopper's cart, or the guest cart of `X-Cart-Token`. Each method costs its price, or 0 once the cart's subtotal after its promo code reaches `free_over`. Cheapest first (ties by name); checkout picks the first when no `shipping_method_id` is sent. With no method configured, the flat rule of the settings is the one method, `Standard`, with `id` null.
+         */
+        get: operations["shipping_methods_checkout_shipping_methods_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checkout/create-payment-intent": {
         parameters: {
             query?: never;
@@ -355,7 +399,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The cart's promo code (POST /cart/promo) is checked again and its discount taken off the subtotal before tax; `shipping_method_id` picks one of GET /checkout/shipping-methods (default: the cheapest for this cart). The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -510,6 +554,116 @@ export interface paths {
          */
         post: operations["change_order_status_admin_orders__order_id__status_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every promotion, newest first, with its uses */
+        get: operations["list_promotions_admin_promotions_get"];
+        put?: never;
+        /** Create a promo code */
+        post: operations["create_promotion_admin_promotions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/promotions/{promotion_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a promo code
+         * @description Placed orders keep the discount they got. The code itself can change only while no order carries it (409 `code_in_use`): its uses are counted by the code.
+         */
+        put: operations["update_promotion_admin_promotions__promotion_id__put"];
+        post?: never;
+        /** Deactivate a promo code (orders keep naming it) */
+        delete: operations["deactivate_promotion_admin_promotions__promotion_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every zone and method */
+        get: operations["shipping_setup_admin_shipping_methods_get"];
+        put?: never;
+        /** Add a shipping method to a zone */
+        post: operations["create_method_admin_shipping_methods_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-methods/{method_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a shipping method (placed orders keep their copies) */
+        put: operations["update_method_admin_shipping_methods__method_id__put"];
+        post?: never;
+        /** Deactivate a shipping method */
+        delete: operations["deactivate_method_admin_shipping_methods__method_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-methods/zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a shipping zone (countries; none: the rest of the world) */
+        post: operations["create_zone_admin_shipping_methods_zones_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-methods/zones/{zone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a zone's name or countries */
+        put: operations["update_zone_admin_shipping_methods_zones__zone_id__put"];
+        post?: never;
+        /** Delete a zone without methods */
+        delete: operations["delete_zone_admin_shipping_methods_zones__zone_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -778,10 +932,23 @@ export interface components {
              */
             subtotal: string;
             /**
+             * Discount
+             * @description What the promo code took off the subtotal (before tax)
+             * @example 19.99
+             */
+            discount: string;
+            /** Promo Code */
+            promo_code: string | null;
+            /**
              * Shipping
              * @example 19.99
              */
             shipping: string;
+            /**
+             * Shipping Method
+             * @description The shipping method's name; null on orders placed before shipping methods existed
+             */
+            shipping_method: string | null;
             /**
              * Tax
              * @example 19.99
@@ -789,6 +956,7 @@ export interface components {
             tax: string;
             /**
              * Total
+             * @description subtotal - discount + shipping + tax
              * @example 19.99
              */
             total: string;
@@ -950,6 +1118,22 @@ export interface components {
              * @example 19.99
              */
             subtotal: string;
+            /** @description The promo code applied with POST /cart/promo */
+            promo?: components["schemas"]["CartPromoOut"] | null;
+            /**
+             * Discount
+             * @description The promo code's discount
+             * @default 0.00
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Discounted Subtotal
+             * @description subtotal - discount; shipping and tax (on this amount) come at checkout
+             * @default 0.00
+             * @example 19.99
+             */
+            discounted_subtotal: string;
             /** Currency */
             currency: string;
             /** Item Count */
@@ -976,6 +1160,22 @@ export interface components {
              * @example 19.99
              */
             subtotal: string;
+            /** @description The promo code applied with POST /cart/promo */
+            promo?: components["schemas"]["CartPromoOut"] | null;
+            /**
+             * Discount
+             * @description The promo code's discount
+             * @default 0.00
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Discounted Subtotal
+             * @description subtotal - discount; shipping and tax (on this amount) come at checkout
+             * @default 0.00
+             * @example 19.99
+             */
+            discounted_subtotal: string;
             /** Currency */
             currency: string;
             /** Item Count */
@@ -985,6 +1185,25 @@ export interface components {
              * @description False when catalog-fulfillment was down: names, prices and availability are the last ones seen
              */
             refreshed: boolean;
+        };
+        /** CartPromoOut */
+        CartPromoOut: {
+            /**
+             * Code
+             * @description The code as stored (upper case)
+             */
+            code: string;
+            /**
+             * Discount
+             * @description Taken off the subtotal, before tax; 0 with a problem
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Problem
+             * @description Why the code does not apply now (the `code` checkout would answer 409 with: inactive, not_started, expired, below_minimum, used_up, per_customer_limit)
+             */
+            problem?: string | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -1011,6 +1230,11 @@ export interface components {
              * Format: uuid
              */
             billing_address_id: string;
+            /**
+             * Shipping Method Id
+             * @description One of GET /checkout/shipping-methods for the shipping country; default: the cheapest for this cart
+             */
+            shipping_method_id?: string | null;
         };
         /** EmailVerification */
         EmailVerification: {
@@ -1086,6 +1310,11 @@ export interface components {
             shipping_address: components["schemas"]["GuestAddressIn"];
             /** @description Defaults to the shipping address */
             billing_address?: components["schemas"]["GuestAddressIn"] | null;
+            /**
+             * Shipping Method Id
+             * @description One of GET /checkout/shipping-methods for the shipping country; default: the cheapest for this cart
+             */
+            shipping_method_id?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1174,10 +1403,23 @@ export interface components {
              */
             subtotal: string;
             /**
+             * Discount
+             * @description What the promo code took off the subtotal (before tax)
+             * @example 19.99
+             */
+            discount: string;
+            /** Promo Code */
+            promo_code: string | null;
+            /**
              * Shipping
              * @example 19.99
              */
             shipping: string;
+            /**
+             * Shipping Method
+             * @description The shipping method's name; null on orders placed before shipping methods existed
+             */
+            shipping_method: string | null;
             /**
              * Tax
              * @example 19.99
@@ -1185,6 +1427,7 @@ export interface components {
             tax: string;
             /**
              * Total
+             * @description subtotal - discount + shipping + tax
              * @example 19.99
              */
             total: string;
@@ -1462,6 +1705,103 @@ export interface components {
             /** Phone */
             phone?: string | null;
         };
+        /** PromoIn */
+        PromoIn: {
+            /** Code */
+            code: string;
+        };
+        /** PromotionIn */
+        PromotionIn: {
+            /**
+             * Code
+             * @description Letters, digits, - and _; case-insensitive (stored upper case)
+             */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "percent" | "fixed";
+            /**
+             * Value
+             * @description percent: 0-100 of the subtotal; fixed: an amount off
+             * @example 19.99
+             */
+            value: string;
+            /** Min Subtotal */
+            min_subtotal?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /**
+             * Usage Limit
+             * @description Orders in all; null: no limit
+             */
+            usage_limit?: number | null;
+            /**
+             * Per Customer Limit
+             * @description Orders per account (guests: per email); null: no limit
+             */
+            per_customer_limit?: number | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** PromotionOut */
+        PromotionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "percent" | "fixed";
+            /**
+             * Value
+             * @example 19.99
+             */
+            value: string;
+            /** Min Subtotal */
+            min_subtotal: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Usage Limit */
+            usage_limit: number | null;
+            /** Per Customer Limit */
+            per_customer_limit: number | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Times Used
+             * @description Paid orders that used it (redeemed)
+             */
+            times_used: number;
+            /**
+             * Reserved
+             * @description Orders awaiting payment holding a use
+             */
+            reserved: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** RefundOut */
         RefundOut: {
             /** Id */
@@ -1480,6 +1820,122 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ShippingMethodIn */
+        ShippingMethodIn: {
+            /**
+             * Zone Id
+             * Format: uuid
+             */
+            zone_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Price
+             * @example 19.99
+             */
+            price: string;
+            /**
+             * Free Over
+             * @description Free once the discounted subtotal reaches it
+             */
+            free_over?: string | null;
+            /** Delivery Estimate */
+            delivery_estimate?: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** ShippingMethodOption */
+        ShippingMethodOption: {
+            /**
+             * Id
+             * @description null: the settings' flat rule (no method configured)
+             */
+            id: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Price
+             * @description What this cart pays for it now
+             * @example 19.99
+             */
+            price: string;
+            /**
+             * Regular Price
+             * @description Its price without the free-over threshold
+             * @example 19.99
+             */
+            regular_price: string;
+            /**
+             * Free Over
+             * @description Free once the discounted subtotal reaches it
+             */
+            free_over: string | null;
+            /** Delivery Estimate */
+            delivery_estimate: string | null;
+        };
+        /** ShippingMethodOut */
+        ShippingMethodOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Zone Id
+             * Format: uuid
+             */
+            zone_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Price
+             * @example 19.99
+             */
+            price: string;
+            /** Free Over */
+            free_over: string | null;
+            /** Delivery Estimate */
+            delivery_estimate: string | null;
+            /** Active */
+            active: boolean;
+        };
+        /** ShippingSetupOut */
+        ShippingSetupOut: {
+            /** Zones */
+            zones: components["schemas"]["ShippingZoneOut"][];
+            /** Methods */
+            methods: components["schemas"]["ShippingMethodOut"][];
+            /**
+             * Fallback In Use
+             * @description True when no method is active: checkout uses the settings' flat rule (`Standard`)
+             */
+            fallback_in_use: boolean;
+        };
+        /** ShippingZoneIn */
+        ShippingZoneIn: {
+            /** Name */
+            name: string;
+            /**
+             * Countries
+             * @description ISO alpha-2; empty: every country no other zone lists
+             */
+            countries?: string[];
+        };
+        /** ShippingZoneOut */
+        ShippingZoneOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Countries */
+            countries: string[];
         };
         /** Shortage */
         Shortage: {
@@ -2870,6 +3326,173 @@ export interface operations {
             };
         };
     };
+    apply_promo_cart_promo_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such code (`code`: `unknown_promo_code`), or an unknown cart token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code does not apply to this cart now; `code` says why: inactive, not_started, expired, below_minimum, used_up or per_customer_limit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many codes tried (`code`: `promo_rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_promo_cart_promo_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     add_item_cart_items_post: {
         parameters: {
             query?: never;
@@ -3120,6 +3743,76 @@ export interface operations {
             };
         };
     };
+    shipping_methods_checkout_shipping_methods_get: {
+        parameters: {
+            query: {
+                country: string;
+            };
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOption"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_payment_intent_checkout_create_payment_intent_post: {
         parameters: {
             query?: never;
@@ -3183,7 +3876,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough stock (`shortages`), no order is kept; or too many orders awaiting payment (`code`: `too_many_pending_orders`) */
+            /** @description Not enough stock (`shortages`), no order is kept; or too many orders awaiting payment (`code`: `too_many_pending_orders`); or the cart's promo code no longer applies (`code`: inactive, not_started, expired, below_minimum, used_up, per_customer_limit; remove it with DELETE /cart/promo or change the cart); or the shipping method is not offered for the address (`code`: `shipping_method_unavailable`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3876,6 +4569,800 @@ export interface operations {
                 };
             };
             /** @description Stripe or catalog-fulfillment is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_promotions_admin_promotions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionOut"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_promotion_admin_promotions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another promotion has this code (codes are case-insensitive) (`code`: `code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid body: value not above 0, a percent above 100, starts_at not before ends_at */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_promotion_admin_promotions__promotion_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such promotion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another promotion has this code (codes are case-insensitive) (`code`: `code_taken`), or orders carry the old code (`code`: `code_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivate_promotion_admin_promotions__promotion_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                promotion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such promotion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shipping_setup_admin_shipping_methods_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingSetupOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_method_admin_shipping_methods_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_method_admin_shipping_methods__method_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping method, or No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivate_method_admin_shipping_methods__method_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping method */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_zone_admin_shipping_methods_zones_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another zone has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_zone_admin_shipping_methods_zones__zone_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another zone has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_zone_admin_shipping_methods_zones__zone_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The zone still has methods (`code`: `zone_has_methods`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
