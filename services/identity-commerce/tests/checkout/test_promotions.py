@@ -16,8 +16,8 @@ from identity_commerce.models import Order, UserRole
 from identity_commerce.services.pricing import PricedLine, PricingRules
 from shopkit.testing import LiveService
 from shopkit.testing.tokens import TokenFactory
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ..account_factories import auth, make_address, make_user
 from .pricing_helpers import catalog, iso, promotion_body, variant
@@ -375,3 +375,50 @@ async def test_the_chosen_shipping_method_is_in_the_payment_intent(shop: Shop) -
     assert (
         elsewhere.status_code == 409 and elsewhere.json()["code"] == "shipping_method_unavailable"
     )
+
+
+# --- SQL statements -----------------------------------------------------------------------
+async def statements_of_checkout(shop: Shop, db_engine: AsyncEngine) -> int:
+    """identity-commerce's statements for one create-payment-intent (savepoints of the test
+    transaction left out)."""
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            seen.append(statement)
+
+    address = await make_address(shop.session, await _user(shop, shop.customer_id))
+    event.listen(db_engine.sync_engine, "before_cursor_execute", count)
+    try:
+        with catalog(shop.catalog_url, SHIRT):
+            created = await shop.api.post(
+                "/checkout/create-payment-intent",
+                headers=shop.customer,
+                json={
+                    "shipping_address_id": str(address.id),
+                    "billing_address_id": str(address.id),
+                },
+            )
+    finally:
+        event.remove(db_engine.sync_engine, "before_cursor_execute", count)
+    assert created.status_code == 201, created.text
+    await shop.session.execute(
+        update(Order).where(Order.id == created.json()["order_id"]).values(status="cancelled")
+    )
+    return len(seen)
+
+
+async def test_a_code_adds_statements_to_checkout_only_when_it_is_limited(
+    shop: Shop, db_engine: AsyncEngine
+) -> None:
+    """docs/benchmarks-checkout-sql.md: without a code the budget is unchanged; an unlimited
+    code costs nothing; a limited one two statements (lock the promotion, count its uses)."""
+    await fill_cart(shop, shop.customer)
+    without = await statements_of_checkout(shop, db_engine)
+    await create_promo(shop, "OPEN")
+    await apply(shop, "OPEN")
+    unlimited = await statements_of_checkout(shop, db_engine)
+    await create_promo(shop, "SCARCE", usage_limit=100)
+    await apply(shop, "SCARCE")
+    limited = await statements_of_checkout(shop, db_engine)
+    assert (unlimited - without, limited - without) == (0, 2)
