@@ -66,6 +66,8 @@ export const routes: RouteObject[] = [
           { path: 'admin/orders', lazy: admin(() => import('@/app/routes/admin/orders')) },
           { path: 'admin/orders/:id', lazy: admin(() => import('@/app/routes/admin/order')) },
           { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
+          { path: 'admin/promotions', lazy: admin(() => import('@/app/routes/admin/promotions')) },
+          { path: 'admin/shipping-methods', lazy: admin(() => import('@/app/routes/admin/shipping-methods')) },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

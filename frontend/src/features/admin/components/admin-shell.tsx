@@ -9,6 +9,8 @@ const links = [
   { to: '/admin/products', label: 'Products' },
   { to: '/admin/inventory', label: 'Inventory' },
   { to: '/admin/orders', label: 'Orders' },
+  { to: '/admin/promotions', label: 'Promotions' },
+  { to: '/admin/shipping-methods', label: 'Shipping' },
   { to: '/admin/events', label: 'Failed events' },
 ];
 

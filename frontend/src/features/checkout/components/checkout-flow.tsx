@@ -8,8 +8,9 @@ import { OrderTotals } from '@/components/ui/order-totals';
 import { EmptyState } from '@/components/ui/query-states';
 import { combineQueries, resolveQuery, type QueryState } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
-import { fetchCheckoutOrder, newIdempotencyKey, useConfirmCheckout, useCreatePaymentIntent } from '@/features/checkout/api/checkout-api';
+import { fetchCheckoutOrder, newIdempotencyKey, useConfirmCheckout, useCreatePaymentIntent, useShippingMethods } from '@/features/checkout/api/checkout-api';
 import { CardField } from '@/features/checkout/components/card-field';
+import { ShippingMethodChoice } from '@/features/checkout/components/shipping-method-choice';
 import { createPaymentMethodId, describeStripeError, type CardElement, type StripeClient } from '@/features/checkout/lib/stripe';
 import { ApiError } from '@/lib/api-client';
 import {
@@ -31,6 +32,9 @@ export type AddressPickerComponent = ComponentType<{
   selectedId: string | null;
   onSelect: (id: string) => void;
 }>;
+
+/** The cart's promo-code field; the cart feature provides it (the page passes it in). */
+export type PromoFieldComponent = ComponentType<{ promo?: Cart['promo']; currency: string }>;
 
 function pickDefault(addresses: Address[], kind: Address['kind']): string | null {
   return (
@@ -70,10 +74,12 @@ export function CheckoutFlow({
   cart,
   addresses,
   AddressPicker,
+  PromoField,
 }: {
   cart: QueryState<Cart>;
   addresses: QueryState<Address[]>;
   AddressPicker: AddressPickerComponent;
+  PromoField?: PromoFieldComponent;
 }) {
   const createIntent = useCreatePaymentIntent();
   const confirm = useConfirmCheckout();
@@ -84,6 +90,7 @@ export function CheckoutFlow({
   const [chosenShippingId, setShippingId] = useState<string | null>(null);
   const [chosenBillingId, setBillingId] = useState<string | null>(null);
   const [billingSameAsShipping, setBillingSameAsShipping] = useState(true);
+  const [shippingMethodId, setShippingMethodId] = useState<string | null>(null);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
   const [preparing, setPreparing] = useState(false);
   const [paying, setPaying] = useState(false);
@@ -91,6 +98,10 @@ export function CheckoutFlow({
   const [paymentError, setPaymentError] = useState<string | null>(null);
   const stripeRef = useRef<{ stripe: StripeClient; card: CardElement } | null>(null);
   const idempotencyKey = useRef(newIdempotencyKey());
+  const cartData = cart.data;
+  const addressList = addresses.data;
+  const shipCountry = addressList?.find((a) => a.id === (chosenShippingId ?? (addressList ? pickDefault(addressList, 'shipping') : null)))?.country;
+  const shippingMethods = useShippingMethods(shipCountry, cartData?.discounted_subtotal ?? cartData?.subtotal ?? '0');
 
   // Early returns, not <QueryView>: this component's state (a prepared order) must outlive a failed refetch.
   const loaded = resolveQuery(combineQueries(cart, addresses), {
@@ -125,6 +136,7 @@ export function CheckoutFlow({
       const intent = await createIntent.mutateAsync({
         shipping_address_id: shippingId,
         billing_address_id: effectiveBillingId,
+        shipping_method_id: shippingMethodId ?? shippingMethods.data?.[0]?.id ?? null,
         idempotencyKey: idempotencyKey.current,
       });
       const order = await fetchCheckoutOrder(intent.order_id);
@@ -231,6 +243,17 @@ export function CheckoutFlow({
               {!billingSameAsShipping && (
                 <AddressPicker legend="Billing address" kind="billing" addresses={savedAddresses} selectedId={billingId} onSelect={setBillingId} />
               )}
+              {shippingMethods.data && shippingMethods.data.length > 0 && (
+                <ShippingMethodChoice
+                  options={shippingMethods.data}
+                  selectedId={shippingMethodId}
+                  onSelect={(id) => {
+                    setShippingMethodId(id);
+                    idempotencyKey.current = newIdempotencyKey(); // another body: another key
+                  }}
+                  currency={currentCart.currency}
+                />
+              )}
               <FormError message={checkoutError} />
               <Button onClick={() => void prepare()} isLoading={preparing} disabled={unavailable.length > 0 || !shippingId}>
                 Review order
@@ -290,14 +313,18 @@ export function CheckoutFlow({
         {prepared ? (
           <OrderTotals
             subtotal={prepared.order.subtotal}
+            discount={prepared.order.discount}
+            promoCode={prepared.order.promo_code}
+            shippingMethod={prepared.order.shipping_method}
             shipping={prepared.order.shipping}
             tax={prepared.order.tax}
             total={prepared.order.total}
             currency={prepared.order.currency}
           />
         ) : (
-          <OrderTotals subtotal={currentCart.subtotal} currency={currentCart.currency} />
+          <OrderTotals subtotal={currentCart.subtotal} discount={currentCart.discount} promoCode={currentCart.promo?.code} currency={currentCart.currency} />
         )}
+        {!prepared && PromoField && <PromoField promo={currentCart.promo} currency={currentCart.currency} />}
       </aside>
     </div>
   );
