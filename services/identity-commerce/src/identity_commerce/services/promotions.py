@@ -94,9 +94,7 @@ class Uses:
     by_customer: int
 
 
-def _uses_statement(
-    code: str, *, user_id: uuid.UUID | None, email: str | None
-) -> Select[tuple[int, int]]:
+def _uses_statement(code: str, *, user_id: uuid.UUID | None, email: str | None) -> Select[int, int]:
     same_customer = [
         *([Order.user_id == user_id] if user_id is not None else []),
         *([Order.customer_email == email] if email is not None else []),
@@ -110,8 +108,8 @@ def _uses_statement(
 async def count_uses(
     session: AsyncSession, code: str, *, user_id: uuid.UUID | None, email: str | None
 ) -> Uses:
-    held, mine = (await session.execute(_uses_statement(code, user_id=user_id, email=email))).one()
-    return Uses(held=held, by_customer=mine)
+    row = (await session.execute(_uses_statement(code, user_id=user_id, email=email))).one()
+    return Uses(held=int(row[0]), by_customer=int(row[1]))
 
 
 def check_uses(promotion: Promotion, uses: Uses) -> None:
@@ -197,4 +195,8 @@ async def usage_counts(session: AsyncSession) -> dict[str, tuple[int, int]]:
         .where(Order.promo_code.is_not(None), Order.status.in_(HOLDING))
         .group_by(Order.promo_code)
     )
-    return {code: (reserved, redeemed) for code, reserved, redeemed in rows.all()}
+    return {
+        code: (reserved, redeemed)
+        for code, reserved, redeemed in rows.all()
+        if code is not None  # (the query has none; the column type allows it)
+    }
