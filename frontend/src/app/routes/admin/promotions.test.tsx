@@ -33,9 +33,9 @@ describe('promotions page', () => {
     server.use(
       http.get(`${IDENTITY}/admin/promotions`, () => HttpResponse.json(rows)),
       http.post(`${IDENTITY}/admin/promotions`, async ({ request }) => {
-        const body = (await request.json()) as Record<string, unknown>;
+        const body = (await request.json()) as { code: string; kind: string; value: string };
         posted.push(body);
-        const created = { ...promotion, id: 'promo-2', code: String(body.code).toUpperCase(), kind: body.kind, value: body.value, times_used: 0, reserved: 0 };
+        const created = { ...promotion, id: 'promo-2', code: body.code.toUpperCase(), kind: body.kind, value: body.value, times_used: 0, reserved: 0 };
         rows = [created, ...rows];
         return HttpResponse.json(created, { status: 201 });
       }),
