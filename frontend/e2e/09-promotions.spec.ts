@@ -11,11 +11,11 @@ test('an admin creates a promo code; a shopper uses it and pays the discounted a
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, demo.admin);
   await admin.goto('/admin/promotions');
-  await admin.getByLabel('Code').fill(code);
-  await admin.getByLabel('Value').fill('10');
+  await admin.getByLabel('Code', { exact: true }).fill(code);
+  await admin.getByLabel('Value', { exact: true }).fill('10');
   await admin.getByLabel('Usage limit').fill('5');
   await admin.getByRole('button', { name: 'Create code' }).click();
-  await expect(admin.getByRole('cell', { name: code })).toBeVisible();
+  await expect(admin.getByRole('cell', { name: code, exact: true })).toBeVisible();
   await snap(admin, 'admin-promotions');
 
   // The shopper types it in lower case in the cart.
@@ -28,7 +28,7 @@ test('an admin creates a promo code; a shopper uses it and pays the discounted a
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByTestId('cart-count')).toHaveText('1');
   await page.goto('/cart');
-  await page.getByLabel('Promo code').fill(code.toLowerCase());
+  await page.getByLabel('Promo code', { exact: true }).fill(code.toLowerCase());
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('applied-promo')).toContainText(code);
   await expect(page.getByTestId('discount-amount')).toHaveText('−$169.90'); // 10% of 1,699.00
