@@ -37,6 +37,7 @@ test('an admin creates a promo code; a shopper uses it and pays the discounted a
   await page.getByRole('link', { name: 'Checkout' }).click();
   await expect(page.getByRole('radio', { name: /Standard/ })).toBeVisible();
   await page.getByRole('button', { name: 'Review order' }).click();
+  await expect(page.getByTestId('tax-amount')).toHaveText(/^\$[\d,]+\.\d\d$/); // the server's review
   await expect(page.getByText(`Discount (${code})`)).toBeVisible();
   const subtotal = 1699;
   const discount = money(await page.getByTestId('discount-amount').textContent());
