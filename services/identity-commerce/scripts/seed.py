@@ -4,9 +4,11 @@
 
 Creates the accounts listed in the package's seeding/data/demo_accounts.json that do not
 exist yet (the admin and two customers, each customer with a default shipping address; the
-credentials are in docs/api/identity-commerce.md). An account that exists is left exactly
-as it is: a changed password, role or address is never put back, so running the seed again
-(SEED_ON_START does on every container start) cannot reopen the documented demo password.
+credentials are in docs/api/identity-commerce.md), and the shipping methods "Standard"
+(the settings' flat rule) and "Express" unless shipping zones exist. An account that
+exists is left exactly as it is: a changed password, role or address is never put back,
+so running the seed again (SEED_ON_START does on every container start) cannot reopen the
+documented demo password.
 Refuses to run with ENV=production.
 """
 
@@ -18,6 +20,7 @@ import sys
 from identity_commerce.core.config import Settings
 from identity_commerce.models import AddressKind
 from identity_commerce.seeding.demo_accounts import DemoAccount, demo_accounts
+from identity_commerce.seeding.shipping_methods import ensure_shipping_methods
 from identity_commerce.services.accounts import create_user, find_user_by_email
 from identity_commerce.services.addresses import create_address
 from identity_commerce.services.passwords import PasswordHasher
@@ -65,6 +68,7 @@ async def seed(database_url: str, settings: Settings) -> dict[str, str]:
         async with db.sessionmaker() as session, session.begin():
             for demo in demo_accounts():
                 report[demo.email] = await _ensure_user(session, hasher, demo)
+            report["shipping methods"] = await ensure_shipping_methods(session, settings)
     finally:
         await db.dispose()
     return report

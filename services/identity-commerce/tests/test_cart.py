@@ -114,6 +114,9 @@ async def test_add_view_update_remove(
     assert empty == {
         "items": [],
         "subtotal": "0.00",
+        "promo": None,
+        "discount": "0.00",
+        "discounted_subtotal": "0.00",
         "currency": "USD",
         "item_count": 0,
         "refreshed": True,

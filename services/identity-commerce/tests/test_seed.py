@@ -35,10 +35,11 @@ async def test_seed_is_idempotent_and_its_users_can_log_in(
 ) -> None:
     url = test_databases.clone("seed")
     first = run_seed(url)
-    assert first.count("created") == 3
+    assert first.count("created") == 4  # three accounts, the shipping methods
+    assert "shipping methods: created Standard and Express" in first
     second = run_seed(url)
     assert "created" not in second and "added" not in second
-    assert second.count(": present") == 3
+    assert second.count(": present") == 4
 
     app = create_app(settings.model_copy(update={"database_url": url}))
     async with (
@@ -65,6 +66,12 @@ async def test_seed_is_idempotent_and_its_users_can_log_in(
             "alice@example.com": "customer",
             "bob@example.com": "customer",
         }
+        # the flat rule of the settings became "Standard", next to an "Express" example
+        offered = (await api.get("/checkout/shipping-methods?country=FR", headers=headers)).json()
+        assert [(m["name"], m["price"]) for m in offered] == [
+            ("Standard", f"{settings.shipping_flat_rate:.2f}"),
+            ("Express", "19.99"),
+        ]
 
 
 async def test_seeding_again_never_puts_back_a_changed_password_or_role(
@@ -83,7 +90,7 @@ async def test_seeding_again_never_puts_back_a_changed_password_or_role(
                     " WHERE email = 'admin@example.com'"
                 )
             )
-        assert run_seed(url).count(": present") == 3
+        assert run_seed(url).count(": present") == 4
         async with engine.connect() as conn:
             row = (
                 await conn.execute(

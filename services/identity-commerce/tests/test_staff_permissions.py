@@ -23,6 +23,8 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("GET", "/admin/exports/orders.csv", "orders"),
     ("GET", "/admin/returns", "orders"),
     ("POST", f"/admin/returns/{uuid.uuid4()}/approve", "orders"),  # 404 past the check
+    ("GET", "/admin/promotions", "catalog"),
+    ("GET", "/admin/shipping-methods", "catalog"),
     ("GET", "/admin/customers", "customers"),
     ("GET", "/admin/exports/customers.csv", "customers"),
     ("GET", "/admin/reports/sales", "reports"),

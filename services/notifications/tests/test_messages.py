@@ -263,3 +263,31 @@ def test_guest_order_link_carries_the_order_token() -> None:
     [email], [sms] = render(body)
     link = f"https://shop.test/orders/{body['data']['order_id']}?token=Abcdefghijklmnop_-0123456789"
     assert link in email.text and link in email.html
+
+
+@pytest.mark.parametrize("event_type", ["ORDER_PLACED", "ORDER_PAID"])
+def test_placed_and_paid_emails_show_the_discount_and_shipping_method(event_type: str) -> None:
+    body = envelope(event_type)
+    body["data"].update(
+        {
+            "subtotal": "1014.00",
+            "discount": "101.40",
+            "promo_code": "TAKE10",
+            "shipping": "19.99",
+            "shipping_method": "Express",
+            "tax": "73.01",
+            "total": "1005.60",
+        }
+    )
+    [email], _ = render(body)
+    for part in (email.text, email.html):
+        assert "Discount (TAKE10)" in part and "-101.40 USD" in part
+        assert "Shipping (Express)" in part and "19.99 USD" in part
+        assert "1,005.60 USD" in part
+
+
+def test_no_discount_line_without_a_discount() -> None:
+    body = envelope("ORDER_PLACED")
+    body["data"].update({"discount": "0.00", "promo_code": None})
+    [email], _ = render(body)
+    assert "Discount" not in email.text and "Discount" not in email.html

@@ -71,3 +71,44 @@ describe('cart page', () => {
     await waitFor(() => expect(screen.getAllByTestId('cart-line')).toHaveLength(2));
   });
 });
+
+describe('promo code in the cart', () => {
+  it('applies a code in any letter case, shows the discount and removes it', async () => {
+    signInAs();
+    let current: Record<string, unknown> = structuredClone(cart);
+    const sent: string[] = [];
+    server.use(
+      http.get(`${IDENTITY}/cart`, () => HttpResponse.json(current)),
+      http.post(`${IDENTITY}/cart/promo`, async ({ request }) => {
+        const { code } = (await request.json()) as { code: string };
+        sent.push(code);
+        current = { ...current, promo: { code: 'TAKE10', discount: '289.70', problem: null }, discount: '289.70', discounted_subtotal: '2607.30' };
+        return HttpResponse.json(current);
+      }),
+      http.delete(`${IDENTITY}/cart/promo`, () => {
+        current = { ...current, promo: null, discount: '0.00', discounted_subtotal: current.subtotal };
+        return HttpResponse.json(current);
+      }),
+    );
+    renderWithRouter(<CartPage />, { route: '/cart', path: '/cart' });
+    await userEvent.type(await screen.findByLabelText('Promo code'), ' take10 ');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByTestId('discount-amount')).toHaveTextContent('$289.70');
+    expect(screen.getByTestId('applied-promo')).toHaveTextContent('TAKE10');
+    expect(sent).toEqual([' take10 '.trim()]);
+    await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(screen.queryByTestId('discount-amount')).not.toBeInTheDocument());
+  });
+
+  it('says why a code was refused', async () => {
+    signInAs();
+    server.use(
+      http.get(`${IDENTITY}/cart`, () => HttpResponse.json(cart)),
+      http.post(`${IDENTITY}/cart/promo`, () => HttpResponse.json({ detail: 'This promo code has expired', code: 'expired' }, { status: 409 })),
+    );
+    renderWithRouter(<CartPage />, { route: '/cart', path: '/cart' });
+    await userEvent.type(await screen.findByLabelText('Promo code'), 'OLD');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('That code has expired.');
+  });
+});

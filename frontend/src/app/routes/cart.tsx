@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/ui/query-states';
 import { QueryView } from '@/components/ui/query-view';
 import { useCart } from '@/features/cart/api/cart-api';
 import { CartLineItem } from '@/features/cart/components/cart-line-item';
+import { PromoCodeForm } from '@/features/cart/components/promo-code-form';
 import { isLineAvailable } from '@/lib/api-schemas/identity-commerce';
 
 export function CartPage() {
@@ -40,7 +41,8 @@ export function CartPage() {
               </ul>
             </div>
             <aside className="h-fit space-y-4 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-label="Cart totals">
-              <OrderTotals subtotal={data.subtotal} currency={data.currency} />
+              <OrderTotals subtotal={data.subtotal} discount={data.discount} promoCode={data.promo?.code} currency={data.currency} />
+              <PromoCodeForm promo={data.promo} currency={data.currency} />
               {data.items.some((line) => !isLineAvailable(line)) ? (
                 <p className="text-sm text-red-700">Remove the out-of-stock items to check out.</p>
               ) : (

@@ -26,6 +26,10 @@ describe('checkout', () => {
     server.use(
       http.get(`${IDENTITY}/cart`, () => HttpResponse.json(buyableCart)),
       http.get(`${IDENTITY}/addresses`, () => HttpResponse.json([address])),
+      // No method configured: the settings' flat rule, which checkout picks without an id.
+      http.get(`${IDENTITY}/checkout/shipping-methods`, () =>
+        HttpResponse.json([{ id: null, name: 'Standard', price: '0.00', regular_price: '9.99', free_over: '100.00', delivery_estimate: null }]),
+      ),
       http.post(`${IDENTITY}/checkout/create-payment-intent`, async ({ request }) => {
         keys.push(request.headers.get('idempotency-key') ?? '');
         expect(await request.json()).toEqual({ shipping_address_id: 'addr-1', billing_address_id: 'addr-1' });
@@ -107,5 +111,34 @@ describe('checkout', () => {
     renderWithRouter(<CheckoutPage />, { route: '/checkout', path: '/checkout', routes: orderRoute });
     await userEvent.click(await screen.findByRole('button', { name: 'Review order' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('LAP-13-8-SIL: 0 left, you asked for 1');
+  });
+
+  it('offers the shipping methods for the address and sends the one chosen', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.get(`${IDENTITY}/checkout/shipping-methods`, ({ request }) => {
+        expect(new URL(request.url).searchParams.get('country')).toBe(address.country);
+        return HttpResponse.json([
+          { id: 'm-standard', name: 'Standard', price: '0.00', regular_price: '9.99', free_over: '100.00', delivery_estimate: '3-5 business days' },
+          { id: 'm-express', name: 'Express', price: '19.99', regular_price: '19.99', free_over: null, delivery_estimate: '1-2 business days' },
+        ]);
+      }),
+      http.post(`${IDENTITY}/checkout/create-payment-intent`, async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(
+          { order_id: paidOrder.id, order_number: paidOrder.number, payment_intent_id: 'pi_2', client_secret: 'pi_2_secret_x', amount: '990.91', currency: 'USD', status: 'pending_payment', publishable_key: 'pk_test' },
+          { status: 201 },
+        );
+      }),
+      http.get(`${IDENTITY}/orders/${paidOrder.id}`, () =>
+        HttpResponse.json({ ...pendingOrder, shipping: '19.99', shipping_method: 'Express', discount: '0.00', promo_code: null }),
+      ),
+    );
+    renderWithRouter(<CheckoutPage />, { route: '/checkout', path: '/checkout', routes: orderRoute });
+    expect(await screen.findByText('Free')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('radio', { name: /Express/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Review order' }));
+    expect(await screen.findByText('Shipping (Express)')).toBeInTheDocument();
+    expect(bodies).toEqual([{ shipping_address_id: 'addr-1', billing_address_id: 'addr-1', shipping_method_id: 'm-express' }]);
   });
 });

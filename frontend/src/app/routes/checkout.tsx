@@ -5,6 +5,7 @@ import { useAddresses } from '@/features/addresses/api/addresses-api';
 import { AddressPicker } from '@/features/addresses/components/address-picker';
 import { countries } from '@/features/addresses/components/countries';
 import { useCart } from '@/features/cart/api/cart-api';
+import { PromoCodeForm } from '@/features/cart/components/promo-code-form';
 import { CheckoutFlow } from '@/features/checkout/components/checkout-flow';
 import { GuestCheckoutFlow } from '@/features/checkout/components/guest-checkout-flow';
 import { guestCartToken } from '@/lib/guest-cart';
@@ -28,7 +29,7 @@ function AccountCheckoutPage() {
   return (
     <div>
       <PageTitle>Checkout</PageTitle>
-      <CheckoutFlow cart={cart} addresses={addresses} AddressPicker={AddressPicker} />
+      <CheckoutFlow cart={cart} addresses={addresses} AddressPicker={AddressPicker} PromoField={PromoCodeForm} />
     </div>
   );
 }

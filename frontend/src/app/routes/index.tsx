@@ -69,6 +69,8 @@ export const routes: RouteObject[] = [
           { path: 'admin/customers', lazy: admin(() => import('@/app/routes/admin/customers')) },
           { path: 'admin/customers/:id', lazy: admin(() => import('@/app/routes/admin/customer')) },
           { path: 'admin/events', lazy: admin(() => import('@/app/routes/admin/events')) },
+          { path: 'admin/promotions', lazy: admin(() => import('@/app/routes/admin/promotions')) },
+          { path: 'admin/shipping-methods', lazy: admin(() => import('@/app/routes/admin/shipping-methods')) },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -2,12 +2,18 @@ import { formatMoney } from '@/lib/money';
 
 export function OrderTotals({
   subtotal,
+  discount,
+  promoCode,
+  shippingMethod,
   shipping,
   tax,
   total,
   currency,
 }: {
   subtotal: string;
+  discount?: string | null;
+  promoCode?: string | null;
+  shippingMethod?: string | null;
   shipping?: string | null;
   tax?: string | null;
   total?: string | null;
@@ -19,8 +25,14 @@ export function OrderTotals({
         <dt>Subtotal</dt>
         <dd>{formatMoney(subtotal, currency)}</dd>
       </div>
+      {discount != null && Number(discount) > 0 && (
+        <div className="flex justify-between text-green-800">
+          <dt>Discount{promoCode ? ` (${promoCode})` : ''}</dt>
+          <dd data-testid="discount-amount">−{formatMoney(discount, currency)}</dd>
+        </div>
+      )}
       <div className="flex justify-between">
-        <dt>Shipping</dt>
+        <dt>Shipping{shippingMethod ? ` (${shippingMethod})` : ''}</dt>
         <dd data-testid="shipping-amount">{shipping == null ? 'Calculated at checkout' : Number(shipping) === 0 ? 'Free' : formatMoney(shipping, currency)}</dd>
       </div>
       <div className="flex justify-between">

@@ -63,9 +63,20 @@ export const cartLineSchema = z.object({
 });
 export type CartLine = z.infer<typeof cartLineSchema>;
 
+export const cartPromoSchema = z.object({
+  code: z.string(),
+  discount: moneySchema,
+  /** Why the code does not apply now (the 409 `code` checkout would answer), or null. */
+  problem: z.string().nullish(),
+});
+export type CartPromo = z.infer<typeof cartPromoSchema>;
+
 export const cartSchema = z.object({
   items: z.array(cartLineSchema),
   subtotal: moneySchema,
+  promo: cartPromoSchema.nullish(),
+  discount: moneySchema.optional(),
+  discounted_subtotal: moneySchema.optional(),
   currency: currencySchema,
   item_count: z.number().int().nonnegative(),
   refreshed: z.boolean().optional(),
@@ -198,7 +209,10 @@ export const orderSchema = z.object({
   status: statusSchema,
   items: z.array(orderItemSchema).default([]),
   subtotal: moneySchema,
+  discount: moneySchema.optional(),
+  promo_code: z.string().nullish(),
   shipping: moneySchema,
+  shipping_method: z.string().nullish(),
   tax: moneySchema,
   total: moneySchema,
   currency: currencySchema,
@@ -326,3 +340,52 @@ export const topProductsSchema = z.array(
   z.object({ sku: z.string(), name: z.string(), units: z.number().int(), orders: z.number().int(), revenue: moneySchema }),
 );
 export type TopProducts = z.infer<typeof topProductsSchema>;
+
+// --- promotions and shipping methods ------------------------------------------------------
+
+export const promotionSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.enum(['percent', 'fixed']),
+  value: moneySchema,
+  min_subtotal: moneySchema.nullish(),
+  starts_at: z.string().nullish(),
+  ends_at: z.string().nullish(),
+  usage_limit: z.number().int().nullish(),
+  per_customer_limit: z.number().int().nullish(),
+  active: z.boolean(),
+  times_used: z.number().int().catch(0),
+  reserved: z.number().int().catch(0),
+});
+export type Promotion = z.infer<typeof promotionSchema>;
+
+export const shippingOptionSchema = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  price: moneySchema,
+  regular_price: moneySchema.optional(),
+  free_over: moneySchema.nullish(),
+  delivery_estimate: z.string().nullish(),
+});
+export type ShippingOption = z.infer<typeof shippingOptionSchema>;
+
+export const shippingZoneSchema = z.object({ id: z.string(), name: z.string(), countries: z.array(z.string()) });
+export type ShippingZone = z.infer<typeof shippingZoneSchema>;
+
+export const shippingMethodSchema = z.object({
+  id: z.string(),
+  zone_id: z.string(),
+  name: z.string(),
+  price: moneySchema,
+  free_over: moneySchema.nullish(),
+  delivery_estimate: z.string().nullish(),
+  active: z.boolean(),
+});
+export type ShippingMethod = z.infer<typeof shippingMethodSchema>;
+
+export const shippingSetupSchema = z.object({
+  zones: z.array(shippingZoneSchema),
+  methods: z.array(shippingMethodSchema),
+  fallback_in_use: z.boolean().catch(false),
+});
+export type ShippingSetup = z.infer<typeof shippingSetupSchema>;

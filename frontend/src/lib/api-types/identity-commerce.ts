@@ -309,6 +309,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/promo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a promo code to my cart (case-insensitive)
+         * @description Replaces any code the cart had. The cart's `promo` then shows the code and its discount (taken off the subtotal before tax; never more than the subtotal); checkout checks it again. At most `PROMO_MAX_PER_CART` codes per cart and `PROMO_MAX_PER_CLIENT` per client address per `PROMO_RATE_WINDOW_SECONDS` are tried, right or wrong (429 `promo_rate_limited`).
+         */
+        post: operations["apply_promo_cart_promo_post"];
+        /**
+         * Remove the promo code from my cart
+         * @description Answers the cart without it; removing when there is none changes nothing.
+         */
+        delete: operations["remove_promo_cart_promo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/items": {
         parameters: {
             query?: never;
@@ -344,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/shipping-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shipping methods for a country, priced for my cart
+         * @description For the signed-in shopper's cart, or the guest cart of `X-Cart-Token`. Each method costs its price, or 0 once the cart's subtotal after its promo code reaches `free_over`. Cheapest first (ties by name); checkout picks the first when no `shipping_method_id` is sent. With no method configured, the flat rule of the settings is the one method, `Standard`, with `id` null.
+         */
+        get: operations["shipping_methods_checkout_shipping_methods_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checkout/create-payment-intent": {
         parameters: {
             query?: never;
@@ -355,7 +399,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The cart's promo code (POST /cart/promo) is checked again and its discount taken off the subtotal before tax; `shipping_method_id` picks one of GET /checkout/shipping-methods (default: the cheapest for this cart). The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -515,87 +559,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/customers": {
+    "/admin/promotions": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Accounts, newest first, optionally matching an email or name
-         * @description `q` matches part of the email or of the full name, case-insensitively. Each account comes with its paid orders, what they came to less refunds, and when the last one was placed. Permission `customers`.
-         */
-        get: operations["customers_admin_customers_get"];
+        /** Every promotion, newest first, with its uses */
+        get: operations["list_promotions_admin_promotions_get"];
         put?: never;
-        post?: never;
+        /** Create a promo code */
+        post: operations["create_promotion_admin_promotions_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/admin/customers/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One account with its addresses and newest orders
-         * @description Permission `customers`.
-         */
-        get: operations["customer_admin_customers__user_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/customers/{user_id}/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Disable an account: it cannot sign in and its tokens stop working at once
-         * @description Every service refuses the account's tokens from the next request on (the account check), and tokens issued before stay refused after `enable`. Disabling a disabled account changes nothing. Permission `customers`; a staff or admin account needs an admin. Nobody disables their own account.
-         */
-        post: operations["disable_customer_admin_customers__user_id__disable_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/customers/{user_id}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Enable a disabled account (it signs in again; old tokens stay refused)
-         * @description Permission `customers`; a staff or admin account needs an admin.
-         */
-        post: operations["enable_customer_admin_customers__user_id__enable_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/customers/{user_id}/role": {
+    "/admin/promotions/{promotion_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -604,112 +586,84 @@ export interface paths {
         };
         get?: never;
         /**
-         * Grant a role: customer, staff (with permissions) or admin
-         * @description Admins only. `permissions` (orders, catalog, customers, reports) are kept for `staff`; an admin holds them all, a customer none. A change ends the account's tokens: it signs in again and its new token lists what it may do. Setting what is already set changes nothing. Nobody changes their own role.
+         * Change a promo code
+         * @description Placed orders keep the discount they got. The code itself can change only while no order carries it (409 `code_in_use`): its uses are counted by the code.
          */
-        put: operations["grant_role_admin_customers__user_id__role_put"];
+        put: operations["update_promotion_admin_promotions__promotion_id__put"];
         post?: never;
-        delete?: never;
+        /** Deactivate a promo code (orders keep naming it) */
+        delete: operations["deactivate_promotion_admin_promotions__promotion_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/admin/reports/sales": {
+    "/admin/shipping-methods": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Orders, gross, discounts, refunds, net and average order value per bucket
-         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed. Every bucket of the range is listed, empty ones with zeros.
-         */
-        get: operations["sales_report_admin_reports_sales_get"];
+        /** Every zone and method */
+        get: operations["shipping_setup_admin_shipping_methods_get"];
         put?: never;
-        post?: never;
+        /** Add a shipping method to a zone */
+        post: operations["create_method_admin_shipping_methods_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/admin/reports/top-products": {
+    "/admin/shipping-methods/{method_id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Best-selling SKUs of a range, by revenue
-         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed.
-         */
-        get: operations["top_products_report_admin_reports_top_products_get"];
-        put?: never;
+        get?: never;
+        /** Change a shipping method (placed orders keep their copies) */
+        put: operations["update_method_admin_shipping_methods__method_id__put"];
         post?: never;
+        /** Deactivate a shipping method */
+        delete: operations["deactivate_method_admin_shipping_methods__method_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/shipping-methods/zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a shipping zone (countries; none: the rest of the world) */
+        post: operations["create_zone_admin_shipping_methods_zones_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/admin/reports/top-customers": {
+    "/admin/shipping-methods/zones/{zone_id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Accounts that spent the most in a range (guest orders are left out)
-         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed.
-         */
-        get: operations["top_customers_report_admin_reports_top_customers_get"];
-        put?: never;
+        get?: never;
+        /** Change a zone's name or countries */
+        put: operations["update_zone_admin_shipping_methods_zones__zone_id__put"];
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/exports/orders.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Every order of a range (any status) as CSV
-         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). Orders are on the day it was placed. Streamed RFC 4180 CSV (UTF-8, CRLF, header row); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most 20 exports per account and 40 per client address per 10 minutes, then 429.
-         */
-        get: operations["orders_csv_admin_exports_orders_csv_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/exports/customers.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Every account as CSV, with its paid orders and what they came to
-         * @description Streamed RFC 4180 CSV (UTF-8, CRLF, header row); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most 20 exports per account and 40 per client address per 10 minutes, then 429.
-         */
-        get: operations["customers_csv_admin_exports_customers_csv_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
+        /** Delete a zone without methods */
+        delete: operations["delete_zone_admin_shipping_methods_zones__zone_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -854,7 +808,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "customer" | "staff" | "admin";
+            role: "customer" | "admin";
             /** Token Version */
             token_version: number;
             /** Email Verified */
@@ -978,10 +932,23 @@ export interface components {
              */
             subtotal: string;
             /**
+             * Discount
+             * @description What the promo code took off the subtotal (before tax)
+             * @example 19.99
+             */
+            discount: string;
+            /** Promo Code */
+            promo_code: string | null;
+            /**
              * Shipping
              * @example 19.99
              */
             shipping: string;
+            /**
+             * Shipping Method
+             * @description The shipping method's name; null on orders placed before shipping methods existed
+             */
+            shipping_method: string | null;
             /**
              * Tax
              * @example 19.99
@@ -989,6 +956,7 @@ export interface components {
             tax: string;
             /**
              * Total
+             * @description subtotal - discount + shipping + tax
              * @example 19.99
              */
             total: string;
@@ -1150,6 +1118,22 @@ export interface components {
              * @example 19.99
              */
             subtotal: string;
+            /** @description The promo code applied with POST /cart/promo */
+            promo?: components["schemas"]["CartPromoOut"] | null;
+            /**
+             * Discount
+             * @description The promo code's discount
+             * @default 0.00
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Discounted Subtotal
+             * @description subtotal - discount; shipping and tax (on this amount) come at checkout
+             * @default 0.00
+             * @example 19.99
+             */
+            discounted_subtotal: string;
             /** Currency */
             currency: string;
             /** Item Count */
@@ -1176,6 +1160,22 @@ export interface components {
              * @example 19.99
              */
             subtotal: string;
+            /** @description The promo code applied with POST /cart/promo */
+            promo?: components["schemas"]["CartPromoOut"] | null;
+            /**
+             * Discount
+             * @description The promo code's discount
+             * @default 0.00
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Discounted Subtotal
+             * @description subtotal - discount; shipping and tax (on this amount) come at checkout
+             * @default 0.00
+             * @example 19.99
+             */
+            discounted_subtotal: string;
             /** Currency */
             currency: string;
             /** Item Count */
@@ -1185,6 +1185,25 @@ export interface components {
              * @description False when catalog-fulfillment was down: names, prices and availability are the last ones seen
              */
             refreshed: boolean;
+        };
+        /** CartPromoOut */
+        CartPromoOut: {
+            /**
+             * Code
+             * @description The code as stored (upper case)
+             */
+            code: string;
+            /**
+             * Discount
+             * @description Taken off the subtotal, before tax; 0 with a problem
+             * @example 19.99
+             */
+            discount: string;
+            /**
+             * Problem
+             * @description Why the code does not apply now (the `code` checkout would answer 409 with: inactive, not_started, expired, below_minimum, used_up, per_customer_limit)
+             */
+            problem?: string | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -1211,116 +1230,11 @@ export interface components {
              * Format: uuid
              */
             billing_address_id: string;
-        };
-        /** CustomerDetail */
-        CustomerDetail: {
             /**
-             * Id
-             * Format: uuid
+             * Shipping Method Id
+             * @description One of GET /checkout/shipping-methods for the shipping country; default: the cheapest for this cart
              */
-            id: string;
-            /** Email */
-            email: string;
-            /** First Name */
-            first_name: string;
-            /** Last Name */
-            last_name: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "customer" | "staff" | "admin";
-            /** Permissions */
-            permissions: ("orders" | "catalog" | "customers" | "reports")[];
-            /** Active */
-            active: boolean;
-            /** Email Verified */
-            email_verified: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Last Login At */
-            last_login_at: string | null;
-            /**
-             * Order Count
-             * @description Orders paid (the reports' definition of a sale)
-             */
-            order_count: number;
-            /**
-             * Total Spent
-             * @description What those orders came to, less refunds
-             * @example 19.99
-             */
-            total_spent: string;
-            /** Last Order At */
-            last_order_at: string | null;
-            /** Phone */
-            phone: string | null;
-            /** Addresses */
-            addresses: components["schemas"]["AddressOut"][];
-            /**
-             * Orders
-             * @description The newest orders of every status (at most 50; order_count counts paid ones)
-             */
-            orders: components["schemas"]["AdminOrderSummary"][];
-        };
-        /** CustomerPage */
-        CustomerPage: {
-            /** Items */
-            items: components["schemas"]["CustomerSummary"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
-        };
-        /** CustomerSummary */
-        CustomerSummary: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Email */
-            email: string;
-            /** First Name */
-            first_name: string;
-            /** Last Name */
-            last_name: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "customer" | "staff" | "admin";
-            /** Permissions */
-            permissions: ("orders" | "catalog" | "customers" | "reports")[];
-            /** Active */
-            active: boolean;
-            /** Email Verified */
-            email_verified: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Last Login At */
-            last_login_at: string | null;
-            /**
-             * Order Count
-             * @description Orders paid (the reports' definition of a sale)
-             */
-            order_count: number;
-            /**
-             * Total Spent
-             * @description What those orders came to, less refunds
-             * @example 19.99
-             */
-            total_spent: string;
-            /** Last Order At */
-            last_order_at: string | null;
+            shipping_method_id?: string | null;
         };
         /** EmailVerification */
         EmailVerification: {
@@ -1396,6 +1310,11 @@ export interface components {
             shipping_address: components["schemas"]["GuestAddressIn"];
             /** @description Defaults to the shipping address */
             billing_address?: components["schemas"]["GuestAddressIn"] | null;
+            /**
+             * Shipping Method Id
+             * @description One of GET /checkout/shipping-methods for the shipping country; default: the cheapest for this cart
+             */
+            shipping_method_id?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1484,10 +1403,23 @@ export interface components {
              */
             subtotal: string;
             /**
+             * Discount
+             * @description What the promo code took off the subtotal (before tax)
+             * @example 19.99
+             */
+            discount: string;
+            /** Promo Code */
+            promo_code: string | null;
+            /**
              * Shipping
              * @example 19.99
              */
             shipping: string;
+            /**
+             * Shipping Method
+             * @description The shipping method's name; null on orders placed before shipping methods existed
+             */
+            shipping_method: string | null;
             /**
              * Tax
              * @example 19.99
@@ -1495,6 +1427,7 @@ export interface components {
             tax: string;
             /**
              * Total
+             * @description subtotal - discount + shipping + tax
              * @example 19.99
              */
             total: string;
@@ -1772,6 +1705,103 @@ export interface components {
             /** Phone */
             phone?: string | null;
         };
+        /** PromoIn */
+        PromoIn: {
+            /** Code */
+            code: string;
+        };
+        /** PromotionIn */
+        PromotionIn: {
+            /**
+             * Code
+             * @description Letters, digits, - and _; case-insensitive (stored upper case)
+             */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "percent" | "fixed";
+            /**
+             * Value
+             * @description percent: 0-100 of the subtotal; fixed: an amount off
+             * @example 19.99
+             */
+            value: string;
+            /** Min Subtotal */
+            min_subtotal?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /**
+             * Usage Limit
+             * @description Orders in all; null: no limit
+             */
+            usage_limit?: number | null;
+            /**
+             * Per Customer Limit
+             * @description Orders per account (guests: per email); null: no limit
+             */
+            per_customer_limit?: number | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** PromotionOut */
+        PromotionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "percent" | "fixed";
+            /**
+             * Value
+             * @example 19.99
+             */
+            value: string;
+            /** Min Subtotal */
+            min_subtotal: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Usage Limit */
+            usage_limit: number | null;
+            /** Per Customer Limit */
+            per_customer_limit: number | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Times Used
+             * @description Paid orders that used it (redeemed)
+             */
+            times_used: number;
+            /**
+             * Reserved
+             * @description Orders awaiting payment holding a use
+             */
+            reserved: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** RefundOut */
         RefundOut: {
             /** Id */
@@ -1791,84 +1821,121 @@ export interface components {
              */
             created_at: string;
         };
-        /** RoleChange */
-        RoleChange: {
+        /** ShippingMethodIn */
+        ShippingMethodIn: {
             /**
-             * Role
-             * @enum {string}
+             * Zone Id
+             * Format: uuid
              */
-            role: "customer" | "staff" | "admin";
+            zone_id: string;
+            /** Name */
+            name: string;
             /**
-             * Permissions
-             * @description Kept for `staff` only: an admin holds every permission, a customer none
+             * Price
+             * @example 19.99
              */
-            permissions?: ("orders" | "catalog" | "customers" | "reports")[];
+            price: string;
+            /**
+             * Free Over
+             * @description Free once the discounted subtotal reaches it
+             */
+            free_over?: string | null;
+            /** Delivery Estimate */
+            delivery_estimate?: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
         };
-        /** SalesBucketOut */
-        SalesBucketOut: {
+        /** ShippingMethodOption */
+        ShippingMethodOption: {
             /**
-             * Start
-             * Format: date
-             * @description First day of the bucket (a Monday for weeks)
+             * Id
+             * @description null: the settings' flat rule (no method configured)
              */
-            start: string;
-            /** Orders */
-            orders: number;
+            id: string | null;
+            /** Name */
+            name: string;
             /**
-             * Gross
-             * @description subtotal + shipping + tax, before discounts
+             * Price
+             * @description What this cart pays for it now
              * @example 19.99
              */
-            gross: string;
+            price: string;
             /**
-             * Discounts
+             * Regular Price
+             * @description Its price without the free-over threshold
              * @example 19.99
              */
-            discounts: string;
+            regular_price: string;
             /**
-             * Refunds
-             * @description Refunds made in the bucket, of any order
-             * @example 19.99
+             * Free Over
+             * @description Free once the discounted subtotal reaches it
              */
-            refunds: string;
-            /**
-             * Net
-             * @description gross - discounts - refunds
-             * @example 19.99
-             */
-            net: string;
-            /**
-             * Average Order Value
-             * @description (gross - discounts) / orders, half-up
-             * @example 19.99
-             */
-            average_order_value: string;
+            free_over: string | null;
+            /** Delivery Estimate */
+            delivery_estimate: string | null;
         };
-        /** SalesReport */
-        SalesReport: {
+        /** ShippingMethodOut */
+        ShippingMethodOut: {
             /**
-             * From
-             * Format: date
+             * Id
+             * Format: uuid
              */
-            from: string;
+            id: string;
             /**
-             * To
-             * Format: date
+             * Zone Id
+             * Format: uuid
              */
-            to: string;
+            zone_id: string;
+            /** Name */
+            name: string;
             /**
-             * Interval
-             * @enum {string}
+             * Price
+             * @example 19.99
              */
-            interval: "day" | "week" | "month";
-            /** Time Zone */
-            time_zone: string;
-            /** Currency */
-            currency: string;
-            /** Buckets */
-            buckets: components["schemas"]["SalesBucketOut"][];
-            /** @description The whole range as one bucket (start = from) */
-            totals: components["schemas"]["SalesBucketOut"];
+            price: string;
+            /** Free Over */
+            free_over: string | null;
+            /** Delivery Estimate */
+            delivery_estimate: string | null;
+            /** Active */
+            active: boolean;
+        };
+        /** ShippingSetupOut */
+        ShippingSetupOut: {
+            /** Zones */
+            zones: components["schemas"]["ShippingZoneOut"][];
+            /** Methods */
+            methods: components["schemas"]["ShippingMethodOut"][];
+            /**
+             * Fallback In Use
+             * @description True when no method is active: checkout uses the settings' flat rule (`Standard`)
+             */
+            fallback_in_use: boolean;
+        };
+        /** ShippingZoneIn */
+        ShippingZoneIn: {
+            /** Name */
+            name: string;
+            /**
+             * Countries
+             * @description ISO alpha-2; empty: every country no other zone lists
+             */
+            countries?: string[];
+        };
+        /** ShippingZoneOut */
+        ShippingZoneOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Countries */
+            countries: string[];
         };
         /** Shortage */
         Shortage: {
@@ -1934,40 +2001,6 @@ export interface components {
             /** Expires In */
             expires_in: number;
         };
-        /** TopCustomerOut */
-        TopCustomerOut: {
-            /** User Id */
-            user_id: string;
-            /** Email */
-            email: string;
-            /** Name */
-            name: string;
-            /** Orders */
-            orders: number;
-            /**
-             * Spent
-             * @description Their paid orders' totals less refunds
-             * @example 19.99
-             */
-            spent: string;
-        };
-        /** TopProductOut */
-        TopProductOut: {
-            /** Sku */
-            sku: string;
-            /** Name */
-            name: string;
-            /** Units */
-            units: number;
-            /** Orders */
-            orders: number;
-            /**
-             * Revenue
-             * @description Line totals at the price paid, before order discounts
-             * @example 19.99
-             */
-            revenue: string;
-        };
         /** UserOut */
         UserOut: {
             /**
@@ -1987,9 +2020,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "customer" | "staff" | "admin";
-            /** Permissions */
-            permissions: string[];
+            role: "customer" | "admin";
             /**
              * Created At
              * Format: date-time
@@ -3295,6 +3326,173 @@ export interface operations {
             };
         };
     };
+    apply_promo_cart_promo_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such code (`code`: `unknown_promo_code`), or an unknown cart token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code does not apply to this cart now; `code` says why: inactive, not_started, expired, below_minimum, used_up or per_customer_limit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many codes tried (`code`: `promo_rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_promo_cart_promo_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     add_item_cart_items_post: {
         parameters: {
             query?: never;
@@ -3545,6 +3743,76 @@ export interface operations {
             };
         };
     };
+    shipping_methods_checkout_shipping_methods_get: {
+        parameters: {
+            query: {
+                country: string;
+            };
+            header?: {
+                /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
+                "X-Cart-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOption"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or expired cart token; create a new guest cart */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_payment_intent_checkout_create_payment_intent_post: {
         parameters: {
             query?: never;
@@ -3608,7 +3876,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough stock (`shortages`), no order is kept; or too many orders awaiting payment (`code`: `too_many_pending_orders`) */
+            /** @description Not enough stock (`shortages`), no order is kept; or too many orders awaiting payment (`code`: `too_many_pending_orders`); or the cart's promo code no longer applies (`code`: inactive, not_started, expired, below_minimum, used_up, per_customer_limit; remove it with DELETE /cart/promo or change the cart); or the shipping method is not offered for the address (`code`: `shipping_method_unavailable`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4311,13 +4579,9 @@ export interface operations {
             };
         };
     };
-    customers_admin_customers_get: {
+    list_promotions_admin_promotions_get: {
         parameters: {
-            query?: {
-                q?: string | null;
-                page?: number;
-                page_size?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -4330,7 +4594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerPage"];
+                    "application/json": components["schemas"]["PromotionOut"][];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -4351,15 +4615,6 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
             /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
@@ -4371,24 +4626,26 @@ export interface operations {
             };
         };
     };
-    customer_admin_customers__user_id__get: {
+    create_promotion_admin_promotions_post: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                user_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerDetail"];
+                    "application/json": components["schemas"]["PromotionOut"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -4409,83 +4666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such customer (`customer_not_found`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description The database is unreachable; try again after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    disable_customer_admin_customers__user_id__disable_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomerDetail"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing permission, or a staff/admin account and you are staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such customer (`customer_not_found`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Your own account (`own_account`): another admin must do it */
+            /** @description Another promotion has this code (codes are case-insensitive) (`code`: `code_taken`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4675,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation error */
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid body: value not above 0, a percent above 100, starts_at not before ends_at */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,94 +4704,18 @@ export interface operations {
             };
         };
     };
-    enable_customer_admin_customers__user_id__enable_post: {
+    update_promotion_admin_promotions__promotion_id__put: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomerDetail"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing permission, or a staff/admin account and you are staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such customer (`customer_not_found`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Your own account (`own_account`): another admin must do it */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description The database is unreachable; try again after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    grant_role_admin_customers__user_id__role_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
+                promotion_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RoleChange"];
+                "application/json": components["schemas"]["PromotionIn"];
             };
         };
         responses: {
@@ -4611,7 +4725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerDetail"];
+                    "application/json": components["schemas"]["PromotionOut"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -4632,7 +4746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such customer (`customer_not_found`) */
+            /** @description No such promotion */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4641,7 +4755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Your own account (`own_account`): another admin must do it */
+            /** @description Another promotion has this code (codes are case-insensitive) (`code`: `code_taken`), or orders carry the old code (`code`: `code_in_use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4679,17 +4793,13 @@ export interface operations {
             };
         };
     };
-    sales_report_admin_reports_sales_get: {
+    deactivate_promotion_admin_promotions__promotion_id__delete: {
         parameters: {
-            query?: {
-                /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
-                /** @description Last day, included; default: today */
-                to?: string | null;
-                interval?: "day" | "week" | "month";
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                promotion_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -4700,16 +4810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SalesReport"];
-                };
-            };
-            /** @description `from` is after `to`, or the range is longer than two years */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["PromotionOut"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -4723,6 +4824,15 @@ export interface operations {
             };
             /** @description The token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such promotion */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4750,228 +4860,7 @@ export interface operations {
             };
         };
     };
-    top_products_report_admin_reports_top_products_get: {
-        parameters: {
-            query?: {
-                /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
-                /** @description Last day, included; default: today */
-                to?: string | null;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TopProductOut"][];
-                };
-            };
-            /** @description `from` is after `to`, or the range is longer than two years */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description The database is unreachable; try again after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    top_customers_report_admin_reports_top_customers_get: {
-        parameters: {
-            query?: {
-                /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
-                /** @description Last day, included; default: today */
-                to?: string | null;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TopCustomerOut"][];
-                };
-            };
-            /** @description `from` is after `to`, or the range is longer than two years */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description The database is unreachable; try again after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    orders_csv_admin_exports_orders_csv_get: {
-        parameters: {
-            query?: {
-                /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
-                /** @description Last day, included; default: today */
-                to?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description RFC 4180 CSV, a header row first; streamed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description `from` is after `to`, or the range is longer than two years */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Too many attempts; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable; try again after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    customers_csv_admin_exports_customers_csv_get: {
+    shipping_setup_admin_shipping_methods_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4980,13 +4869,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RFC 4180 CSV, a header row first; streamed */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
+                    "application/json": components["schemas"]["ShippingSetupOut"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -5007,6 +4896,75 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_method_admin_shipping_methods_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation error */
             422: {
                 headers: {
@@ -5016,13 +4974,392 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description Too many attempts; see Retry-After */
-            429: {
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_method_admin_shipping_methods__method_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping method, or No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivate_method_admin_shipping_methods__method_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping method */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_zone_admin_shipping_methods_zones_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another zone has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_zone_admin_shipping_methods_zones__zone_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another zone has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_zone_admin_shipping_methods_zones__zone_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shipping zone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The zone still has methods (`code`: `zone_has_methods`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description The database is unreachable; try again after Retry-After seconds */

@@ -310,6 +310,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                     };
                 } & {
@@ -349,6 +352,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                     };
                 } & {
@@ -388,6 +394,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                     };
                 } & {
@@ -426,6 +435,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         carrier: string;
                         tracking_number: string;
@@ -469,6 +481,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                     };
                 } & {
@@ -507,6 +522,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         reason?: string | null;
                     };
@@ -546,6 +564,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;
@@ -599,6 +620,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                     };
                 } & {
@@ -637,6 +661,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** @example 19.99 */
                         refund_amount: string | number;

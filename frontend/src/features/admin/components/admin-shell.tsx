@@ -11,6 +11,8 @@ const links = [
   { to: '/admin/orders', label: 'Orders' },
   { to: '/admin/returns', label: 'Returns' },
   { to: '/admin/customers', label: 'Customers' },
+  { to: '/admin/promotions', label: 'Promotions' },
+  { to: '/admin/shipping-methods', label: 'Shipping' },
   { to: '/admin/events', label: 'Failed events' },
 ];
 

@@ -95,3 +95,26 @@ export function useRemoveCartLine() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: cartKeys.cart }),
   });
 }
+
+/** Apply a promo code (case-insensitive); the answer is the cart with its discount. */
+export function useApplyPromo() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (code: string) => {
+      const { data } = await identityApi.post<unknown>('/cart/promo', { code: code.trim() });
+      return parseResponse(cartSchema, data);
+    },
+    onSuccess: (cart) => queryClient.setQueryData(cartKeys.cart, cart),
+  });
+}
+
+export function useRemovePromo() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const { data } = await identityApi.delete<unknown>('/cart/promo');
+      return parseResponse(cartSchema, data);
+    },
+    onSuccess: (cart) => queryClient.setQueryData(cartKeys.cart, cart),
+  });
+}

@@ -7,9 +7,10 @@ import { FormError } from '@/components/ui/form-field';
 import { EmptyState } from '@/components/ui/query-states';
 import { combineQueries, resolveQuery, type QueryState } from '@/components/ui/resolve-query';
 import { toast } from '@/components/ui/toast-store';
-import { fetchCheckoutOrder, newIdempotencyKey, useCreatePaymentIntent } from '@/features/checkout/api/checkout-api';
+import { fetchCheckoutOrder, newIdempotencyKey, useCreatePaymentIntent, useShippingMethods } from '@/features/checkout/api/checkout-api';
 import { CheckoutSummary } from '@/features/checkout/components/checkout-summary';
 import { PaymentError, PaymentForm } from '@/features/checkout/components/payment-step';
+import { ShippingMethodChoice } from '@/features/checkout/components/shipping-method-choice';
 import { describeCheckoutError } from '@/features/checkout/lib/checkout-errors';
 import { useCardPayment, type Prepared } from '@/features/checkout/lib/use-card-payment';
 import { ApiError } from '@/lib/api-client';
@@ -24,6 +25,9 @@ export type AddressPickerComponent = ComponentType<{
   selectedId: string | null;
   onSelect: (id: string) => void;
 }>;
+
+/** The cart's promo-code field; the cart feature provides it (the page passes it in). */
+export type PromoFieldComponent = ComponentType<{ promo?: Cart['promo']; currency: string }>;
 
 function pickDefault(addresses: Address[], kind: Address['kind']): string | null {
   return (
@@ -44,10 +48,12 @@ export function CheckoutFlow({
   cart,
   addresses,
   AddressPicker,
+  PromoField,
 }: {
   cart: QueryState<Cart>;
   addresses: QueryState<Address[]>;
   AddressPicker: AddressPickerComponent;
+  PromoField?: PromoFieldComponent;
 }) {
   const createIntent = useCreatePaymentIntent();
   const queryClient = useQueryClient();
@@ -57,6 +63,7 @@ export function CheckoutFlow({
   const [chosenShippingId, setShippingId] = useState<string | null>(null);
   const [chosenBillingId, setBillingId] = useState<string | null>(null);
   const [billingSameAsShipping, setBillingSameAsShipping] = useState(true);
+  const [shippingMethodId, setShippingMethodId] = useState<string | null>(null);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
   const [preparing, setPreparing] = useState(false);
   const [checkoutError, setCheckoutError] = useState<string | null>(null);
@@ -76,6 +83,10 @@ export function CheckoutFlow({
     },
   });
   const setPaymentError = payment.setPaymentError;
+  const cartData = cart.data;
+  const addressList = addresses.data;
+  const shipCountry = addressList?.find((a) => a.id === (chosenShippingId ?? (addressList ? pickDefault(addressList, 'shipping') : null)))?.country;
+  const shippingMethods = useShippingMethods(shipCountry, cartData?.discounted_subtotal ?? cartData?.subtotal ?? '0');
 
   // Early returns, not <QueryView>: this component's state (a prepared order) must outlive a failed refetch.
   const loaded = resolveQuery(combineQueries(cart, addresses), {
@@ -110,6 +121,7 @@ export function CheckoutFlow({
       const intent = await createIntent.mutateAsync({
         shipping_address_id: shippingId,
         billing_address_id: effectiveBillingId,
+        shipping_method_id: shippingMethodId ?? shippingMethods.data?.[0]?.id ?? null,
         idempotencyKey: idempotencyKey.current,
       });
       const order = await fetchCheckoutOrder(intent.order_id);
@@ -170,6 +182,17 @@ export function CheckoutFlow({
               {!billingSameAsShipping && (
                 <AddressPicker legend="Billing address" kind="billing" addresses={savedAddresses} selectedId={billingId} onSelect={setBillingId} />
               )}
+              {shippingMethods.data && shippingMethods.data.length > 0 && (
+                <ShippingMethodChoice
+                  options={shippingMethods.data}
+                  selectedId={shippingMethodId}
+                  onSelect={(id) => {
+                    setShippingMethodId(id);
+                    idempotencyKey.current = newIdempotencyKey(); // another body: another key
+                  }}
+                  currency={currentCart.currency}
+                />
+              )}
               <FormError message={checkoutError} />
               <Button onClick={() => void prepare()} isLoading={preparing} disabled={unavailable.length > 0 || !shippingId}>
                 Review order
@@ -193,7 +216,7 @@ export function CheckoutFlow({
         </section>
       </div>
 
-      <CheckoutSummary cart={currentCart} prepared={prepared} />
+      <CheckoutSummary cart={currentCart} prepared={prepared} PromoField={PromoField} />
     </div>
   );
 }

@@ -110,7 +110,7 @@ export function OrderDetailView({ order, fulfillment, actions }: { order: Order;
       </div>
       <aside className="space-y-6">
         <div className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
-          <OrderTotals subtotal={order.subtotal} shipping={order.shipping} tax={order.tax} total={order.total} currency={order.currency} />
+          <OrderTotals subtotal={order.subtotal} discount={order.discount} promoCode={order.promo_code} shippingMethod={order.shipping_method} shipping={order.shipping} tax={order.tax} total={order.total} currency={order.currency} />
         </div>
         <RefundsAndReturns order={order} />
         <section aria-labelledby="timeline-heading" className="rounded-lg bg-white p-4 ring-1 ring-slate-200">

@@ -7,7 +7,9 @@ from identity_commerce.api import (
     addresses,
     admin_customers,
     admin_orders,
+    admin_promotions,
     admin_reports,
+    admin_shipping,
     aftersale,
     auth,
     cart,
@@ -28,6 +30,8 @@ routers: list[APIRouter] = [
     aftersale.router,
     admin_customers.router,
     admin_reports.router,
+    admin_promotions.router,
+    admin_shipping.router,
     payments.router,
     internal.router,
 ]

@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from shopkit.auth import AdminPrincipal, require_permission
+from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -19,8 +19,8 @@ from shopkit.errors import (
 )
 from shopkit.fields import SafeText
 from shopkit.pages import Paging
-from shopkit.tokens import Principal
 
+from identity_commerce.api.deps import CustomersStaff
 from identity_commerce.models import UserRole
 from identity_commerce.schemas.addresses import AddressOut
 from identity_commerce.schemas.admin_customers import (
@@ -41,7 +41,6 @@ from identity_commerce.services.orders import list_orders
 
 router = APIRouter(prefix="/admin/customers", tags=["admin: customers"])
 
-CustomersStaff = Annotated[Principal, require_permission("customers")]
 DETAIL_ORDERS = 50
 NO_SUCH_CUSTOMER = NotFound.documented("No such customer (`customer_not_found`)")
 OWN_ACCOUNT = Conflict.documented("Your own account (`own_account`): another admin must do it")

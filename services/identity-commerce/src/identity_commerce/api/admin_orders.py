@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter
-from shopkit.auth import require_permission
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -18,9 +16,13 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
-from shopkit.tokens import Principal
 
-from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
+from identity_commerce.api.deps import (
+    CatalogDep,
+    FollowUpClientsDep,
+    OrdersStaff,
+    StripeDep,
+)
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
@@ -39,9 +41,6 @@ from identity_commerce.services.orders import (
 from identity_commerce.services.orders_changes import admin_change_status
 
 router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
-
-# Admins, and staff holding `orders` (docs/permissions.md).
-OrdersStaff = Annotated[Principal, require_permission("orders")]
 
 
 @router.get(

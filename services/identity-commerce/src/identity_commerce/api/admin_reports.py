@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from shopkit.auth import require_permission
 from shopkit.csv_export import CSV_RESPONSE, csv_response
 from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, RequestInvalid, TooManyRequests, Unauthorized, error_responses
@@ -21,7 +20,14 @@ from shopkit.money import Money
 from shopkit.tokens import Principal
 from sqlalchemy import func, select, true, tuple_
 
-from identity_commerce.api.deps import ClientAddress, SessionFactoryDep, SettingsDep
+from identity_commerce.api.deps import (
+    ClientAddress,
+    CustomersStaff,
+    OrdersStaff,
+    ReportsStaff,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from identity_commerce.models import Order, OrderItem, Payment, User
 from identity_commerce.services import rate_limit
 from identity_commerce.services.customers_admin import figures_per_account
@@ -38,9 +44,6 @@ from identity_commerce.services.sales_reports import (
 
 router = APIRouter(tags=["admin: reports"])
 
-Reporter = Annotated[Principal, require_permission("reports")]
-OrdersStaff = Annotated[Principal, require_permission("orders")]
-CustomersStaff = Annotated[Principal, require_permission("customers")]
 
 FromDay = Annotated[
     date | None,
@@ -92,7 +95,7 @@ class SalesReport(BaseModel):
     responses=error_responses(*RANGE_ERRORS),
 )
 async def sales_report(
-    _: Reporter,
+    _: ReportsStaff,
     session: SessionDep,
     settings: SettingsDep,
     start: FromDay = None,
@@ -155,7 +158,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
     responses=error_responses(*RANGE_ERRORS),
 )
 async def top_products_report(
-    _: Reporter,
+    _: ReportsStaff,
     session: SessionDep,
     settings: SettingsDep,
     start: FromDay = None,
@@ -179,7 +182,7 @@ async def top_products_report(
     responses=error_responses(*RANGE_ERRORS),
 )
 async def top_customers_report(
-    _: Reporter,
+    _: ReportsStaff,
     session: SessionDep,
     settings: SettingsDep,
     start: FromDay = None,

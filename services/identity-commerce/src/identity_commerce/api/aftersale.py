@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from shopkit.auth import CurrentUser, require_permission
+from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
@@ -21,9 +21,14 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
-from shopkit.tokens import Principal
 
-from identity_commerce.api.deps import ClientAddress, FollowUpClientsDep, SettingsDep, StripeDep
+from identity_commerce.api.deps import (
+    ClientAddress,
+    FollowUpClientsDep,
+    OrdersStaff,
+    SettingsDep,
+    StripeDep,
+)
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.core.config import Settings
 from identity_commerce.models import ReturnStatus
@@ -40,9 +45,6 @@ from identity_commerce.schemas.orders import AdminOrderOut, RefundOut, ReturnOut
 from identity_commerce.services import rate_limit, refunds, returns
 from identity_commerce.services.order_followups import finish_after_commit
 from identity_commerce.services.orders import admin_actor, customer_actor
-
-# Refunds and returns are order work: admins, and staff holding `orders` (docs/permissions.md).
-OrdersStaff = Annotated[Principal, require_permission("orders")]
 
 router = APIRouter(tags=["after-sale: refunds and returns"])
 

@@ -34,6 +34,7 @@ from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
     CurrentAccount,
+    SessionFactoryDep,
     SettingsDep,
     bearer_or_guest_token,
     guest_token_header,
@@ -46,8 +47,9 @@ from identity_commerce.schemas.cart import (
     CartMergeOut,
     CartOut,
     GuestCartOut,
+    PromoIn,
 )
-from identity_commerce.services import cart, guest_carts, rate_limit
+from identity_commerce.services import cart, cart_promo, guest_carts, rate_limit
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
@@ -144,8 +146,10 @@ async def merge_guest_cart(
         max_lines=settings.cart_max_lines,
         max_quantity_per_line=settings.cart_max_quantity_per_line,
     )
-    view = await cart.view_cart(session, catalog, owner=cart.CartOwner.account(user.id))
-    return CartMergeOut.of(view, merged=adjusted is not None, adjusted=adjusted or [])
+    owner = cart.CartOwner.account(user.id)
+    view = await cart.view_cart(session, catalog, owner=owner)
+    promo = await cart_promo.current(session, owner=owner, subtotal=view.subtotal)
+    return CartMergeOut.of(view, merged=adjusted is not None, adjusted=adjusted or [], promo=promo)
 
 
 @router.get(
@@ -160,6 +164,62 @@ async def merge_guest_cart(
     responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
+    view = await cart.view_cart(session, catalog, owner=owner)
+    return CartOut.of(view, await cart_promo.current(session, owner=owner, subtotal=view.subtotal))
+
+
+PROMO_REFUSED = (
+    "The code does not apply to this cart now; `code` says why: inactive, not_started, "
+    "expired, below_minimum, used_up or per_customer_limit"
+)
+
+
+@router.post(
+    "/promo",
+    response_model=CartOut,
+    summary="Apply a promo code to my cart (case-insensitive)",
+    description=(
+        "Replaces any code the cart had. The cart's `promo` then shows the code and its "
+        "discount (taken off the subtotal before tax; never more than the subtotal); "
+        "checkout checks it again. At most `PROMO_MAX_PER_CART` codes per cart and "
+        "`PROMO_MAX_PER_CLIENT` per client address per `PROMO_RATE_WINDOW_SECONDS` are "
+        "tried, right or wrong (429 `promo_rate_limited`)."
+    ),
+    responses=error_responses(
+        Unauthorized,
+        Forbidden,
+        NotFound.documented(
+            "No such code (`code`: `unknown_promo_code`), or an unknown cart token"
+        ),
+        Conflict.documented(PROMO_REFUSED),
+        RequestInvalid,
+        TooManyRequests.documented("Too many codes tried (`code`: `promo_rate_limited`)"),
+    ),
+)
+async def apply_promo(
+    body: PromoIn,
+    owner: CartOwnerDep,
+    session: SessionDep,
+    sessions: SessionFactoryDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    client: ClientAddress,
+) -> CartOut:
+    await cart_promo.count_attempt(sessions, owner=owner, client=client, settings=settings)
+    view = await cart.view_cart(session, catalog, owner=owner)
+    promo = await cart_promo.apply(session, owner=owner, code=body.code, subtotal=view.subtotal)
+    return CartOut.of(view, promo)
+
+
+@router.delete(
+    "/promo",
+    response_model=CartOut,
+    summary="Remove the promo code from my cart",
+    description="Answers the cart without it; removing when there is none changes nothing.",
+    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
+)
+async def remove_promo(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
+    await cart_promo.promotions.remove_cart_promotion(session, owner)
     return CartOut.of(await cart.view_cart(session, catalog, owner=owner))
 
 

@@ -24,7 +24,7 @@ from shopkit.errors import (
 )
 from shopkit.tokens import USER_ROLES, Principal
 
-from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartTokenHeader
+from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartOwnerDep, CartTokenHeader
 from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
@@ -35,15 +35,17 @@ from identity_commerce.api.deps import (
 )
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import GuestCart
+from identity_commerce.schemas.fields import CountryCode
 from identity_commerce.schemas.orders import (
     ConfirmIn,
     CreatePaymentIntentIn,
     GuestCreatePaymentIntentIn,
     OrderOut,
     PaymentIntentOut,
+    ShippingMethodOption,
 )
 from identity_commerce.schemas.problems import OutOfStockProblem, PaymentDeclinedProblem
-from identity_commerce.services import checkout, guest_carts
+from identity_commerce.services import cart, cart_promo, checkout, guest_carts, shipping
 from identity_commerce.services.cart import CartOwner
 
 router = APIRouter(prefix="/checkout", tags=["checkout"])
@@ -102,6 +104,42 @@ async def _confirm_caller(
     return CartOwner.account((await _SHOPPER(principal)).user_id)
 
 
+@router.get(
+    "/shipping-methods",
+    response_model=list[ShippingMethodOption],
+    summary="The shipping methods for a country, priced for my cart",
+    description=(
+        "For the signed-in shopper's cart, or the guest cart of `X-Cart-Token`. Each method "
+        "costs its price, or 0 once the cart's subtotal after its promo code reaches "
+        "`free_over`. Cheapest first (ties by name); checkout picks the first when no "
+        "`shipping_method_id` is sent. With no method configured, the flat rule of the "
+        "settings is the one method, `Standard`, with `id` null."
+    ),
+    responses=error_responses(
+        Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART), RequestInvalid
+    ),
+)
+async def shipping_methods(
+    country: CountryCode,
+    owner: CartOwnerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+) -> list[ShippingMethodOption]:
+    view = await cart.view_cart(session, catalog, owner=owner)
+    promo = await cart_promo.current(session, owner=owner, subtotal=view.subtotal)
+    subtotal = view.subtotal - (promo.discount if promo else 0)
+    options = shipping.applicable(await shipping.active_options(session), country, settings)
+    currency = settings.shop_currency.upper()
+    return sorted(
+        (
+            ShippingMethodOption.of(option, option.price_for(subtotal, currency))
+            for option in options
+        ),
+        key=lambda option: (option.price, option.name),
+    )
+
+
 def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
     """Answer with the error *and* keep the transaction (cancelled order, failed payment):
     returning, not raising, lets the session commit."""
@@ -117,6 +155,9 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
     summary="Place an order for the cart and open its Stripe PaymentIntent",
     description=(
         "Prices come from catalog-fulfillment, shipping and tax from the server's rules. The "
+        "cart's promo code (POST /cart/promo) is checked again and its discount taken off the "
+        "subtotal before tax; `shipping_method_id` picks one of GET /checkout/shipping-methods "
+        "(default: the cheapest for this cart). The "
         "stock is held until `reservation_expires_at`; unpaid orders then expire. "
         "With an `Idempotency-Key`, a repeat returns the first reply "
         "(header `Idempotent-Replayed: true`) and creates nothing. "
@@ -151,7 +192,11 @@ def committed_problem(failed: checkout.CheckoutFailed) -> JSONResponse:
         StripeRequestRefused.documented("Stripe refused to open the payment; nothing is held"),
         Conflict.documented(
             "Not enough stock (`shortages`), no order is kept; or too many orders awaiting "
-            "payment (`code`: `too_many_pending_orders`)",
+            "payment (`code`: `too_many_pending_orders`); or the cart's promo code no longer "
+            "applies (`code`: inactive, not_started, expired, below_minimum, used_up, "
+            "per_customer_limit; remove it with DELETE /cart/promo or change the cart); or "
+            "the shipping method is not offered for the address (`code`: "
+            "`shipping_method_unavailable`)",
             body=OutOfStockProblem,
         ),
     ),
@@ -179,6 +224,7 @@ async def create_payment_intent(
                 client_address=client,
                 counting_sessions=sessions,
                 addresses=addresses,
+                shipping_method_id=body.shipping_method_id,
                 idempotency_key=idempotency_key,
                 settings=settings,
                 catalog=catalog,
@@ -192,6 +238,7 @@ async def create_payment_intent(
                 client_address=client,
                 counting_sessions=sessions,
                 addresses=addresses,
+                shipping_method_id=body.shipping_method_id,
                 idempotency_key=idempotency_key,
                 settings=settings,
                 catalog=catalog,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from pydantic import WithJsonSchema
-from shopkit.auth import AccountStatus, CurrentUser, confirm_account
+from shopkit.auth import AccountStatus, CurrentUser, confirm_account, require_permission
 from shopkit.db import SessionDep, SessionFactory
 from shopkit.deps import from_app_state
 from shopkit.errors import Unauthorized
@@ -116,3 +116,10 @@ def _followup_clients(request: Request) -> FollowUpClients:
 
 # What the refund and restock follow-ups of an order need, for routes that finish them.
 FollowUpClientsDep = Annotated[FollowUpClients, Depends(_followup_clients)]
+
+# The back office by permission (docs/permissions.md): an admin holds every permission,
+# staff the ones granted to them.
+OrdersStaff = Annotated[Principal, require_permission("orders")]
+CatalogStaff = Annotated[Principal, require_permission("catalog")]
+CustomersStaff = Annotated[Principal, require_permission("customers")]
+ReportsStaff = Annotated[Principal, require_permission("reports")]

@@ -187,7 +187,8 @@ class Settings(ServiceSettings):
     shop_currency: str = Field(default="USD", min_length=3, max_length=3)
     # The shop's time zone (IANA name): sales reports cut days, weeks and months in it.
     shop_time_zone: str = "UTC"
-    # Shipping: flat rate, free when the subtotal reaches the threshold.
+    # Shipping without configured methods (services/shipping.py): flat rate, free when the
+    # subtotal reaches the threshold; `make seed` makes "Standard" from these.
     shipping_flat_rate: Decimal = Field(default=Decimal("9.99"), ge=0)
     free_shipping_threshold: Decimal = Field(default=Decimal("100.00"), ge=0)
     # Sales tax on the subtotal by shipping country (ISO alpha-2); others get the default.
@@ -225,6 +226,11 @@ class Settings(ServiceSettings):
     checkout_rate_window_seconds: int = Field(default=600, ge=1)
     checkout_max_per_user: int = Field(default=30, ge=1)
     checkout_max_per_client: int = Field(default=600, ge=1)
+    # Promo codes typed in (POST /cart/promo), per cart (account or guest) and per client
+    # address, per window: guessing codes is slow, a NAT of shoppers is not blocked.
+    promo_rate_window_seconds: int = Field(default=3600, ge=1)
+    promo_max_per_cart: int = Field(default=20, ge=1)
+    promo_max_per_client: int = Field(default=200, ge=1)
 
     # --- after-sale (services/refunds.py, services/returns.py) ----------------------------
     # A shopper may ask to return units of an order this many days after its delivery.

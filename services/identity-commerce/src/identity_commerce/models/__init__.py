@@ -10,7 +10,9 @@ from identity_commerce.models.followup import FollowUpKind, FollowUpStatus, Orde
 from identity_commerce.models.order import Order, OrderItem, OrderStatusChange
 from identity_commerce.models.order_return import OrderReturn, ReturnStatus
 from identity_commerce.models.payment import IdempotencyKey, Payment, ProcessedStripeEvent, Refund
+from identity_commerce.models.promotion import CartPromotion, Promotion, PromotionKind
 from identity_commerce.models.rate_limit import RateLimitCounter
+from identity_commerce.models.shipping import ShippingMethod, ShippingZone
 from identity_commerce.models.user import User, UserRole
 
 
@@ -24,6 +26,7 @@ __all__ = [
     "AddressKind",
     "Base",
     "CartItem",
+    "CartPromotion",
     "FollowUpKind",
     "FollowUpStatus",
     "GuestCart",
@@ -37,9 +40,13 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "ProcessedStripeEvent",
+    "Promotion",
+    "PromotionKind",
     "RateLimitCounter",
     "Refund",
     "ReturnStatus",
+    "ShippingMethod",
+    "ShippingZone",
     "User",
     "UserRole",
 ]

@@ -52,6 +52,7 @@ class Order(Timestamps, Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
         CheckConstraint("total = subtotal - discount + shipping + tax", name="total_adds_up"),
+        CheckConstraint("discount >= 0 AND discount <= subtotal", name="discount_within_subtotal"),
         CheckConstraint(
             "user_id IS NOT NULL OR guest_token IS NOT NULL", name="account_or_guest_token"
         ),
@@ -63,6 +64,10 @@ class Order(Timestamps, Base):
         Index("ix_orders_user_id_created_at", "user_id", "created_at"),
         Index("ix_orders_status_created_at", "status", "created_at"),
         Index("ix_orders_created_at", "created_at"),  # sales reports over a date range
+        # A promotion's uses are the orders carrying its code (services/promotions.py).
+        Index(
+            "ix_orders_promo_code", "promo_code", postgresql_where=text("promo_code IS NOT NULL")
+        ),
         # The expiry sweeper's query: only unpaid orders, by deadline.
         Index(
             "ix_orders_pending_expiry",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -10,6 +11,7 @@ from shopkit.fields import JSON_INTEGER, Sku
 from shopkit.money import Money
 
 from identity_commerce.models.cart import CartLine, CartView
+from identity_commerce.services.cart_promo import CartPromo
 from identity_commerce.services.guest_carts import MergeAdjustment
 
 Quantity = Annotated[int, Field(ge=1, le=999), JSON_INTEGER]
@@ -59,9 +61,35 @@ class CartLineOut(BaseModel):
         )
 
 
+class PromoIn(BaseModel):
+    code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\s*[A-Za-z0-9_-]+\s*$")]
+
+
+class CartPromoOut(BaseModel):
+    code: str = Field(description="The code as stored (upper case)")
+    discount: Money = Field(description="Taken off the subtotal, before tax; 0 with a problem")
+    problem: str | None = Field(
+        default=None,
+        description="Why the code does not apply now (the `code` checkout would answer 409 "
+        "with: inactive, not_started, expired, below_minimum, used_up, per_customer_limit)",
+    )
+
+    @classmethod
+    def of(cls, promo: CartPromo) -> CartPromoOut:
+        return cls(code=promo.code, discount=promo.discount, problem=promo.problem)
+
+
 class CartOut(BaseModel):
     items: list[CartLineOut]
     subtotal: Money
+    promo: CartPromoOut | None = Field(
+        default=None, description="The promo code applied with POST /cart/promo"
+    )
+    discount: Money = Field(default=Decimal("0.00"), description="The promo code's discount")
+    discounted_subtotal: Money = Field(
+        default=Decimal("0.00"),
+        description="subtotal - discount; shipping and tax (on this amount) come at checkout",
+    )
     currency: str
     item_count: int
     refreshed: bool = Field(
@@ -70,10 +98,14 @@ class CartOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, view: CartView) -> CartOut:
+    def of(cls, view: CartView, promo: CartPromo | None = None) -> CartOut:
+        discount = promo.discount if promo is not None else Decimal("0.00")
         return cls(
             items=[CartLineOut.of(line) for line in view.lines],
             subtotal=view.subtotal,
+            promo=CartPromoOut.of(promo) if promo is not None else None,
+            discount=discount,
+            discounted_subtotal=view.subtotal - discount,
             currency=view.currency,
             item_count=view.item_count,
             refreshed=view.refreshed,
@@ -104,9 +136,14 @@ class CartMergeOut(CartOut):
 
     @classmethod
     def of(  # type: ignore[override]
-        cls, view: CartView, *, merged: bool, adjusted: list[MergeAdjustment]
+        cls,
+        view: CartView,
+        *,
+        merged: bool,
+        adjusted: list[MergeAdjustment],
+        promo: CartPromo | None = None,
     ) -> CartMergeOut:
-        base = CartOut.of(view)
+        base = CartOut.of(view, promo)
         return cls(
             **base.model_dump(),
             merged=merged,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -25,6 +26,7 @@ from identity_commerce.models import Order, Payment
 from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.schemas.addresses import AddressIn
 from identity_commerce.schemas.fields import Email, text
+from identity_commerce.services.shipping import ShippingOption
 
 OrderStatusName = Literal[
     "pending_payment",
@@ -50,11 +52,18 @@ Note = Annotated[str, *text(1000)]
 
 
 # --- checkout -----------------------------------------------------------------------------
+SHIPPING_METHOD_ID = (
+    "One of GET /checkout/shipping-methods for the shipping country; default: the cheapest "
+    "for this cart"
+)
+
+
 class CreatePaymentIntentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     shipping_address_id: uuid.UUID
     billing_address_id: uuid.UUID
+    shipping_method_id: uuid.UUID | None = Field(default=None, description=SHIPPING_METHOD_ID)
 
 
 class GuestAddressIn(AddressIn):
@@ -73,6 +82,7 @@ class GuestCreatePaymentIntentIn(BaseModel):
     billing_address: GuestAddressIn | None = Field(
         default=None, description="Defaults to the shipping address"
     )
+    shipping_method_id: uuid.UUID | None = Field(default=None, description=SHIPPING_METHOD_ID)
 
 
 class OrderClaimIn(BaseModel):
@@ -94,6 +104,26 @@ class PaymentIntentOut(BaseModel):
         description="Guest checkout only: send as X-Order-Token to GET /orders/{order_id}; "
         "the order's emails link to it",
     )
+
+
+class ShippingMethodOption(BaseModel):
+    id: uuid.UUID | None = Field(description="null: the settings' flat rule (no method configured)")
+    name: str
+    price: Money = Field(description="What this cart pays for it now")
+    regular_price: Money = Field(description="Its price without the free-over threshold")
+    free_over: Money | None = Field(description="Free once the discounted subtotal reaches it")
+    delivery_estimate: str | None
+
+    @classmethod
+    def of(cls, option: ShippingOption, price: Decimal) -> ShippingMethodOption:
+        return cls(
+            id=option.id,
+            name=option.name,
+            price=price,
+            regular_price=option.price,
+            free_over=option.free_over,
+            delivery_estimate=option.delivery_estimate,
+        )
 
 
 class ConfirmIn(BaseModel):
@@ -247,9 +277,15 @@ class OrderOut(BaseModel):
     status: OrderStatusName
     items: list[OrderItemOut]
     subtotal: Money
+    discount: Money = Field(description="What the promo code took off the subtotal (before tax)")
+    promo_code: str | None
     shipping: Money
+    shipping_method: str | None = Field(
+        description="The shipping method's name; null on orders "
+        "placed before shipping methods existed"
+    )
     tax: Money
-    total: Money
+    total: Money = Field(description="subtotal - discount + shipping + tax")
     currency: str
     shipping_address: AddressSnapshot
     billing_address: AddressSnapshot

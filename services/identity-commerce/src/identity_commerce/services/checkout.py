@@ -13,7 +13,10 @@ Create, in this order (docs/api/identity-commerce-orders.md):
    superseded (intent cancelled, stock released, order `cancelled`), so one account cannot
    stack holds on the same stock; with MAX_PENDING_ORDERS_PER_USER other pending orders
    left the answer is 409 `too_many_pending_orders`;
-5. price every line from the catalog (never from the client), add shipping and tax;
+5. price every line from the catalog (never from the client); take off the cart's promo
+   code (a code with a usage or per-customer limit is locked and its uses counted first:
+   services/promotions.py; 409 with the reason as `code`); add the chosen (or cheapest)
+   shipping method and the tax on the discounted subtotal;
 6. insert the order (a number already taken is skipped, never a 500), its items and the
    first timeline entry;
 7. reserve the stock with reservation_id = order id (409 shortages / 503: the transaction
@@ -37,6 +40,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 from shopkit.auth import AccountStatus, confirm_account
@@ -76,16 +80,18 @@ from identity_commerce.core.metrics import CHECKOUT_OUTCOMES
 from identity_commerce.models import (
     Address,
     CartItem,
+    CartPromotion,
     GuestCart,
     IdempotencyKey,
     Order,
     OrderItem,
     OrderStatusChange,
     Payment,
+    Promotion,
     User,
 )
 from identity_commerce.models.order_status import OrderStatus
-from identity_commerce.services import rate_limit
+from identity_commerce.services import promotions, rate_limit, shipping
 from identity_commerce.services.accounts import normalise_email
 from identity_commerce.services.cart import CartOwner, list_cart_items
 from identity_commerce.services.orders import (
@@ -103,7 +109,14 @@ from identity_commerce.services.payments import (
     advance_payment_status,
     settle_payment,
 )
-from identity_commerce.services.pricing import PricedLine, PricingRules, money, to_minor_units
+from identity_commerce.services.pricing import (
+    PricedLine,
+    PricingRules,
+    Quote,
+    money,
+    to_minor_units,
+)
+from identity_commerce.services.shipping import ShippingOption
 
 log = logging.getLogger("identity_commerce.checkout")
 
@@ -347,9 +360,19 @@ async def _uncount_checkout(
 
 
 @dataclass(frozen=True)
+class CheckoutContext:
+    """What the statement locking the buyer's row also read (the SQL budget has no statement
+    to spare): the cart's promotion and every active shipping method."""
+
+    promotion: Promotion | None
+    shipping_options: list[ShippingOption]
+
+
+@dataclass(frozen=True)
 class LockedAccount:
     user: User
     pending: dict[uuid.UUID, set[str]]  # the user's orders awaiting payment -> their skus
+    context: CheckoutContext
 
 
 async def _lock_account(session: AsyncSession, principal: Principal) -> LockedAccount:
@@ -369,8 +392,17 @@ async def _lock_account(session: AsyncSession, principal: Principal) -> LockedAc
     )
     rows = (
         await session.execute(
-            select(User, pending_items.c.order_id, pending_items.c.sku)
+            select(
+                User,
+                pending_items.c.order_id,
+                pending_items.c.sku,
+                Promotion,
+                shipping.options_column(),
+            )
+            .select_from(User)
             .outerjoin(pending_items, true())
+            .outerjoin(CartPromotion, CartPromotion.user_id == User.id)
+            .outerjoin(Promotion, Promotion.id == CartPromotion.promotion_id)
             .where(User.id == user_id, User.is_active.is_(True))
             .with_for_update(of=User)
         )
@@ -381,10 +413,11 @@ async def _lock_account(session: AsyncSession, principal: Principal) -> LockedAc
     )
     assert user is not None  # confirm_account raised otherwise
     pending: dict[uuid.UUID, set[str]] = {}
-    for _, order_id, sku in rows:
+    for _, order_id, sku, _, _ in rows:
         if order_id is not None:
             pending.setdefault(order_id, set()).add(sku)
-    return LockedAccount(user=user, pending=pending)
+    context = CheckoutContext(rows[0][3], shipping.options_from_json(rows[0][4]))
+    return LockedAccount(user=user, pending=pending, context=context)
 
 
 class TooManyPendingOrders(Conflict):
@@ -486,10 +519,13 @@ async def create_payment_intent(
     catalog: CatalogClient,
     inventory: CatalogClient,
     stripe: StripeGateway,
+    shipping_method_id: uuid.UUID | None = None,
 ) -> CheckoutReply:
     """Steps 1-9 above. The order belongs to the account either way; with typed addresses
     its messages go to the email given with them."""
-    fingerprint = request_fingerprint(addresses.fingerprint())
+    fingerprint = request_fingerprint(
+        {**addresses.fingerprint(), **_method_field(shipping_method_id)}
+    )
     try:
         user_id = principal.user_id
     except ValueError as exc:
@@ -527,6 +563,8 @@ async def create_payment_intent(
         session,
         buyer=buyer,
         pending=account.pending,
+        context=account.context,
+        shipping_method_id=shipping_method_id,
         shipping_address=shipping,
         billing_address=billing,
         idempotency_key=idempotency_key,
@@ -549,12 +587,15 @@ async def create_guest_payment_intent(
     catalog: CatalogClient,
     inventory: CatalogClient,
     stripe: StripeGateway,
+    shipping_method_id: uuid.UUID | None = None,
 ) -> CheckoutReply:
     """The same steps for a guest cart: counted per cart and per client address, the cart's
     row locked (with its pending orders) instead of an account's, the addresses from the
     body. The order belongs to no account; its token (256 random bits) shows it."""
     owner = CartOwner.guest(guest_cart_id)
-    fingerprint = request_fingerprint(addresses.fingerprint())
+    fingerprint = request_fingerprint(
+        {**addresses.fingerprint(), **_method_field(shipping_method_id)}
+    )
     counted = await count_checkout(
         counting_sessions,
         owner=owner,
@@ -562,7 +603,7 @@ async def create_guest_payment_intent(
         idempotency_key=idempotency_key,
         settings=settings,
     )
-    pending = await _lock_guest_cart(session, guest_cart_id=guest_cart_id)
+    pending, context = await _lock_guest_cart(session, guest_cart_id=guest_cart_id)
     if idempotency_key is not None:
         replay = await _claim_key(
             session, owner=owner, key=idempotency_key, fingerprint=fingerprint
@@ -585,6 +626,8 @@ async def create_guest_payment_intent(
         session,
         buyer=buyer,
         pending=pending,
+        context=context,
+        shipping_method_id=shipping_method_id,
         shipping_address=addresses.shipping,
         billing_address=addresses.billing,
         idempotency_key=idempotency_key,
@@ -597,9 +640,10 @@ async def create_guest_payment_intent(
 
 async def _lock_guest_cart(
     session: AsyncSession, *, guest_cart_id: uuid.UUID
-) -> dict[uuid.UUID, set[str]]:
+) -> tuple[dict[uuid.UUID, set[str]], CheckoutContext]:
     """Lock the guest cart's row (its checkouts run one at a time) and read its orders
-    awaiting payment, in one statement; 404 when the cart is gone."""
+    awaiting payment and the checkout's context, in one statement; 404 when the cart is
+    gone."""
     pending_items = (
         select(Order.id.label("order_id"), OrderItem.sku.label("sku"))
         .join(OrderItem, OrderItem.order_id == Order.id)
@@ -608,8 +652,17 @@ async def _lock_guest_cart(
     )
     rows = (
         await session.execute(
-            select(GuestCart.id, pending_items.c.order_id, pending_items.c.sku)
+            select(
+                GuestCart.id,
+                pending_items.c.order_id,
+                pending_items.c.sku,
+                Promotion,
+                shipping.options_column(),
+            )
+            .select_from(GuestCart)
             .outerjoin(pending_items, true())
+            .outerjoin(CartPromotion, CartPromotion.guest_cart_id == GuestCart.id)
+            .outerjoin(Promotion, Promotion.id == CartPromotion.promotion_id)
             .where(GuestCart.id == guest_cart_id)
             .with_for_update(of=GuestCart)
         )
@@ -617,10 +670,15 @@ async def _lock_guest_cart(
     if not rows:
         raise NotFound("Unknown or expired cart token; create a new guest cart")
     pending: dict[uuid.UUID, set[str]] = {}
-    for _, order_id, sku in rows:
+    for _, order_id, sku, _, _ in rows:
         if order_id is not None:
             pending.setdefault(order_id, set()).add(sku)
-    return pending
+    return pending, CheckoutContext(rows[0][3], shipping.options_from_json(rows[0][4]))
+
+
+def _method_field(shipping_method_id: uuid.UUID | None) -> dict[str, Any]:
+    """In the Idempotency-Key fingerprint only when chosen (keys stored before stay valid)."""
+    return {} if shipping_method_id is None else {"shipping_method_id": shipping_method_id}
 
 
 async def _checkout_cart(
@@ -628,6 +686,8 @@ async def _checkout_cart(
     *,
     buyer: Buyer,
     pending: dict[uuid.UUID, set[str]],
+    context: CheckoutContext,
+    shipping_method_id: uuid.UUID | None,
     shipping_address: AddressLike,
     billing_address: AddressLike,
     idempotency_key: str | None,
@@ -656,6 +716,8 @@ async def _checkout_cart(
             return await _place_order(
                 session,
                 buyer=buyer,
+                context=context,
+                shipping_method_id=shipping_method_id,
                 shipping_address=shipping_address,
                 billing_address=billing_address,
                 cart=cart,
@@ -694,6 +756,8 @@ async def _place_order(
     session: AsyncSession,
     *,
     buyer: Buyer,
+    context: CheckoutContext,
+    shipping_method_id: uuid.UUID | None,
     shipping_address: AddressLike,
     billing_address: AddressLike,
     cart: list[CartItem],
@@ -707,14 +771,23 @@ async def _place_order(
     currency = settings.shop_currency.upper()
     priced = _priced_lines(cart, await catalog.get_variants([c.sku for c in cart]), currency)
     ttl = timedelta(seconds=settings.reservation_ttl_seconds)
+    priced_order = await _price_order(
+        session,
+        buyer=buyer,
+        context=context,
+        shipping_method_id=shipping_method_id,
+        country=shipping_address.country,
+        priced=priced,
+        settings=settings,
+    )
     order = await _new_order(
         session,
         buyer=buyer,
         shipping_address=shipping_address,
         billing_address=billing_address,
         priced=priced,
+        pricing=priced_order,
         currency=currency,
-        rules=pricing_rules(settings),
         ttl=ttl,
     )
     await session.flush()
@@ -797,6 +870,65 @@ async def _insert_order(session: AsyncSession, values: dict[str, Any]) -> Order:
     raise ServiceUnavailable("Could not number the order; try again", retry_after=1)
 
 
+@dataclass(frozen=True)
+class PricedOrder:
+    quote: Quote
+    promo_code: str | None
+    shipping_method: str
+
+
+async def _price_order(
+    session: AsyncSession,
+    *,
+    buyer: Buyer,
+    context: CheckoutContext,
+    shipping_method_id: uuid.UUID | None,
+    country: str,
+    priced: list[tuple[CartItem, CatalogVariant]],
+    settings: Settings,
+) -> PricedOrder:
+    """Subtotal, the promo code's discount, the shipping method's price, the tax."""
+    rules = pricing_rules(settings)
+    lines = [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced]
+    subtotal = PricingRules.subtotal_of(lines)
+    discount, code = await _promotion_discount(session, context.promotion, subtotal, buyer=buyer)
+    options = shipping.applicable(context.shipping_options, country, settings)
+    method = shipping.choose(
+        options, subtotal - discount, method_id=shipping_method_id, currency=rules.currency
+    )
+    quote = rules.quote(
+        lines,
+        country=country,
+        discount=discount,
+        shipping=method.price_for(subtotal - discount, rules.currency),
+    )
+    return PricedOrder(quote=quote, promo_code=code, shipping_method=method.name)
+
+
+async def _promotion_discount(
+    session: AsyncSession, promotion: Promotion | None, subtotal: Decimal, *, buyer: Buyer
+) -> tuple[Decimal, str | None]:
+    """The cart's code checked again (409 with the reason); one with a usage or
+    per-customer limit is locked first and its uses counted under the lock, so of
+    concurrent checkouts exactly as many get it as it has uses left. An unlimited code
+    takes no lock: its checkouts need not wait for each other."""
+    if promotion is None:
+        return money(0), None
+    if promotion.usage_limit is not None or promotion.per_customer_limit is not None:
+        locked = await promotions.lock_for_checkout(session, promotion.id)
+        if locked is None:
+            return money(0), None
+        promotion = locked
+        promotions.check_terms(promotion, subtotal)
+        uses = await promotions.count_uses(
+            session, promotion.code, user_id=buyer.user_id, email=buyer.email
+        )
+        promotions.check_uses(promotion, uses)
+    else:
+        promotions.check_terms(promotion, subtotal)
+    return promotions.discount_for(promotion, subtotal), promotion.code
+
+
 async def _new_order(
     session: AsyncSession,
     *,
@@ -804,16 +936,13 @@ async def _new_order(
     shipping_address: AddressLike,
     billing_address: AddressLike,
     priced: list[tuple[CartItem, CatalogVariant]],
+    pricing: PricedOrder,
     currency: str,
-    rules: PricingRules,
     ttl: timedelta,
 ) -> Order:
     """The `pending_payment` order (inserted) with copies of the items and addresses (added,
     not flushed)."""
-    quote = rules.quote(
-        [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced],
-        country=shipping_address.country,
-    )
+    quote = pricing.quote
     if quote.total <= 0:
         raise BadRequest("Nothing to pay for")
     now = datetime.now(UTC)
@@ -829,6 +958,9 @@ async def _new_order(
             "subtotal": quote.subtotal,
             "shipping": quote.shipping,
             "tax": quote.tax,
+            "discount": quote.discount,
+            "promo_code": pricing.promo_code,
+            "shipping_method": pricing.shipping_method,
             "total": quote.total,
             "customer_email": buyer.email,
             "customer_name": buyer.name or shipping_address.full_name,

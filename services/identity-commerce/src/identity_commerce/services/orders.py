@@ -247,7 +247,10 @@ def order_event_data(order: Order, **extra: Any) -> dict[str, Any]:
             for item in order.items
         ],
         "subtotal": f"{order.subtotal:.2f}",
+        "discount": f"{order.discount:.2f}",
+        "promo_code": order.promo_code,
         "shipping": f"{order.shipping:.2f}",
+        "shipping_method": order.shipping_method,
         "tax": f"{order.tax:.2f}",
         "total": f"{order.total:.2f}",
         "currency": order.currency,

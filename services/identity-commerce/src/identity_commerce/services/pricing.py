@@ -1,8 +1,12 @@
 """Shipping and tax rules: the server's own numbers, never the client's.
 
-- Shipping is a flat rate per order, free once the subtotal reaches the threshold.
-- Tax is a rate per shipping country (ISO alpha-2) applied to the subtotal (not to shipping),
-  rounded half-up to the cent; countries without a rate get the default rate.
+- A promo code's discount comes off the subtotal first (services/promotions.py); tax and the
+  free-shipping thresholds see the discounted subtotal. total = subtotal - discount +
+  shipping + tax (the orders table checks it; refunds and reports rely on it).
+- Shipping is the chosen method's price (services/shipping.py); without one, a flat rate per
+  order, free once the subtotal reaches the threshold.
+- Tax is a rate per shipping country (ISO alpha-2) applied to the discounted subtotal (not
+  to shipping), rounded half-up to the cent; countries without a rate get the default rate.
 - Amounts round half-up to what the currency can express and go to Stripe in integer minor
   units: shopkit.money, the rule every service shares.
 """
@@ -44,10 +48,11 @@ class Quote:
     subtotal: Decimal
     shipping: Decimal
     tax: Decimal
+    discount: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        return money(self.subtotal + self.shipping + self.tax)
+        return money(self.subtotal - self.discount + self.shipping + self.tax)
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,26 @@ class PricingRules:
     def tax_for(self, subtotal: Decimal, country: str) -> Decimal:
         return money(subtotal * self.tax_rate_for(country), self.currency)
 
-    def quote(self, lines: Iterable[PricedLine], *, country: str) -> Quote:
+    def quote(
+        self,
+        lines: Iterable[PricedLine],
+        *,
+        country: str,
+        discount: Decimal = ZERO,
+        shipping: Decimal | None = None,
+    ) -> Quote:
+        """`discount` at most the subtotal (callers compute it from it); `shipping` the
+        chosen method's price, else the flat rule on the discounted subtotal."""
         subtotal = money(sum((line.line_total for line in lines), ZERO))
+        discount = min(money(discount, self.currency), subtotal)
+        discounted = subtotal - discount
         return Quote(
             subtotal=subtotal,
-            shipping=self.shipping_for(subtotal),
-            tax=self.tax_for(subtotal, country),
+            discount=discount,
+            shipping=self.shipping_for(discounted) if shipping is None else shipping,
+            tax=self.tax_for(discounted, country),
         )
+
+    @staticmethod
+    def subtotal_of(lines: Iterable[PricedLine]) -> Decimal:
+        return money(sum((line.line_total for line in lines), ZERO))

@@ -144,6 +144,11 @@ class OrderEventData(EventData):
     subtotal: ExactMoneyIn | None = None
     shipping: ExactMoneyIn | None = None
     tax: ExactMoneyIn | None = None
+    # A promo code's discount (subtotal - discount + shipping + tax = total) and the shipping
+    # method's name; orders placed before they existed carry neither.
+    discount: ExactMoneyIn | None = None
+    promo_code: Annotated[str, Field(max_length=64), *OneLine] | None = None
+    shipping_method: Annotated[str, Field(max_length=100), *OneLine] | None = None
     # A guest order's token: the order link carries it (the order belongs to no account).
     order_token: LinkToken | None = None
 

@@ -1,0 +1,154 @@
+"""Bodies of /admin/promotions and /admin/shipping-methods. Money as decimal strings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from shopkit.fields import JSON_INTEGER
+from shopkit.money import Money
+
+from identity_commerce.models import Promotion, ShippingMethod, ShippingZone
+from identity_commerce.schemas.fields import CountryCode, text
+
+PromoCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^\s*[A-Za-z0-9_-]+\s*$",
+        description="Letters, digits, - and _; case-insensitive (stored upper case)",
+    ),
+]
+Limit = Annotated[int, Field(ge=1, le=1_000_000), JSON_INTEGER]
+
+
+class PromotionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: PromoCode
+    kind: Literal["percent", "fixed"]
+    value: Money = Field(description="percent: 0-100 of the subtotal; fixed: an amount off")
+    min_subtotal: Money | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    usage_limit: Limit | None = Field(default=None, description="Orders in all; null: no limit")
+    per_customer_limit: Limit | None = Field(
+        default=None, description="Orders per account (guests: per email); null: no limit"
+    )
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.value <= 0:
+            raise ValueError("value must be more than 0")
+        if self.kind == "percent" and self.value > 100:
+            raise ValueError("a percent value is at most 100")
+        if self.starts_at and self.ends_at and self.starts_at >= self.ends_at:
+            raise ValueError("starts_at must be before ends_at")
+        return self
+
+
+class PromotionOut(BaseModel):
+    id: uuid.UUID
+    code: str
+    kind: Literal["percent", "fixed"]
+    value: Money
+    min_subtotal: Money | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    usage_limit: int | None
+    per_customer_limit: int | None
+    active: bool
+    times_used: int = Field(description="Paid orders that used it (redeemed)")
+    reserved: int = Field(description="Orders awaiting payment holding a use")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, promotion: Promotion, *, reserved: int = 0, redeemed: int = 0) -> PromotionOut:
+        return cls(
+            id=promotion.id,
+            code=promotion.code,
+            kind=promotion.kind,  # type: ignore[arg-type]
+            value=promotion.value,
+            min_subtotal=promotion.min_subtotal,
+            starts_at=promotion.starts_at,
+            ends_at=promotion.ends_at,
+            usage_limit=promotion.usage_limit,
+            per_customer_limit=promotion.per_customer_limit,
+            active=promotion.active,
+            times_used=redeemed,
+            reserved=reserved,
+            created_at=promotion.created_at,
+            updated_at=promotion.updated_at,
+        )
+
+
+class ShippingZoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, *text(100)]
+    countries: list[CountryCode] = Field(
+        default_factory=list,
+        max_length=300,
+        description="ISO alpha-2; empty: every country no other zone lists",
+    )
+
+
+class ShippingZoneOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    countries: list[str]
+
+    @classmethod
+    def of(cls, zone: ShippingZone) -> ShippingZoneOut:
+        return cls(id=zone.id, name=zone.name, countries=list(zone.countries))
+
+
+class ShippingMethodIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    zone_id: uuid.UUID
+    name: Annotated[str, *text(100)]
+    price: Money
+    free_over: Money | None = Field(
+        default=None, description="Free once the discounted subtotal reaches it"
+    )
+    delivery_estimate: Annotated[str, *text(100)] | None = None
+    active: bool = True
+
+
+class ShippingMethodOut(BaseModel):
+    id: uuid.UUID
+    zone_id: uuid.UUID
+    name: str
+    price: Money
+    free_over: Money | None
+    delivery_estimate: str | None
+    active: bool
+
+    @classmethod
+    def of(cls, method: ShippingMethod) -> ShippingMethodOut:
+        return cls(
+            id=method.id,
+            zone_id=method.zone_id,
+            name=method.name,
+            price=method.price,
+            free_over=method.free_over,
+            delivery_estimate=method.delivery_estimate,
+            active=method.active,
+        )
+
+
+class ShippingSetupOut(BaseModel):
+    zones: list[ShippingZoneOut]
+    methods: list[ShippingMethodOut]
+    fallback_in_use: bool = Field(
+        description="True when no method is active: checkout uses the settings' flat rule "
+        "(`Standard`)"
+    )
