@@ -399,7 +399,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order for the cart and open its Stripe PaymentIntent
-         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The cart's promo code (POST /cart/promo) is checked again and its discount taken off the subtotal before tax; `shipping_method_id` picks one of GET /checkout/shipping-methods (default: the cheapest for this cart). The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`).
+         * @description Prices come from catalog-fulfillment, shipping and tax from the server's rules. The cart's promo code (POST /cart/promo) is checked again and its discount taken off the subtotal before tax; `shipping_method_id` picks one of GET /checkout/shipping-methods (default: the cheapest for this cart). The stock is held until `reservation_expires_at`; unpaid orders then expire. With an `Idempotency-Key`, a repeat returns the first reply (header `Idempotent-Replayed: true`) and creates nothing. A new checkout supersedes (cancels, releasing their stock) the caller's orders still awaiting payment that hold any sku of the cart; a caller may have at most `MAX_PENDING_ORDERS_PER_USER` other orders awaiting payment, and may start `CHECKOUT_MAX_PER_USER` checkouts (`CHECKOUT_MAX_PER_CLIENT` per client address) per `CHECKOUT_RATE_WINDOW_SECONDS`. A guest sends `X-Cart-Token` (no Authorization) and `{email, shipping_address, billing_address?}`: the same rules apply per guest cart and per client address, and the reply adds `order_token` (send it as `X-Order-Token` to `GET /orders/{order_id}`). A signed-in shopper may send that typed shape too (a one-off address, not saved to the address book): the order is still the account's, and its messages go to `email`. A guest's body with address ids is 422 (a guest has no address book).
          */
         post: operations["create_payment_intent_checkout_create_payment_intent_post"];
         delete?: never;
@@ -553,6 +553,317 @@ export interface paths {
          * @description `shipped` needs `carrier` and `tracking_number` and records the shipment in catalog-fulfillment; `cancelled` releases or refunds and restocks; `refunded` refunds through Stripe (and restocks orders that never shipped; when the catalog is down the stock follows as soon as it answers). A refunded order can never be shipped. Each change adds a timeline entry and emits its event.
          */
         post: operations["change_order_status_admin_orders__order_id__status_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders/{order_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund some lines of an order, its shipping, or an amount
+         * @description Each line is refunded at the price paid: `line_total x (total - shipping) / subtotal`, rounded half-up to the cent; the refund that takes the last units of the order takes the exact remainder, so the line refunds add up to what was paid for goods. `include_shipping` adds what is left of the shipping; `amount` replaces the computed sum (the lines are still marked refunded). Refunded through Stripe; with `restock` the lines go back on the shelf once (retried in the background while the catalog is down). The order becomes `partially_refunded`, or `refunded` when no money is left, and ORDER_REFUNDED is emitted with the amount and lines. 409 `code`s: `refund_exceeds_paid` (more than what was paid and not yet refunded), `line_already_refunded` (more units than are left to refund), `unknown_line` (a sku the order does not hold), `nothing_to_refund`, `idempotency_key_reused` (the key came with another body), or the order's status allows no refund.
+         */
+        post: operations["refund_order_lines_admin_orders__order_id__refunds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to return units of my delivered order
+         * @description Within `RETURN_WINDOW_DAYS` (30) of delivery; a unit already refunded or in an open return cannot be asked for again. The return starts `requested`; the shop approves or rejects it, and refunds (and restocks) the units when the parcel arrives. Each step emails the shopper. At most `RETURNS_MAX_PER_USER` (10) per account and `RETURNS_MAX_PER_CLIENT` (100) per address an hour. 409 `code`s: `not_returnable` (the order was not delivered, or is refunded), `return_window_closed`, `unknown_line` (a sku the order does not hold), `line_already_returned` (more units than are left to return).
+         */
+        post: operations["request_return_orders__order_id__returns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns, newest first, optionally of one status */
+        get: operations["all_returns_admin_returns_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a requested return (the shopper is told to send the parcel) */
+        post: operations["approve_return_admin_returns__return_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a requested return (its units may be asked for again) */
+        post: operations["reject_return_admin_returns__return_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/returns/{return_id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The approved parcel arrived: refund its units (and restock them)
+         * @description Refunds the returned units at the price paid through the refund path of `POST /admin/orders/{id}/refunds` (Idempotency-Key `return-<id>`), restocks them unless `restock` is false, and emits RETURN_RECEIVED and ORDER_REFUNDED.
+         */
+        post: operations["receive_return_admin_returns__return_id__receive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts, newest first, optionally matching an email or name
+         * @description `q` matches part of the email or of the full name, case-insensitively. Each account comes with its paid orders, what they came to less refunds, and when the last one was placed. Permission `customers`.
+         */
+        get: operations["customers_admin_customers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One account with its addresses and newest orders
+         * @description Permission `customers`.
+         */
+        get: operations["customer_admin_customers__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{user_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an account: it cannot sign in and its tokens stop working at once
+         * @description Every service refuses the account's tokens from the next request on (the account check), and tokens issued before stay refused after `enable`. Disabling a disabled account changes nothing. Permission `customers`; a staff or admin account needs an admin. Nobody disables their own account.
+         */
+        post: operations["disable_customer_admin_customers__user_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{user_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled account (it signs in again; old tokens stay refused)
+         * @description Permission `customers`; a staff or admin account needs an admin.
+         */
+        post: operations["enable_customer_admin_customers__user_id__enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/customers/{user_id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Grant a role: customer, staff (with permissions) or admin
+         * @description Admins only. `permissions` (orders, catalog, customers, reports) are kept for `staff`; an admin holds them all, a customer none. A change ends the account's tokens: it signs in again and its new token lists what it may do. Setting what is already set changes nothing. Nobody changes their own role.
+         */
+        put: operations["grant_role_admin_customers__user_id__role_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders, gross, discounts, refunds, net and average order value per bucket
+         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed. Every bucket of the range is listed, empty ones with zeros.
+         */
+        get: operations["sales_report_admin_reports_sales_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/reports/top-products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Best-selling SKUs of a range, by revenue
+         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed.
+         */
+        get: operations["top_products_report_admin_reports_top_products_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/reports/top-customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts that spent the most in a range (guest orders are left out)
+         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). A sale is an order that was paid, counted on the day it was placed.
+         */
+        get: operations["top_customers_report_admin_reports_top_customers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/exports/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order of a range (any status) as CSV
+         * @description Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most 732 days (400 `range_too_long`; `range_reversed` when `from` > `to`). Orders are on the day it was placed. Streamed RFC 4180 CSV (UTF-8, CRLF, header row); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most 20 exports per account and 40 per client address per 10 minutes, then 429.
+         */
+        get: operations["orders_csv_admin_exports_orders_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/exports/customers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every account as CSV, with its paid orders and what they came to
+         * @description Streamed RFC 4180 CSV (UTF-8, CRLF, header row); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them. At most 20 exports per account and 40 per client address per 10 minutes, then 429.
+         */
+        get: operations["customers_csv_admin_exports_customers_csv_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -808,7 +1119,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "customer" | "admin";
+            role: "customer" | "staff" | "admin";
             /** Token Version */
             token_version: number;
             /** Email Verified */
@@ -923,7 +1234,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
             /**
@@ -968,6 +1279,8 @@ export interface components {
             fulfillment: components["schemas"]["FulfillmentOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["TimelineEntry"][];
+            /** Returns */
+            returns: components["schemas"]["ReturnOut"][];
             /**
              * Reservation Expires At
              * Format: date-time
@@ -1019,7 +1332,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * Total
              * @example 19.99
@@ -1043,6 +1356,56 @@ export interface components {
              * @description Why an admin must look at this order, e.g. Stripe took another amount or currency than the order's (then it is not marked paid); null when all is well
              */
             attention?: string | null;
+        };
+        /** AdminReturnOut */
+        AdminReturnOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "rejected" | "received";
+            /** Reason */
+            reason: string;
+            /** Lines */
+            lines: components["schemas"]["ReturnLineOut"][];
+            /**
+             * Note
+             * @description The shop's word on approving, rejecting, receiving
+             */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Order Number */
+            order_number: string;
+        };
+        /** AdminReturnPage */
+        AdminReturnPage: {
+            /** Items */
+            items: components["schemas"]["AdminReturnOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
         };
         /** CancelIn */
         CancelIn: {
@@ -1236,6 +1599,116 @@ export interface components {
              */
             shipping_method_id?: string | null;
         };
+        /** CustomerDetail */
+        CustomerDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "customer" | "staff" | "admin";
+            /** Permissions */
+            permissions: ("orders" | "catalog" | "customers" | "reports")[];
+            /** Active */
+            active: boolean;
+            /** Email Verified */
+            email_verified: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Login At */
+            last_login_at: string | null;
+            /**
+             * Order Count
+             * @description Orders paid (the reports' definition of a sale)
+             */
+            order_count: number;
+            /**
+             * Total Spent
+             * @description What those orders came to, less refunds
+             * @example 19.99
+             */
+            total_spent: string;
+            /** Last Order At */
+            last_order_at: string | null;
+            /** Phone */
+            phone: string | null;
+            /** Addresses */
+            addresses: components["schemas"]["AddressOut"][];
+            /**
+             * Orders
+             * @description The newest orders of every status (at most 50; order_count counts paid ones)
+             */
+            orders: components["schemas"]["AdminOrderSummary"][];
+        };
+        /** CustomerPage */
+        CustomerPage: {
+            /** Items */
+            items: components["schemas"]["CustomerSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
+        /** CustomerSummary */
+        CustomerSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "customer" | "staff" | "admin";
+            /** Permissions */
+            permissions: ("orders" | "catalog" | "customers" | "reports")[];
+            /** Active */
+            active: boolean;
+            /** Email Verified */
+            email_verified: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Login At */
+            last_login_at: string | null;
+            /**
+             * Order Count
+             * @description Orders paid (the reports' definition of a sale)
+             */
+            order_count: number;
+            /**
+             * Total Spent
+             * @description What those orders came to, less refunds
+             * @example 19.99
+             */
+            total_spent: string;
+            /** Last Order At */
+            last_order_at: string | null;
+        };
         /** EmailVerification */
         EmailVerification: {
             /** Token */
@@ -1328,6 +1801,13 @@ export interface components {
                 [key: string]: string;
             }[];
         };
+        /** LineIn */
+        LineIn: {
+            /** Sku */
+            sku: string;
+            /** Quantity */
+            quantity: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -1394,7 +1874,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /** Items */
             items: components["schemas"]["OrderItemOut"][];
             /**
@@ -1439,6 +1919,8 @@ export interface components {
             fulfillment: components["schemas"]["FulfillmentOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["TimelineEntry"][];
+            /** Returns */
+            returns: components["schemas"]["ReturnOut"][];
             /**
              * Reservation Expires At
              * Format: date-time
@@ -1479,7 +1961,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * Total
              * @example 19.99
@@ -1802,6 +2284,53 @@ export interface components {
              */
             updated_at: string;
         };
+        /** RefundCreatedOut */
+        RefundCreatedOut: {
+            refund: components["schemas"]["RefundOut"];
+            order: components["schemas"]["AdminOrderOut"];
+        };
+        /** RefundIn */
+        RefundIn: {
+            /**
+             * Lines
+             * @description Units to refund at the price paid (their share of discount and tax)
+             */
+            lines?: components["schemas"]["LineIn"][];
+            /**
+             * Amount
+             * @description Refund exactly this instead of the lines' computed sum
+             */
+            amount?: (number | string) | null;
+            /**
+             * Include Shipping
+             * @description Also refund the shipping (what is left of it)
+             * @default false
+             */
+            include_shipping: boolean;
+            /**
+             * Restock
+             * @description Put the refunded lines back on the shelf
+             * @default false
+             */
+            restock: boolean;
+            /** Reason */
+            reason: string;
+        };
+        /** RefundLineOut */
+        RefundLineOut: {
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Amount
+             * @description What these units cost, discount and tax shared out
+             * @example 19.99
+             */
+            amount: string;
+        };
         /** RefundOut */
         RefundOut: {
             /** Id */
@@ -1816,10 +2345,173 @@ export interface components {
             /** Reason */
             reason: string | null;
             /**
+             * Lines
+             * @description The units this refund gave back, if any
+             */
+            lines: components["schemas"]["RefundLineOut"][];
+            /**
+             * Shipping Amount
+             * @example 19.99
+             */
+            shipping_amount: string;
+            /**
+             * Restock
+             * @description Whether its lines went back on the shelf
+             */
+            restock: boolean;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ReturnDecisionIn */
+        ReturnDecisionIn: {
+            /** Note */
+            note?: string | null;
+        };
+        /** ReturnIn */
+        ReturnIn: {
+            /** Lines */
+            lines: components["schemas"]["LineIn"][];
+            /** Reason */
+            reason: string;
+        };
+        /** ReturnLineOut */
+        ReturnLineOut: {
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /** ReturnOut */
+        ReturnOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "rejected" | "received";
+            /** Reason */
+            reason: string;
+            /** Lines */
+            lines: components["schemas"]["ReturnLineOut"][];
+            /**
+             * Note
+             * @description The shop's word on approving, rejecting, receiving
+             */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ReturnReceiveIn */
+        ReturnReceiveIn: {
+            /**
+             * Restock
+             * @description Put the returned units back on the shelf
+             * @default true
+             */
+            restock: boolean;
+            /** Note */
+            note?: string | null;
+        };
+        /** RoleChange */
+        RoleChange: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "customer" | "staff" | "admin";
+            /**
+             * Permissions
+             * @description Kept for `staff` only: an admin holds every permission, a customer none
+             */
+            permissions?: ("orders" | "catalog" | "customers" | "reports")[];
+        };
+        /** SalesBucketOut */
+        SalesBucketOut: {
+            /**
+             * Start
+             * Format: date
+             * @description First day of the bucket (a Monday for weeks)
+             */
+            start: string;
+            /** Orders */
+            orders: number;
+            /**
+             * Gross
+             * @description subtotal + shipping + tax, before discounts
+             * @example 19.99
+             */
+            gross: string;
+            /**
+             * Discounts
+             * @example 19.99
+             */
+            discounts: string;
+            /**
+             * Refunds
+             * @description Refunds made in the bucket, of any order
+             * @example 19.99
+             */
+            refunds: string;
+            /**
+             * Net
+             * @description gross - discounts - refunds
+             * @example 19.99
+             */
+            net: string;
+            /**
+             * Average Order Value
+             * @description (gross - discounts) / orders, half-up
+             * @example 19.99
+             */
+            average_order_value: string;
+        };
+        /** SalesReport */
+        SalesReport: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
+            /** Time Zone */
+            time_zone: string;
+            /** Currency */
+            currency: string;
+            /** Buckets */
+            buckets: components["schemas"]["SalesBucketOut"][];
+            /** @description The whole range as one bucket (start = from) */
+            totals: components["schemas"]["SalesBucketOut"];
         };
         /** ShippingMethodIn */
         ShippingMethodIn: {
@@ -1979,7 +2671,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded";
+            status: "pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded";
             /**
              * At
              * Format: date-time
@@ -2001,6 +2693,40 @@ export interface components {
             /** Expires In */
             expires_in: number;
         };
+        /** TopCustomerOut */
+        TopCustomerOut: {
+            /** User Id */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /** Orders */
+            orders: number;
+            /**
+             * Spent
+             * @description Their paid orders' totals less refunds
+             * @example 19.99
+             */
+            spent: string;
+        };
+        /** TopProductOut */
+        TopProductOut: {
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Units */
+            units: number;
+            /** Orders */
+            orders: number;
+            /**
+             * Revenue
+             * @description Line totals at the price paid, before order discounts
+             * @example 19.99
+             */
+            revenue: string;
+        };
         /** UserOut */
         UserOut: {
             /**
@@ -2020,7 +2746,9 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "customer" | "admin";
+            role: "customer" | "staff" | "admin";
+            /** Permissions */
+            permissions: string[];
             /**
              * Created At
              * Format: date-time
@@ -3197,7 +3925,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3265,7 +3993,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3331,7 +4059,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3430,7 +4158,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3498,7 +4226,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3588,7 +4316,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path: {
                 item_id: string;
@@ -3680,7 +4408,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path: {
                 item_id: string;
@@ -3750,7 +4478,7 @@ export interface operations {
             };
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3820,7 +4548,7 @@ export interface operations {
                 /** @description Any printable key; the same key (and body) replays the first reply */
                 "Idempotency-Key"?: string | null;
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3937,7 +4665,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest cart's token (from POST /cart/guest); used when there is no Authorization header */
-                "X-Cart-Token"?: string | null;
+                "X-Cart-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4113,7 +4841,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A guest order's token; used when there is no Authorization header */
-                "X-Order-Token"?: string | null;
+                "X-Order-Token"?: string;
             };
             path: {
                 order_id: string;
@@ -4357,7 +5085,7 @@ export interface operations {
     all_orders_admin_orders_get: {
         parameters: {
             query?: {
-                status?: ("pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded") | null;
+                status?: ("pending_payment" | "paid" | "payment_failed" | "cancelled" | "expired" | "processing" | "shipped" | "delivered" | "refunded" | "partially_refunded") | null;
                 page?: number;
                 page_size?: number;
             };
@@ -4569,6 +5297,1275 @@ export interface operations {
                 };
             };
             /** @description Stripe or catalog-fulfillment is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund_order_lines_admin_orders__order_id__refunds_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. The same key and body answer the first refund again (201); the same key with another body is a 409 */
+                "Idempotency-Key": string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundCreatedOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The refund cannot be made as asked (see `code`); nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid body, or no Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many refunds from this admin or address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe refused the refund (e.g. an unknown PaymentIntent); nothing changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe (or catalog-fulfillment) is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_return_orders__order_id__returns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return cannot be made as asked (see `code`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many return requests from this account or address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    all_returns_admin_returns_get: {
+        parameters: {
+            query?: {
+                status?: ("requested" | "approved" | "rejected" | "received") | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminReturnPage"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_return_admin_returns__return_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnDecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return's life cycle does not allow this step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_return_admin_returns__return_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnDecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The return's life cycle does not allow this step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receive_return_admin_returns__return_id__receive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReturnReceiveIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such return */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not approved (or received already), or its units can no longer be refunded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Stripe refused the refund (e.g. an unknown PaymentIntent); nothing changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stripe (or catalog-fulfillment) is down; nothing changed (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_admin_customers_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customer_admin_customers__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer (`customer_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disable_customer_admin_customers__user_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or a staff/admin account and you are staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer (`customer_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your own account (`own_account`): another admin must do it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enable_customer_admin_customers__user_id__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or a staff/admin account and you are staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer (`customer_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your own account (`own_account`): another admin must do it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grant_role_admin_customers__user_id__role_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such customer (`customer_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your own account (`own_account`): another admin must do it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body over MAX_BODY_BYTES (refused before the endpoint reads it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sales_report_admin_reports_sales_get: {
+        parameters: {
+            query?: {
+                /** @description First day (shop time zone); default: 29 days before `to` */
+                from?: string | null;
+                /** @description Last day, included; default: today */
+                to?: string | null;
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            /** @description `from` is after `to`, or the range is longer than two years */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    top_products_report_admin_reports_top_products_get: {
+        parameters: {
+            query?: {
+                /** @description First day (shop time zone); default: 29 days before `to` */
+                from?: string | null;
+                /** @description Last day, included; default: today */
+                to?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopProductOut"][];
+                };
+            };
+            /** @description `from` is after `to`, or the range is longer than two years */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    top_customers_report_admin_reports_top_customers_get: {
+        parameters: {
+            query?: {
+                /** @description First day (shop time zone); default: 29 days before `to` */
+                from?: string | null;
+                /** @description Last day, included; default: today */
+                to?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopCustomerOut"][];
+                };
+            };
+            /** @description `from` is after `to`, or the range is longer than two years */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    orders_csv_admin_exports_orders_csv_get: {
+        parameters: {
+            query?: {
+                /** @description First day (shop time zone); default: 29 days before `to` */
+                from?: string | null;
+                /** @description Last day, included; default: today */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV, a header row first; streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `from` is after `to`, or the range is longer than two years */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customers_csv_admin_exports_customers_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV, a header row first; streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable; try again after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -707,6 +707,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** Format: uuid */
                         return_id: string;
@@ -757,6 +760,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** Format: uuid */
                         return_id: string;
@@ -807,6 +813,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** Format: uuid */
                         return_id: string;
@@ -857,6 +866,9 @@ export interface operations {
                         subtotal?: (string | number) | null;
                         shipping?: (string | number) | null;
                         tax?: (string | number) | null;
+                        discount?: (string | number) | null;
+                        promo_code?: string | null;
+                        shipping_method?: string | null;
                         order_token?: string | null;
                         /** Format: uuid */
                         return_id: string;

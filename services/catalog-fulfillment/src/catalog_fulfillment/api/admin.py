@@ -108,7 +108,7 @@ async def update_category(
     body: CategoryUpdate,
     request: Request,
     session: SessionDep,
-    _: AdminPrincipal,
+    _: CatalogStaff,
 ) -> CategoryNode:
     category = await catalog_admin.update_category(session, category_id=category_id, data=body)
     _listing_changed(request)
