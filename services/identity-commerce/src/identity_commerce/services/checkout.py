@@ -551,6 +551,8 @@ async def create_payment_intent(
                 )
             return replay
 
+    shipping: AddressLike
+    billing: AddressLike
     if isinstance(addresses, SavedAddresses):
         book = await _owned_addresses(
             session, user_id=user.id, ids={addresses.shipping_id, addresses.billing_id}
