@@ -90,6 +90,16 @@ async def customer(user_id: uuid.UUID, _: CustomersStaff, session: SessionDep) -
     return await _detail(session, user_id)
 
 
+# What disabling and enabling an account can answer besides its detail.
+SWITCH_ERRORS = error_responses(
+    Unauthorized,
+    Forbidden.documented("Missing permission, or a staff/admin account and you are staff"),
+    NO_SUCH_CUSTOMER,
+    OWN_ACCOUNT,
+    RequestInvalid,
+)
+
+
 @router.post(
     "/{user_id}/disable",
     response_model=CustomerDetail,
@@ -100,13 +110,7 @@ async def customer(user_id: uuid.UUID, _: CustomersStaff, session: SessionDep) -
         "account changes nothing. Permission `customers`; a staff or admin account needs an "
         "admin. Nobody disables their own account."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden.documented("Missing permission, or a staff/admin account and you are staff"),
-        NO_SUCH_CUSTOMER,
-        OWN_ACCOUNT,
-        RequestInvalid,
-    ),
+    responses=SWITCH_ERRORS,
 )
 async def disable_customer(
     user_id: uuid.UUID, actor: CustomersStaff, session: SessionDep
@@ -120,13 +124,7 @@ async def disable_customer(
     response_model=CustomerDetail,
     summary="Enable a disabled account (it signs in again; old tokens stay refused)",
     description="Permission `customers`; a staff or admin account needs an admin.",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden.documented("Missing permission, or a staff/admin account and you are staff"),
-        NO_SUCH_CUSTOMER,
-        OWN_ACCOUNT,
-        RequestInvalid,
-    ),
+    responses=SWITCH_ERRORS,
 )
 async def enable_customer(
     user_id: uuid.UUID, actor: CustomersStaff, session: SessionDep
