@@ -2192,7 +2192,12 @@ export interface components {
             /** Code */
             code: string;
         };
-        /** PromotionIn */
+        /**
+         * PromotionIn
+         * @description A code's terms. A window whose start is not before its end, or a value of 0, is
+         *     allowed: such a code simply never takes anything off (as a filter that matches nothing
+         *     is an empty page, not an error).
+         */
         PromotionIn: {
             /**
              * Code
@@ -2209,9 +2214,9 @@ export interface components {
              * @description percent: 0-100 of the subtotal; fixed: an amount off
              * @example 19.99
              */
-            value: string;
+            value: number | string;
             /** Min Subtotal */
-            min_subtotal?: string | null;
+            min_subtotal?: (number | string) | null;
             /** Starts At */
             starts_at?: string | null;
             /** Ends At */
@@ -2526,12 +2531,12 @@ export interface components {
              * Price
              * @example 19.99
              */
-            price: string;
+            price: number | string;
             /**
              * Free Over
              * @description Free once the discounted subtotal reaches it
              */
-            free_over?: string | null;
+            free_over?: (number | string) | null;
             /** Delivery Estimate */
             delivery_estimate?: string | null;
             /**
@@ -6223,9 +6228,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, included; default: today */
-                to?: string | null;
+                to?: string;
                 interval?: "day" | "week" | "month";
             };
             header?: never;
@@ -6294,9 +6299,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, included; default: today */
-                to?: string | null;
+                to?: string;
                 limit?: number;
             };
             header?: never;
@@ -6365,9 +6370,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, included; default: today */
-                to?: string | null;
+                to?: string;
                 limit?: number;
             };
             header?: never;
@@ -6436,9 +6441,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day (shop time zone); default: 29 days before `to` */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, included; default: today */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;

@@ -67,6 +67,29 @@ JSON_INTEGER = BeforeValidator(_json_integer)
 JsonInt = Annotated[int, JSON_INTEGER]
 JsonBool = Annotated[bool, Strict()]
 
+# Dates as JSON Schema's `date` and `date-time` mean them: text only (pydantic alone would also
+# take 0 as a Unix time, or a space for the T).
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+RFC3339 = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+def _text_matching(pattern: str, message: str) -> Any:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not compiled.match(value):
+            raise ValueError(message)
+        return value
+
+    return BeforeValidator(check)
+
+
+DATE_TEXT = _text_matching(ISO_DATE, "must be a date as YYYY-MM-DD")
+DATE_TIME_TEXT = _text_matching(RFC3339, "must be an RFC 3339 date-time with an offset")
+
 
 @dataclass(frozen=True)
 class Documented:

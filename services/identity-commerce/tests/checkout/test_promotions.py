@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -122,17 +123,33 @@ async def test_admin_creates_lists_updates_and_deactivates_a_code(shop: Shop) ->
 @pytest.mark.parametrize(
     "body",
     [
-        {"value": "0"},
-        {"value": "100.01"},
-        {"starts_at": iso(timedelta(days=2)), "ends_at": iso(timedelta(days=1))},
+        {"value": "100.01"},  # a percentage over 100 (the schema says so for kind = percent)
+        {"value": "-1"},
         {"kind": "bogus"},
+        {"starts_at": 0},  # a number is not a date-time
+        {"active": 0},  # nor a boolean
     ],
 )
-async def test_admin_gets_422_for_an_impossible_promotion(shop: Shop, body: dict[str, str]) -> None:
+async def test_admin_gets_422_for_an_impossible_promotion(shop: Shop, body: dict[str, Any]) -> None:
     answer = await shop.api.post(
         "/admin/promotions", headers=shop.admin, json=promotion_body("BAD", **body)
     )
     assert answer.status_code == 422
+
+
+async def test_a_code_whose_window_never_opens_is_kept_and_takes_nothing_off(shop: Shop) -> None:
+    """A window that ends before it starts, or a value of 0, is not malformed (the schema
+    cannot relate two fields): the code is stored and simply never applies."""
+    never = promotion_body(
+        "NEVER", starts_at=iso(timedelta(days=2)), ends_at=iso(timedelta(days=1))
+    )
+    created = await shop.api.post("/admin/promotions", headers=shop.admin, json=never)
+    assert created.status_code == 201, created.text
+    zero = await shop.api.post(
+        "/admin/promotions", headers=shop.admin, json=promotion_body("ZERO", value="0")
+    )
+    assert zero.status_code == 201, zero.text
+    assert zero.json()["value"] == "0.00"
 
 
 async def test_customers_cannot_manage_promotions_or_shipping(shop: Shop) -> None:

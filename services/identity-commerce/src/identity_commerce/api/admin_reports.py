@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 from shopkit.csv_export import CSV_RESPONSE, csv_response
 from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, RequestInvalid, TooManyRequests, Unauthorized, error_responses
+from shopkit.fields import DATE_TEXT
 from shopkit.money import Money
 from shopkit.tokens import Principal
 from sqlalchemy import func, select, true, tuple_
@@ -45,11 +46,17 @@ from identity_commerce.services.sales_reports import (
 router = APIRouter(tags=["admin: reports"])
 
 
+# A day as YYYY-MM-DD text (not a Unix time), stated as a plain string: `date | None` would
+# also advertise `null`, which a query string cannot carry.
+_DAY = (DATE_TEXT, WithJsonSchema({"type": "string", "format": "date"}))
 FromDay = Annotated[
     date | None,
     Query(alias="from", description="First day (shop time zone); default: 29 days before `to`"),
+    *_DAY,
 ]
-ToDay = Annotated[date | None, Query(alias="to", description="Last day, included; default: today")]
+ToDay = Annotated[
+    date | None, Query(alias="to", description="Last day, included; default: today"), *_DAY
+]
 RANGE_ERRORS = (Unauthorized, Forbidden, RangeInvalid, RequestInvalid)
 RANGE_NOTE = (
     f"Whole days in the shop's time zone (SHOP_TIME_ZONE), `from` and `to` included, at most "

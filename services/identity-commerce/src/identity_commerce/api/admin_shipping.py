@@ -100,8 +100,9 @@ async def create_method(
     return ShippingMethodOut.of(method)
 
 
+# `:uuid`: "/zones" is not also a method id (its 405 then names only what /zones serves).
 @router.put(
-    "/{method_id}",
+    "/{method_id:uuid}",
     response_model=ShippingMethodOut,
     summary="Change a shipping method (placed orders keep their copies)",
     responses=error_responses(
@@ -121,7 +122,7 @@ async def update_method(
 
 
 @router.delete(
-    "/{method_id}",
+    "/{method_id:uuid}",
     response_model=ShippingMethodOut,
     summary="Deactivate a shipping method",
     responses=error_responses(

@@ -176,6 +176,7 @@ PROMO_REFUSED = (
 
 @router.post(
     "/promo",
+    openapi_extra=bearer_or_guest_token(),
     response_model=CartOut,
     summary="Apply a promo code to my cart (case-insensitive)",
     description=(
@@ -213,6 +214,7 @@ async def apply_promo(
 
 @router.delete(
     "/promo",
+    openapi_extra=bearer_or_guest_token(),
     response_model=CartOut,
     summary="Remove the promo code from my cart",
     description="Answers the cart without it; removing when there is none changes nothing.",

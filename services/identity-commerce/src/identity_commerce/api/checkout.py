@@ -106,6 +106,7 @@ async def _confirm_caller(
 
 @router.get(
     "/shipping-methods",
+    openapi_extra=bearer_or_guest_token(),
     response_model=list[ShippingMethodOption],
     summary="The shipping methods for a country, priced for my cart",
     description=(

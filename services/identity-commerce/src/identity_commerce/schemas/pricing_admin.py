@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-from shopkit.fields import JSON_INTEGER
-from shopkit.money import Money
+from shopkit.fields import DATE_TIME_TEXT, JSON_INTEGER, JsonBool
+from shopkit.money import Money, MoneyIn
 
 from identity_commerce.models import Promotion, ShippingMethod, ShippingZone
 from identity_commerce.schemas.fields import CountryCode, text
@@ -25,29 +25,50 @@ PromoCode = Annotated[
 Limit = Annotated[int, Field(ge=1, le=1_000_000), JSON_INTEGER]
 
 
+# A percentage: 0 to 100 with at most two decimals (the rule of `_percent_at_most_100`,
+# stated in the schema for kind = percent).
+PERCENT_STRING = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
+PointInTime = Annotated[AwareDatetime, DATE_TIME_TEXT]
+
+
 class PromotionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A code's terms. A window whose start is not before its end, or a value of 0, is
+    allowed: such a code simply never takes anything off (as a filter that matches nothing
+    is an empty page, not an error)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "percent"}}},
+            "then": {
+                "properties": {
+                    "value": {
+                        "anyOf": [
+                            {"type": "number", "minimum": 0, "maximum": 100},
+                            {"type": "string", "pattern": PERCENT_STRING},
+                        ]
+                    }
+                }
+            },
+        },
+    )
 
     code: PromoCode
     kind: Literal["percent", "fixed"]
-    value: Money = Field(description="percent: 0-100 of the subtotal; fixed: an amount off")
-    min_subtotal: Money | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    value: MoneyIn = Field(description="percent: 0-100 of the subtotal; fixed: an amount off")
+    min_subtotal: MoneyIn | None = None
+    starts_at: PointInTime | None = None
+    ends_at: PointInTime | None = None
     usage_limit: Limit | None = Field(default=None, description="Orders in all; null: no limit")
     per_customer_limit: Limit | None = Field(
         default=None, description="Orders per account (guests: per email); null: no limit"
     )
-    active: bool = True
+    active: JsonBool = True
 
     @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if self.value <= 0:
-            raise ValueError("value must be more than 0")
+    def _percent_at_most_100(self) -> Self:
         if self.kind == "percent" and self.value > 100:
             raise ValueError("a percent value is at most 100")
-        if self.starts_at and self.ends_at and self.starts_at >= self.ends_at:
-            raise ValueError("starts_at must be before ends_at")
         return self
 
 
@@ -115,12 +136,12 @@ class ShippingMethodIn(BaseModel):
 
     zone_id: uuid.UUID
     name: Annotated[str, *text(100)]
-    price: Money
-    free_over: Money | None = Field(
+    price: MoneyIn
+    free_over: MoneyIn | None = Field(
         default=None, description="Free once the discounted subtotal reaches it"
     )
     delivery_estimate: Annotated[str, *text(100)] | None = None
-    active: bool = True
+    active: JsonBool = True
 
 
 class ShippingMethodOut(BaseModel):

@@ -31,7 +31,15 @@ from pydantic import (
     create_model,
 )
 from shopkit.events import EventType
-from shopkit.fields import EMAIL_ADDRESS, JSON_INTEGER, WHITESPACE, Documented, JsonInt, matching
+from shopkit.fields import (
+    DATE_TIME_TEXT,
+    EMAIL_ADDRESS,
+    JSON_INTEGER,
+    WHITESPACE,
+    Documented,
+    JsonInt,
+    matching,
+)
 from shopkit.money import ExactMoneyIn
 
 log = logging.getLogger("notifications.events")
@@ -221,20 +229,7 @@ class LowStockData(EventData):
     reorder_level: JsonInt | None = None
 
 
-# RFC 3339 as JSON Schema's `date-time` means it (pydantic alone would also take "0" as a
-# Unix time, or a space for the T)
-_RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
-)
-
-
-def _date_time_text(value: Any) -> Any:
-    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
-        raise ValueError("must be an RFC 3339 date-time with an offset")
-    return value
-
-
-DateTimeText = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+DateTimeText = Annotated[AwareDatetime, DATE_TIME_TEXT]
 
 
 class AccountLinkData(EventData):
