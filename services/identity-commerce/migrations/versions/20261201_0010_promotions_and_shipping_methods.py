@@ -51,7 +51,7 @@ def upgrade() -> None:
         *_timestamps(),
         sa.CheckConstraint("code = upper(btrim(code))", name=op.f("ck_promotions_code_normalised")),
         sa.CheckConstraint("kind IN ('percent', 'fixed')", name=op.f("ck_promotions_kind_known")),
-        sa.CheckConstraint("value > 0", name=op.f("ck_promotions_value_positive")),
+        sa.CheckConstraint("value >= 0", name=op.f("ck_promotions_value_not_negative")),
         sa.CheckConstraint(
             "kind <> 'percent' OR value <= 100", name=op.f("ck_promotions_percent_at_most_100")
         ),
@@ -62,10 +62,6 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "per_customer_limit IS NULL OR per_customer_limit > 0",
             name=op.f("ck_promotions_per_customer_limit_positive"),
-        ),
-        sa.CheckConstraint(
-            "starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at",
-            name=op.f("ck_promotions_window_ordered"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_promotions")),
         sa.UniqueConstraint("code", name=op.f("uq_promotions_code")),

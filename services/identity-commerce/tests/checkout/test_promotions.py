@@ -4,6 +4,7 @@ respx stand-in)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -140,13 +141,14 @@ async def test_admin_gets_422_for_an_impossible_promotion(shop: Shop, body: dict
 async def test_a_code_whose_window_never_opens_is_kept_and_takes_nothing_off(shop: Shop) -> None:
     """A window that ends before it starts, or a value of 0, is not malformed (the schema
     cannot relate two fields): the code is stored and simply never applies."""
+    suffix = uuid.uuid4().hex[:8].upper()
     never = promotion_body(
-        "NEVER", starts_at=iso(timedelta(days=2)), ends_at=iso(timedelta(days=1))
+        f"NEVER{suffix}", starts_at=iso(timedelta(days=2)), ends_at=iso(timedelta(days=1))
     )
     created = await shop.api.post("/admin/promotions", headers=shop.admin, json=never)
     assert created.status_code == 201, created.text
     zero = await shop.api.post(
-        "/admin/promotions", headers=shop.admin, json=promotion_body("ZERO", value="0")
+        "/admin/promotions", headers=shop.admin, json=promotion_body(f"ZERO{suffix}", value="0")
     )
     assert zero.status_code == 201, zero.text
     assert zero.json()["value"] == "0.00"

@@ -32,15 +32,14 @@ class Promotion(UUIDPrimaryKey, Timestamps, Base):
         # Codes are case-insensitive: stored upper-cased, so the unique constraint is too.
         CheckConstraint("code = upper(btrim(code))", name="code_normalised"),
         CheckConstraint("kind IN ('percent', 'fixed')", name="kind_known"),
-        CheckConstraint("value > 0", name="value_positive"),
+        # A value of 0, or a window that ends before it starts, is allowed: such a code never
+        # takes anything off (schemas/pricing_admin.py says why).
+        CheckConstraint("value >= 0", name="value_not_negative"),
         CheckConstraint("kind <> 'percent' OR value <= 100", name="percent_at_most_100"),
         CheckConstraint("usage_limit IS NULL OR usage_limit > 0", name="usage_limit_positive"),
         CheckConstraint(
             "per_customer_limit IS NULL OR per_customer_limit > 0",
             name="per_customer_limit_positive",
-        ),
-        CheckConstraint(
-            "starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at", name="window_ordered"
         ),
     )
 
