@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import httpx
 
@@ -200,7 +201,7 @@ def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Sh
     }
     assert post_webhook(shop, *sign_event(partial)).json()["outcome"] == "processed"
     order = shop.order(shopper, created["order_id"])
-    assert order["status"] == "paid"
+    assert order["status"] == "partially_refunded"
     assert order["payment"]["refunded_amount"] == "10.00"
     assert order["timeline"][-1]["note"] == "Stripe refunded 10.00"
 
@@ -212,12 +213,16 @@ def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Sh
     assert order["payment"]["status"] == "refunded"
     assert order["payment"]["refunded_amount"] == created["amount"]
     events = shop.identity_rows(
-        "SELECT event_type, payload->'data'->>'refund_amount' FROM outbox "
+        "SELECT event_type, payload->'data'->>'refund_amount', "
+        "payload->'data'->>'refunded_total' FROM outbox "
         "WHERE aggregate_id = %s ORDER BY seq",
         created["order_id"],
     )
-    assert events[-1] == ("ORDER_REFUNDED", created["amount"])
-    # The same news again (a replay with a new event id) changes nothing more.
+    # Each refund's event says what it gave back and what has been refunded in all.
+    rest = f"{Decimal(created['amount']) - Decimal('10.00'):.2f}"
+    assert events[-1] == ("ORDER_REFUNDED", rest, created["amount"])
+    # The same news again (a replay with a new event id) changes nothing more: one
+    # ORDER_REFUNDED per refund, the partial one and the rest.
     again = {**full, "id": f"evt_{uuid.uuid4().hex}"}
     assert post_webhook(shop, *sign_event(again)).json()["outcome"] == "processed"
     assert (
@@ -227,5 +232,5 @@ def test_a_refund_made_in_the_stripe_dashboard_marks_the_order_refunded(shop: Sh
                 created["order_id"],
             )
         )
-        == 1
+        == 2
     )

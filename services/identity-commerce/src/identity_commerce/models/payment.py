@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from shopkit.db import Timestamps, utcnow
 from shopkit.money import MoneyColumn
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,7 +52,11 @@ class Refund(Base):
     lines were restocked."""
 
     __tablename__ = "payment_refunds"
-    __table_args__ = (UniqueConstraint("payment_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("payment_id", "idempotency_key"),
+        # Sales reports count refunds by when they happened.
+        Index("ix_payment_refunds_created_at", "created_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     payment_id: Mapped[uuid.UUID] = mapped_column(
