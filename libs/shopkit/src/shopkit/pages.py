@@ -52,7 +52,7 @@ class PageParams:
         """The dependency reading `page` and `page_size` from the query string (422 when out
         of range), for `Annotated[PageParams, Depends(PageParams.query(...))]`."""
 
-        def page_params(
+        async def page_params(
             page: Annotated[int, Query(ge=1, le=max_page)] = 1,
             page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = default_size,
         ) -> "PageParams":

@@ -57,7 +57,7 @@ def bearer_or_guest_token() -> dict[str, Any]:
     return {"security": [{}]}
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address for rate limits: the socket peer, or what a proxy listed in
     FORWARDED_ALLOW_IPS forwarded; IPv6 per /64 (see `client_address` module)."""
     settings: Settings = request.app.state.settings
@@ -110,7 +110,7 @@ CurrentAccount = Annotated[User, Depends(_current_account)]
 StripeDep = Annotated[StripeGateway, Depends(from_app_state("stripe_gateway"))]
 
 
-def _followup_clients(request: Request) -> FollowUpClients:
+async def _followup_clients(request: Request) -> FollowUpClients:
     return followup_clients(request.app)
 
 
