@@ -245,9 +245,14 @@ BENCH_SERVICE_ENV = {
     "SIGNUP_MAX_PER_CLIENT": "1000000",
     # Every pool of every worker must fit in one PostgreSQL's max_connections (100 by
     # default, shared with whatever else runs on the server): 3 services x 2 workers, and
-    # catalog-fulfillment has a read pool besides.
-    "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "3"),
-    "DB_MAX_OVERFLOW": os.environ.get("DB_MAX_OVERFLOW", "4"),
+    # catalog-fulfillment has a read pool besides: 8 pools of 7, 56 connections at most.
+    # No overflow: SQLAlchemy closes an overflow connection when it is returned, so under
+    # load that stays above the pool size every request beyond it opened a connection (a
+    # PostgreSQL process start) and closed it again. With 3 + 4 a 30 s checkout phase
+    # opened 291 sessions and the catalog bench 518; with 7 + 0, 31 and 26, at the same
+    # ceiling of connections (docs/performance.md).
+    "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "7"),
+    "DB_MAX_OVERFLOW": os.environ.get("DB_MAX_OVERFLOW", "0"),
 }
 
 
