@@ -44,17 +44,12 @@ async def count_attempt(
     """Count the attempt in a transaction of its own, committed before the code is looked
     up: a wrong code (404/409 rolls the request back) stays counted. 429 past a limit."""
     async with sessions() as counting:
-        try:
-            await rate_limit.hit_all(
-                counting,
-                limits=promo_limits(settings, owner=owner, client=client),
-                detail="Too many promo codes tried; try again later",
-                code="promo_rate_limited",
-            )
-        except BaseException:
-            await counting.rollback()
-            raise
-        await counting.commit()
+        await rate_limit.hit_all_and_commit(
+            counting,
+            limits=promo_limits(settings, owner=owner, client=client),
+            detail="Too many promo codes tried; try again later",
+            code="promo_rate_limited",
+        )
 
 
 async def apply(

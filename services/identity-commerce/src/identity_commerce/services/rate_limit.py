@@ -227,6 +227,20 @@ async def hit_all(
         raise TooManyRequests(detail, retry_after=retry_after, **extra)
 
 
+async def hit_all_and_commit(
+    counting: AsyncSession, *, limits: Sequence[Limit], detail: str, **extra: Any
+) -> None:
+    """`hit_all` on a session of its own (not the request's), committed at once: the count
+    stays whatever the request does next. A refused attempt (429, or any error) is rolled
+    back, so it counts nothing."""
+    try:
+        await hit_all(counting, limits=limits, detail=detail, **extra)
+    except BaseException:
+        await counting.rollback()
+        raise
+    await counting.commit()
+
+
 async def refund(session: AsyncSession, *, key: str) -> None:
     """Take back one counted attempt (it succeeded)."""
     await session.execute(
