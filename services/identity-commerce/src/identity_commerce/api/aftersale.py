@@ -21,6 +21,7 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from shopkit.tokens import Principal
 
 from identity_commerce.api.deps import (
     ClientAddress,
@@ -235,10 +236,18 @@ _DECISION_ERRORS = error_responses(
 
 
 async def _decide(
-    session: SessionDep, return_id: uuid.UUID, target: ReturnStatus, note: str | None, who: str
+    session: SessionDep,
+    return_id: uuid.UUID,
+    target: ReturnStatus,
+    body: ReturnDecisionIn | None,
+    admin: Principal,
 ) -> ReturnOut:
     order_return = await returns.decide_return(
-        session, return_id=return_id, target=target, note=note, actor=admin_actor(who)
+        session,
+        return_id=return_id,
+        target=target,
+        note=body.note if body else None,
+        actor=admin_actor(admin.subject),
     )
     return ReturnOut.model_validate(order_return)
 
@@ -255,8 +264,7 @@ async def approve_return(
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
-    note = body.note if body else None
-    return await _decide(session, return_id, ReturnStatus.APPROVED, note, admin.subject)
+    return await _decide(session, return_id, ReturnStatus.APPROVED, body, admin)
 
 
 @router.post(
@@ -271,8 +279,7 @@ async def reject_return(
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
-    note = body.note if body else None
-    return await _decide(session, return_id, ReturnStatus.REJECTED, note, admin.subject)
+    return await _decide(session, return_id, ReturnStatus.REJECTED, body, admin)
 
 
 @router.post(
