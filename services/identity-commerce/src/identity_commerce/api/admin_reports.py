@@ -226,10 +226,14 @@ async def _count_export(session: SessionDep, principal: Principal, client: str) 
     """An export reads a whole table: bounded per account and per client address."""
     await rate_limit.hit_all(
         session,
-        limits=[
-            rate_limit.Limit(f"export:{principal.subject}", EXPORTS_PER_ACCOUNT, EXPORT_WINDOW),
-            rate_limit.Limit(f"export:client:{client}", EXPORTS_PER_CLIENT, EXPORT_WINDOW),
-        ],
+        limits=rate_limit.per_caller_and_client(
+            "export",
+            caller=principal.subject,
+            client=client,
+            per_caller=EXPORTS_PER_ACCOUNT,
+            per_client=EXPORTS_PER_CLIENT,
+            window=EXPORT_WINDOW,
+        ),
         detail="Too many exports; try again later",
         code="too_many_exports",
     )

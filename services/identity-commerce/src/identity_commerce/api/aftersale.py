@@ -71,19 +71,25 @@ _STRIPE_ERRORS = (
 
 
 def _refund_limits(settings: Settings, who: str, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.refunds_rate_window_seconds)
-    return [
-        rate_limit.Limit(f"refunds:admin:{who}", settings.refunds_max_per_admin, window),
-        rate_limit.Limit(f"refunds:client:{client}", settings.refunds_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "refunds",
+        caller=f"admin:{who}",
+        client=client,
+        per_caller=settings.refunds_max_per_admin,
+        per_client=settings.refunds_max_per_client,
+        window=timedelta(seconds=settings.refunds_rate_window_seconds),
+    )
 
 
 def _return_limits(settings: Settings, who: uuid.UUID, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.returns_rate_window_seconds)
-    return [
-        rate_limit.Limit(f"returns:user:{who}", settings.returns_max_per_user, window),
-        rate_limit.Limit(f"returns:client:{client}", settings.returns_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "returns",
+        caller=f"user:{who}",
+        client=client,
+        per_caller=settings.returns_max_per_user,
+        per_client=settings.returns_max_per_client,
+        window=timedelta(seconds=settings.returns_rate_window_seconds),
+    )
 
 
 @router.post(

@@ -30,12 +30,14 @@ class CartPromo:
 
 
 def promo_limits(settings: Settings, *, owner: CartOwner, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.promo_rate_window_seconds)
-    who = f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_cart_id}"
-    return [
-        rate_limit.Limit(f"promo:{who}", settings.promo_max_per_cart, window),
-        rate_limit.Limit(f"promo:client:{client}", settings.promo_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "promo",
+        caller=owner.counter_name,
+        client=client,
+        per_caller=settings.promo_max_per_cart,
+        per_client=settings.promo_max_per_client,
+        window=timedelta(seconds=settings.promo_rate_window_seconds),
+    )
 
 
 async def count_attempt(

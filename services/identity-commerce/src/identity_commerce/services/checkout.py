@@ -302,12 +302,14 @@ SUPERSEDED_NOTE = "Replaced by a newer checkout"
 
 def checkout_limits(settings: Settings, *, owner: CartOwner, client: str) -> list[rate_limit.Limit]:
     """Per account (or guest cart) and per client address."""
-    window = timedelta(seconds=settings.checkout_rate_window_seconds)
-    who = f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_cart_id}"
-    return [
-        rate_limit.Limit(f"checkout:{who}", settings.checkout_max_per_user, window),
-        rate_limit.Limit(f"checkout:client:{client}", settings.checkout_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "checkout",
+        caller=owner.counter_name,
+        client=client,
+        per_caller=settings.checkout_max_per_user,
+        per_client=settings.checkout_max_per_client,
+        window=timedelta(seconds=settings.checkout_rate_window_seconds),
+    )
 
 
 async def count_checkout(

@@ -50,6 +50,17 @@ class Limit:
     window: timedelta
 
 
+def per_caller_and_client(
+    action: str, *, caller: str, client: str, per_caller: int, per_client: int, window: timedelta
+) -> list[Limit]:
+    """The usual pair: one counter for who acts (`<action>:<caller>`) and a larger one for
+    their client address (`<action>:client:<address>`, shared by a NAT), over one window."""
+    return [
+        Limit(f"{action}:{caller}", per_caller, window),
+        Limit(f"{action}:client:{client}", per_client, window),
+    ]
+
+
 async def hit(session: AsyncSession, *, limit: Limit, now: datetime | None = None) -> None:
     """Count one attempt against `limit`; raise 429 (with Retry-After) past the limit.
 
