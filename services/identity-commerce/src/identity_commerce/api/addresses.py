@@ -17,6 +17,10 @@ from identity_commerce.services import addresses
 router = APIRouter(prefix="/addresses", tags=["addresses"])
 
 NOT_YOURS = "No such address, or not yours"
+# What the routes on one address (/addresses/{address_id}) can answer besides it.
+ONE_ADDRESS_ERRORS = error_responses(
+    Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
+)
 
 
 @router.get(
@@ -48,9 +52,7 @@ async def create_address(body: AddressIn, user: CurrentAccount, session: Session
     "/{address_id}",
     response_model=AddressOut,
     summary="One of my addresses",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
-    ),
+    responses=ONE_ADDRESS_ERRORS,
 )
 async def get_address(address_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> Address:
     return await addresses.get_address(session, user_id=user.id, address_id=address_id)
@@ -60,9 +62,7 @@ async def get_address(address_id: uuid.UUID, user: CurrentAccount, session: Sess
     "/{address_id}",
     response_model=AddressOut,
     summary="Replace one of my addresses",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
-    ),
+    responses=ONE_ADDRESS_ERRORS,
 )
 async def replace_address(
     address_id: uuid.UUID, body: AddressIn, user: CurrentAccount, session: SessionDep
@@ -76,9 +76,7 @@ async def replace_address(
     "/{address_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete one of my addresses (orders keep their own copy)",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
-    ),
+    responses=ONE_ADDRESS_ERRORS,
 )
 async def delete_address(address_id: uuid.UUID, user: CurrentAccount, session: SessionDep) -> None:
     await addresses.delete_address(session, user_id=user.id, address_id=address_id)

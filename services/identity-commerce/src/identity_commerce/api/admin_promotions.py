@@ -15,9 +15,9 @@ from shopkit.errors import (
     error_responses,
 )
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from identity_commerce.api.deps import CatalogStaff
+from identity_commerce.api.unique_names import flush_unique
 from identity_commerce.models import Order, Promotion
 from identity_commerce.schemas.pricing_admin import PromotionIn, PromotionOut
 from identity_commerce.services import promotions
@@ -46,11 +46,7 @@ def _assign(promotion: Promotion, body: PromotionIn) -> None:
 
 
 async def _save(session: SessionDep) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(CODE_TAKEN, code="code_taken") from exc
+    await flush_unique(session, Conflict(CODE_TAKEN, code="code_taken"))
 
 
 @router.get(

@@ -5,12 +5,13 @@ services/sales_reports.py."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, WithJsonSchema
 from shopkit.csv_export import CSV_RESPONSE, csv_response
@@ -154,7 +155,25 @@ class TopCustomerOut(BaseModel):
     spent: Money = Field(description="Their paid orders' totals less refunds")
 
 
-Limit = Annotated[int, Query(ge=1, le=100)]
+@dataclass(frozen=True)
+class TopQuery:
+    """What a top-N report reads: whole days of the shop's time zone, and how many rows."""
+
+    days: DayRange
+    limit: int
+    time_zone: str
+
+
+async def _top_query(
+    settings: SettingsDep,
+    start: FromDay = None,
+    end: ToDay = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> TopQuery:
+    return TopQuery(_days(settings, start, end), limit, settings.shop_time_zone)
+
+
+TopQueryDep = Annotated[TopQuery, Depends(_top_query)]
 
 
 @router.get(
@@ -165,19 +184,9 @@ Limit = Annotated[int, Query(ge=1, le=100)]
     responses=error_responses(*RANGE_ERRORS),
 )
 async def top_products_report(
-    _: ReportsStaff,
-    session: SessionDep,
-    settings: SettingsDep,
-    start: FromDay = None,
-    end: ToDay = None,
-    limit: Limit = 10,
+    _: ReportsStaff, session: SessionDep, top: TopQueryDep
 ) -> list[TopProductOut]:
-    rows = await top_products(
-        session,
-        days=_days(settings, start, end),
-        limit=limit,
-        time_zone=settings.shop_time_zone,
-    )
+    rows = await top_products(session, days=top.days, limit=top.limit, time_zone=top.time_zone)
     return [TopProductOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -189,19 +198,9 @@ async def top_products_report(
     responses=error_responses(*RANGE_ERRORS),
 )
 async def top_customers_report(
-    _: ReportsStaff,
-    session: SessionDep,
-    settings: SettingsDep,
-    start: FromDay = None,
-    end: ToDay = None,
-    limit: Limit = 10,
+    _: ReportsStaff, session: SessionDep, top: TopQueryDep
 ) -> list[TopCustomerOut]:
-    rows = await top_customers(
-        session,
-        days=_days(settings, start, end),
-        limit=limit,
-        time_zone=settings.shop_time_zone,
-    )
+    rows = await top_customers(session, days=top.days, limit=top.limit, time_zone=top.time_zone)
     return [
         TopCustomerOut(
             user_id=str(r.user_id), email=r.email, name=r.name, orders=r.orders, spent=r.spent
@@ -227,10 +226,14 @@ async def _count_export(session: SessionDep, principal: Principal, client: str) 
     """An export reads a whole table: bounded per account and per client address."""
     await rate_limit.hit_all(
         session,
-        limits=[
-            rate_limit.Limit(f"export:{principal.subject}", EXPORTS_PER_ACCOUNT, EXPORT_WINDOW),
-            rate_limit.Limit(f"export:client:{client}", EXPORTS_PER_CLIENT, EXPORT_WINDOW),
-        ],
+        limits=rate_limit.per_caller_and_client(
+            "export",
+            caller=principal.subject,
+            client=client,
+            per_caller=EXPORTS_PER_ACCOUNT,
+            per_client=EXPORTS_PER_CLIENT,
+            window=EXPORT_WINDOW,
+        ),
         detail="Too many exports; try again later",
         code="too_many_exports",
     )

@@ -19,9 +19,9 @@ from shopkit.errors import (
     error_responses,
 )
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from identity_commerce.api.deps import CatalogStaff
+from identity_commerce.api.unique_names import flush_unique
 from identity_commerce.models import ShippingMethod, ShippingZone
 from identity_commerce.schemas.pricing_admin import (
     ShippingMethodIn,
@@ -53,11 +53,14 @@ async def _method(session: SessionDep, method_id: uuid.UUID) -> ShippingMethod:
 
 
 async def _save_zone(session: SessionDep) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(ZONE_TAKEN, code="zone_name_taken") from exc
+    await flush_unique(session, Conflict(ZONE_TAKEN, code="zone_name_taken"))
+
+
+async def _method_out(session: SessionDep, method: ShippingMethod) -> ShippingMethodOut:
+    """The method as stored (flushed and read back)."""
+    await session.flush()
+    await session.refresh(method)
+    return ShippingMethodOut.of(method)
 
 
 @router.get(
@@ -95,9 +98,7 @@ async def create_method(
     await _zone(session, body.zone_id)
     method = ShippingMethod(id=uuid.uuid4(), **body.model_dump())
     session.add(method)
-    await session.flush()
-    await session.refresh(method)
-    return ShippingMethodOut.of(method)
+    return await _method_out(session, method)
 
 
 # `:uuid`: "/zones" is not also a method id (its 405 then names only what /zones serves).
@@ -116,9 +117,7 @@ async def update_method(
     await _zone(session, body.zone_id)
     for field, value in body.model_dump().items():
         setattr(method, field, value)
-    await session.flush()
-    await session.refresh(method)
-    return ShippingMethodOut.of(method)
+    return await _method_out(session, method)
 
 
 @router.delete(
@@ -134,9 +133,7 @@ async def deactivate_method(
 ) -> ShippingMethodOut:
     method = await _method(session, method_id)
     method.active = False
-    await session.flush()
-    await session.refresh(method)
-    return ShippingMethodOut.of(method)
+    return await _method_out(session, method)
 
 
 @router.post(

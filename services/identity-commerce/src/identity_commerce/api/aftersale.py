@@ -21,6 +21,7 @@ from shopkit.errors import (
     error_responses,
 )
 from shopkit.pages import Paging
+from shopkit.tokens import Principal
 
 from identity_commerce.api.deps import (
     ClientAddress,
@@ -70,19 +71,25 @@ _STRIPE_ERRORS = (
 
 
 def _refund_limits(settings: Settings, who: str, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.refunds_rate_window_seconds)
-    return [
-        rate_limit.Limit(f"refunds:admin:{who}", settings.refunds_max_per_admin, window),
-        rate_limit.Limit(f"refunds:client:{client}", settings.refunds_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "refunds",
+        caller=f"admin:{who}",
+        client=client,
+        per_caller=settings.refunds_max_per_admin,
+        per_client=settings.refunds_max_per_client,
+        window=timedelta(seconds=settings.refunds_rate_window_seconds),
+    )
 
 
 def _return_limits(settings: Settings, who: uuid.UUID, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.returns_rate_window_seconds)
-    return [
-        rate_limit.Limit(f"returns:user:{who}", settings.returns_max_per_user, window),
-        rate_limit.Limit(f"returns:client:{client}", settings.returns_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "returns",
+        caller=f"user:{who}",
+        client=client,
+        per_caller=settings.returns_max_per_user,
+        per_client=settings.returns_max_per_client,
+        window=timedelta(seconds=settings.returns_rate_window_seconds),
+    )
 
 
 @router.post(
@@ -235,10 +242,18 @@ _DECISION_ERRORS = error_responses(
 
 
 async def _decide(
-    session: SessionDep, return_id: uuid.UUID, target: ReturnStatus, note: str | None, who: str
+    session: SessionDep,
+    return_id: uuid.UUID,
+    target: ReturnStatus,
+    body: ReturnDecisionIn | None,
+    admin: Principal,
 ) -> ReturnOut:
     order_return = await returns.decide_return(
-        session, return_id=return_id, target=target, note=note, actor=admin_actor(who)
+        session,
+        return_id=return_id,
+        target=target,
+        note=body.note if body else None,
+        actor=admin_actor(admin.subject),
     )
     return ReturnOut.model_validate(order_return)
 
@@ -255,8 +270,7 @@ async def approve_return(
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
-    note = body.note if body else None
-    return await _decide(session, return_id, ReturnStatus.APPROVED, note, admin.subject)
+    return await _decide(session, return_id, ReturnStatus.APPROVED, body, admin)
 
 
 @router.post(
@@ -271,8 +285,7 @@ async def reject_return(
     session: SessionDep,
     body: ReturnDecisionIn | None = None,
 ) -> ReturnOut:
-    note = body.note if body else None
-    return await _decide(session, return_id, ReturnStatus.REJECTED, note, admin.subject)
+    return await _decide(session, return_id, ReturnStatus.REJECTED, body, admin)
 
 
 @router.post(

@@ -39,6 +39,7 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
+from identity_commerce.models import GuestCart
 from identity_commerce.schemas.cart import (
     CartItemAdd,
     CartItemUpdate,
@@ -63,25 +64,37 @@ _SHOPPER = require_roles(*USER_ROLES)
 CartTokenHeader = Annotated[str | None, _CART_TOKEN, GUEST_TOKEN_SCHEMA]
 
 
-async def _cart_owner(
-    request: Request,
+async def _guest_cart_or_bearer(
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cart_token: CartTokenHeader = None,
-) -> cart.CartOwner:
-    """The account's cart with a bearer token; else the guest cart of X-Cart-Token (404
-    unknown or expired); else 401."""
+) -> GuestCart | HTTPAuthorizationCredentials | None:
+    """Who calls a route open to guests: without Authorization, the guest cart of
+    X-Cart-Token (404 unknown or expired); else the bearer credentials, still to verify
+    (none: 401)."""
     if credentials is None and cart_token is not None:
         guest = await guest_carts.find(
             session, token=cart_token, ttl=timedelta(days=settings.guest_cart_ttl_days)
         )
         if guest is None:
             raise NotFound(UNKNOWN_GUEST_CART)
-        return cart.CartOwner.guest(guest.id)
-    principal = await get_principal(
-        request, await verified_principal(request, credentials), session
-    )
+        return guest
+    return credentials
+
+
+GuestCartOrBearer = Annotated[
+    GuestCart | HTTPAuthorizationCredentials | None, Depends(_guest_cart_or_bearer)
+]
+
+
+async def _cart_owner(
+    request: Request, session: SessionDep, caller: GuestCartOrBearer
+) -> cart.CartOwner:
+    """The guest cart of X-Cart-Token, or the signed-in shopper's cart."""
+    if isinstance(caller, GuestCart):
+        return cart.CartOwner.guest(caller.id)
+    principal = await get_principal(request, await verified_principal(request, caller), session)
     await _SHOPPER(principal)
     return cart.CartOwner.account(principal.user_id)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Coroutine
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials
-from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_principal
+from shopkit.auth import require_roles, verified_principal
 from shopkit.db import SessionDep
 from shopkit.errors import (
     BadRequest,
@@ -24,7 +24,7 @@ from shopkit.errors import (
 )
 from shopkit.tokens import USER_ROLES, Principal
 
-from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartOwnerDep, CartTokenHeader
+from identity_commerce.api.cart import UNKNOWN_GUEST_CART, CartOwnerDep, GuestCartOrBearer
 from identity_commerce.api.deps import (
     CatalogDep,
     ClientAddress,
@@ -45,8 +45,7 @@ from identity_commerce.schemas.orders import (
     ShippingMethodOption,
 )
 from identity_commerce.schemas.problems import OutOfStockProblem, PaymentDeclinedProblem
-from identity_commerce.services import cart, cart_promo, checkout, guest_carts, shipping
-from identity_commerce.services.cart import CartOwner
+from identity_commerce.services import cart, cart_promo, checkout, shipping
 
 router = APIRouter(prefix="/checkout", tags=["checkout"])
 
@@ -62,46 +61,15 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-_SHOPPER = require_roles(*USER_ROLES)
 _SHOPPER_UNCONFIRMED = require_roles(*USER_ROLES, confirm=False)
 
 
-async def _guest_cart(session: SessionDep, settings: SettingsDep, cart_token: str) -> GuestCart:
-    guest = await guest_carts.find(
-        session, token=cart_token, ttl=timedelta(days=settings.guest_cart_ttl_days)
-    )
-    if guest is None:
-        raise NotFound(UNKNOWN_GUEST_CART)
-    return guest
-
-
-async def _checkout_caller(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cart_token: CartTokenHeader = None,
-) -> Principal | GuestCart:
+async def _checkout_caller(request: Request, caller: GuestCartOrBearer) -> Principal | GuestCart:
     """A signed-in shopper (the checkout confirms the account while locking its row), or,
     without Authorization, the guest cart of X-Cart-Token."""
-    if credentials is None and cart_token is not None:
-        return await _guest_cart(session, settings, cart_token)
-    return await _SHOPPER_UNCONFIRMED(await verified_principal(request, credentials))
-
-
-async def _confirm_caller(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cart_token: CartTokenHeader = None,
-) -> CartOwner:
-    if credentials is None and cart_token is not None:
-        return CartOwner.guest((await _guest_cart(session, settings, cart_token)).id)
-    principal = await get_principal(
-        request, await verified_principal(request, credentials), session
-    )
-    return CartOwner.account((await _SHOPPER(principal)).user_id)
+    if isinstance(caller, GuestCart):
+        return caller
+    return await _SHOPPER_UNCONFIRMED(await verified_principal(request, caller))
 
 
 @router.get(
@@ -215,37 +183,29 @@ async def create_payment_intent(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     addresses = _checkout_addresses(body)
+    # An account's and a guest's checkout differ in who and which addresses; the rest of
+    # the request is the same.
+    begin: partial[Coroutine[Any, Any, checkout.CheckoutReply]]
+    if isinstance(caller, GuestCart):
+        if not isinstance(addresses, checkout.TypedAddresses):
+            raise WrongCheckoutBody(GUEST_BODY)
+        begin = partial(
+            checkout.create_guest_payment_intent, guest_cart_id=caller.id, addresses=addresses
+        )
+    else:
+        begin = partial(checkout.create_payment_intent, principal=caller, addresses=addresses)
     try:
-        if isinstance(caller, GuestCart):
-            if not isinstance(addresses, checkout.TypedAddresses):
-                raise WrongCheckoutBody(GUEST_BODY)
-            reply = await checkout.create_guest_payment_intent(
-                session,
-                guest_cart_id=caller.id,
-                client_address=client,
-                counting_sessions=sessions,
-                addresses=addresses,
-                shipping_method_id=body.shipping_method_id,
-                idempotency_key=idempotency_key,
-                settings=settings,
-                catalog=catalog,
-                inventory=inventory,
-                stripe=stripe,
-            )
-        else:
-            reply = await checkout.create_payment_intent(
-                session,
-                principal=caller,
-                client_address=client,
-                counting_sessions=sessions,
-                addresses=addresses,
-                shipping_method_id=body.shipping_method_id,
-                idempotency_key=idempotency_key,
-                settings=settings,
-                catalog=catalog,
-                inventory=inventory,
-                stripe=stripe,
-            )
+        reply = await begin(
+            session,
+            client_address=client,
+            counting_sessions=sessions,
+            shipping_method_id=body.shipping_method_id,
+            idempotency_key=idempotency_key,
+            settings=settings,
+            catalog=catalog,
+            inventory=inventory,
+            stripe=stripe,
+        )
     except checkout.CheckoutFailed as failed:
         return committed_problem(failed)
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
@@ -307,7 +267,7 @@ def _checkout_addresses(
 )
 async def confirm(
     body: ConfirmIn,
-    owner: Annotated[CartOwner, Depends(_confirm_caller)],
+    owner: CartOwnerDep,
     session: SessionDep,
     inventory: CatalogDep,
     stripe: StripeDep,

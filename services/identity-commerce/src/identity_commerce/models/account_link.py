@@ -13,10 +13,10 @@ import uuid
 from datetime import datetime
 
 from shopkit.db import UUIDPrimaryKey
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from identity_commerce.db.base import Base
+from identity_commerce.db.base import Base, one_of
 
 
 class LinkPurpose(enum.StrEnum):
@@ -24,13 +24,10 @@ class LinkPurpose(enum.StrEnum):
     email_verification = "email_verification"
 
 
-_PURPOSES = ", ".join(f"'{p.value}'" for p in LinkPurpose)
-
-
 class AccountLink(UUIDPrimaryKey, Base):
     __tablename__ = "account_links"
     __table_args__ = (
-        CheckConstraint(f"purpose IN ({_PURPOSES})", name="purpose_known"),
+        one_of("purpose", LinkPurpose, name="purpose_known"),
         Index("ix_account_links_user_id_purpose", "user_id", "purpose"),
     )
 

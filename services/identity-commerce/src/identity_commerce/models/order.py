@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from identity_commerce.db.base import Base
+from identity_commerce.db.base import Base, one_of
 from identity_commerce.models.order_status import OrderStatus
 
 if TYPE_CHECKING:
@@ -44,13 +44,12 @@ ORDER_NUMBER_DEFAULT = text(
     "'SO-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' "
     f"|| to_char(nextval('order_number_seq'), '{ORDER_NUMBER_DIGITS}')"
 )
-_STATUS_NAMES = ", ".join(f"'{s.value}'" for s in OrderStatus)
 
 
 class Order(Timestamps, Base):
     __tablename__ = "orders"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
+        one_of("status", OrderStatus, name="status_known"),
         CheckConstraint("total = subtotal - discount + shipping + tax", name="total_adds_up"),
         CheckConstraint("discount >= 0 AND discount <= subtotal", name="discount_within_subtotal"),
         CheckConstraint(

@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Any
 
 from shopkit.db import Timestamps
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from identity_commerce.db.base import Base
+from identity_commerce.db.base import Base, one_of
 
 
 class ReturnStatus(StrEnum):
@@ -22,13 +22,10 @@ class ReturnStatus(StrEnum):
     RECEIVED = "received"
 
 
-_STATUS_NAMES = ", ".join(f"'{s.value}'" for s in ReturnStatus)
-
-
 class OrderReturn(Timestamps, Base):
     __tablename__ = "order_returns"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_STATUS_NAMES})", name="status_known"),
+        one_of("status", ReturnStatus, name="status_known"),
         Index("ix_order_returns_status_created_at", "status", "created_at"),
     )
 

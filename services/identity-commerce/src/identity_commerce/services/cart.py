@@ -50,6 +50,11 @@ class CartOwner:
         return "user_id" if self.user_id is not None else "guest_cart_id"
 
     @property
+    def counter_name(self) -> str:
+        """The holder in a rate-limit counter's key: `user:<id>` or `guest:<id>`."""
+        return f"user:{self.user_id}" if self.user_id is not None else f"guest:{self.guest_cart_id}"
+
+    @property
     def id(self) -> uuid.UUID:
         owner_id = self.user_id or self.guest_cart_id
         assert owner_id is not None

@@ -30,12 +30,14 @@ class CartPromo:
 
 
 def promo_limits(settings: Settings, *, owner: CartOwner, client: str) -> list[rate_limit.Limit]:
-    window = timedelta(seconds=settings.promo_rate_window_seconds)
-    who = f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_cart_id}"
-    return [
-        rate_limit.Limit(f"promo:{who}", settings.promo_max_per_cart, window),
-        rate_limit.Limit(f"promo:client:{client}", settings.promo_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "promo",
+        caller=owner.counter_name,
+        client=client,
+        per_caller=settings.promo_max_per_cart,
+        per_client=settings.promo_max_per_client,
+        window=timedelta(seconds=settings.promo_rate_window_seconds),
+    )
 
 
 async def count_attempt(
@@ -44,17 +46,12 @@ async def count_attempt(
     """Count the attempt in a transaction of its own, committed before the code is looked
     up: a wrong code (404/409 rolls the request back) stays counted. 429 past a limit."""
     async with sessions() as counting:
-        try:
-            await rate_limit.hit_all(
-                counting,
-                limits=promo_limits(settings, owner=owner, client=client),
-                detail="Too many promo codes tried; try again later",
-                code="promo_rate_limited",
-            )
-        except BaseException:
-            await counting.rollback()
-            raise
-        await counting.commit()
+        await rate_limit.hit_all_and_commit(
+            counting,
+            limits=promo_limits(settings, owner=owner, client=client),
+            detail="Too many promo codes tried; try again later",
+            code="promo_rate_limited",
+        )
 
 
 async def apply(

@@ -302,12 +302,14 @@ SUPERSEDED_NOTE = "Replaced by a newer checkout"
 
 def checkout_limits(settings: Settings, *, owner: CartOwner, client: str) -> list[rate_limit.Limit]:
     """Per account (or guest cart) and per client address."""
-    window = timedelta(seconds=settings.checkout_rate_window_seconds)
-    who = f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_cart_id}"
-    return [
-        rate_limit.Limit(f"checkout:{who}", settings.checkout_max_per_user, window),
-        rate_limit.Limit(f"checkout:client:{client}", settings.checkout_max_per_client, window),
-    ]
+    return rate_limit.per_caller_and_client(
+        "checkout",
+        caller=owner.counter_name,
+        client=client,
+        per_caller=settings.checkout_max_per_user,
+        per_client=settings.checkout_max_per_client,
+        window=timedelta(seconds=settings.checkout_rate_window_seconds),
+    )
 
 
 async def count_checkout(
@@ -337,26 +339,35 @@ async def count_checkout(
             )
             if stored is not None:
                 return False
-        try:
-            await rate_limit.hit_all(
-                counting,
-                limits=checkout_limits(settings, owner=owner, client=client),
-                detail="Too many checkouts started; try again later",
-                code="checkout_rate_limited",
-            )
-        except BaseException:
-            await counting.rollback()
-            raise
-        await counting.commit()
+        await rate_limit.hit_all_and_commit(
+            counting,
+            limits=checkout_limits(settings, owner=owner, client=client),
+            detail="Too many checkouts started; try again later",
+            code="checkout_rate_limited",
+        )
     return True
 
 
-async def _uncount_checkout(
-    session: AsyncSession, *, owner: CartOwner, client: str, settings: Settings
-) -> None:
-    """A twin of a checkout that was still running was counted, then replayed: take it back."""
-    for limit in checkout_limits(settings, owner=owner, client=client):
-        await rate_limit.refund(session, key=limit.key)
+async def _replay(
+    session: AsyncSession,
+    *,
+    owner: CartOwner,
+    idempotency_key: str | None,
+    fingerprint: str,
+    counted: bool,
+    client: str,
+    settings: Settings,
+) -> CheckoutReply | None:
+    """The stored reply when the Idempotency-Key was used before, else None (the key is this
+    checkout's now). A twin of a checkout that was still running was counted, then
+    replayed: its count is taken back."""
+    if idempotency_key is None:
+        return None
+    replay = await _claim_key(session, owner=owner, key=idempotency_key, fingerprint=fingerprint)
+    if replay is not None and counted:
+        for limit in checkout_limits(settings, owner=owner, client=client):
+            await rate_limit.refund(session, key=limit.key)
+    return replay
 
 
 @dataclass(frozen=True)
@@ -540,16 +551,17 @@ async def create_payment_intent(
     account = await _lock_account(session, principal)
     user = account.user
     buyer = Buyer.of_account(user)
-    if idempotency_key is not None:
-        replay = await _claim_key(
-            session, owner=buyer.owner, key=idempotency_key, fingerprint=fingerprint
-        )
-        if replay is not None:
-            if counted:
-                await _uncount_checkout(
-                    session, owner=buyer.owner, client=client_address, settings=settings
-                )
-            return replay
+    replay = await _replay(
+        session,
+        owner=buyer.owner,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        counted=counted,
+        client=client_address,
+        settings=settings,
+    )
+    if replay is not None:
+        return replay
 
     shipping: AddressLike
     billing: AddressLike
@@ -606,16 +618,17 @@ async def create_guest_payment_intent(
         settings=settings,
     )
     pending, context = await _lock_guest_cart(session, guest_cart_id=guest_cart_id)
-    if idempotency_key is not None:
-        replay = await _claim_key(
-            session, owner=owner, key=idempotency_key, fingerprint=fingerprint
-        )
-        if replay is not None:
-            if counted:
-                await _uncount_checkout(
-                    session, owner=owner, client=client_address, settings=settings
-                )
-            return replay
+    replay = await _replay(
+        session,
+        owner=owner,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        counted=counted,
+        client=client_address,
+        settings=settings,
+    )
+    if replay is not None:
+        return replay
     buyer = Buyer(
         owner,
         None,

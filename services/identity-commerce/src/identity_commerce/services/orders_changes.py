@@ -30,7 +30,6 @@ from identity_commerce.services.orders import (
     emit_order_event,
     load_timeline_and_refunds,
     lock_order_or_404,
-    stock_on_shelf,
 )
 from identity_commerce.services.orders_state_machine import (
     ADMIN_SETTABLE,
@@ -41,6 +40,7 @@ from identity_commerce.services.orders_state_machine import (
 from identity_commerce.services.payments import (
     PaymentNews,
     advance_payment_status,
+    close_as_refunded,
     refund_charged_amount,
     refund_in_full,
     settle_payment,
@@ -175,19 +175,11 @@ async def admin_change_status(
         change_status(session, order, wanted, actor=actor, note=note or "Delivered")
         emit_order_event(session, order, EventType.ORDER_DELIVERED)
     elif wanted == S.REFUNDED:
-        restock = stock_on_shelf(order)  # shipped goods are not on the shelf
         refunded = await refund_in_full(
             session, order=order, reason=note or "refunded", stripe=stripe
         )
-        change_status(session, order, wanted, actor=actor, note=note or "Refunded")
-        await record_after_refund(session, order, restock=restock)
-        emit_order_event(
-            session,
-            order,
-            EventType.ORDER_REFUNDED,
-            refund_amount=f"{refunded:.2f}",
-            refunded_in_full=True,
-            refunded_total=f"{order.payment.refunded_amount:.2f}" if order.payment else None,
+        await close_as_refunded(
+            session, order, actor=actor, note=note or "Refunded", refunded=refunded
         )
     await load_timeline_and_refunds(session, order)
     return order

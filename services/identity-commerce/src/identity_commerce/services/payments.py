@@ -330,6 +330,25 @@ async def refund_in_full(
     return outstanding
 
 
+async def close_as_refunded(
+    session: AsyncSession, order: Order, *, actor: str, note: str, refunded: Decimal
+) -> None:
+    """The order's money is all given back (the last `refunded` of it just now): it becomes
+    `refunded`, its follow-ups are recorded (its stock goes back only if it never left the
+    shelf) and ORDER_REFUNDED is emitted."""
+    restock = stock_on_shelf(order)  # read before the status changes
+    change_status(session, order, OrderStatus.REFUNDED, actor=actor, note=note)
+    await record_after_refund(session, order, restock=restock)
+    emit_order_event(
+        session,
+        order,
+        EventType.ORDER_REFUNDED,
+        refund_amount=f"{refunded:.2f}",
+        refunded_in_full=True,
+        refunded_total=f"{order.payment.refunded_amount:.2f}" if order.payment else None,
+    )
+
+
 async def _refund_late_payment(
     session: AsyncSession, *, order: Order, actor: str, stripe: StripeGateway
 ) -> Settlement:
@@ -481,22 +500,8 @@ async def _note_refund_from_stripe(
     if refunded >= payment.amount:
         advance_payment_status(payment, "refunded")
         if can_transition(OrderStatus(order.status), OrderStatus.REFUNDED):
-            restock = stock_on_shelf(order)
-            change_status(
-                session,
-                order,
-                OrderStatus.REFUNDED,
-                actor=STRIPE_ACTOR,
-                note="Refunded in Stripe",
-            )
-            await record_after_refund(session, order, restock=restock)
-            emit_order_event(
-                session,
-                order,
-                EventType.ORDER_REFUNDED,
-                refund_amount=f"{given_back:.2f}",
-                refunded_in_full=True,
-                refunded_total=f"{refunded:.2f}",
+            await close_as_refunded(
+                session, order, actor=STRIPE_ACTOR, note="Refunded in Stripe", refunded=given_back
             )
             return
     elif can_transition(OrderStatus(order.status), OrderStatus.PARTIALLY_REFUNDED):

@@ -50,6 +50,17 @@ class Limit:
     window: timedelta
 
 
+def per_caller_and_client(
+    action: str, *, caller: str, client: str, per_caller: int, per_client: int, window: timedelta
+) -> list[Limit]:
+    """The usual pair: one counter for who acts (`<action>:<caller>`) and a larger one for
+    their client address (`<action>:client:<address>`, shared by a NAT), over one window."""
+    return [
+        Limit(f"{action}:{caller}", per_caller, window),
+        Limit(f"{action}:client:{client}", per_client, window),
+    ]
+
+
 async def hit(session: AsyncSession, *, limit: Limit, now: datetime | None = None) -> None:
     """Count one attempt against `limit`; raise 429 (with Retry-After) past the limit.
 
@@ -225,6 +236,20 @@ async def hit_all(
     if exceeded:
         retry_after = max(1, math.ceil((max(exceeded) - now).total_seconds()))
         raise TooManyRequests(detail, retry_after=retry_after, **extra)
+
+
+async def hit_all_and_commit(
+    counting: AsyncSession, *, limits: Sequence[Limit], detail: str, **extra: Any
+) -> None:
+    """`hit_all` on a session of its own (not the request's), committed at once: the count
+    stays whatever the request does next. A refused attempt (429, or any error) is rolled
+    back, so it counts nothing."""
+    try:
+        await hit_all(counting, limits=limits, detail=detail, **extra)
+    except BaseException:
+        await counting.rollback()
+        raise
+    await counting.commit()
 
 
 async def refund(session: AsyncSession, *, key: str) -> None:
