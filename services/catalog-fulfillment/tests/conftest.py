@@ -3,8 +3,9 @@ import uuid
 import pytest
 import respx
 from catalog_fulfillment.service import SERVICE
-from shopkit.testing import ServiceUnderTest
+from shopkit.testing import LiveService, ServiceUnderTest
 
+from tests.factories import arrange_product
 from tests.reviewing import IDENTITY
 
 
@@ -35,6 +36,24 @@ async def fresh_database(test_databases):  # type: ignore[no-untyped-def]
         return test_databases.clone(f"{name}_{uuid.uuid4().hex[:6]}")
 
     return clone
+
+
+@pytest.fixture
+def live_catalog(live_processes, fresh_database):  # type: ignore[no-untyped-def]
+    """`await live_catalog(name, stock, **env)`: the catalog as a real uvicorn process on a
+    fresh database holding one product with `stock` (sku -> on hand), relay off."""
+
+    async def start(name: str, stock: dict[str, int] | None = None, **env: str) -> LiveService:
+        url = await fresh_database(name)
+        if stock:
+            await arrange_product(url, stock)
+        return live_processes.start(
+            "catalog",
+            "catalog_fulfillment.main:create_app",
+            env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false", **env},
+        )
+
+    return start
 
 
 @pytest.fixture

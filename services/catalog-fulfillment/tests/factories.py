@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from catalog_fulfillment.models import Category, InventoryItem, Product, ProductImage, Variant
+from shopkit.db import Database
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -78,3 +79,13 @@ async def make_product(
         )
     await session.flush()
     return product
+
+
+async def arrange_product(url: str, stock: dict[str, int]) -> None:
+    """`make_product` committed in the database at `url`, for servers running elsewhere."""
+    db = Database(url)
+    try:
+        async with db.sessionmaker() as session, session.begin():
+            await make_product(session, stock=stock)
+    finally:
+        await db.dispose()

@@ -51,13 +51,15 @@ def account_directory(tokens):  # noqa: ANN001, ANN201
         yield url
 
 
-async def start_two(
-    live_processes,
-    fresh_database,
+@pytest.fixture
+async def two_catalogs(
+    live_processes,  # noqa: ANN001
+    fresh_database,  # noqa: ANN001
     account_directory: str,
-    name: str,  # noqa: ANN001
-) -> tuple[str, str, str]:
-    url = await fresh_database(name)
+) -> tuple[str, str, str, dict[str, Any]]:
+    """Two catalog processes with their caches on, over one database holding the arranged
+    lamp: (database url, writer's url, reader's url, what `arrange` made)."""
+    url = await fresh_database("cache")
     env = {
         "CATALOG_DATABASE_URL": url,
         "IDENTITY_URL": account_directory,
@@ -68,7 +70,7 @@ async def start_two(
     }
     first = live_processes.start("catalog-a", APP, env=env)
     second = live_processes.start("catalog-b", APP, env=env)
-    return url, first.url, second.url
+    return url, first.url, second.url, await arrange(url)
 
 
 async def eventually(read: Callable[[], Awaitable[Any]], expected: Any, *, within: float) -> float:
@@ -92,12 +94,9 @@ async def warm(client: httpx.AsyncClient, path: str, params: dict[str, str] | No
 
 
 async def test_an_admin_change_through_one_process_reaches_the_other_within_a_second(
-    live_processes, fresh_database, tokens, account_directory
+    two_catalogs, tokens
 ) -> None:
-    url, writer_url, reader_url = await start_two(
-        live_processes, fresh_database, account_directory, "cache_admin"
-    )
-    arranged = await arrange(url)
+    _, writer_url, reader_url, arranged = two_catalogs
     listing = ("/catalog/products", {"category": arranged["category"]})
     detail = f"/catalog/products/{arranged['product']}"
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
@@ -143,12 +142,9 @@ async def test_an_admin_change_through_one_process_reaches_the_other_within_a_se
 
 
 async def test_stock_and_direct_database_writes_reach_every_process_within_a_second(
-    live_processes, fresh_database, tokens, account_directory
+    two_catalogs, tokens
 ) -> None:
-    url, writer_url, reader_url = await start_two(
-        live_processes, fresh_database, account_directory, "cache_stock"
-    )
-    arranged = await arrange(url)
+    url, writer_url, reader_url, arranged = two_catalogs
     in_stock_listing = ("/catalog/products", {"category": arranged["category"], "in_stock": "true"})
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
     async with (

@@ -9,21 +9,9 @@ import uuid
 from collections import Counter
 
 import httpx
-from shopkit.db import Database
 from shopkit.testing import TokenFactory
 
-from tests.factories import make_product, unique
-
-APP = "catalog_fulfillment.main:create_app"
-
-
-async def arrange(url: str, stock: dict[str, int]) -> None:
-    db = Database(url)
-    try:
-        async with db.sessionmaker() as session, session.begin():
-            await make_product(session, stock=stock)
-    finally:
-        await db.dispose()
+from tests.factories import unique
 
 
 def service_headers(tokens: TokenFactory) -> dict[str, str]:
@@ -36,15 +24,9 @@ async def stock(client: httpx.AsyncClient, sku: str, tokens: TokenFactory) -> di
     return response.json()
 
 
-async def test_fifty_concurrent_reserves_never_oversell(
-    live_processes, fresh_database, tokens
-) -> None:
+async def test_fifty_concurrent_reserves_never_oversell(live_catalog, tokens) -> None:
     sku = unique("HOT")
-    url = await fresh_database("oversell")
-    await arrange(url, {sku: 10})
-    catalog = live_processes.start(
-        "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
-    )
+    catalog = await live_catalog("oversell", {sku: 10})
     headers = service_headers(tokens)
     limits = httpx.Limits(max_connections=50)
     async with httpx.AsyncClient(base_url=catalog.url, timeout=60, limits=limits) as client:
@@ -73,15 +55,9 @@ async def test_fifty_concurrent_reserves_never_oversell(
         assert (level["on_hand"], level["reserved"]) == (0, 0)
 
 
-async def test_opposite_order_reservations_do_not_deadlock(
-    live_processes, fresh_database, tokens
-) -> None:
+async def test_opposite_order_reservations_do_not_deadlock(live_catalog, tokens) -> None:
     a, b = unique("A"), unique("B")
-    url = await fresh_database("deadlock")
-    await arrange(url, {a: 1000, b: 1000})
-    catalog = live_processes.start(
-        "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
-    )
+    catalog = await live_catalog("deadlock", {a: 1000, b: 1000})
     headers = service_headers(tokens)
     async with httpx.AsyncClient(base_url=catalog.url, timeout=60) as client:
 
@@ -108,21 +84,9 @@ async def test_opposite_order_reservations_do_not_deadlock(
             assert (level["on_hand"], level["reserved"]) == (1000, 0)
 
 
-async def test_expired_reservation_is_released_by_the_service(
-    live_processes, fresh_database, tokens
-) -> None:
+async def test_expired_reservation_is_released_by_the_service(live_catalog, tokens) -> None:
     sku = unique("TTL")
-    url = await fresh_database("expiry")
-    await arrange(url, {sku: 4})
-    catalog = live_processes.start(
-        "catalog",
-        APP,
-        env={
-            "CATALOG_DATABASE_URL": url,
-            "OUTBOX_RELAY_ENABLED": "false",
-            "RESERVATION_SWEEP_SECONDS": "0.2",
-        },
-    )
+    catalog = await live_catalog("expiry", {sku: 4}, RESERVATION_SWEEP_SECONDS="0.2")
     headers = service_headers(tokens)
     async with httpx.AsyncClient(base_url=catalog.url, timeout=30) as client:
         rid = str(uuid.uuid4())
@@ -144,15 +108,9 @@ async def test_expired_reservation_is_released_by_the_service(
         assert late.json()["status"] == "expired"
 
 
-async def test_concurrent_replays_of_one_reservation_hold_once(
-    live_processes, fresh_database, tokens
-) -> None:
+async def test_concurrent_replays_of_one_reservation_hold_once(live_catalog, tokens) -> None:
     sku = unique("DUP")
-    url = await fresh_database("replay")
-    await arrange(url, {sku: 10})
-    catalog = live_processes.start(
-        "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
-    )
+    catalog = await live_catalog("replay", {sku: 10})
     headers = service_headers(tokens)
     body = {"reservation_id": str(uuid.uuid4()), "items": [{"sku": sku, "quantity": 3}]}
     async with httpx.AsyncClient(base_url=catalog.url, timeout=60) as client:

@@ -43,6 +43,17 @@ async def reserve(
     return await client.post("/inventory/reserve", json=body, headers=service(tokens))
 
 
+async def settle(
+    client: httpx.AsyncClient, tokens: TokenFactory, action: str, reservation_id: uuid.UUID
+) -> httpx.Response:
+    """POST /inventory/commit or /inventory/release for one reservation."""
+    return await client.post(
+        f"/inventory/{action}",
+        json={"reservation_id": str(reservation_id)},
+        headers=service(tokens),
+    )
+
+
 async def test_reserve_holds_every_line(client, tokens, db_session) -> None:
     a, b = unique("A"), unique("B")
     await make_product(db_session, stock={a: 5, b: 3})
@@ -141,32 +152,25 @@ async def test_replay_with_other_items_conflicts(client, tokens, db_session) -> 
     assert await stock_of(db_session, sku) == (5, 2)
 
 
-async def test_commit_decrements_once(client, tokens, db_session) -> None:
-    sku = unique("C")
+@pytest.mark.parametrize(
+    ("action", "held", "status", "left"),
+    [
+        pytest.param("commit", 2, "committed", (3, 0), id="commit-decrements"),
+        pytest.param("release", 4, "released", (5, 0), id="release-gives-back"),
+    ],
+)
+async def test_commit_and_release_take_effect_once(
+    client, tokens, db_session, action: str, held: int, status: str, left: tuple[int, int]
+) -> None:
+    sku = unique(action.upper())
     await make_product(db_session, stock={sku: 5})
     rid = uuid.uuid4()
-    await reserve(client, tokens, {sku: 2}, rid)
+    await reserve(client, tokens, {sku: held}, rid)
     for _ in range(2):
-        response = await client.post(
-            "/inventory/commit", json={"reservation_id": str(rid)}, headers=service(tokens)
-        )
+        response = await settle(client, tokens, action, rid)
         assert response.status_code == 200
-        assert response.json()["status"] == "committed"
-    assert await stock_of(db_session, sku) == (3, 0)
-
-
-async def test_release_gives_back_once(client, tokens, db_session) -> None:
-    sku = unique("L")
-    await make_product(db_session, stock={sku: 5})
-    rid = uuid.uuid4()
-    await reserve(client, tokens, {sku: 4}, rid)
-    for _ in range(2):
-        response = await client.post(
-            "/inventory/release", json={"reservation_id": str(rid)}, headers=service(tokens)
-        )
-        assert response.status_code == 200
-        assert response.json()["status"] == "released"
-    assert await stock_of(db_session, sku) == (5, 0)
+        assert response.json()["status"] == status
+    assert await stock_of(db_session, sku) == left
 
 
 async def test_commit_after_release_and_release_after_commit_conflict(
@@ -177,21 +181,13 @@ async def test_commit_after_release_and_release_after_commit_conflict(
     released, committed = uuid.uuid4(), uuid.uuid4()
     await reserve(client, tokens, {sku: 1}, released)
     await reserve(client, tokens, {sku: 1}, committed)
-    await client.post(
-        "/inventory/release", json={"reservation_id": str(released)}, headers=service(tokens)
-    )
-    await client.post(
-        "/inventory/commit", json={"reservation_id": str(committed)}, headers=service(tokens)
-    )
+    await settle(client, tokens, "release", released)
+    await settle(client, tokens, "commit", committed)
 
-    late_commit = await client.post(
-        "/inventory/commit", json={"reservation_id": str(released)}, headers=service(tokens)
-    )
+    late_commit = await settle(client, tokens, "commit", released)
     assert late_commit.status_code == 409
     assert late_commit.json()["status"] == "released"
-    late_release = await client.post(
-        "/inventory/release", json={"reservation_id": str(committed)}, headers=service(tokens)
-    )
+    late_release = await settle(client, tokens, "release", committed)
     assert late_release.status_code == 409
     assert await stock_of(db_session, sku) == (4, 0)
 
@@ -206,16 +202,12 @@ async def test_commit_after_deadline_expires_and_conflicts(client, tokens, db_se
         .where(Reservation.id == rid)
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
-    response = await client.post(
-        "/inventory/commit", json={"reservation_id": str(rid)}, headers=service(tokens)
-    )
+    response = await settle(client, tokens, "commit", rid)
     assert response.status_code == 409
     assert response.json()["status"] == "expired"
     assert await stock_of(db_session, sku) == (5, 0)
     # Releasing an expired reservation is a harmless no-op.
-    again = await client.post(
-        "/inventory/release", json={"reservation_id": str(rid)}, headers=service(tokens)
-    )
+    again = await settle(client, tokens, "release", rid)
     assert again.status_code == 200
     assert again.json()["status"] == "expired"
     assert await stock_of(db_session, sku) == (5, 0)

@@ -8,22 +8,10 @@ import json
 import uuid
 
 import httpx
-from shopkit.db import Database
 from shopkit.scopes import EVENTS_WRITE, INVENTORY_READ, INVENTORY_WRITE
 from shopkit.testing import TokenFactory
 
-from tests.factories import make_product, unique
-
-APP = "catalog_fulfillment.main:create_app"
-
-
-async def arrange(url: str, stock: dict[str, int]) -> None:
-    db = Database(url)
-    try:
-        async with db.sessionmaker() as session, session.begin():
-            await make_product(session, stock=stock)
-    finally:
-        await db.dispose()
+from tests.factories import unique
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -31,20 +19,14 @@ def bearer(token: str) -> dict[str, str]:
 
 
 async def test_a_notifications_token_cannot_reserve_or_restock(
-    live_processes, fresh_database, tokens: TokenFactory
+    live_catalog, tokens: TokenFactory
 ) -> None:
     sku = unique("SCOPE")
-    url = await fresh_database("scopes")
-    await arrange(url, {sku: 5})
     # Even configured to trust the notifications key, the catalog lets it hold no stock scope.
-    catalog = live_processes.start(
-        "catalog",
-        APP,
-        env={
-            "CATALOG_DATABASE_URL": url,
-            "OUTBOX_RELAY_ENABLED": "false",
-            "CATALOG_TRUSTED_SIGNERS": json.dumps(["identity-commerce", "notifications"]),
-        },
+    catalog = await live_catalog(
+        "scopes",
+        {sku: 5},
+        CATALOG_TRUSTED_SIGNERS=json.dumps(["identity-commerce", "notifications"]),
     )
     reserve = {"reservation_id": str(uuid.uuid4()), "items": [{"sku": sku, "quantity": 2}]}
     restock = {"key": f"restock-{uuid.uuid4()}", "items": [{"sku": sku, "quantity": 3}]}
@@ -78,14 +60,11 @@ async def test_a_notifications_token_cannot_reserve_or_restock(
 
 
 async def test_keys_the_catalog_does_not_list_sign_nothing_it_accepts(
-    live_processes, fresh_database, tokens: TokenFactory
+    live_catalog, tokens: TokenFactory
 ) -> None:
     """By default the catalog trusts identity-commerce's key only: the notifications and
     catalog keys lie in the same folder and are still refused."""
-    url = await fresh_database("trust")
-    catalog = live_processes.start(
-        "catalog", APP, env={"CATALOG_DATABASE_URL": url, "OUTBOX_RELAY_ENABLED": "false"}
-    )
+    catalog = await live_catalog("trust")
     body = {"reservation_id": str(uuid.uuid4()), "items": [{"sku": "NOPE", "quantity": 1}]}
     async with httpx.AsyncClient(base_url=catalog.url, timeout=30) as client:
         for signer in ("notifications", "catalog-fulfillment"):

@@ -47,6 +47,10 @@ def auth(tokens: TokenFactory, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# A customer and the headers that sign it in (the `shopper` fixture).
+Shopper = tuple[User, dict[str, str]]
+
+
 def address_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "shipping",

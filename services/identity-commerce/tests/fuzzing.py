@@ -5,11 +5,12 @@ role (so request bodies get past authentication and are exercised for real)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
@@ -87,3 +88,22 @@ async def signed_in_app(
             assert (await api.post("/auth/signup", json=body)).status_code == 201
             login = await api.post("/auth/login", json=body)
             yield app, login.json()["access_token"]
+
+
+def fuzz_app_fixture(email: str, settings_overrides: Callable[[], dict[str, Any]] = dict) -> Any:
+    """A `fuzz_app` fixture for a test module: `signed_in_app` for `email`, yielding (app,
+    token). `settings_overrides` is called at set-up, so a port it picks is still free."""
+
+    @pytest.fixture
+    async def fuzz_app(
+        test_databases: TestDatabases, settings: Settings
+    ) -> AsyncIterator[tuple[Any, str]]:
+        async with signed_in_app(
+            test_databases=test_databases,
+            settings=settings,
+            email=email,
+            **settings_overrides(),
+        ) as app_and_token:
+            yield app_and_token
+
+    return fuzz_app

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import bcrypt
 import httpx
+import pytest
 from identity_commerce.core.config import Argon2Cost
 from identity_commerce.models import User
 from identity_commerce.services.accounts import authenticate
@@ -15,7 +17,7 @@ from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .account_factories import DEFAULT_PASSWORD, auth, make_user, unique_email
+from .account_factories import DEFAULT_PASSWORD, Shopper, auth, make_user, unique_email
 
 
 async def post_json(client: httpx.AsyncClient, url: str, body: object) -> httpx.Response:
@@ -128,29 +130,26 @@ async def test_disabled_account_cannot_log_in_nor_use_its_token(
     assert (await client.get("/auth/me", headers=headers)).status_code == 401
 
 
-async def test_token_of_unknown_user_is_401(
-    client: httpx.AsyncClient, tokens: TokenFactory
+@pytest.mark.parametrize(
+    ("token_of", "status"),
+    [
+        # a well-signed customer token whose user this service does not have
+        pytest.param(lambda tokens: tokens.customer(), 401, id="unknown-user"),
+        pytest.param(lambda tokens: tokens.service("catalog-fulfillment"), 403, id="service"),
+    ],
+)
+async def test_tokens_without_an_account_cannot_use_account_routes(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    token_of: Callable[[TokenFactory], str],
+    status: int,
 ) -> None:
-    response = await client.get(
-        "/auth/me", headers={"Authorization": f"Bearer {tokens.customer()}"}
-    )
-    assert response.status_code == 401
+    response = await client.get("/auth/me", headers={"Authorization": f"Bearer {token_of(tokens)}"})
+    assert response.status_code == status
 
 
-async def test_service_token_cannot_use_account_routes(
-    client: httpx.AsyncClient, tokens: TokenFactory
-) -> None:
-    response = await client.get(
-        "/auth/me", headers={"Authorization": f"Bearer {tokens.service('catalog-fulfillment')}"}
-    )
-    assert response.status_code == 403
-
-
-async def test_update_profile(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
-) -> None:
-    user = await make_user(db_session)
-    headers = auth(tokens, user)
+async def test_update_profile(client: httpx.AsyncClient, shopper: Shopper) -> None:
+    _, headers = shopper
     changed = await client.patch(
         "/auth/me", headers=headers, json={"first_name": " Alicia ", "phone": "555-010-0199"}
     )
@@ -168,11 +167,8 @@ async def test_update_profile(
     assert me.json()["role"] == "customer"
 
 
-async def test_change_password(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
-) -> None:
-    user = await make_user(db_session)
-    headers = auth(tokens, user)
+async def test_change_password(client: httpx.AsyncClient, shopper: Shopper) -> None:
+    user, headers = shopper
     wrong = await client.post(
         "/auth/me/password",
         headers=headers,

@@ -8,14 +8,11 @@ import httpx
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .account_factories import address_body, auth, make_address, make_user
+from .account_factories import Shopper, address_body, auth, make_address, make_user
 
 
-async def test_create_list_read_replace_delete(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
-) -> None:
-    user = await make_user(db_session)
-    headers = auth(tokens, user)
+async def test_create_list_read_replace_delete(client: httpx.AsyncClient, shopper: Shopper) -> None:
+    _, headers = shopper
     created = await client.post(
         "/addresses", headers=headers, json=address_body(country="us", line2="  Suite 5 ")
     )
@@ -46,10 +43,8 @@ async def test_create_list_read_replace_delete(
     assert (await client.get("/addresses", headers=headers)).json() == []
 
 
-async def test_one_default_per_kind(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
-) -> None:
-    headers = auth(tokens, await make_user(db_session))
+async def test_one_default_per_kind(client: httpx.AsyncClient, shopper: Shopper) -> None:
+    _, headers = shopper
 
     async def add(**fields: object) -> dict[str, object]:
         response = await client.post("/addresses", headers=headers, json=address_body(**fields))
@@ -94,9 +89,9 @@ async def test_one_default_per_kind(
 
 
 async def test_the_only_address_of_a_kind_stays_default(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
+    client: httpx.AsyncClient, shopper: Shopper
 ) -> None:
-    headers = auth(tokens, await make_user(db_session))
+    _, headers = shopper
     created = (await client.post("/addresses", headers=headers, json=address_body())).json()
     kept = await client.put(
         f"/addresses/{created['id']}", headers=headers, json=address_body(is_default=False)
@@ -104,10 +99,8 @@ async def test_the_only_address_of_a_kind_stays_default(
     assert kept.json()["is_default"] is True
 
 
-async def test_invalid_addresses_are_422(
-    client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory
-) -> None:
-    headers = auth(tokens, await make_user(db_session))
+async def test_invalid_addresses_are_422(client: httpx.AsyncClient, shopper: Shopper) -> None:
+    _, headers = shopper
     for bad in (
         {"country": "XX"},
         {"country": "USA"},

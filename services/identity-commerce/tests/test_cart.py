@@ -15,7 +15,7 @@ from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .account_factories import auth, make_user
+from .account_factories import Shopper, auth, make_user
 
 PRODUCT_ID = uuid.uuid4()
 
@@ -69,14 +69,8 @@ def catalog(app: Any) -> Iterator[FakeCatalog]:
         yield FakeCatalog(router)
 
 
-@pytest.fixture
-async def shopper(db_session: AsyncSession, tokens: TokenFactory) -> tuple[Any, dict[str, str]]:
-    user = await make_user(db_session)
-    return user, auth(tokens, user)
-
-
 async def test_add_view_update_remove(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42", price="59.90", available=5)
@@ -124,7 +118,7 @@ async def test_add_view_update_remove(
 
 
 async def test_same_sku_twice_merges(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42", available=10)
@@ -140,7 +134,7 @@ async def test_same_sku_twice_merges(
 
 
 async def test_unknown_or_archived_sku_is_404(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, headers = shopper
     catalog.put("OLD-1", active=False)
@@ -155,7 +149,7 @@ async def test_unknown_or_archived_sku_is_404(
 async def test_more_than_available_is_409_with_shortages(
     client: httpx.AsyncClient,
     catalog: FakeCatalog,
-    shopper: tuple[Any, dict[str, str]],
+    shopper: Shopper,
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
@@ -184,7 +178,7 @@ async def test_more_than_available_is_409_with_shortages(
 
 
 async def test_bad_quantities_are_422(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42")
@@ -206,7 +200,7 @@ async def test_bad_quantities_are_422(
 
 
 async def test_line_and_cart_caps_are_409(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]], app: Any
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper, app: Any
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42", available=1000)
@@ -229,7 +223,7 @@ async def test_line_and_cart_caps_are_409(
 
 
 async def test_cart_shows_current_prices_and_flags_lines_that_ran_out(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42", price="59.90", available=5)
@@ -256,7 +250,7 @@ async def test_cart_shows_current_prices_and_flags_lines_that_ran_out(
 async def test_catalog_down_writes_are_503_and_reads_are_stale(
     client: httpx.AsyncClient,
     catalog: FakeCatalog,
-    shopper: tuple[Any, dict[str, str]],
+    shopper: Shopper,
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
@@ -292,7 +286,7 @@ async def test_catalog_down_writes_are_503_and_reads_are_stale(
 
 
 async def test_catalog_answering_nonsense_is_503_not_500(
-    client: httpx.AsyncClient, app: Any, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, app: Any, shopper: Shopper
 ) -> None:
     _, headers = shopper
     with respx.mock(base_url=app.state.settings.catalog_url) as router:
@@ -309,7 +303,7 @@ async def test_catalog_answering_nonsense_is_503_not_500(
 
 
 async def test_catalog_blip_is_retried(
-    client: httpx.AsyncClient, app: Any, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, app: Any, shopper: Shopper
 ) -> None:
     _, headers = shopper
     with respx.mock(base_url=app.state.settings.catalog_url) as router:
@@ -349,7 +343,7 @@ async def test_alice_cannot_touch_bobs_cart_lines(
 async def test_clear_cart_for_checkout(
     client: httpx.AsyncClient,
     catalog: FakeCatalog,
-    shopper: tuple[Any, dict[str, str]],
+    shopper: Shopper,
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
@@ -368,7 +362,7 @@ async def test_clear_cart_for_checkout(
 async def test_showing_the_cart_writes_only_real_changes(
     client: httpx.AsyncClient,
     catalog: FakeCatalog,
-    shopper: tuple[Any, dict[str, str]],
+    shopper: Shopper,
     db_session: AsyncSession,
 ) -> None:
     user, headers = shopper
@@ -393,7 +387,7 @@ async def test_showing_the_cart_writes_only_real_changes(
 async def test_catalog_calls_carry_a_service_token_and_the_request_id(
     client: httpx.AsyncClient,
     catalog: FakeCatalog,
-    shopper: tuple[Any, dict[str, str]],
+    shopper: Shopper,
     app: Any,
 ) -> None:
     _, headers = shopper

@@ -6,10 +6,8 @@ through its admin API, exactly as an admin would.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +15,6 @@ import pytest
 from identity_commerce.clients.catalog import build_catalog_client
 from identity_commerce.models import CartItem
 from shopkit.testing.accounts import directory_server
-from shopkit.testing.database import create_database, drop_database, migrate
 from shopkit.testing.live import LiveService
 from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.tokens import TokenFactory
@@ -25,20 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .account_factories import auth, make_user
-
-CATALOG_ROOT = Path(__file__).resolve().parents[3] / "services" / "catalog-fulfillment"
-
-
-@pytest.fixture
-def catalog_database(settings: Any) -> Iterator[str]:
-    server = settings.sqlalchemy_url
-    name = f"test_ic_catalog_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    url = create_database(server, name)
-    try:
-        migrate(CATALOG_ROOT / "alembic.ini", url)
-        yield url
-    finally:
-        drop_database(server, name)
 
 
 @pytest.fixture

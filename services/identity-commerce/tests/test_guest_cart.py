@@ -4,7 +4,6 @@ account's cart after sign-in; the catalog simulated by respx as in test_cart."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import httpx
 from identity_commerce.models import CartItem, GuestCart
@@ -14,9 +13,10 @@ from shopkit.db import utcnow
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .test_cart import FakeCatalog, catalog, shopper  # noqa: F401  (fixtures)
+from .account_factories import Shopper
+from .test_cart import FakeCatalog, catalog  # noqa: F401  (fixture)
 
-__all__ = ["catalog", "shopper"]
+__all__ = ["catalog"]
 
 
 async def new_guest(client: httpx.AsyncClient) -> dict[str, str]:
@@ -55,7 +55,7 @@ async def test_guest_cart_lifecycle(
 
 
 async def test_one_cart_cannot_touch_another(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     catalog.put("RUN-42", available=5)
     first, second = await new_guest(client), await new_guest(client)
@@ -129,7 +129,7 @@ async def test_creating_guest_carts_is_limited_per_client_address(
 
 
 async def test_merge_sums_caps_flags_and_is_idempotent(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, account = shopper
     catalog.put("RUN-42", price="59.90", available=5)
@@ -166,7 +166,7 @@ async def test_merge_sums_caps_flags_and_is_idempotent(
 
 
 async def test_merge_needs_an_account_and_leaves_both_carts_when_the_catalog_is_down(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: tuple[Any, dict[str, str]]
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
 ) -> None:
     _, account = shopper
     catalog.put("RUN-42", available=5)

@@ -6,40 +6,24 @@ do not make catalog-fulfillment hammer identity-commerce."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
 from jose import jwt
-from shopkit.testing.database import TestDatabases, create_database, drop_database, migrate
+from shopkit.testing.database import TestDatabases
 from shopkit.testing.live import LiveService, free_port
 from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.tokens import write_operator_key
 from shopkit.tokens import TokenSigner, ensure_dev_key, key_id, published_keys
 from sqlalchemy.engine import make_url
 
-SERVICES = Path(__file__).resolve().parents[3] / "services"
 IDENTITY = "identity-commerce"
 REFRESH_MIN_SECONDS = 10.0
-
-
-@pytest.fixture
-def catalog_database(settings: Any) -> Iterator[str]:
-    server = settings.sqlalchemy_url
-    name = f"test_ic_rotate_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    url = create_database(server, name)
-    try:
-        migrate(SERVICES / "catalog-fulfillment" / "alembic.ini", url)
-        yield url
-    finally:
-        drop_database(server, name)
 
 
 def sql(url: str, statement: str, *params: Any) -> None:

@@ -9,18 +9,14 @@ simulated with respx (a few skus, some out of stock) so cart writes get past the
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 import respx
 import schemathesis
-from identity_commerce.core.config import Settings
-from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 
-from .fuzzing import SameToken, paths_outside, signed_in_app
+from .fuzzing import SameToken, fuzz_app_fixture, paths_outside
 
 MINE = ("/auth", "/addresses", "/cart", "/.well-known", "/health")
 
@@ -47,16 +43,7 @@ def catalog_answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"items": items})
 
 
-@pytest.fixture
-async def fuzz_app(
-    test_databases: TestDatabases, settings: Settings
-) -> AsyncIterator[tuple[Any, str]]:
-    async with signed_in_app(
-        test_databases=test_databases,
-        settings=settings,
-        email="fuzzer@example.com",
-    ) as app_and_token:
-        yield app_and_token
+fuzz_app = fuzz_app_fixture("fuzzer@example.com")
 
 
 async def test_openapi_contract_of_accounts_addresses_and_cart(

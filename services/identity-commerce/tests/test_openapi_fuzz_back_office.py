@@ -3,32 +3,20 @@ no 5xx, only declared statuses and shapes (CSV included), for valid and invalid 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 import schemathesis
-from identity_commerce.core.config import Settings
-from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 from shopkit.testing.tokens import TokenFactory
 
-from .fuzzing import RealAdmin, paths_outside, promoted_admin, signed_in_app
+from .fuzzing import RealAdmin, fuzz_app_fixture, paths_outside, promoted_admin
 
 BACK_OFFICE = ("/admin/customers", "/admin/reports", "/admin/exports")
 
 
-@pytest.fixture
-async def fuzz_app(
-    test_databases: TestDatabases, settings: Settings
-) -> AsyncIterator[tuple[Any, str]]:
-    async with signed_in_app(
-        test_databases=test_databases,
-        settings=settings,
-        email="back-office-fuzzer@example.com",
-        order_expiry_sweeper_enabled=False,
-    ) as app_and_token:
-        yield app_and_token
+fuzz_app = fuzz_app_fixture(
+    "back-office-fuzzer@example.com", lambda: {"order_expiry_sweeper_enabled": False}
+)
 
 
 async def test_openapi_contract_of_customers_reports_and_exports(

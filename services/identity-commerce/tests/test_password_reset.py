@@ -24,12 +24,25 @@ async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.R
     return await client.post("/auth/login", json={"email": email, "password": password})
 
 
+async def ask_reset(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    return await client.post("/auth/password-reset", json={"email": email})
+
+
+async def confirm(
+    client: httpx.AsyncClient, token: str, new_password: str = NEW_PASSWORD
+) -> httpx.Response:
+    """Set a new password with the token of a reset link."""
+    return await client.post(
+        "/auth/password-reset/confirm", json={"token": token, "new_password": new_password}
+    )
+
+
 async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
     user = await make_user(db_session)
     before = await login(client, user.email, DEFAULT_PASSWORD)
     old_access = before.json()["access_token"]
 
-    asked = await client.post("/auth/password-reset", json={"email": user.email.upper()})
+    asked = await ask_reset(client, user.email.upper())
     assert asked.status_code == 202, asked.text
     [link] = await queued_links(db_session, event_type=RESET, email=user.email)
     assert link["user_id"] == str(user.id)
@@ -44,9 +57,7 @@ async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSess
     assert token not in {row.token_hash for row in stored}
     assert timedelta(minutes=59) < stored[0].expires_at - utcnow() <= timedelta(minutes=60)
 
-    done = await client.post(
-        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
-    )
+    done = await confirm(client, token)
     assert done.status_code == 204, done.text
 
     assert (await login(client, user.email, DEFAULT_PASSWORD)).status_code == 401
@@ -62,9 +73,7 @@ async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSess
     assert me.json()["email_verified"] is True  # the link reached the inbox
 
     # Single use.
-    again = await client.post(
-        "/auth/password-reset/confirm", json={"token": token, "new_password": "Another-Pass-8"}
-    )
+    again = await confirm(client, token, "Another-Pass-8")
     assert again.status_code == 400
     assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
 
@@ -74,8 +83,8 @@ async def test_unknown_email_gets_the_same_answer_and_no_email(
 ) -> None:
     user = await make_user(db_session)
     ghost = unique_email("ghost")
-    known = await client.post("/auth/password-reset", json={"email": user.email})
-    unknown = await client.post("/auth/password-reset", json={"email": ghost})
+    known = await ask_reset(client, user.email)
+    unknown = await ask_reset(client, ghost)
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
     assert await queued_links(db_session, event_type=RESET, email=ghost) == []
@@ -88,14 +97,14 @@ async def test_disabled_account_gets_no_email(
     user = await make_user(db_session)
     user.is_active = False
     await db_session.commit()
-    response = await client.post("/auth/password-reset", json={"email": user.email})
+    response = await ask_reset(client, user.email)
     assert response.status_code == 202
     assert await queued_links(db_session, event_type=RESET, email=user.email) == []
 
 
 async def test_expired_link_is_400(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
     user = await make_user(db_session)
-    await client.post("/auth/password-reset", json={"email": user.email})
+    await ask_reset(client, user.email)
     token = await last_token(db_session, event_type=RESET, email=user.email)
     await db_session.execute(
         update(AccountLink)
@@ -103,19 +112,14 @@ async def test_expired_link_is_400(client: httpx.AsyncClient, db_session: AsyncS
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
     await db_session.commit()
-    expired = await client.post(
-        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
-    )
+    expired = await confirm(client, token)
     assert expired.status_code == 400
     assert "expired" in expired.json()["detail"]
     assert (await login(client, user.email, DEFAULT_PASSWORD)).status_code == 200
 
 
 async def test_unknown_and_malformed_tokens(client: httpx.AsyncClient) -> None:
-    unknown = await client.post(
-        "/auth/password-reset/confirm",
-        json={"token": "A" * 43, "new_password": NEW_PASSWORD},
-    )
+    unknown = await confirm(client, "A" * 43)
     assert unknown.status_code == 400
     for bad in (
         {"token": "short", "new_password": NEW_PASSWORD},
@@ -132,19 +136,13 @@ async def test_a_reset_ends_every_other_link_sent_before(
 ) -> None:
     user = await make_user(db_session)
     for _ in range(2):
-        assert (
-            await client.post("/auth/password-reset", json={"email": user.email})
-        ).status_code == 202
+        assert (await ask_reset(client, user.email)).status_code == 202
     first, second = [
         link["token"] for link in await queued_links(db_session, event_type=RESET, email=user.email)
     ]
-    used = await client.post(
-        "/auth/password-reset/confirm", json={"token": second, "new_password": NEW_PASSWORD}
-    )
+    used = await confirm(client, second)
     assert used.status_code == 204
-    stale = await client.post(
-        "/auth/password-reset/confirm", json={"token": first, "new_password": "Attacker-Pass-1"}
-    )
+    stale = await confirm(client, first, "Attacker-Pass-1")
     assert stale.status_code == 400
     assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
 
@@ -153,7 +151,7 @@ async def test_a_password_change_ends_links_sent_before(
     client: httpx.AsyncClient, db_session: AsyncSession
 ) -> None:
     user = await make_user(db_session)
-    await client.post("/auth/password-reset", json={"email": user.email})
+    await ask_reset(client, user.email)
     token = await last_token(db_session, event_type=RESET, email=user.email)
     access = (await login(client, user.email, DEFAULT_PASSWORD)).json()["access_token"]
     changed = await client.post(
@@ -162,9 +160,7 @@ async def test_a_password_change_ends_links_sent_before(
         headers={"Authorization": f"Bearer {access}"},
     )
     assert changed.status_code == 204
-    late = await client.post(
-        "/auth/password-reset/confirm", json={"token": token, "new_password": "Attacker-Pass-1"}
-    )
+    late = await confirm(client, token, "Attacker-Pass-1")
     assert late.status_code == 400
 
 
@@ -173,24 +169,20 @@ async def test_requests_are_limited_per_email_and_address(
 ) -> None:
     user = await make_user(db_session)
     for attempt in range(3):
-        response = await client.post("/auth/password-reset", json={"email": user.email})
+        response = await ask_reset(client, user.email)
         assert response.status_code == 202, attempt
-    blocked = await client.post("/auth/password-reset", json={"email": f" {user.email.upper()}"})
+    blocked = await ask_reset(client, f" {user.email.upper()}")
     assert blocked.status_code == 429
     assert 1 <= int(blocked.headers["Retry-After"]) <= 3600
     assert len(await queued_links(db_session, event_type=RESET, email=user.email)) == 3
     # The owner, asking from their own address, is not held back by a stranger's requests.
     owner = await _client_from(client, "127.0.0.77")
     async with owner:
-        assert (
-            await owner.post("/auth/password-reset", json={"email": user.email})
-        ).status_code == 202
+        assert (await ask_reset(owner, user.email)).status_code == 202
     assert len(await queued_links(db_session, event_type=RESET, email=user.email)) == 4
     # Another email from the first address still works.
     other = await make_user(db_session)
-    assert (
-        await client.post("/auth/password-reset", json={"email": other.email})
-    ).status_code == 202
+    assert (await ask_reset(client, other.email)).status_code == 202
 
 
 async def test_one_inbox_gets_a_bounded_number_of_links_from_all_addresses(
@@ -202,7 +194,7 @@ async def test_one_inbox_gets_a_bounded_number_of_links_from_all_addresses(
         sender = await _client_from(client, f"127.0.1.{10 + n}")
         async with sender:
             for _ in range(3):
-                response = await sender.post("/auth/password-reset", json={"email": user.email})
+                response = await ask_reset(sender, user.email)
                 answers.append(response.status_code)
     assert answers.count(202) == 10 and answers.count(429) == 2, answers
     assert len(await queued_links(db_session, event_type=RESET, email=user.email)) == 10
@@ -213,12 +205,12 @@ async def test_requests_are_limited_per_client_address(
 ) -> None:
     emails = [unique_email("spray") for _ in range(10)]
     for email in emails:
-        assert (await client.post("/auth/password-reset", json={"email": email})).status_code == 202
-    blocked = await client.post("/auth/password-reset", json={"email": unique_email("spray")})
+        assert (await ask_reset(client, email)).status_code == 202
+    blocked = await ask_reset(client, unique_email("spray"))
     assert blocked.status_code == 429
     elsewhere = await _client_from(client, "127.0.0.78")
     async with elsewhere:
-        response = await elsewhere.post("/auth/password-reset", json={"email": unique_email("x")})
+        response = await ask_reset(elsewhere, unique_email("x"))
         assert response.status_code == 202
 
 
@@ -226,24 +218,17 @@ async def test_failed_tokens_are_limited_per_client_address(
     client: httpx.AsyncClient, db_session: AsyncSession
 ) -> None:
     user = await make_user(db_session)
-    await client.post("/auth/password-reset", json={"email": user.email})
+    await ask_reset(client, user.email)
     token = await last_token(db_session, event_type=RESET, email=user.email)
     for attempt in range(20):
-        guess = await client.post(
-            "/auth/password-reset/confirm",
-            json={"token": f"guess{attempt:02d}" + "x" * 38, "new_password": NEW_PASSWORD},
-        )
+        guess = await confirm(client, f"guess{attempt:02d}" + "x" * 38)
         assert guess.status_code == 400, attempt
-    blocked = await client.post(
-        "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
-    )
+    blocked = await confirm(client, token)
     assert blocked.status_code == 429
     # The owner, from another address, is not locked out.
     owner = await _client_from(client, "127.0.0.79")
     async with owner:
-        done = await owner.post(
-            "/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
-        )
+        done = await confirm(owner, token)
     assert done.status_code == 204
 
 
@@ -251,7 +236,7 @@ async def test_no_event_is_queued_when_the_request_is_refused(
     client: httpx.AsyncClient, db_session: AsyncSession
 ) -> None:
     before = await db_session.scalar(select(func.count()).select_from(OutboxMessage))
-    response = await client.post("/auth/password-reset", json={"email": "not an email"})
+    response = await ask_reset(client, "not an email")
     assert response.status_code == 422
     assert await db_session.scalar(select(func.count()).select_from(OutboxMessage)) == before
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -21,6 +21,8 @@ from cryptography.x509.oid import NameOID
 from shopkit.testing.live import free_port
 
 USERNAME, PASSWORD = "shop-mailer", "s3cret-pass"
+
+Security = Literal["none", "starttls", "ssl"]
 
 
 @dataclass
@@ -93,7 +95,7 @@ def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 class SmtpServer:
     """Starts aiosmtpd in its own thread; `security` is none | starttls | ssl."""
 
-    def __init__(self, security: str, cert_dir: Path) -> None:
+    def __init__(self, security: Security, cert_dir: Path) -> None:
         self.security = security
         self.port = free_port()
         self.handler = RecordingHandler()
@@ -121,6 +123,22 @@ class SmtpServer:
     @property
     def received(self) -> list[Received]:
         return self.handler.received
+
+    def smtp_settings(self) -> dict[str, Any]:
+        """The notifications settings (smtp_*) that reach this server and trust its
+        certificate, with the login when the server asks for one (STARTTLS)."""
+        login = (
+            {"smtp_username": USERNAME, "smtp_password": PASSWORD}
+            if self.security == "starttls"
+            else {}
+        )
+        return {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": self.port,
+            "smtp_security": self.security,
+            "smtp_ca_file": self.cert,
+            **login,
+        }
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

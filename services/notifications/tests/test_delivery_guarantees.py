@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from notifications.service import SERVICE
 from notifications.testing import SentLogReader
 from shopkit.app import create_service_app
 from shopkit.db import Database, new_base
@@ -28,6 +30,8 @@ from shopkit.delivery import outbox_admin_router, outbox_relay_job
 from shopkit.events import EventType, make_event
 from shopkit.outbox import DISCARDED, FAILED, PENDING, SENT, OutboxMixin, add_event
 from shopkit.settings import ServiceSettings
+from shopkit.testing import LiveService
+from shopkit.testing.plugin import LiveProcesses
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import func, select, update
 
@@ -119,27 +123,35 @@ async def wait_until(check: Callable[[], Awaitable[bool]], within: float, what: 
     return time.monotonic() - started
 
 
-def notifications_env(database_url: str, mail_dir: Path) -> dict[str, str]:
-    return {
-        "NOTIFICATIONS_DATABASE_URL": database_url,
-        "NOTIFY_EMAIL_PROVIDER": "file",
-        "NOTIFY_SMS_PROVIDER": "file",
-        "NOTIFY_FILE_DIR": str(mail_dir),
-    }
+StartNotifications = Callable[[str], LiveService]
+
+
+@pytest.fixture
+def start_notifications(live_processes: LiveProcesses, tmp_path: Path) -> StartNotifications:
+    """Starts notifications as a real process on the given database, writing its mail to
+    files."""
+
+    def start(database_url: str) -> LiveService:
+        return live_processes.start_service(
+            SERVICE,
+            database_url,
+            env={
+                "NOTIFY_EMAIL_PROVIDER": "file",
+                "NOTIFY_SMS_PROVIDER": "file",
+                "NOTIFY_FILE_DIR": str(tmp_path / "mail"),
+            },
+        )
+
+    return start
 
 
 async def test_nothing_is_lost_while_notifications_is_down(
     clone_database: CloneDatabase,
-    live_processes: Any,
+    start_notifications: StartNotifications,
     keys_dir: Path,
     tokens: TokenFactory,
-    tmp_path: Path,
 ) -> None:
-    notifications = live_processes.start(
-        "notifications",
-        "notifications.main:create_app",
-        env=notifications_env(await clone_database("live"), tmp_path / "mail"),
-    )
+    notifications = start_notifications(await clone_database("live"))
     sent_log = SentLogReader(notifications.url, tokens.service)
 
     async with outbox_database(clone_database, "source") as db:
@@ -196,19 +208,14 @@ async def test_nothing_is_lost_while_notifications_is_down(
 
 async def test_failing_receiver_parks_event_past_its_age_limit_and_admin_retry_delivers(
     clone_database: CloneDatabase,
-    live_processes: Any,
+    start_notifications: StartNotifications,
     keys_dir: Path,
     tokens: TokenFactory,
-    tmp_path: Path,
 ) -> None:
     # notifications is up but every /notify fails (its database does not exist: 503).
     good_database = await clone_database("live_retry")
     broken_database = good_database.rsplit("/", 1)[0] + "/no_such_database_for_notify"
-    notifications = live_processes.start(
-        "notifications",
-        "notifications.main:create_app",
-        env=notifications_env(broken_database, tmp_path / "mail"),
-    )
+    notifications = start_notifications(broken_database)
     sent_log = SentLogReader(notifications.url, tokens.service)
     admin = {"Authorization": f"Bearer {tokens.admin()}"}
 

@@ -66,12 +66,18 @@ async def lambda_env(
             await asyncio.to_thread(lambda_like.reset)
 
 
-def rest_api_event(body: Any, token: str | None, *, base64_body: bool = False) -> dict[str, Any]:
-    """API Gateway REST API (v1) proxy event, as AWS sends it."""
-    text = body if isinstance(body, str) else json.dumps(body)
+def request_headers(token: str | None) -> dict[str, str]:
+    """A JSON request's headers, with the bearer token when there is one."""
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def rest_api_event(body: Any, token: str | None, *, base64_body: bool = False) -> dict[str, Any]:
+    """API Gateway REST API (v1) proxy event, as AWS sends it."""
+    text = body if isinstance(body, str) else json.dumps(body)
+    headers = request_headers(token)
     return {
         "resource": "/notify",
         "path": "/notify",
@@ -87,14 +93,11 @@ def rest_api_event(body: Any, token: str | None, *, base64_body: bool = False) -
 
 def http_api_event(body: Any, token: str | None) -> dict[str, Any]:
     """API Gateway HTTP API (v2) proxy event: lower-case headers, method under requestContext."""
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
     return {
         "version": "2.0",
         "routeKey": "POST /notify",
         "rawPath": "/notify",
-        "headers": headers,
+        "headers": {name.lower(): value for name, value in request_headers(token).items()},
         "requestContext": {"http": {"method": "POST", "path": "/notify"}},
         "body": json.dumps(body),
         "isBase64Encoded": False,

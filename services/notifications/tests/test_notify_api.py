@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import uuid
+from collections.abc import Sequence
 from email import policy
 from pathlib import Path
 
@@ -38,6 +39,15 @@ async def count_messages(session: AsyncSession, event_id: str) -> int:
         )
         or 0
     )
+
+
+async def sent_rows(session: AsyncSession, event_id: str) -> Sequence[SentMessage]:
+    """What the sent log holds for one event."""
+    return (
+        await session.scalars(
+            select(SentMessage).where(SentMessage.event_id == uuid.UUID(event_id))
+        )
+    ).all()
 
 
 # --- who may post ----------------------------------------------------------------------
@@ -96,11 +106,7 @@ async def test_every_event_type_is_sent_and_logged(
     assert result["status"] == "sent"
     assert result["event_id"] == body["event_id"]
 
-    rows = (
-        await db_session.scalars(
-            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
-        )
-    ).all()
+    rows = await sent_rows(db_session, body["event_id"])
     assert len(rows) == result["messages"] >= 1
     emails = [r for r in rows if r.channel == "email"]
     if event_type == "LOW_STOCK":
@@ -121,11 +127,7 @@ async def test_account_link_is_mailed_but_not_kept_in_the_sent_log(
     token = body["data"]["token"]
     response = await client.post("/notify", json=body, headers=service(tokens))
     assert response.status_code == 202, response.text
-    [row] = (
-        await db_session.scalars(
-            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
-        )
-    ).all()
+    [row] = await sent_rows(db_session, body["event_id"])
     assert row.recipient == body["data"]["email"]
     assert token not in row.body_text
     [mail] = [p for p in files_for(mail_dir, body["event_id"]) if p.suffix == ".eml"]
@@ -176,11 +178,7 @@ async def test_order_without_phone_gets_email_only(
     response = await client.post("/notify", json=body, headers=service(tokens))
     assert response.status_code == 202
     assert response.json()["messages"] == 1
-    rows = (
-        await db_session.scalars(
-            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
-        )
-    ).all()
+    rows = await sent_rows(db_session, body["event_id"])
     assert [r.channel for r in rows] == ["email"]
 
 
@@ -295,11 +293,7 @@ async def test_unusable_optional_extras_cost_only_what_they_feed(
     body = envelope("ORDER_SHIPPED", phone="call me maybe", tracking_url="javascript:alert(1)")
     response = await client.post("/notify", json=body, headers=service(tokens))
     assert response.status_code == 202, response.text
-    [row] = (
-        await db_session.scalars(
-            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
-        )
-    ).all()
+    [row] = await sent_rows(db_session, body["event_id"])
     assert row.channel == "email"
     assert "javascript:" not in row.body_text
     assert (
@@ -372,19 +366,14 @@ async def test_event_sent_through_smtp_reaches_the_mail_server(
     from notifications.clients import build_notifier
     from notifications.core.config import Settings
 
-    from tests.smtp_server import PASSWORD, USERNAME, SmtpServer
+    from tests.smtp_server import SmtpServer
 
     working = app.state.notifier
     with SmtpServer("starttls", tmp_path) as server:
         settings = Settings(
             email_provider="smtp",
             sms_provider="console",
-            smtp_host="127.0.0.1",
-            smtp_port=server.port,
-            smtp_security="starttls",
-            smtp_username=USERNAME,
-            smtp_password=PASSWORD,
-            smtp_ca_file=server.cert,
+            **server.smtp_settings(),
         )
         app.state.notifier = build_notifier(settings)
         try:
@@ -405,9 +394,5 @@ async def test_longest_allowed_values_are_stored(
     body = envelope("LOW_STOCK", product_name="P" * 200, sku="S" * 64)
     response = await client.post("/notify", json=body, headers=service(tokens))
     assert response.status_code == 202, response.text
-    rows = (
-        await db_session.scalars(
-            select(SentMessage).where(SentMessage.event_id == uuid.UUID(body["event_id"]))
-        )
-    ).all()
+    rows = await sent_rows(db_session, body["event_id"])
     assert rows and all(len(r.subject or "") <= 200 for r in rows)

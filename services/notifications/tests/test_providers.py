@@ -8,6 +8,7 @@ import logging
 import uuid
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from notifications.clients import OutgoingEmail, OutgoingSms, ProviderUnavailable
@@ -21,6 +22,20 @@ from shopkit.testing.live import free_port
 from tests.smtp_server import PASSWORD, USERNAME, SmtpServer
 
 MAIL_FROM = "Shop <no-reply@shop.test>"
+
+
+def smtp_provider(server: SmtpServer, **config: Any) -> SmtpProvider:
+    """An SMTP provider aimed at the local server, in the server's security mode; `config`
+    adds the login, the CA file or a timeout."""
+    return SmtpProvider(
+        SmtpConfig(
+            host="127.0.0.1",
+            port=server.port,
+            security=server.security,
+            mail_from=MAIL_FROM,
+            **config,
+        )
+    )
 
 
 def only_file(folder: Path) -> Path:
@@ -103,9 +118,7 @@ async def test_console_provider_logs_the_message(caplog: pytest.LogCaptureFixtur
 
 async def test_smtp_plain_delivers_to_the_recipient(tmp_path: Path) -> None:
     with SmtpServer("none", tmp_path) as server:
-        provider = SmtpProvider(
-            SmtpConfig(host="127.0.0.1", port=server.port, security="none", mail_from=MAIL_FROM)
-        )
+        provider = smtp_provider(server)
         email = an_email("bob@example.com")
         receipt = await provider.send(email)
     [received] = server.received
@@ -117,17 +130,7 @@ async def test_smtp_plain_delivers_to_the_recipient(tmp_path: Path) -> None:
 
 async def test_smtp_starttls_with_credentials(tmp_path: Path) -> None:
     with SmtpServer("starttls", tmp_path) as server:
-        provider = SmtpProvider(
-            SmtpConfig(
-                host="127.0.0.1",
-                port=server.port,
-                security="starttls",
-                mail_from=MAIL_FROM,
-                username=USERNAME,
-                password=PASSWORD,
-                ca_file=server.cert,
-            )
-        )
+        provider = smtp_provider(server, username=USERNAME, password=PASSWORD, ca_file=server.cert)
         await provider.send(an_email("carol@example.com"))
     [received] = server.received
     assert received.rcpt_tos == ["carol@example.com"]
@@ -136,17 +139,7 @@ async def test_smtp_starttls_with_credentials(tmp_path: Path) -> None:
 
 async def test_smtp_wrong_password_is_unavailable_and_nothing_is_received(tmp_path: Path) -> None:
     with SmtpServer("starttls", tmp_path) as server:
-        provider = SmtpProvider(
-            SmtpConfig(
-                host="127.0.0.1",
-                port=server.port,
-                security="starttls",
-                mail_from=MAIL_FROM,
-                username=USERNAME,
-                password="wrong",
-                ca_file=server.cert,
-            )
-        )
+        provider = smtp_provider(server, username=USERNAME, password="wrong", ca_file=server.cert)
         with pytest.raises(ProviderUnavailable):
             await provider.send(an_email())
     assert server.received == []
@@ -154,16 +147,8 @@ async def test_smtp_wrong_password_is_unavailable_and_nothing_is_received(tmp_pa
 
 async def test_smtp_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
     with SmtpServer("starttls", tmp_path) as server:
-        provider = SmtpProvider(
-            SmtpConfig(
-                host="127.0.0.1",
-                port=server.port,
-                security="starttls",
-                mail_from=MAIL_FROM,
-                username=USERNAME,
-                password=PASSWORD,  # never sent: the certificate check fails first
-            )
-        )
+        # The password is never sent: the certificate check fails first.
+        provider = smtp_provider(server, username=USERNAME, password=PASSWORD)
         with pytest.raises(ProviderUnavailable) as caught:
             await provider.send(an_email())
     assert "CERTIFICATE_VERIFY_FAILED" in caught.value.reason
@@ -172,15 +157,7 @@ async def test_smtp_refuses_an_untrusted_certificate(tmp_path: Path) -> None:
 
 async def test_smtp_implicit_tls(tmp_path: Path) -> None:
     with SmtpServer("ssl", tmp_path) as server:
-        provider = SmtpProvider(
-            SmtpConfig(
-                host="127.0.0.1",
-                port=server.port,
-                security="ssl",
-                mail_from=MAIL_FROM,
-                ca_file=server.cert,
-            )
-        )
+        provider = smtp_provider(server, ca_file=server.cert)
         await provider.send(an_email("dave@example.com"))
     assert [r.rcpt_tos for r in server.received] == [["dave@example.com"]]
 
@@ -203,13 +180,8 @@ async def test_notifier_from_settings_sends_email_over_smtp_and_sms_to_files(
             email_provider="smtp",
             sms_provider="file",
             file_dir=tmp_path / "sms",
-            smtp_host="127.0.0.1",
-            smtp_port=server.port,
-            smtp_security="starttls",
-            smtp_username=USERNAME,
-            smtp_password=PASSWORD,
-            smtp_ca_file=server.cert,
             mail_from=MAIL_FROM,
+            **server.smtp_settings(),
         )
         notifier = build_notifier(settings)
         assert (await notifier.send(an_email("erin@example.com"))).provider == "smtp"

@@ -4,6 +4,7 @@ with respx, for the answers the live tests cannot easily provoke."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,6 +19,13 @@ from shopkit.http import UpstreamUnavailable
 
 BASE = "http://catalog.test"
 ORDER = uuid.uuid4()
+
+
+@pytest.fixture
+def catalog() -> Iterator[respx.MockRouter]:
+    """catalog-fulfillment's HTTP edge: each test mocks the routes it expects to be called."""
+    with respx.mock(base_url=BASE) as router:
+        yield router
 
 
 @pytest.fixture
@@ -37,11 +45,10 @@ def reserved(status: int = 201) -> httpx.Response:
     )
 
 
-@respx.mock(base_url=BASE)
 async def test_reserve_sends_the_order_id_and_ttl(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    route = respx_mock.post("/inventory/reserve").mock(return_value=reserved())
+    route = catalog.post("/inventory/reserve").mock(return_value=reserved())
     reservation = await inventory.reserve(
         reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=960
     )
@@ -55,22 +62,20 @@ async def test_reserve_sends_the_order_id_and_ttl(
     )
 
 
-@respx.mock(base_url=BASE)
 async def test_reserve_replay_200_is_the_same_reservation(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/reserve").mock(return_value=reserved(200))
+    catalog.post("/inventory/reserve").mock(return_value=reserved(200))
     reservation = await inventory.reserve(
         reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=60
     )
     assert reservation.status == "reserved"
 
 
-@respx.mock(base_url=BASE)
 async def test_reserve_409_becomes_out_of_stock_with_shortages(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/reserve").mock(
+    catalog.post("/inventory/reserve").mock(
         return_value=httpx.Response(
             409,
             json={
@@ -85,11 +90,10 @@ async def test_reserve_409_becomes_out_of_stock_with_shortages(
     assert out.value.body()["shortages"] == [{"sku": "A", "requested": 3, "available": 1}]
 
 
-@respx.mock(base_url=BASE)
 async def test_keyed_calls_are_retried_through_a_brief_outage(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    route = respx_mock.post("/inventory/commit").mock(
+    route = catalog.post("/inventory/commit").mock(
         side_effect=[
             httpx.ConnectError("refused"),
             httpx.Response(503),
@@ -100,22 +104,20 @@ async def test_keyed_calls_are_retried_through_a_brief_outage(
     assert route.call_count == 3
 
 
-@respx.mock(base_url=BASE)
 async def test_a_lasting_outage_is_upstream_unavailable(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/reserve").mock(side_effect=httpx.ConnectError("refused"))
+    catalog.post("/inventory/reserve").mock(side_effect=httpx.ConnectError("refused"))
     with pytest.raises(UpstreamUnavailable) as down:
         await inventory.reserve(reservation_id=ORDER, items=[StockRequest("A", 1)], ttl_seconds=60)
     assert down.value.status_code == 503
     assert down.value.headers == {"Retry-After": "5"}
 
 
-@respx.mock(base_url=BASE)
 async def test_commit_after_release_or_expiry_is_reservation_gone(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/commit").mock(
+    catalog.post("/inventory/commit").mock(
         return_value=httpx.Response(
             409, json={"detail": "Reservation expired", "status": "expired"}
         )
@@ -124,11 +126,10 @@ async def test_commit_after_release_or_expiry_is_reservation_gone(
         await inventory.commit(ORDER)
 
 
-@respx.mock(base_url=BASE)
 async def test_release_of_a_committed_or_unknown_reservation_is_not_an_error(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/release").mock(
+    catalog.post("/inventory/release").mock(
         side_effect=[
             httpx.Response(409, json={"detail": "committed"}),
             httpx.Response(404, json={"detail": "x"}),
@@ -138,27 +139,22 @@ async def test_release_of_a_committed_or_unknown_reservation_is_not_an_error(
     assert await inventory.release(ORDER) is False
 
 
-@respx.mock(base_url=BASE)
 async def test_release_quietly_swallows_an_outage(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/release").mock(side_effect=httpx.ConnectError("refused"))
+    catalog.post("/inventory/release").mock(side_effect=httpx.ConnectError("refused"))
     await inventory.release_quietly(ORDER)  # the catalog frees the hold at its expiry
 
 
-@respx.mock(base_url=BASE)
 async def test_an_unexpected_answer_is_treated_as_unavailable(
-    respx_mock: respx.MockRouter, inventory: CatalogClient
+    catalog: respx.MockRouter, inventory: CatalogClient
 ) -> None:
-    respx_mock.post("/inventory/restock").mock(
-        return_value=httpx.Response(422, json={"detail": []})
-    )
+    catalog.post("/inventory/restock").mock(return_value=httpx.Response(422, json={"detail": []}))
     with pytest.raises(UpstreamUnavailable):
         await inventory.restock(key="k", items=[StockRequest("A", 1)])
 
 
-@respx.mock(base_url=BASE)
-async def test_fulfillment_lookups(respx_mock: respx.MockRouter, inventory: CatalogClient) -> None:
+async def test_fulfillment_lookups(catalog: respx.MockRouter, inventory: CatalogClient) -> None:
     body = {
         "id": str(uuid.uuid4()),
         "order_id": str(ORDER),
@@ -171,7 +167,7 @@ async def test_fulfillment_lookups(respx_mock: respx.MockRouter, inventory: Cata
         "delivered_at": None,
         "updated_at": "2026-11-21T08:00:00+00:00",
     }
-    respx_mock.get(f"/fulfillments/{ORDER}").mock(
+    catalog.get(f"/fulfillments/{ORDER}").mock(
         side_effect=[httpx.Response(200, json=body), httpx.Response(404, json={"detail": "x"})]
     )
     found = await inventory.get_fulfillment(ORDER)

@@ -9,40 +9,33 @@ addresses and orders it names do not exist, webhook signatures are never valid).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 import respx
 import schemathesis
-from identity_commerce.core.config import Settings
 from shopkit.testing import free_port
-from shopkit.testing.database import TestDatabases
 from shopkit.testing.fuzz import assert_openapi_contract
 from shopkit.testing.tokens import TokenFactory
 
-from ..fuzzing import RealAdmin, SameToken, paths_outside, promoted_admin, signed_in_app
+from ..fuzzing import RealAdmin, SameToken, fuzz_app_fixture, paths_outside, promoted_admin
 
 CUSTOMER_PATHS = ("/checkout", "/orders", "/payments")
 ADMIN_AND_SERVICE_PATHS = ("/admin/orders", "/internal")
 
 
-@pytest.fixture
-async def fuzz_app(
-    test_databases: TestDatabases, settings: Settings
-) -> AsyncIterator[tuple[Any, str]]:
+def closed_edges() -> dict[str, Any]:
+    """The catalog and Stripe on a port nothing listens on."""
     closed = f"http://127.0.0.1:{free_port()}"
-    async with signed_in_app(
-        test_databases=test_databases,
-        settings=settings,
-        email="checkout-fuzzer@example.com",
-        catalog_url=closed,
-        stripe_api_base=closed,
-        stripe_max_network_retries=0,
-        order_expiry_sweeper_enabled=False,
-    ) as app_and_token:
-        yield app_and_token
+    return {
+        "catalog_url": closed,
+        "stripe_api_base": closed,
+        "stripe_max_network_retries": 0,
+        "order_expiry_sweeper_enabled": False,
+    }
+
+
+fuzz_app = fuzz_app_fixture("checkout-fuzzer@example.com", closed_edges)
 
 
 async def test_openapi_contract_of_checkout_orders_and_admin_orders(

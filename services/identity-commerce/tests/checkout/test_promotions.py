@@ -246,11 +246,24 @@ async def _user(shop: Shop, user_id: object):  # type: ignore[no-untyped-def]
     return await shop.session.get(User, user_id)
 
 
-async def test_checkout_charges_the_discounted_total_and_stores_it(shop: Shop) -> None:
-    await create_promo(shop, "TAKE15", value="15", usage_limit=10)
+async def check_out_with(shop: Shop, code: str, **promotion: object) -> httpx.Response:
+    """Create `code`, fill the customer's cart, apply the code and check out."""
+    await create_promo(shop, code, **promotion)
     await fill_cart(shop, shop.customer)
-    assert (await apply(shop, "TAKE15")).status_code == 200
-    created = await checkout(shop, shop.customer)
+    assert (await apply(shop, code)).status_code == 200
+    return await checkout(shop, shop.customer)
+
+
+async def set_order(shop: Shop, created: httpx.Response, **values: object) -> None:
+    """Change the order a checkout answer names straight in the database (another
+    shopper's, expired, paid...)."""
+    await shop.session.execute(
+        update(Order).where(Order.id == created.json()["order_id"]).values(**values)
+    )
+
+
+async def test_checkout_charges_the_discounted_total_and_stores_it(shop: Shop) -> None:
+    created = await check_out_with(shop, "TAKE15", value="15", usage_limit=10)
     assert created.status_code == 201, created.text
     # 99.99 - 15.00 = 84.99; tax 8% = 6.80; shipping (no methods: flat 9.99) -> 101.78
     assert created.json()["amount"] == "101.78"
@@ -282,10 +295,8 @@ async def test_a_code_used_up_meanwhile_is_refused_at_checkout(shop: Shop) -> No
     first = await checkout(shop, shop.customer)
     assert first.status_code == 201
     # another shopper's paid order holds the only use
-    await shop.session.execute(
-        update(Order)
-        .where(Order.id == first.json()["order_id"])
-        .values(user_id=None, guest_token="t" * 20, customer_email="other@example.com")
+    await set_order(
+        shop, first, user_id=None, guest_token="t" * 20, customer_email="other@example.com"
     )
     assert promo["usage_limit"] == 1
     again = await checkout(shop, shop.customer)
@@ -293,25 +304,15 @@ async def test_a_code_used_up_meanwhile_is_refused_at_checkout(shop: Shop) -> No
 
 
 async def test_an_expired_order_gives_its_use_back(shop: Shop) -> None:
-    await create_promo(shop, "ONCE", usage_limit=1)
-    await fill_cart(shop, shop.customer)
-    await apply(shop, "ONCE")
-    first = await checkout(shop, shop.customer)
-    await shop.session.execute(
-        update(Order).where(Order.id == first.json()["order_id"]).values(status="expired")
-    )
+    first = await check_out_with(shop, "ONCE", usage_limit=1)
+    await set_order(shop, first, status="expired")
     again = await checkout(shop, shop.customer)
     assert again.status_code == 201 and again.json()["amount"] == "107.18"
 
 
 async def test_the_per_customer_limit_counts_the_customers_orders(shop: Shop) -> None:
-    await create_promo(shop, "MINE", per_customer_limit=1)
-    await fill_cart(shop, shop.customer)
-    await apply(shop, "MINE")
-    first = await checkout(shop, shop.customer)
-    await shop.session.execute(
-        update(Order).where(Order.id == first.json()["order_id"]).values(status="paid")
-    )
+    first = await check_out_with(shop, "MINE", per_customer_limit=1)
+    await set_order(shop, first, status="paid")
     with catalog(shop.catalog_url, SHIRT):
         cart = (await shop.api.get("/cart", headers=shop.customer)).json()
     assert cart["promo"]["problem"] == "per_customer_limit"
@@ -421,9 +422,7 @@ async def statements_of_checkout(shop: Shop, db_engine: AsyncEngine) -> int:
     finally:
         event.remove(db_engine.sync_engine, "before_cursor_execute", count)
     assert created.status_code == 201, created.text
-    await shop.session.execute(
-        update(Order).where(Order.id == created.json()["order_id"]).values(status="cancelled")
-    )
+    await set_order(shop, created, status="cancelled")
     return len(seen)
 
 
