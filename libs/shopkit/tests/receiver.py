@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from shopkit.testing.live import free_port
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from .serving import serving
 
 
 @dataclass
@@ -45,16 +43,6 @@ class Receiver:
 
 @contextmanager
 def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
-    app = Starlette(routes=[Route("/notify", receiver.notify, methods=["POST"])])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.02)
-    receiver.url = f"http://127.0.0.1:{port}"
-    try:
+    with serving(Starlette(routes=[Route("/notify", receiver.notify, methods=["POST"])])) as url:
+        receiver.url = url
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

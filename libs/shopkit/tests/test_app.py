@@ -18,7 +18,7 @@ from shopkit.db import SessionDep
 from shopkit.errors import Conflict, Unauthorized
 from shopkit.scopes import INVENTORY_WRITE
 from shopkit.testing.tokens import TokenFactory
-from shopkit.tokens import Principal, TokenSigner, ensure_dev_key
+from shopkit.tokens import Principal, ensure_dev_key
 from sqlalchemy import event, func, select
 
 from .conftest import KitSettings, Thing
@@ -310,13 +310,7 @@ async def test_keys_that_are_not_listed_are_not_trusted(
     """The app trusts identity-commerce and notifications (kit_settings); a key dropped into
     its keys folder, or another service's key, signs nothing it accepts."""
     ensure_dev_key(lib_keys_dir, "dropped-in")
-    dropped = TokenSigner.from_keys_dir(
-        lib_keys_dir,
-        "dropped-in",
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
-        generate=False,
-    )
+    dropped = token_factory.signer("dropped-in")  # a signer on the key in that folder
     for token in (dropped.service_token(), token_factory.service("catalog-fulfillment")):
         response = await http.get("/service-only", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401

@@ -5,7 +5,6 @@ service's."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from shopkit.jwks import JwksKeys
-from shopkit.testing.live import free_port
 from shopkit.testing.tokens import TokenFactory
 from shopkit.tokens import (
     IDENTITY_KEY_ID,
@@ -32,6 +29,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from .serving import serving
 
 
 @dataclass
@@ -52,19 +51,9 @@ class Publisher:
 
 @contextmanager
 def publishing(publisher: Publisher) -> Iterator[Publisher]:
-    app = Starlette(routes=[Route("/.well-known/jwks.json", publisher.jwks)])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.02)
-    publisher.url = f"http://127.0.0.1:{port}/.well-known/jwks.json"
-    try:
+    with serving(Starlette(routes=[Route("/.well-known/jwks.json", publisher.jwks)])) as url:
+        publisher.url = f"{url}/.well-known/jwks.json"
         yield publisher
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
 
 
 class Clock:

@@ -120,7 +120,6 @@ def declared(name: str, *depends_on: str) -> ServiceDeclaration:
         name=name,
         port=9000,
         database_env=f"{name.upper().replace('-', '_')}_DATABASE_URL",
-        title=name,
         description=name,
         depends_on=depends_on,
     )
@@ -128,6 +127,7 @@ def declared(name: str, *depends_on: str) -> ServiceDeclaration:
 
 def test_conventions_fill_what_is_not_declared() -> None:
     service = declared("gift-cards")
+    assert service.title == "Gift Cards"
     assert service.package == "gift_cards"
     assert service.database == "gift_cards"
     assert service.settings == "gift_cards.core.config:Settings"

@@ -1,4 +1,4 @@
-"""Production refuses the development keys and secrets."""
+"""Production refuses the development keys and secrets; lists read as comma-separated text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from shopkit.settings import DEV_KEYS_DIR, ServiceSettings, postgres_url
+from shopkit.settings import DEV_KEYS_DIR, CommaSeparated, ServiceSettings, postgres_url
 from shopkit.testing.tokens import write_operator_key
 
 
@@ -15,6 +15,20 @@ class WithSecret(ServiceSettings):
 
     def secret_values(self) -> dict[str, str]:
         return {"webhook_secret": self.webhook_secret}
+
+
+class WithList(ServiceSettings):
+    relays: CommaSeparated = []
+
+
+def test_a_comma_separated_list_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELAYS", " a.example, ,b.example ,")
+    assert WithList().relays == ["a.example", "b.example"]
+    monkeypatch.setenv("RELAYS", "")
+    assert WithList().relays == []
+    assert WithList(relays=["c.example"]).relays == ["c.example"]
 
 
 def test_development_accepts_the_defaults() -> None:

@@ -177,13 +177,7 @@ def test_only_the_listed_services_keys_are_trusted(
 ) -> None:
     """A public key that appears in the folder is not trusted for appearing there."""
     ensure_dev_key(lib_keys_dir, "intruder")
-    intruder = TokenSigner.from_keys_dir(
-        lib_keys_dir,
-        "intruder",
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
-        generate=False,
-    ).service_token()
+    intruder = token_factory.signer("intruder").service_token()  # its key is in the folder
     catalog_token = token_factory.service("catalog-fulfillment")
     only_identity = TokenVerifier.from_keys_dir(
         lib_keys_dir,

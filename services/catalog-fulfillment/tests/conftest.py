@@ -3,29 +3,26 @@ import uuid
 import pytest
 import respx
 from catalog_fulfillment.service import SERVICE
-from shopkit.testing import LiveService, ServiceUnderTest
+from shopkit.testing import LiveService, declared_service_fixture
 
 from tests.factories import arrange_product
 from tests.reviewing import IDENTITY
 
-
-@pytest.fixture(scope="session")
-def service_under_test() -> ServiceUnderTest:
-    return ServiceUnderTest.declared(
-        SERVICE,
-        settings_overrides={
-            # In-process tests share one connection with the test; a background sweeper
-            # would race it. The sweeper is exercised directly and in live-process tests.
-            "reservation_sweeper_enabled": False,
-            "review_recheck_enabled": False,
-            # Listings must reflect what a test just arranged.
-            "listing_cache_seconds": 0,
-            "public_url": "http://catalog.test",
-            # Outbound calls to identity-commerce are mocked with respx on this host.
-            "identity_url": IDENTITY,
-            "verified_purchase_retries": 2,
-        },
-    )
+service_under_test = declared_service_fixture(
+    SERVICE,
+    settings_overrides={
+        # In-process tests share one connection with the test; a background sweeper
+        # would race it. The sweeper is exercised directly and in live-process tests.
+        "reservation_sweeper_enabled": False,
+        "review_recheck_enabled": False,
+        # Listings must reflect what a test just arranged.
+        "listing_cache_seconds": 0,
+        "public_url": "http://catalog.test",
+        # Outbound calls to identity-commerce are mocked with respx on this host.
+        "identity_url": IDENTITY,
+        "verified_purchase_retries": 2,
+    },
+)
 
 
 @pytest.fixture

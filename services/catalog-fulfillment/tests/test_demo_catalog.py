@@ -22,12 +22,11 @@ from catalog_fulfillment.seeding.demo_data import PACKAGED, demo_catalog, load_d
 from catalog_fulfillment.seeding.generator import generate
 from shopkit.datafiles import DataFileError
 from shopkit.db import Database
+from shopkit.testing.wheels import build_wheel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.test_seed import run_demo_seed
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 # Every seeded row, minus the clock: timestamps become whole days before the seed's "now".
 ROWS = {
@@ -269,18 +268,7 @@ async def test_the_seed_writes_what_the_files_say(data_dir: Path, db_session: As
 
 def test_the_data_files_ship_in_the_wheel(tmp_path: Path) -> None:
     """An installed wheel (no source tree) loads the same demo catalog."""
-    uv = os.environ.get("UV") or shutil.which("uv")
-    assert uv, "uv runs the tests (make install)"
-    built = subprocess.run(
-        [uv, "build", "--wheel", "--package", "catalog-fulfillment", "-o", str(tmp_path)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = tmp_path.glob("catalog_fulfillment-*.whl")
+    wheel = build_wheel("catalog-fulfillment", tmp_path)
     installed = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(installed)
     probe = (

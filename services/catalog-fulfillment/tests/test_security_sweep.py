@@ -1,10 +1,6 @@
 """Every secured route refuses missing and bad tokens; privileged ones refuse weaker roles."""
 
-from pathlib import Path
-
-import httpx
-from shopkit.testing.security import assert_auth_enforced
-from shopkit.testing.tokens import TokenFactory
+from shopkit.testing.security import AuthSweep
 
 INVENTORY_PROTOCOL = (
     "POST /inventory/reserve",
@@ -14,14 +10,7 @@ INVENTORY_PROTOCOL = (
 )
 
 
-async def test_every_secured_route_enforces_its_tokens(
-    client: httpx.AsyncClient, tokens: TokenFactory, tmp_path: Path
-) -> None:
-    checked = await assert_auth_enforced(
-        client,
-        tokens,
-        tmp_path,
-        privileged=("/admin", "GET /inventory/{sku}", "POST /fulfillments/{order_id}/status"),
-        service_only=(*INVENTORY_PROTOCOL, "POST /fulfillments", "POST /reviews/reverify"),
-    )
-    assert checked >= 15
+class TestAuthSweep(AuthSweep):
+    privileged = ("/admin", "GET /inventory/{sku}", "POST /fulfillments/{order_id}/status")
+    service_only = (*INVENTORY_PROTOCOL, "POST /fulfillments", "POST /reviews/reverify")
+    at_least = 15

@@ -10,6 +10,11 @@ import uuid
 import httpx
 import pytest
 from catalog_fulfillment.api.exports import EXPORT_PAGE
+from shopkit.testing.permissions import (
+    BackOfficeRoute,
+    assert_admin_reach_all_and_others_none,
+    assert_staff_reach_only,
+)
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +27,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def routes() -> list[tuple[str, str, object, str]]:
+def routes() -> list[BackOfficeRoute]:
     """(method, path, body, permission): every back-office route of this service."""
     product = uuid.uuid4()
     return [
@@ -39,8 +44,8 @@ def routes() -> list[tuple[str, str, object, str]]:
     ]
 
 
-def passed_the_check(status: int) -> bool:
-    return status in (200, 201, 404)
+# Past the permission check: made-up ids answer 404.
+PASSED = (200, 201, 404)
 
 
 @pytest.mark.parametrize("permission", PERMISSIONS)
@@ -48,23 +53,16 @@ async def test_staff_reach_only_their_permissions_routes(
     client: httpx.AsyncClient, tokens: TokenFactory, permission: str
 ) -> None:
     staff = bearer(tokens.staff(permission))
-    for method, path, body, needed in routes():
-        answer = await client.request(method, path, json=body, headers=staff)
-        if needed == permission:
-            assert passed_the_check(answer.status_code), (path, answer.status_code, answer.text)
-        else:
-            assert answer.status_code == 403, (permission, path, answer.status_code)
+    await assert_staff_reach_only(client, routes(), staff, permission, passed=PASSED)
 
 
 async def test_admins_reach_every_route_and_customers_and_bare_staff_none(
     client: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
-    for method, path, body, _ in routes():
-        by_admin = await client.request(method, path, json=body, headers=bearer(tokens.admin()))
-        assert passed_the_check(by_admin.status_code), (path, by_admin.status_code, by_admin.text)
-        for token in (tokens.customer(), tokens.staff()):
-            answer = await client.request(method, path, json=body, headers=bearer(token))
-            assert answer.status_code == 403, (path, answer.status_code)
+    others = [bearer(tokens.customer()), bearer(tokens.staff())]
+    await assert_admin_reach_all_and_others_none(
+        client, routes(), bearer(tokens.admin()), others, passed=PASSED
+    )
 
 
 async def test_staff_with_catalog_see_exact_stock_and_others_levels(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from identity_commerce.service import SERVICE
-from shopkit.testing import ServiceUnderTest
+from shopkit.testing import declared_service_fixture
 from shopkit.testing.database import create_database, drop_database, migrate
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,17 +16,15 @@ from .account_factories import Shopper, auth, make_user
 CATALOG_ROOT = Path(__file__).resolve().parents[3] / "services" / "catalog-fulfillment"
 
 
-@pytest.fixture(scope="session")
-def service_under_test() -> ServiceUnderTest:
-    return ServiceUnderTest.declared(
-        SERVICE,
-        settings_overrides={
-            # In-process tests share one connection with the test; a background sweeper
-            # would race it. Expiry is exercised directly and in live-process tests.
-            "order_expiry_sweeper_enabled": False,
-            "order_followups_enabled": False,
-        },
-    )
+service_under_test = declared_service_fixture(
+    SERVICE,
+    settings_overrides={
+        # In-process tests share one connection with the test; a background sweeper
+        # would race it. Expiry is exercised directly and in live-process tests.
+        "order_expiry_sweeper_enabled": False,
+        "order_followups_enabled": False,
+    },
+)
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ file fails naming the account and the field, and the file ships inside the wheel
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,10 +15,9 @@ import pytest
 from identity_commerce.seeding.demo_accounts import PACKAGED, load_demo_accounts
 from shopkit.datafiles import DataFileError
 from shopkit.testing.database import TestDatabases
+from shopkit.testing.wheels import build_wheel
 
 from tests.test_seed import run_seed
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 # What the seed wrote when the accounts were Python literals in scripts/seed.py.
 SEEDED_USERS = [
@@ -124,17 +121,6 @@ def test_a_malformed_account_fails_naming_it_and_the_field(
 
 
 def test_the_accounts_file_ships_in_the_wheel(tmp_path: Path) -> None:
-    uv = os.environ.get("UV") or shutil.which("uv")
-    assert uv, "uv runs the tests (make install)"
-    built = subprocess.run(
-        [uv, "build", "--wheel", "--package", "identity-commerce", "-o", str(tmp_path)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = tmp_path.glob("identity_commerce-*.whl")
+    wheel = build_wheel("identity-commerce", tmp_path)
     shipped = zipfile.ZipFile(wheel).read("identity_commerce/seeding/data/demo_accounts.json")
     assert shipped == (PACKAGED / "demo_accounts.json").read_bytes()

@@ -9,6 +9,11 @@ import uuid
 import httpx
 import pytest
 from identity_commerce.models import UserRole
+from shopkit.testing.permissions import (
+    BackOfficeRoute,
+    assert_admin_reach_all_and_others_none,
+    assert_staff_reach_only,
+)
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,27 +21,25 @@ from .account_factories import auth, make_user
 from .test_admin_customers import make_staff, staff_auth
 
 PERMISSIONS = ("orders", "catalog", "customers", "reports")
-# (method, path, permission; None: admins only)
-ROUTES: list[tuple[str, str, str | None]] = [
-    ("GET", "/admin/orders", "orders"),
-    ("GET", f"/admin/orders/{uuid.uuid4()}", "orders"),  # 404 past the check
-    ("GET", "/admin/exports/orders.csv", "orders"),
-    ("GET", "/admin/returns", "orders"),
-    ("POST", f"/admin/returns/{uuid.uuid4()}/approve", "orders"),  # 404 past the check
-    ("GET", "/admin/promotions", "catalog"),
-    ("GET", "/admin/shipping-methods", "catalog"),
-    ("GET", "/admin/customers", "customers"),
-    ("GET", "/admin/exports/customers.csv", "customers"),
-    ("GET", "/admin/reports/sales", "reports"),
-    ("GET", "/admin/reports/top-products", "reports"),
-    ("GET", "/admin/reports/top-customers", "reports"),
-    ("GET", "/admin/outbox", None),
-    ("PUT", f"/admin/customers/{uuid.uuid4()}/role", None),  # 404 past the check
+# (method, path, body, permission; None: admins only)
+ROUTES: list[BackOfficeRoute] = [
+    ("GET", "/admin/orders", None, "orders"),
+    ("GET", f"/admin/orders/{uuid.uuid4()}", None, "orders"),  # 404 past the check
+    ("GET", "/admin/exports/orders.csv", None, "orders"),
+    ("GET", "/admin/returns", None, "orders"),
+    ("POST", f"/admin/returns/{uuid.uuid4()}/approve", None, "orders"),  # 404 past the check
+    ("GET", "/admin/promotions", None, "catalog"),
+    ("GET", "/admin/shipping-methods", None, "catalog"),
+    ("GET", "/admin/customers", None, "customers"),
+    ("GET", "/admin/exports/customers.csv", None, "customers"),
+    ("GET", "/admin/reports/sales", None, "reports"),
+    ("GET", "/admin/reports/top-products", None, "reports"),
+    ("GET", "/admin/reports/top-customers", None, "reports"),
+    ("GET", "/admin/outbox", None, None),
+    # 404 past the check
+    ("PUT", f"/admin/customers/{uuid.uuid4()}/role", {"role": "customer"}, None),
 ]
-
-
-def allowed(status: int) -> bool:
-    return status in (200, 404)
+PASSED = (200, 404)
 
 
 @pytest.mark.parametrize("permission", PERMISSIONS)
@@ -44,13 +47,7 @@ async def test_staff_reach_only_their_permissions_routes(
     client: httpx.AsyncClient, db_session: AsyncSession, tokens: TokenFactory, permission: str
 ) -> None:
     staff = staff_auth(tokens, await make_staff(db_session, permission))
-    for method, path, needed in ROUTES:
-        body = {"role": "customer"} if method == "PUT" else None
-        answer = await client.request(method, path, headers=staff, json=body)
-        if needed == permission:
-            assert allowed(answer.status_code), (path, answer.status_code, answer.text)
-        else:
-            assert answer.status_code == 403, (permission, path, answer.status_code)
+    await assert_staff_reach_only(client, ROUTES, staff, permission, passed=PASSED)
 
 
 async def test_admins_reach_every_route_and_customers_none(
@@ -59,10 +56,6 @@ async def test_admins_reach_every_route_and_customers_none(
     admin = auth(tokens, await make_user(db_session, role=UserRole.admin))
     customer = auth(tokens, await make_user(db_session))
     bare_staff = staff_auth(tokens, await make_staff(db_session))
-    for method, path, _ in ROUTES:
-        body = {"role": "customer"} if method == "PUT" else None
-        by_admin = await client.request(method, path, headers=admin, json=body)
-        assert allowed(by_admin.status_code), (path, by_admin.status_code, by_admin.text)
-        for who in (customer, bare_staff):
-            answer = await client.request(method, path, headers=who, json=body)
-            assert answer.status_code == 403, (path, answer.status_code)
+    await assert_admin_reach_all_and_others_none(
+        client, ROUTES, admin, [customer, bare_staff], passed=PASSED
+    )

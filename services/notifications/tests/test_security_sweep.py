@@ -1,20 +1,9 @@
 """Every secured route refuses missing and bad tokens; privileged ones refuse weaker roles."""
 
-from pathlib import Path
-
-import httpx
-from shopkit.testing.security import assert_auth_enforced
-from shopkit.testing.tokens import TokenFactory
+from shopkit.testing.security import AuthSweep
 
 
-async def test_every_secured_route_enforces_its_tokens(
-    client: httpx.AsyncClient, tokens: TokenFactory, tmp_path: Path
-) -> None:
-    checked = await assert_auth_enforced(
-        client,
-        tokens,
-        tmp_path,
-        privileged=("/notifications", "/notify"),
-        service_only=("POST /notify",),
-    )
-    assert checked >= 2
+class TestAuthSweep(AuthSweep):
+    privileged = ("/notifications", "/notify")
+    service_only = ("POST /notify",)
+    at_least = 2

@@ -56,15 +56,16 @@ def resolve(reference: Reference) -> Any:
 @dataclass(frozen=True)
 class ServiceDeclaration:
     """Everything that makes one service different from the others. What every service
-    keeps in the same place needs no declaring: left empty, `package` is the name with
+    keeps in the same place, or what follows from its name, needs no declaring: left empty,
+    `title` is the name in title case ("gift-cards": "Gift Cards"), `package` the name with
     underscores, `database` the package, and `settings`, `models` and `routers` are
     `<package>.core.config:Settings`, `<package>.models:Base` and `<package>.api:routers`."""
 
     name: str  # "catalog-fulfillment": folder under services/, token issuer, log field
     port: int  # development port (the e2e and bench profiles add their offsets)
     database_env: str  # variable that overrides the whole URL ("CATALOG_DATABASE_URL")
-    title: str  # OpenAPI metadata
-    description: str
+    description: str  # OpenAPI metadata, with the title
+    title: str = ""
     package: str = ""  # "catalog_fulfillment"
     database: str = ""  # database name without the profile's prefix ("catalog_fulfillment")
     settings: Reference = ""  # the ServiceSettings subclass
@@ -84,6 +85,7 @@ class ServiceDeclaration:
     def __post_init__(self) -> None:
         package = self.package or self.name.replace("-", "_")
         conventions = {
+            "title": self.name.replace("-", " ").title(),
             "package": package,
             "database": package,
             "settings": f"{package}.core.config:Settings",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from shopkit.tokens import key_fingerprint, registered_dev_fingerprints
@@ -49,6 +49,17 @@ def prefixed(prefix: str, name: str, default: Any) -> Any:
     """A field read from `<PREFIX>_<NAME>` (or by its own name): the settings each service
     holds under its own prefix (CATALOG_DATABASE_URL, IDENTITY_TRUSTED_SIGNERS)."""
     return Field(default=default, validation_alias=AliasChoices(f"{prefix}_{name.upper()}", name))
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+# A list given in the environment as comma-separated text ("a@shop.test, b@shop.test"), the
+# way people write it, rather than JSON; blanks around and between the commas are dropped.
+CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_split_commas)]
 
 
 def postgres_url(database: str, *, host: str, port: int, user: str, password: str) -> str:

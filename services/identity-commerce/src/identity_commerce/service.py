@@ -1,6 +1,3 @@
-"""identity-commerce, declared once: shopkit builds its app, lifespan, migration
-environment and shared tests from this (shopkit.service)."""
-
 from shopkit.service import ServiceDeclaration
 
 SERVICE = ServiceDeclaration(

@@ -1,13 +1,9 @@
-"""notifications, declared once: shopkit builds its app, lifespan, migration environment
-and shared tests from this (shopkit.service)."""
-
 from shopkit.service import ServiceDeclaration
 
 SERVICE = ServiceDeclaration(
     name="notifications",
     port=8010,
     database_env="NOTIFICATIONS_DATABASE_URL",
-    title="Notifications",
     description="Lambda-style event handler sending email and SMS for order and stock events.",
     resources={"notifier": "notifications.core.resources:open_notifier"},
     background_jobs=("notifications.services.retention:notification_log_retention_job",),

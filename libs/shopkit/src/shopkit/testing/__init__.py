@@ -3,7 +3,7 @@ pytest11 entry point) plus helpers for databases, tokens and live uvicorn proces
 
 from shopkit.testing.database import TestDatabases, create_database, drop_database
 from shopkit.testing.live import LiveService, free_port, start_process, wait_for_http
-from shopkit.testing.plugin import ServiceUnderTest
+from shopkit.testing.plugin import ServiceUnderTest, declared_service_fixture
 from shopkit.testing.tokens import TokenFactory
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "TestDatabases",
     "TokenFactory",
     "create_database",
+    "declared_service_fixture",
     "drop_database",
     "free_port",
     "start_process",

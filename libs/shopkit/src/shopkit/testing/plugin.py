@@ -1,7 +1,7 @@
 """pytest plugin shared by the services (loaded through the `pytest11` entry point).
 
 A service's `tests/conftest.py` defines one session fixture, `service_under_test` (most
-simply `ServiceUnderTest.declared(SERVICE)`), and gets:
+simply `service_under_test = declared_service_fixture(SERVICE)`), and gets:
 
 - `test_databases` / `database_url`: one migrated database per service, run and xdist worker;
 - `db_connection` / `db_session`: each test inside a transaction that is rolled back;
@@ -70,6 +70,19 @@ class ServiceUnderTest:
             settings_overrides=settings_overrides or {},
             declaration=service,
         )
+
+
+def declared_service_fixture(
+    service: ServiceDeclaration, *, settings_overrides: dict[str, Any] | None = None
+) -> Any:
+    """A conftest's `service_under_test` fixture for a service that needs no other fixture
+    to describe it: `service_under_test = declared_service_fixture(SERVICE, ...)`."""
+
+    @pytest.fixture(scope="session", name="service_under_test")
+    def declared() -> ServiceUnderTest:
+        return ServiceUnderTest.declared(service, settings_overrides=settings_overrides)
+
+    return declared
 
 
 def _nearest_alembic_ini(package: str) -> Path:

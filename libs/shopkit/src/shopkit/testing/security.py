@@ -9,6 +9,9 @@ routes) must also refuse a valid customer token with 403, and those matched by
 403. A rule is a path prefix ("/admin") or one exact
 operation ("POST /fulfillments"). Path parameters get random UUIDs and bodies are empty:
 the token is checked before anything else is read.
+
+A service's `tests/test_security_sweep.py` runs the sweep by subclassing `AuthSweep` with
+its own rules.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopkit.auth import SCOPE_EXTENSION
 from shopkit.testing.tokens import TokenFactory
@@ -100,3 +104,45 @@ async def assert_auth_enforced(
                 )
     assert not problems, "\n".join(problems)
     return len(operations)
+
+
+class AuthSweep:
+    """The sweep on the service under test, with the service's rules:
+
+    class TestAuthSweep(AuthSweep):
+        privileged = ("/notifications", "/notify")
+        service_only = ("POST /notify",)
+        at_least = 2
+    """
+
+    privileged: tuple[str, ...] = ("/admin",)
+    service_only: tuple[str, ...] = ()
+    # Secured operations the sweep must find: a router that lost its security shows here.
+    at_least: int = 1
+
+    async def user_tokens(
+        self, tokens: TokenFactory, db_session: AsyncSession
+    ) -> tuple[str | None, str | None]:
+        """The customer and the admin token the privileged routes must refuse; None: one
+        `tokens` mints. A service that checks the account behind a user token makes the
+        accounts in `db_session` and returns their tokens."""
+        return None, None
+
+    async def test_every_secured_route_enforces_its_tokens(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        tmp_path: Path,
+        db_session: AsyncSession,
+    ) -> None:
+        customer_token, admin_token = await self.user_tokens(tokens, db_session)
+        checked = await assert_auth_enforced(
+            client,
+            tokens,
+            tmp_path,
+            privileged=self.privileged,
+            service_only=self.service_only,
+            customer_token=customer_token,
+            admin_token=admin_token,
+        )
+        assert checked >= self.at_least, f"only {checked} secured operations found"

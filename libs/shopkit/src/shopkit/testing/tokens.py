@@ -139,9 +139,10 @@ class TokenFactory:
             subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=5)
         )
 
-    def alg_none(self, role: str = "admin") -> str:
-        header = {"alg": "none", "typ": "JWT", "kid": self.identity.kid}
-        claims = {
+    def _forged_claims(self, role: str) -> dict[str, Any]:
+        """Claims a real token of `role` would carry (right issuer and audience, valid for
+        decades), for the tokens forged without the signing key."""
+        return {
             "sub": str(uuid.uuid4()),
             "role": role,
             "iss": self.issuer,
@@ -150,20 +151,16 @@ class TokenFactory:
             "exp": 4_000_000_000,
             "typ": "access",
         }
+
+    def alg_none(self, role: str = "admin") -> str:
+        header = {"alg": "none", "typ": "JWT", "kid": self.identity.kid}
+        claims = self._forged_claims(role)
         return f"{_b64(header)}.{_b64(claims)}."
 
     def hs256_with_public_key(self, role: str = "admin") -> str:
         """Algorithm confusion: HMAC-signed with the RSA public key as the secret."""
         public = (self.keys_dir / f"{IDENTITY_KEY_ID}.pub").read_text()
-        claims = {
-            "sub": str(uuid.uuid4()),
-            "role": role,
-            "iss": self.issuer,
-            "aud": self.audience,
-            "iat": 1_700_000_000,
-            "exp": 4_000_000_000,
-            "typ": "access",
-        }
+        claims = self._forged_claims(role)
         header = {"alg": "HS256", "typ": "JWT", "kid": self.identity.kid}
         signing_input = f"{_b64(header)}.{_b64(claims)}"
         sig = hmac.new(public.encode(), signing_input.encode(), hashlib.sha256).digest()

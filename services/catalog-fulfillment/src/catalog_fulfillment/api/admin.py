@@ -80,14 +80,7 @@ async def create_category(
 ) -> CategoryNode:
     category = await catalog_admin.create_category(session, data=body)
     _listing_changed(request)
-    return CategoryNode(
-        id=category.id,
-        name=category.name,
-        slug=category.slug,
-        description=category.description,
-        parent_id=category.parent_id,
-        children=[],
-    )
+    return CategoryNode.model_validate(catalog.category_node(category))
 
 
 @router.put(
@@ -112,14 +105,7 @@ async def update_category(
 ) -> CategoryNode:
     category = await catalog_admin.update_category(session, category_id=category_id, data=body)
     _listing_changed(request)
-    return CategoryNode(
-        id=category.id,
-        name=category.name,
-        slug=category.slug,
-        description=category.description,
-        parent_id=category.parent_id,
-        children=[],
-    )
+    return CategoryNode.model_validate(catalog.category_node(category))
 
 
 @router.get(

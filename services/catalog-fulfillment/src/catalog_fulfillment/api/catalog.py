@@ -1,10 +1,11 @@
 """Public catalog: categories, product listings and search, product detail, variant lookup."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import RootModel
 from shopkit.errors import BadRequest, NotFound, error_responses
@@ -150,6 +151,36 @@ MinPrice = Annotated[str | None, PriceQuery]
 MaxPrice = Annotated[str | None, PriceQuery]
 
 
+@dataclass(frozen=True)
+class ListingQuery:
+    """What a listing and a search both take besides `q` and the page number."""
+
+    category: str | None
+    min_price: str | None
+    max_price: str | None
+    in_stock: bool
+    sort: Sort
+    cursor: str | None
+
+    def filters(self, q: str | None) -> ListingFilters:
+        return _filters(q, self.category, self.min_price, self.max_price, self.in_stock)
+
+
+def _listing_query(
+    category: CategoryQuery = None,
+    min_price: MinPrice = None,
+    max_price: MaxPrice = None,
+    in_stock: bool = False,
+    sort: SortQuery = "relevance",
+    cursor: CursorQuery = None,
+) -> ListingQuery:
+    return ListingQuery(category, min_price, max_price, in_stock, sort, cursor)
+
+
+# Before `paging` in a route's signature: the OpenAPI lists its parameters first.
+ListingQueryDep = Annotated[ListingQuery, Depends(_listing_query)]
+
+
 @router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
 async def categories(session: ReadSessionDep, cache: CatalogCacheDep) -> Response:
     async def render() -> bytes:
@@ -188,17 +219,12 @@ async def list_products(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
+    listing: ListingQueryDep,
     paging: Paging,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
-    category: CategoryQuery = None,
-    min_price: MinPrice = None,
-    max_price: MaxPrice = None,
-    in_stock: bool = False,
-    sort: SortQuery = "relevance",
-    cursor: CursorQuery = None,
 ) -> Response:
-    filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, paging, cursor)
+    filters = listing.filters(q)
+    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
 
 
 @router.get(
@@ -214,16 +240,11 @@ async def search(
     session: ReadSessionDep,
     settings: SettingsDep,
     q: Annotated[SafeText, Query(min_length=1, max_length=200)],
+    listing: ListingQueryDep,
     paging: Paging,
-    category: CategoryQuery = None,
-    min_price: MinPrice = None,
-    max_price: MaxPrice = None,
-    in_stock: bool = False,
-    sort: SortQuery = "relevance",
-    cursor: CursorQuery = None,
 ) -> Response:
-    filters = _filters(q, category, min_price, max_price, in_stock)
-    return await _listing(cache, session, settings, filters, sort, paging, cursor)
+    filters = listing.filters(q)
+    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
 
 
 @router.get(

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from shopkit.auth import require_permission
 from shopkit.csv_export import CSV_RESPONSE, csv_response
 from shopkit.errors import Forbidden, Unauthorized, error_responses
+from shopkit.keyset import keyset_pages
 from shopkit.tokens import Principal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,26 +41,20 @@ PRODUCT_COLUMNS = (
 
 
 async def _variant_pages(request: Request) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    """Variants by sku, a page at a time (`sku > last`: one unique-index range read per
-    page however deep), on a session of its own: the request's is closed once the response
-    starts streaming."""
-    after: str | None = None
+    """Variants by sku, a page at a time, on a session of its own: the request's is closed
+    once the response starts streaming."""
+    query = (
+        select(Variant, Product, Category.name, InventoryItem)
+        .join(Product, Product.id == Variant.product_id)
+        .join(Category, Category.id == Product.category_id)
+        .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
+    )
     session: AsyncSession = request.app.state.session_factory()
     try:
-        while True:
-            query = (
-                select(Variant, Product, Category.name, InventoryItem)
-                .join(Product, Product.id == Variant.product_id)
-                .join(Category, Category.id == Product.category_id)
-                .outerjoin(InventoryItem, InventoryItem.sku == Variant.sku)
-                .order_by(Variant.sku)
-                .limit(EXPORT_PAGE)
-            )
-            if after is not None:
-                query = query.where(Variant.sku > after)
-            rows = (await session.execute(query)).all()
-            if not rows:
-                return
+        pages = keyset_pages(
+            session, query, (Variant.sku,), lambda row: (row[0].sku,), page_size=EXPORT_PAGE
+        )
+        async for rows in pages:
             yield [
                 (
                     variant.sku,
@@ -79,7 +74,6 @@ async def _variant_pages(request: Request) -> AsyncIterator[Sequence[Sequence[An
                 )
                 for variant, product, category, stock in rows
             ]
-            after = rows[-1][0].sku
     finally:
         await session.close()
 

@@ -105,21 +105,23 @@ class ListingPage:
 # --- categories -----------------------------------------------------------------------
 
 
+def category_node(category: Category) -> dict[str, Any]:
+    """A category as a node of the tree (schemas.catalog.CategoryNode), no children yet."""
+    return {
+        "id": category.id,
+        "name": category.name,
+        "slug": category.slug,
+        "description": category.description,
+        "parent_id": category.parent_id,
+        "children": [],
+    }
+
+
 async def category_tree(session: AsyncSession) -> list[dict[str, Any]]:
     categories = (
         await session.scalars(select(Category).order_by(Category.position, Category.name))
     ).all()
-    nodes: dict[uuid.UUID, dict[str, Any]] = {
-        c.id: {
-            "id": c.id,
-            "name": c.name,
-            "slug": c.slug,
-            "description": c.description,
-            "parent_id": c.parent_id,
-            "children": [],
-        }
-        for c in categories
-    }
+    nodes: dict[uuid.UUID, dict[str, Any]] = {c.id: category_node(c) for c in categories}
     roots: list[dict[str, Any]] = []
     for c in categories:
         if c.parent_id is not None and c.parent_id in nodes:
@@ -150,9 +152,10 @@ def _tsquery(q: str) -> ColumnElement[Any]:
     return func.websearch_to_tsquery(SEARCH_CONFIG, q)
 
 
-def _sellable_stock_exists(product: Any = Product) -> ColumnElement[bool]:
-    return exists(
-        select(literal(1))
+def _sellable_variants(what: Any, product: Any = Product) -> Select[Any]:
+    """`what` per active variant of `product` with stock to sell (a correlated subquery)."""
+    return (
+        select(what)
         .select_from(Variant)
         .join(InventoryItem, InventoryItem.sku == Variant.sku)
         .where(
@@ -161,6 +164,10 @@ def _sellable_stock_exists(product: Any = Product) -> ColumnElement[bool]:
             InventoryItem.on_hand > InventoryItem.reserved,
         )
     )
+
+
+def _sellable_stock_exists(product: Any = Product) -> ColumnElement[bool]:
+    return exists(_sellable_variants(literal(1), product))
 
 
 def _narrowing(
@@ -411,16 +418,7 @@ def _page_columns() -> tuple[Any, Any]:
     # A LIMIT 1 probe, not EXISTS: the planner may turn an EXISTS in the select list into a
     # hash of every sellable sku, which costs more than the whole page.
     has_stock = func.coalesce(
-        select(literal_column("true"))
-        .select_from(Variant)
-        .join(InventoryItem, InventoryItem.sku == Variant.sku)
-        .where(
-            Variant.product_id == Product.id,
-            Variant.active,
-            InventoryItem.on_hand > InventoryItem.reserved,
-        )
-        .limit(literal_column("1"))
-        .scalar_subquery(),
+        _sellable_variants(literal_column("true")).limit(literal_column("1")).scalar_subquery(),
         literal_column("false"),
     )
     return first_image, has_stock

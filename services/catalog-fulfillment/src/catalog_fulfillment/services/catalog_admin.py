@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from decimal import Decimal
+from typing import TypeVar
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
@@ -70,6 +71,19 @@ async def _require_category(session: AsyncSession, category_id: uuid.UUID, what:
     return category
 
 
+Edited = TypeVar("Edited", Category, Product)
+
+
+async def _locked(
+    session: AsyncSession, model: type[Edited], key: uuid.UUID, missing: str
+) -> Edited:
+    """The row to edit, locked until the transaction ends (two admins' edits queue)."""
+    row = await session.get(model, key, with_for_update=True)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Category:
     if data.parent_id is not None:
         await _require_category(session, data.parent_id, "Parent category")
@@ -88,9 +102,7 @@ async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Cat
 async def update_category(
     session: AsyncSession, *, category_id: uuid.UUID, data: CategoryUpdate
 ) -> Category:
-    category = await session.get(Category, category_id, with_for_update=True)
-    if category is None:
-        raise NotFound("No such category")
+    category = await _locked(session, Category, category_id, "No such category")
     if data.name is not None:
         category.name = data.name
     if data.slug is not None:
@@ -194,9 +206,7 @@ async def create_product(session: AsyncSession, *, data: ProductCreate) -> Produ
 async def update_product(
     session: AsyncSession, *, product_id: uuid.UUID, data: ProductUpdate
 ) -> Product:
-    product = await session.get(Product, product_id, with_for_update=True)
-    if product is None:
-        raise NotFound("No such product")
+    product = await _locked(session, Product, product_id, "No such product")
     if data.category_id is not None:
         await _require_category(session, data.category_id, "Category")
         product.category_id = data.category_id
@@ -266,9 +276,7 @@ async def _replace_variants(
 
 
 async def archive_product(session: AsyncSession, *, product_id: uuid.UUID) -> None:
-    product = await session.get(Product, product_id, with_for_update=True)
-    if product is None:
-        raise NotFound("No such product")
+    product = await _locked(session, Product, product_id, "No such product")
     product.status = PRODUCT_ARCHIVED
     await session.flush()
 

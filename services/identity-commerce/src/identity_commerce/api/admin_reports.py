@@ -18,9 +18,10 @@ from shopkit.csv_export import CSV_RESPONSE, csv_response
 from shopkit.db import SessionDep
 from shopkit.errors import Forbidden, RequestInvalid, TooManyRequests, Unauthorized, error_responses
 from shopkit.fields import DATE_TEXT
+from shopkit.keyset import keyset_pages
 from shopkit.money import Money
 from shopkit.tokens import Principal
-from sqlalchemy import func, select, true, tuple_
+from sqlalchemy import Row, func, select, true
 
 from identity_commerce.api.deps import (
     ClientAddress,
@@ -260,12 +261,16 @@ ORDER_COLUMNS = (
 )
 
 
+def _created_key(row: Row[Any]) -> tuple[datetime, Any]:
+    """Where an export of orders or accounts is: (created_at, id) of the row's first entity."""
+    return (row[0].created_at, row[0].id)
+
+
 async def _order_pages(
     sessions: SessionFactoryDep, days: DayRange, time_zone: str
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    """Orders of the range, oldest first, a page at a time by (created_at, id): each page is
-    one index range read however far the export has got, on a session of its own (the
-    request's session is closed once the response starts)."""
+    """Orders of the range, oldest first, a page at a time by (created_at, id), on a session
+    of its own (the request's session is closed once the response starts)."""
     zone = ZoneInfo(time_zone)
     start = datetime.combine(days.start, datetime.min.time(), zone)
     end = datetime.combine(days.end + timedelta(days=1), datetime.min.time(), zone)
@@ -274,21 +279,15 @@ async def _order_pages(
         .where(OrderItem.order_id == Order.id)
         .scalar_subquery()
     )
-    after: tuple[datetime, Any] | None = None
+    query = (
+        select(Order, Payment.refunded_amount, items)
+        .outerjoin(Payment, Payment.order_id == Order.id)
+        .where(Order.created_at >= start, Order.created_at < end)
+    )
     async with sessions() as session:
-        while True:
-            query = (
-                select(Order, Payment.refunded_amount, items)
-                .outerjoin(Payment, Payment.order_id == Order.id)
-                .where(Order.created_at >= start, Order.created_at < end)
-                .order_by(Order.created_at, Order.id)
-                .limit(EXPORT_PAGE)
-            )
-            if after is not None:
-                query = query.where(tuple_(Order.created_at, Order.id) > after)
-            rows = (await session.execute(query)).all()
-            if not rows:
-                return
+        async for rows in keyset_pages(
+            session, query, (Order.created_at, Order.id), _created_key, page_size=EXPORT_PAGE
+        ):
             yield [
                 (
                     o.number,
@@ -310,8 +309,6 @@ async def _order_pages(
                 )
                 for o, refunded, count in rows
             ]
-            last = rows[-1][0]
-            after = (last.created_at, last.id)
 
 
 @router.get(
@@ -360,21 +357,14 @@ CUSTOMER_COLUMNS = (
 
 async def _customer_pages(sessions: SessionFactoryDep) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Every account, oldest first, a page at a time by (created_at, id)."""
-    after: tuple[datetime, Any] | None = None
+    figures = figures_per_account().lateral("figures")
+    query = select(
+        User, figures.c.order_count, figures.c.total_spent, figures.c.last_order_at
+    ).join(figures, true())
     async with sessions() as session:
-        while True:
-            figures = figures_per_account().lateral("figures")
-            query = (
-                select(User, figures.c.order_count, figures.c.total_spent, figures.c.last_order_at)
-                .join(figures, true())
-                .order_by(User.created_at, User.id)
-                .limit(EXPORT_PAGE)
-            )
-            if after is not None:
-                query = query.where(tuple_(User.created_at, User.id) > after)
-            rows = (await session.execute(query)).all()
-            if not rows:
-                return
+        async for rows in keyset_pages(
+            session, query, (User.created_at, User.id), _created_key, page_size=EXPORT_PAGE
+        ):
             yield [
                 (
                     u.id,
@@ -393,8 +383,6 @@ async def _customer_pages(sessions: SessionFactoryDep) -> AsyncIterator[Sequence
                 )
                 for u, count, spent, last in rows
             ]
-            last_user = rows[-1][0]
-            after = (last_user.created_at, last_user.id)
 
 
 @router.get(

@@ -5,11 +5,9 @@ import os
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
-from pydantic_settings import NoDecode
-from shopkit.settings import ServiceSettings, prefixed
+from shopkit.settings import CommaSeparated, ServiceSettings, prefixed
 from shopkit.tokens import SHOP_SERVICES
 
 
@@ -64,7 +62,7 @@ class Settings(ServiceSettings):
 
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-
     # separated). Empty: the client address is the socket's peer, whatever headers say.
-    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+    forwarded_allow_ips: CommaSeparated = Field(
         default=[], validation_alias=AliasChoices("FORWARDED_ALLOW_IPS", "forwarded_allow_ips")
     )
 
@@ -119,13 +117,6 @@ class Settings(ServiceSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"SHOP_TIME_ZONE {value!r} is not an IANA time zone") from exc
-        return value
-
-    @field_validator("forwarded_allow_ips", mode="before")
-    @classmethod
-    def _split_proxies(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("forwarded_allow_ips")

@@ -7,11 +7,10 @@ tests pass the Python field names (`Settings(email_provider="smtp")`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import NoDecode
-from shopkit.settings import REPO_ROOT, ServiceSettings, prefixed
+from shopkit.settings import REPO_ROOT, CommaSeparated, ServiceSettings, prefixed
 from shopkit.tokens import IDENTITY_KEY_ID
 
 DEFAULT_FILE_DIR = REPO_ROOT / ".data" / "outbox-mail"
@@ -49,7 +48,7 @@ class Settings(ServiceSettings):
     )
     sms_sender: str = Field(default="Shop", validation_alias="NOTIFY_SMS_SENDER")
     # LOW_STOCK goes to these addresses (comma-separated in the environment).
-    admin_emails: Annotated[list[str], NoDecode] = Field(
+    admin_emails: CommaSeparated = Field(
         default=["ops@shop.localhost"],
         validation_alias="NOTIFY_ADMIN_EMAILS",
     )
@@ -72,13 +71,6 @@ class Settings(ServiceSettings):
     log_retention_days: float = Field(
         default=90.0, gt=0, validation_alias="NOTIFY_LOG_RETENTION_DAYS"
     )
-
-    @field_validator("admin_emails", mode="before")
-    @classmethod
-    def _split_addresses(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
 
     @field_validator("smtp_username", mode="before")
     @classmethod
