@@ -24,5 +24,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("rate_limit_counters", "last_hit_at")
-    op.drop_constraint("ck_users_token_version_not_negative", "users", type_="check")
+    op.drop_constraint(op.f("ck_users_token_version_not_negative"), "users", type_="check")
     op.drop_column("users", "token_version")

@@ -33,7 +33,7 @@ def _owned_by_a_user_or_a_guest_cart(table: str, *, unique_per_owner: str) -> No
 def _owned_by_a_user_only(table: str, *, unique_per_owner: str) -> None:
     """Undoes `_owned_by_a_user_or_a_guest_cart`: the guest carts' rows go."""
     op.drop_constraint(f"uq_{table}_guest_cart_id_{unique_per_owner}", table, type_="unique")
-    op.drop_constraint(f"ck_{table}_one_owner", table, type_="check")
+    op.drop_constraint(op.f(f"ck_{table}_one_owner"), table, type_="check")
     op.drop_constraint(f"fk_{table}_guest_cart_id_guest_carts", table, type_="foreignkey")
     op.execute(f"DELETE FROM {table} WHERE user_id IS NULL")  # noqa: S608 (a name of this file)
     op.drop_column(table, "guest_cart_id")
@@ -103,7 +103,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_orders_guest_cart_id", table_name="orders")
-    op.drop_constraint("ck_orders_account_or_guest_token", "orders", type_="check")
+    op.drop_constraint(op.f("ck_orders_account_or_guest_token"), "orders", type_="check")
     op.drop_constraint("uq_orders_guest_token", "orders", type_="unique")
     op.drop_column("orders", "guest_cart_id")
     op.drop_column("orders", "guest_token")
