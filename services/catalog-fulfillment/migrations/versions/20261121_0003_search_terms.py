@@ -1,19 +1,10 @@
-"""search lexicon for typo correction, kept current by a trigger; facet covering index
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-21
-"""
-
-from collections.abc import Sequence
+"""search lexicon for typo correction, kept current by a trigger; facet covering index"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 # Words of product names (letters only, 3+ characters, lower case); model numbers such as
 # "wh-1000xm5" are left out: nobody misspells them into something else.
@@ -34,7 +25,6 @@ def upgrade() -> None:
         "ix_search_terms_word_trgm",
         "search_terms",
         ["word"],
-        unique=False,
         postgresql_using="gin",
         postgresql_ops={"word": "gin_trgm_ops"},
     )
@@ -70,7 +60,6 @@ def upgrade() -> None:
         "ix_products_active_facets",
         "products",
         ["category_id", "min_price"],
-        unique=False,
         postgresql_where="status = 'active'",
     )
 

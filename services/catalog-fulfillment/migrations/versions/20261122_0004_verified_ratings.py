@@ -1,19 +1,11 @@
-"""ratings count verified purchases only; newest verified-purchase answer per user and product
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-22
-"""
-
-from collections.abc import Sequence
+"""ratings count verified purchases only; newest verified-purchase answer per user and product"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import foreign_key
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 # rating_avg/rating_count of every product from the reviews `counted` selects.
 REFRESH_RATINGS = """
@@ -37,12 +29,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Uuid(), nullable=False),
         sa.Column("verified", sa.Boolean(), nullable=False),
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_purchase_checks_product_id_products"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("purchase_checks", "product_id", "products", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "product_id", name=op.f("pk_purchase_checks")),
     )
     op.add_column(
@@ -52,7 +39,6 @@ def upgrade() -> None:
         "ix_reviews_verification_due",
         "reviews",
         ["verification_due_at"],
-        unique=False,
         postgresql_where="verification_due_at IS NOT NULL",
     )
     # A verified review was verified by identity-commerce when it was written.

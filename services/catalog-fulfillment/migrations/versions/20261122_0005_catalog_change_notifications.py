@@ -1,9 +1,5 @@
 """catalog writes notify every process (NOTIFY catalog_changed) so read caches stay current
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-22
-
 A write to the catalog, by whatever code or person, sends `NOTIFY catalog_changed` with
 the scope of what changed; PostgreSQL delivers it to every listening process when (and
 only if) the transaction commits. Scopes: `catalog` (anything a total, a facet or a
@@ -11,14 +7,10 @@ search depends on), `pages` (what only pages and details show: ratings, brand, s
 `stock` (a sku went in or out of stock). Other stock movements send nothing.
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 STATEMENT_TRIGGERS = {
     # table: events that change what the catalog shows, whatever the row

@@ -2,10 +2,6 @@
 """active products counted per category and price band, kept by statement triggers;
 rating order within a category from an index
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-22
-
 A listing's total and facets (count per category, per price band) without a search,
 price or stock filter are sums over this table of a few hundred rows instead of a count
 over every active product. Statement-level triggers with transition tables keep it exact
@@ -17,15 +13,11 @@ ix_products_active_category_rating serves "best rated in this category" as an in
 like ix_products_active_category (newest) and ix_products_active_facets (price) do.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 # The same bands as catalog_fulfillment.services.catalog.PRICE_BANDS (a test checks it).
 PRICE_BAND_SQL = """
@@ -102,7 +94,6 @@ def upgrade() -> None:
         "ix_products_active_category_rating",
         "products",
         ["category_id", "rating_avg", "rating_count", "id"],
-        unique=False,
         postgresql_where="status = 'active'",
     )
     op.execute(

@@ -1,36 +1,11 @@
-"""users, addresses, cart lines and rate-limit counters
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-21
-"""
-
-from collections.abc import Sequence
+"""users, addresses, cart lines and rate-limit counters"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import MONEY, foreign_key, timestamp, timestamps
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def _timestamps() -> list[sa.Column]:
-    return [
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    ]
+revision = "0002"
+down_revision = "0001"
 
 
 def upgrade() -> None:
@@ -46,7 +21,7 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True),
-        *_timestamps(),
+        *timestamps(),
         sa.CheckConstraint("email = lower(btrim(email))", name=op.f("ck_users_email_normalised")),
         sa.CheckConstraint("role IN ('customer', 'admin')", name=op.f("ck_users_role_known")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
@@ -67,12 +42,10 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=False),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("is_default", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        *_timestamps(),
+        *timestamps(),
         sa.CheckConstraint("kind IN ('shipping', 'billing')", name=op.f("ck_addresses_kind_known")),
         sa.CheckConstraint("country ~ '^[A-Z]{2}$'", name=op.f("ck_addresses_country_alpha2")),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_addresses_user_id_users"), ondelete="CASCADE"
-        ),
+        foreign_key("addresses", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_addresses")),
     )
     op.create_index(op.f("ix_addresses_user_id"), "addresses", ["user_id"])
@@ -94,20 +67,13 @@ def upgrade() -> None:
         sa.Column("variant_id", sa.Uuid(), nullable=True),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("image_url", sa.String(length=1000), nullable=True),
-        sa.Column("unit_price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("unit_price", MONEY, nullable=False),
         sa.Column("currency", sa.String(length=3), server_default=sa.text("'USD'"), nullable=False),
         sa.Column("available", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column(
-            "catalog_checked_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        *_timestamps(),
+        timestamp("catalog_checked_at"),
+        *timestamps(),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_cart_items_quantity_positive")),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_cart_items_user_id_users"), ondelete="CASCADE"
-        ),
+        foreign_key("cart_items", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cart_items")),
         sa.UniqueConstraint("user_id", "sku", name="uq_cart_items_user_id_sku"),
     )

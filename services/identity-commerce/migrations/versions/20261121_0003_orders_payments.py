@@ -1,20 +1,12 @@
-"""orders, order items, status timeline, payments, refunds, Stripe events, idempotency keys
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-21
-"""
-
-from collections.abc import Sequence
+"""orders, order items, status timeline, payments, refunds, Stripe events, idempotency keys"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import MONEY, foreign_key, timestamp, timestamps
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 STATUSES = (
     "pending_payment",
@@ -27,13 +19,6 @@ STATUSES = (
     "delivered",
     "refunded",
 )
-MONEY = sa.Numeric(precision=12, scale=2)
-
-
-def _ts(name: str) -> sa.Column:
-    return sa.Column(
-        name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-    )
 
 
 def upgrade() -> None:
@@ -66,8 +51,7 @@ def upgrade() -> None:
         sa.Column("carrier", sa.String(length=64), nullable=True),
         sa.Column("tracking_number", sa.String(length=128), nullable=True),
         sa.Column("tracking_url", sa.String(length=1000), nullable=True),
-        _ts("created_at"),
-        _ts("updated_at"),
+        *timestamps(),
         sa.CheckConstraint(
             "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")",
             name=op.f("ck_orders_status_known"),
@@ -75,9 +59,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "total = subtotal + shipping + tax", name=op.f("ck_orders_total_adds_up")
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_orders_user_id_users"), ondelete="RESTRICT"
-        ),
+        foreign_key("orders", "user_id", "users", ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
     )
@@ -107,12 +89,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "line_total = unit_price * quantity", name=op.f("ck_order_items_line_total_adds_up")
         ),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_items_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("order_items", "order_id", "orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
     )
     op.create_index(op.f("ix_order_items_order_id"), "order_items", ["order_id"])
@@ -126,13 +103,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("actor", sa.String(length=80), nullable=False),
-        _ts("at"),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_status_changes_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        timestamp("at"),
+        foreign_key("order_status_changes", "order_id", "orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_status_changes")),
     )
     op.create_index(
@@ -152,14 +124,8 @@ def upgrade() -> None:
         sa.Column("failure_code", sa.String(length=64), nullable=True),
         sa.Column("failure_message", sa.Text(), nullable=True),
         sa.Column("refunded_amount", MONEY, nullable=False),
-        _ts("created_at"),
-        _ts("updated_at"),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_payments_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        *timestamps(),
+        foreign_key("payments", "order_id", "orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
         sa.UniqueConstraint("order_id", name=op.f("uq_payments_order_id")),
         sa.UniqueConstraint("payment_intent_id", name=op.f("uq_payments_payment_intent_id")),
@@ -173,13 +139,8 @@ def upgrade() -> None:
         sa.Column("amount", MONEY, nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        _ts("created_at"),
-        sa.ForeignKeyConstraint(
-            ["payment_id"],
-            ["payments.id"],
-            name=op.f("fk_payment_refunds_payment_id_payments"),
-            ondelete="CASCADE",
-        ),
+        timestamp("created_at"),
+        foreign_key("payment_refunds", "payment_id", "payments", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_refunds")),
         sa.UniqueConstraint("stripe_refund_id", name=op.f("uq_payment_refunds_stripe_refund_id")),
     )
@@ -190,7 +151,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=255), nullable=False),
         sa.Column("type", sa.String(length=100), nullable=False),
         sa.Column("object_id", sa.String(length=255), nullable=True),
-        _ts("received_at"),
+        timestamp("received_at"),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_stripe_events")),
     )
 
@@ -203,13 +164,8 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Uuid(), nullable=True),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("response_body", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        _ts("created_at"),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_idempotency_keys_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        timestamp("created_at"),
+        foreign_key("idempotency_keys", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
         sa.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),
     )

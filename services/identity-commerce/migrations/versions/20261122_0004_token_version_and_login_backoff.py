@@ -1,20 +1,11 @@
 """users.token_version (revokes older access tokens) and rate_limit_counters.last_hit_at
-(per-account login backoff)
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-22
-"""
-
-from collections.abc import Sequence
+(per-account login backoff)"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:
@@ -33,5 +24,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("rate_limit_counters", "last_hit_at")
-    op.drop_constraint("ck_users_token_version_not_negative", "users", type_="check")
+    op.drop_constraint(op.f("ck_users_token_version_not_negative"), "users", type_="check")
     op.drop_column("users", "token_version")

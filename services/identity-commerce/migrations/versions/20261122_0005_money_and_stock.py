@@ -1,20 +1,12 @@
-"""order numbers past six digits, expiry backoff, orders needing attention, refund follow-ups
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-22
-"""
-
-from collections.abc import Sequence
+"""order numbers past six digits, expiry backoff, orders needing attention, refund follow-ups"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import foreign_key, timestamp
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 NUMBER_PREFIX = "'SO-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || "
 # At least six digits, never cut: 42 -> 000042, 1000000 -> 1000000.
@@ -38,26 +30,11 @@ def upgrade() -> None:
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column(
-            "next_attempt_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        timestamp("next_attempt_at"),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        timestamp("created_at"),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_followups_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("order_followups", "order_id", "orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_followups")),
         sa.UniqueConstraint("order_id", "kind", name="uq_order_followups_order_id_kind"),
     )

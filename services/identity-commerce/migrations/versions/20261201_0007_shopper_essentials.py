@@ -1,20 +1,43 @@
 """shopper essentials: one-time account links (password reset, email verification),
-verified emails, guest carts and guest orders
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-01
-"""
-
-from collections.abc import Sequence
+verified emails, guest carts and guest orders"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import foreign_key, timestamp
 
-revision: str = "0007"
-down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0007"
+down_revision = "0006"
+
+ONE_OWNER = "(user_id IS NULL) <> (guest_cart_id IS NULL)"
+
+
+def _owned_by_a_user_or_a_guest_cart(table: str, *, unique_per_owner: str) -> None:
+    """Rows of `table` belong to a user or to a guest cart (new), never both; its
+    `unique_per_owner` column stays unique per guest cart as it is per user."""
+    op.alter_column(table, "user_id", nullable=True)
+    op.add_column(table, sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
+    op.create_foreign_key(
+        op.f(f"fk_{table}_guest_cart_id_guest_carts"),
+        table,
+        "guest_carts",
+        ["guest_cart_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
+    op.create_check_constraint(op.f(f"ck_{table}_one_owner"), table, ONE_OWNER)
+    op.create_unique_constraint(
+        f"uq_{table}_guest_cart_id_{unique_per_owner}", table, ["guest_cart_id", unique_per_owner]
+    )
+
+
+def _owned_by_a_user_only(table: str, *, unique_per_owner: str) -> None:
+    """Undoes `_owned_by_a_user_or_a_guest_cart`: the guest carts' rows go."""
+    op.drop_constraint(f"uq_{table}_guest_cart_id_{unique_per_owner}", table, type_="unique")
+    op.drop_constraint(op.f(f"ck_{table}_one_owner"), table, type_="check")
+    op.drop_constraint(f"fk_{table}_guest_cart_id_guest_carts", table, type_="foreignkey")
+    op.execute(f"DELETE FROM {table} WHERE user_id IS NULL")  # noqa: S608 (a name of this file)
+    op.drop_column(table, "guest_cart_id")
+    op.alter_column(table, "user_id", nullable=False)
 
 
 def upgrade() -> None:
@@ -33,22 +56,12 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        timestamp("created_at"),
         sa.CheckConstraint(
             "purpose IN ('password_reset', 'email_verification')",
             name=op.f("ck_account_links_purpose_known"),
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_account_links_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("account_links", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_links")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_account_links_token_hash")),
     )
@@ -59,61 +72,16 @@ def upgrade() -> None:
         "guest_carts",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column(
-            "last_used_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        timestamp("last_used_at"),
+        timestamp("created_at"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guest_carts")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_guest_carts_token_hash")),
     )
     op.create_index("ix_guest_carts_last_used_at", "guest_carts", ["last_used_at"])
 
-    op.alter_column("cart_items", "user_id", nullable=True)
-    op.add_column("cart_items", sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_cart_items_guest_cart_id_guest_carts"),
-        "cart_items",
-        "guest_carts",
-        ["guest_cart_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_check_constraint(
-        op.f("ck_cart_items_one_owner"),
-        "cart_items",
-        "(user_id IS NULL) <> (guest_cart_id IS NULL)",
-    )
-    op.create_unique_constraint(
-        "uq_cart_items_guest_cart_id_sku", "cart_items", ["guest_cart_id", "sku"]
-    )
-
+    _owned_by_a_user_or_a_guest_cart("cart_items", unique_per_owner="sku")
     # A guest checkout's Idempotency-Key belongs to its cart.
-    op.alter_column("idempotency_keys", "user_id", nullable=True)
-    op.add_column("idempotency_keys", sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_idempotency_keys_guest_cart_id_guest_carts"),
-        "idempotency_keys",
-        "guest_carts",
-        ["guest_cart_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_unique_constraint(
-        "uq_idempotency_keys_guest_cart_id_key", "idempotency_keys", ["guest_cart_id", "key"]
-    )
-    op.create_check_constraint(
-        op.f("ck_idempotency_keys_one_owner"),
-        "idempotency_keys",
-        "(user_id IS NULL) <> (guest_cart_id IS NULL)",
-    )
+    _owned_by_a_user_or_a_guest_cart("idempotency_keys", unique_per_owner="key")
 
     op.alter_column("orders", "user_id", nullable=True)
     op.add_column("orders", sa.Column("guest_token", sa.String(length=64), nullable=True))
@@ -135,26 +103,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_orders_guest_cart_id", table_name="orders")
-    op.drop_constraint("ck_orders_account_or_guest_token", "orders", type_="check")
+    op.drop_constraint(op.f("ck_orders_account_or_guest_token"), "orders", type_="check")
     op.drop_constraint("uq_orders_guest_token", "orders", type_="unique")
     op.drop_column("orders", "guest_cart_id")
     op.drop_column("orders", "guest_token")
     op.execute("DELETE FROM orders WHERE user_id IS NULL")
     op.alter_column("orders", "user_id", nullable=False)
-    op.drop_constraint("ck_idempotency_keys_one_owner", "idempotency_keys", type_="check")
-    op.drop_constraint("uq_idempotency_keys_guest_cart_id_key", "idempotency_keys", type_="unique")
-    op.drop_constraint(
-        "fk_idempotency_keys_guest_cart_id_guest_carts", "idempotency_keys", type_="foreignkey"
-    )
-    op.execute("DELETE FROM idempotency_keys WHERE user_id IS NULL")
-    op.drop_column("idempotency_keys", "guest_cart_id")
-    op.alter_column("idempotency_keys", "user_id", nullable=False)
-    op.drop_constraint("uq_cart_items_guest_cart_id_sku", "cart_items", type_="unique")
-    op.drop_constraint("ck_cart_items_one_owner", "cart_items", type_="check")
-    op.drop_constraint("fk_cart_items_guest_cart_id_guest_carts", "cart_items", type_="foreignkey")
-    op.execute("DELETE FROM cart_items WHERE user_id IS NULL")
-    op.drop_column("cart_items", "guest_cart_id")
-    op.alter_column("cart_items", "user_id", nullable=False)
+    _owned_by_a_user_only("idempotency_keys", unique_per_owner="key")
+    _owned_by_a_user_only("cart_items", unique_per_owner="sku")
     op.drop_index("ix_guest_carts_last_used_at", table_name="guest_carts")
     op.drop_table("guest_carts")
     op.drop_index("ix_account_links_expires_at", table_name="account_links")

@@ -1,38 +1,13 @@
 """promotions (codes, the code a cart carries) and shipping zones and methods; an order's
-total subtracts its discount
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-01
-"""
-
-from collections.abc import Sequence
+total subtracts its discount"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import MONEY, foreign_key, timestamps
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0010"
-down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def _timestamps() -> list[sa.Column]:
-    return [
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-    ]
+revision = "0010"
+down_revision = "0009"
 
 
 def upgrade() -> None:
@@ -41,14 +16,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("value", sa.Numeric(12, 2), nullable=False),
-        sa.Column("min_subtotal", sa.Numeric(12, 2), nullable=True),
+        sa.Column("value", MONEY, nullable=False),
+        sa.Column("min_subtotal", MONEY, nullable=True),
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("usage_limit", sa.Integer(), nullable=True),
         sa.Column("per_customer_limit", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        *_timestamps(),
+        *timestamps(),
         sa.CheckConstraint("code = upper(btrim(code))", name=op.f("ck_promotions_code_normalised")),
         sa.CheckConstraint("kind IN ('percent', 'fixed')", name=op.f("ck_promotions_kind_known")),
         sa.CheckConstraint("value >= 0", name=op.f("ck_promotions_value_not_negative")),
@@ -76,24 +51,9 @@ def upgrade() -> None:
             "(user_id IS NULL) <> (guest_cart_id IS NULL)",
             name=op.f("ck_cart_promotions_one_owner"),
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_cart_promotions_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["guest_cart_id"],
-            ["guest_carts.id"],
-            name=op.f("fk_cart_promotions_guest_cart_id_guest_carts"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["promotion_id"],
-            ["promotions.id"],
-            name=op.f("fk_cart_promotions_promotion_id_promotions"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("cart_promotions", "user_id", "users", ondelete="CASCADE"),
+        foreign_key("cart_promotions", "guest_cart_id", "guest_carts", ondelete="CASCADE"),
+        foreign_key("cart_promotions", "promotion_id", "promotions", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cart_promotions")),
         sa.UniqueConstraint("user_id", name=op.f("uq_cart_promotions_user_id")),
         sa.UniqueConstraint("guest_cart_id", name=op.f("uq_cart_promotions_guest_cart_id")),
@@ -109,7 +69,7 @@ def upgrade() -> None:
             server_default=sa.text("'{}'"),
             nullable=False,
         ),
-        *_timestamps(),
+        *timestamps(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shipping_zones")),
         sa.UniqueConstraint("name", name=op.f("uq_shipping_zones_name")),
     )
@@ -118,22 +78,17 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("zone_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("price", sa.Numeric(12, 2), nullable=False),
-        sa.Column("free_over", sa.Numeric(12, 2), nullable=True),
+        sa.Column("price", MONEY, nullable=False),
+        sa.Column("free_over", MONEY, nullable=True),
         sa.Column("delivery_estimate", sa.String(length=100), nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        *_timestamps(),
+        *timestamps(),
         sa.CheckConstraint("price >= 0", name=op.f("ck_shipping_methods_price_not_negative")),
         sa.CheckConstraint(
             "free_over IS NULL OR free_over >= 0",
             name=op.f("ck_shipping_methods_free_over_not_negative"),
         ),
-        sa.ForeignKeyConstraint(
-            ["zone_id"],
-            ["shipping_zones.id"],
-            name=op.f("fk_shipping_methods_zone_id_shipping_zones"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("shipping_methods", "zone_id", "shipping_zones", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shipping_methods")),
     )
     op.create_index(op.f("ix_shipping_methods_zone_id"), "shipping_methods", ["zone_id"])

@@ -1,21 +1,15 @@
 """partial refunds and returns: refunded units per line, what each refund covered, the
-partially_refunded status, one restock per refund, and returns
-
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-01
-"""
+partially_refunded status, one restock per refund, and returns"""
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import MONEY, foreign_key, timestamps
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0011"
-down_revision: str | None = "0010"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0011"
+down_revision = "0010"
 
 OLD_STATUSES = (
     "pending_payment",
@@ -55,11 +49,11 @@ def upgrade() -> None:
     op.add_column("payment_refunds", sa.Column("request_hash", sa.String(64), nullable=True))
     op.add_column(
         "payment_refunds",
-        sa.Column("goods_amount", sa.Numeric(12, 2), nullable=False, server_default="0"),
+        sa.Column("goods_amount", MONEY, nullable=False, server_default="0"),
     )
     op.add_column(
         "payment_refunds",
-        sa.Column("shipping_amount", sa.Numeric(12, 2), nullable=False, server_default="0"),
+        sa.Column("shipping_amount", MONEY, nullable=False, server_default="0"),
     )
     op.add_column(
         "payment_refunds",
@@ -102,28 +96,13 @@ def upgrade() -> None:
         sa.Column("requested_by", sa.String(80), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("refund_id", sa.Uuid(), nullable=True),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        *timestamps(),
         sa.CheckConstraint(
             "status IN ('requested', 'approved', 'rejected', 'received')",
             name=op.f("ck_order_returns_status_known"),
         ),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_returns_order_id_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["refund_id"],
-            ["payment_refunds.id"],
-            name=op.f("fk_order_returns_refund_id_payment_refunds"),
-            ondelete="SET NULL",
-        ),
+        foreign_key("order_returns", "order_id", "orders", ondelete="CASCADE"),
+        foreign_key("order_returns", "refund_id", "payment_refunds", ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_returns")),
     )
     op.create_index(op.f("ix_order_returns_order_id"), "order_returns", ["order_id"])

@@ -1,20 +1,11 @@
-"""users: the staff role and its permissions; indexes the sales reports read by
-
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-01
-"""
-
-from collections.abc import Sequence
+"""users: the staff role and its permissions; indexes the sales reports read by"""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0012"
-down_revision: str | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0012"
+down_revision = "0011"
 
 PERMISSIONS = "ARRAY['orders', 'catalog', 'customers', 'reports']::varchar[]"
 

@@ -1,19 +1,11 @@
-"""handled events (idempotency by event id) and the sent-message log
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-21
-"""
-
-from collections.abc import Sequence
+"""handled events (idempotency by event id) and the sent-message log"""
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit.migration_ops import foreign_key, timestamp
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:
@@ -24,12 +16,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "received_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        timestamp("received_at"),
         sa.Column("message_count", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_handled_events")),
     )
@@ -44,16 +31,12 @@ def upgrade() -> None:
         sa.Column("body_text", sa.Text(), nullable=False),
         sa.Column("provider", sa.String(length=16), nullable=False),
         sa.Column("message_id", sa.String(length=255), nullable=False),
-        sa.Column(
-            "sent_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["handled_events.event_id"],
-            name=op.f("fk_sent_messages_event_id_handled_events"),
+        timestamp("sent_at"),
+        foreign_key(
+            "sent_messages",
+            "event_id",
+            "handled_events",
+            referred_column="event_id",
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sent_messages")),

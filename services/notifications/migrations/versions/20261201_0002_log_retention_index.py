@@ -1,18 +1,9 @@
-"""handled events by arrival, for retention
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-01
-"""
-
-from collections.abc import Sequence
+"""handled events by arrival, for retention"""
 
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002"
+down_revision = "0001"
 
 
 def upgrade() -> None:
