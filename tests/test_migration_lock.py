@@ -19,6 +19,7 @@ import pytest
 from shopkit.services import registered_services
 from shopkit.settings import ServiceSettings
 from shopkit.testing.database import create_database, drop_database
+from sqlalchemy import create_engine, inspect
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVICES = {
@@ -164,3 +165,33 @@ def test_migrations_need_only_the_database_url_even_in_production(
     assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     current = alembic(service, env, "current", "--check-heads")
     assert current.returncode == 0 and "(head)" in current.stdout, current.stderr
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_every_migration_downgrades_to_an_empty_database_and_upgrades_again(
+    service: str, empty_database: tuple[str, str]
+) -> None:
+    """Each revision's downgrade undoes its upgrade: from head down to base leaves no table
+    of the service, and the way back up builds the schema the models declare. (Check
+    constraints dropped by a name the naming convention prefixed a second time broke
+    identity-commerce's downgrade below 0007 once; nothing else ran downgrades.)"""
+    _, url_variable = SERVICES[service]
+    _, url = empty_database
+    env = {**os.environ, url_variable: url}
+    for step in (("upgrade", "head"), ("downgrade", "base")):
+        done = alembic(service, env, *step)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+    assert tables <= {"alembic_version"}
+
+    again = alembic(service, env, "upgrade", "head")
+    assert again.returncode == 0, again.stdout + again.stderr
+    check = alembic(service, env, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No new upgrade operations detected" in check.stdout + check.stderr
