@@ -20,7 +20,7 @@ rows or an unbounded OFFSET scan:
   orders a cursor cannot follow (a relevance ranking).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Generic, Self, TypeVar
 
@@ -48,7 +48,7 @@ class PageParams:
     @classmethod
     def query(
         cls, *, default_size: int = DEFAULT_PAGE_SIZE, max_page: int = MAX_PAGE
-    ) -> Callable[..., "PageParams"]:
+    ) -> Callable[..., Awaitable["PageParams"]]:
         """The dependency reading `page` and `page_size` from the query string (422 when out
         of range), for `Annotated[PageParams, Depends(PageParams.query(...))]`."""
 
