@@ -166,7 +166,7 @@ class ListingQuery:
         return _filters(q, self.category, self.min_price, self.max_price, self.in_stock)
 
 
-def _listing_query(
+async def _listing_query(
     category: CategoryQuery = None,
     min_price: MinPrice = None,
     max_price: MaxPrice = None,
