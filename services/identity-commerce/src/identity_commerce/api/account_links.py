@@ -17,11 +17,9 @@ from shopkit.db import SessionDep
 from shopkit.errors import (
     BadRequest,
     Conflict,
-    Forbidden,
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
-    Unauthorized,
     error_responses,
 )
 
@@ -31,6 +29,7 @@ from identity_commerce.api.deps import (
     PasswordHasherDep,
     SettingsDep,
 )
+from identity_commerce.api.responses import behind_token
 from identity_commerce.core.config import Settings
 from identity_commerce.models import LinkPurpose
 from identity_commerce.schemas.accounts import (
@@ -175,9 +174,7 @@ async def verify_email(
         "`ACCOUNT_LINK_MAX_PER_EMAIL_ALL_CLIENTS` per account and `ACCOUNT_LINK_MAX_PER_CLIENT` "
         "per client address per window, then 429. Earlier links keep working until they expire."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         Conflict.documented("The email is already verified"),
         TooManyRequests,
         ServiceUnavailable,

@@ -7,9 +7,10 @@ from typing import Literal
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import Forbidden, NotFound, RequestInvalid, Unauthorized, error_responses
+from shopkit.errors import NotFound, RequestInvalid
 
 from identity_commerce.api.deps import CurrentAccount
+from identity_commerce.api.responses import behind_token
 from identity_commerce.models import Address
 from identity_commerce.schemas.addresses import AddressIn, AddressOut
 from identity_commerce.services import addresses
@@ -18,16 +19,14 @@ router = APIRouter(prefix="/addresses", tags=["addresses"])
 
 NOT_YOURS = "No such address, or not yours"
 # What the routes on one address (/addresses/{address_id}) can answer besides it.
-ONE_ADDRESS_ERRORS = error_responses(
-    Unauthorized, Forbidden, NotFound.documented(NOT_YOURS), RequestInvalid
-)
+ONE_ADDRESS_ERRORS = behind_token(NotFound.documented(NOT_YOURS), RequestInvalid)
 
 
 @router.get(
     "",
     response_model=list[AddressOut],
     summary="List my addresses (defaults first)",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def list_addresses(
     user: CurrentAccount,
@@ -42,7 +41,7 @@ async def list_addresses(
     status_code=status.HTTP_201_CREATED,
     response_model=AddressOut,
     summary="Add an address (the first of a kind becomes its default)",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def create_address(body: AddressIn, user: CurrentAccount, session: SessionDep) -> Address:
     return await addresses.create_address(session, user_id=user.id, fields=body.model_dump())

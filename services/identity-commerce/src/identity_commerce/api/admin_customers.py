@@ -4,23 +4,18 @@ enable it (permission `customers`), and grant roles and permissions (admins only
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
-from shopkit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RequestInvalid,
-    Unauthorized,
-    error_responses,
-)
+from shopkit.errors import Conflict, Forbidden, NotFound, RequestInvalid
 from shopkit.fields import SafeText
 from shopkit.pages import Paging
 
 from identity_commerce.api.deps import CustomersStaff
+from identity_commerce.api.responses import behind_token
 from identity_commerce.models import UserRole
 from identity_commerce.schemas.addresses import AddressOut
 from identity_commerce.schemas.admin_customers import (
@@ -55,7 +50,7 @@ OWN_ACCOUNT = Conflict.documented("Your own account (`own_account`): another adm
         "comes with its paid orders, what they came to less refunds, and when the last one "
         "was placed. Permission `customers`."
     ),
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def customers(
     _: CustomersStaff,
@@ -84,53 +79,64 @@ async def _detail(session: SessionDep, user_id: uuid.UUID) -> CustomerDetail:
     response_model=CustomerDetail,
     summary="One account with its addresses and newest orders",
     description="Permission `customers`.",
-    responses=error_responses(Unauthorized, Forbidden, NO_SUCH_CUSTOMER, RequestInvalid),
+    responses=behind_token(NO_SUCH_CUSTOMER, RequestInvalid),
 )
 async def customer(user_id: uuid.UUID, _: CustomersStaff, session: SessionDep) -> CustomerDetail:
     return await _detail(session, user_id)
 
 
 # What disabling and enabling an account can answer besides its detail.
-SWITCH_ERRORS = error_responses(
-    Unauthorized,
-    Forbidden.documented("Missing permission, or a staff/admin account and you are staff"),
+SWITCH_ERRORS = behind_token(
     NO_SUCH_CUSTOMER,
     OWN_ACCOUNT,
     RequestInvalid,
+    forbidden=Forbidden.documented(
+        "Missing permission, or a staff/admin account and you are staff"
+    ),
 )
 
 
-@router.post(
-    "/{user_id}/disable",
-    response_model=CustomerDetail,
-    summary="Disable an account: it cannot sign in and its tokens stop working at once",
-    description=(
+def _switch(active: bool) -> Callable[..., Awaitable[CustomerDetail]]:
+    """The handler that disables (`active` false) or enables an account."""
+
+    async def switch(
+        user_id: uuid.UUID, actor: CustomersStaff, session: SessionDep
+    ) -> CustomerDetail:
+        await set_active(session, actor=actor, user_id=user_id, active=active)
+        return await _detail(session, user_id)
+
+    return switch
+
+
+# Disabling and enabling differ only in the state they set. `name` is the operationId's
+# stem, as when each had a function of that name.
+for path, name, active, summary, description in (
+    (
+        "/{user_id}/disable",
+        "disable_customer",
+        False,
+        "Disable an account: it cannot sign in and its tokens stop working at once",
         "Every service refuses the account's tokens from the next request on (the account "
         "check), and tokens issued before stay refused after `enable`. Disabling a disabled "
         "account changes nothing. Permission `customers`; a staff or admin account needs an "
-        "admin. Nobody disables their own account."
+        "admin. Nobody disables their own account.",
     ),
-    responses=SWITCH_ERRORS,
-)
-async def disable_customer(
-    user_id: uuid.UUID, actor: CustomersStaff, session: SessionDep
-) -> CustomerDetail:
-    await set_active(session, actor=actor, user_id=user_id, active=False)
-    return await _detail(session, user_id)
-
-
-@router.post(
-    "/{user_id}/enable",
-    response_model=CustomerDetail,
-    summary="Enable a disabled account (it signs in again; old tokens stay refused)",
-    description="Permission `customers`; a staff or admin account needs an admin.",
-    responses=SWITCH_ERRORS,
-)
-async def enable_customer(
-    user_id: uuid.UUID, actor: CustomersStaff, session: SessionDep
-) -> CustomerDetail:
-    await set_active(session, actor=actor, user_id=user_id, active=True)
-    return await _detail(session, user_id)
+    (
+        "/{user_id}/enable",
+        "enable_customer",
+        True,
+        "Enable a disabled account (it signs in again; old tokens stay refused)",
+        "Permission `customers`; a staff or admin account needs an admin.",
+    ),
+):
+    router.post(
+        path,
+        name=name,
+        response_model=CustomerDetail,
+        summary=summary,
+        description=description,
+        responses=SWITCH_ERRORS,
+    )(_switch(active))
 
 
 @router.put(
@@ -143,9 +149,7 @@ async def enable_customer(
         "tokens: it signs in again and its new token lists what it may do. Setting what is "
         "already set changes nothing. Nobody changes their own role."
     ),
-    responses=error_responses(
-        Unauthorized, Forbidden, NO_SUCH_CUSTOMER, OWN_ACCOUNT, RequestInvalid
-    ),
+    responses=behind_token(NO_SUCH_CUSTOMER, OWN_ACCOUNT, RequestInvalid),
 )
 async def grant_role(
     user_id: uuid.UUID, body: RoleChange, admin: AdminPrincipal, session: SessionDep

@@ -6,15 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 from shopkit.db import SessionDep
-from shopkit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RequestInvalid,
-    ServiceUnavailable,
-    Unauthorized,
-    error_responses,
-)
+from shopkit.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable
 from shopkit.pages import Paging
 
 from identity_commerce.api.deps import (
@@ -23,6 +15,7 @@ from identity_commerce.api.deps import (
     OrdersStaff,
     StripeDep,
 )
+from identity_commerce.api.responses import behind_token
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
@@ -47,7 +40,7 @@ router = APIRouter(prefix="/admin/orders", tags=["admin: orders"])
     "",
     response_model=AdminOrderPage,
     summary="All orders, newest first, optionally of one status",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def all_orders(
     _: OrdersStaff,
@@ -67,9 +60,7 @@ async def all_orders(
     "/{order_id}",
     response_model=AdminOrderOut,
     summary="Any order in full",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented("No such order"), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented("No such order"), RequestInvalid),
 )
 async def any_order(
     order_id: uuid.UUID, _: OrdersStaff, session: SessionDep, inventory: CatalogDep
@@ -90,9 +81,7 @@ async def any_order(
         "is down the stock follows as soon as it answers). A refunded order can never be "
         "shipped. Each change adds a timeline entry and emits its event."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such order"),
         Conflict.documented("The state machine does not allow this change"),
         RequestInvalid.documented("Unknown status, or shipped without carrier and tracking_number"),

@@ -6,17 +6,11 @@ import uuid
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RequestInvalid,
-    Unauthorized,
-    error_responses,
-)
+from shopkit.errors import Conflict, NotFound, RequestInvalid
 from sqlalchemy import select
 
 from identity_commerce.api.deps import CatalogStaff
+from identity_commerce.api.responses import behind_token
 from identity_commerce.api.unique_names import flush_unique
 from identity_commerce.models import Order, Promotion
 from identity_commerce.schemas.pricing_admin import PromotionIn, PromotionOut
@@ -53,7 +47,7 @@ async def _save(session: SessionDep) -> None:
     "",
     response_model=list[PromotionOut],
     summary="Every promotion, newest first, with its uses",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=behind_token(),
 )
 async def list_promotions(_: CatalogStaff, session: SessionDep) -> list[PromotionOut]:
     rows = (await session.scalars(select(Promotion).order_by(Promotion.created_at.desc()))).all()
@@ -71,9 +65,7 @@ async def list_promotions(_: CatalogStaff, session: SessionDep) -> list[Promotio
     status_code=status.HTTP_201_CREATED,
     response_model=PromotionOut,
     summary="Create a promo code",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         Conflict.documented(CODE_TAKEN + " (`code`: `code_taken`)"),
         RequestInvalid.documented(
             "Invalid body: value not above 0, a percent above 100, starts_at not before ends_at"
@@ -97,9 +89,7 @@ async def create_promotion(body: PromotionIn, _: CatalogStaff, session: SessionD
         "Placed orders keep the discount they got. The code itself can change only while "
         "no order carries it (409 `code_in_use`): its uses are counted by the code."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such promotion"),
         Conflict.documented(
             CODE_TAKEN + " (`code`: `code_taken`), or orders carry the old code "
@@ -131,9 +121,7 @@ async def update_promotion(
     "/{promotion_id}",
     response_model=PromotionOut,
     summary="Deactivate a promo code (orders keep naming it)",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented("No such promotion"), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented("No such promotion"), RequestInvalid),
 )
 async def deactivate_promotion(
     promotion_id: uuid.UUID, _: CatalogStaff, session: SessionDep

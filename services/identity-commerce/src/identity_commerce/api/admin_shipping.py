@@ -10,17 +10,11 @@ import uuid
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RequestInvalid,
-    Unauthorized,
-    error_responses,
-)
+from shopkit.errors import Conflict, NotFound, RequestInvalid
 from sqlalchemy import func, select
 
 from identity_commerce.api.deps import CatalogStaff
+from identity_commerce.api.responses import behind_token
 from identity_commerce.api.unique_names import flush_unique
 from identity_commerce.models import ShippingMethod, ShippingZone
 from identity_commerce.schemas.pricing_admin import (
@@ -67,7 +61,7 @@ async def _method_out(session: SessionDep, method: ShippingMethod) -> ShippingMe
     "",
     response_model=ShippingSetupOut,
     summary="Every zone and method",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=behind_token(),
 )
 async def shipping_setup(_: CatalogStaff, session: SessionDep) -> ShippingSetupOut:
     zones = (await session.scalars(select(ShippingZone).order_by(ShippingZone.name))).all()
@@ -88,9 +82,7 @@ async def shipping_setup(_: CatalogStaff, session: SessionDep) -> ShippingSetupO
     status_code=status.HTTP_201_CREATED,
     response_model=ShippingMethodOut,
     summary="Add a shipping method to a zone",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(NO_ZONE), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented(NO_ZONE), RequestInvalid),
 )
 async def create_method(
     body: ShippingMethodIn, _: CatalogStaff, session: SessionDep
@@ -106,9 +98,7 @@ async def create_method(
     "/{method_id:uuid}",
     response_model=ShippingMethodOut,
     summary="Change a shipping method (placed orders keep their copies)",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(f"{NO_METHOD}, or {NO_ZONE}"), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented(f"{NO_METHOD}, or {NO_ZONE}"), RequestInvalid),
 )
 async def update_method(
     method_id: uuid.UUID, body: ShippingMethodIn, _: CatalogStaff, session: SessionDep
@@ -124,9 +114,7 @@ async def update_method(
     "/{method_id:uuid}",
     response_model=ShippingMethodOut,
     summary="Deactivate a shipping method",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented(NO_METHOD), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented(NO_METHOD), RequestInvalid),
 )
 async def deactivate_method(
     method_id: uuid.UUID, _: CatalogStaff, session: SessionDep
@@ -141,9 +129,7 @@ async def deactivate_method(
     status_code=status.HTTP_201_CREATED,
     response_model=ShippingZoneOut,
     summary="Add a shipping zone (countries; none: the rest of the world)",
-    responses=error_responses(
-        Unauthorized, Forbidden, Conflict.documented(ZONE_TAKEN), RequestInvalid
-    ),
+    responses=behind_token(Conflict.documented(ZONE_TAKEN), RequestInvalid),
 )
 async def create_zone(
     body: ShippingZoneIn, _: CatalogStaff, session: SessionDep
@@ -158,9 +144,7 @@ async def create_zone(
     "/zones/{zone_id}",
     response_model=ShippingZoneOut,
     summary="Change a zone's name or countries",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented(NO_ZONE),
         Conflict.documented(ZONE_TAKEN),
         RequestInvalid,
@@ -180,9 +164,7 @@ async def update_zone(
     "/zones/{zone_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a zone without methods",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented(NO_ZONE),
         Conflict.documented("The zone still has methods (`code`: `zone_has_methods`)"),
         RequestInvalid,

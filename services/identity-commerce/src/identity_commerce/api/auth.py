@@ -24,6 +24,7 @@ from identity_commerce.api.deps import (
     PasswordHasherDep,
     SettingsDep,
 )
+from identity_commerce.api.responses import behind_token
 from identity_commerce.core.config import Settings
 from identity_commerce.models import LinkPurpose, User
 from identity_commerce.schemas.accounts import (
@@ -192,7 +193,7 @@ async def login(
     "/me",
     response_model=UserOut,
     summary="The signed-in user",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=behind_token(),
 )
 async def me(user: CurrentAccount) -> User:
     return user
@@ -202,7 +203,7 @@ async def me(user: CurrentAccount) -> User:
     "/me",
     response_model=UserOut,
     summary="Change names or phone",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def update_me(body: ProfileUpdate, user: CurrentAccount, session: SessionDep) -> User:
     return await accounts.update_profile(

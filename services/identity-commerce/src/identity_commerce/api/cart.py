@@ -19,12 +19,10 @@ from shopkit.auth import bearer_scheme, get_principal, require_roles, verified_p
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
-    Forbidden,
     NotFound,
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
-    Unauthorized,
     error_responses,
 )
 from shopkit.tokens import USER_ROLES
@@ -39,6 +37,7 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
+from identity_commerce.api.responses import behind_token
 from identity_commerce.models import GuestCart
 from identity_commerce.schemas.cart import (
     CartItemAdd,
@@ -139,9 +138,7 @@ async def create_guest_cart(
         "expired token) changes nothing and answers `merged: false`. 503 when the catalog "
         "is down (both carts stay as they were)."
     ),
-    responses=error_responses(
-        Unauthorized, Forbidden, RequestInvalid, ServiceUnavailable.documented(CATALOG_DOWN)
-    ),
+    responses=behind_token(RequestInvalid, ServiceUnavailable.documented(CATALOG_DOWN)),
 )
 async def merge_guest_cart(
     body: CartMerge,
@@ -174,7 +171,7 @@ async def merge_guest_cart(
         "When catalog-fulfillment is down the stored lines are returned with "
         "`refreshed: false` (last seen names and prices)."
     ),
-    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
+    responses=behind_token(NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def get_cart(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
     view = await cart.view_cart(session, catalog, owner=owner)
@@ -199,9 +196,7 @@ PROMO_REFUSED = (
         "`PROMO_MAX_PER_CLIENT` per client address per `PROMO_RATE_WINDOW_SECONDS` are "
         "tried, right or wrong (429 `promo_rate_limited`)."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented(
             "No such code (`code`: `unknown_promo_code`), or an unknown cart token"
         ),
@@ -231,7 +226,7 @@ async def apply_promo(
     response_model=CartOut,
     summary="Remove the promo code from my cart",
     description="Answers the cart without it; removing when there is none changes nothing.",
-    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
+    responses=behind_token(NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def remove_promo(owner: CartOwnerDep, session: SessionDep, catalog: CatalogDep) -> CartOut:
     await cart_promo.promotions.remove_cart_promotion(session, owner)
@@ -244,9 +239,7 @@ async def remove_promo(owner: CartOwnerDep, session: SessionDep, catalog: Catalo
     status_code=status.HTTP_201_CREATED,
     response_model=CartLineOut,
     summary="Add a sku (the same sku adds up on its line)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("Unknown or archived sku, or an unknown or expired cart token"),
         Conflict.documented(
             "Not enough stock ({detail, shortages: [{sku, requested, available}]}), "
@@ -280,9 +273,7 @@ async def add_item(
     openapi_extra=bearer_or_guest_token(),
     response_model=CartLineOut,
     summary="Set a line's quantity",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such cart line, or not yours; or an unknown or expired cart token"),
         Conflict.documented("Not enough stock, or the sku is no longer sold"),
         RequestInvalid,
@@ -313,9 +304,7 @@ async def set_quantity(
     openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a line (works while the catalog is down)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such cart line, or not yours; or an unknown cart token"),
         RequestInvalid,
     ),
@@ -329,7 +318,7 @@ async def remove_item(item_id: uuid.UUID, owner: CartOwnerDep, session: SessionD
     openapi_extra=bearer_or_guest_token(),
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Empty my cart",
-    responses=error_responses(Unauthorized, Forbidden, NotFound.documented(UNKNOWN_GUEST_CART)),
+    responses=behind_token(NotFound.documented(UNKNOWN_GUEST_CART)),
 )
 async def clear_cart(owner: CartOwnerDep, session: SessionDep) -> None:
     await cart.clear_cart(session, user_id=owner)

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
-from shopkit.errors import Forbidden, NotFound, RequestInvalid, Unauthorized, error_responses
+from shopkit.errors import NotFound, RequestInvalid
 from shopkit.scopes import ACCOUNTS_READ, PURCHASES_READ
 from shopkit.tokens import Principal
 
+from identity_commerce.api.responses import behind_token
 from identity_commerce.schemas.accounts import AccountStatusOut
 from identity_commerce.schemas.orders import VerifiedPurchase
 from identity_commerce.services.accounts import account_status
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/internal", tags=["internal"])
     description="True when the user has an order in paid, processing, shipped or delivered "
     "containing a variant of the product. Used by catalog-fulfillment for reviews "
     "(service token with `purchases:read`).",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def verified_purchase(
     user_id: uuid.UUID,
@@ -48,9 +49,7 @@ async def verified_purchase(
     "carries a user token (service token with `accounts:read`): a token counts only while "
     "its account is active and its `role` and `ver` match the answer; `email_verified` says "
     "whether the owner proved the address (reviews need it).",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented("No such account"), RequestInvalid
-    ),
+    responses=behind_token(NotFound.documented("No such account"), RequestInvalid),
 )
 async def account(
     user_id: uuid.UUID,

@@ -15,15 +15,7 @@ from shopkit.auth import (
     verified_principal,
 )
 from shopkit.db import SessionDep
-from shopkit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    RequestInvalid,
-    ServiceUnavailable,
-    Unauthorized,
-    error_responses,
-)
+from shopkit.errors import Conflict, Forbidden, NotFound, RequestInvalid, ServiceUnavailable
 from shopkit.pages import Paging
 from shopkit.tokens import USER_ROLES
 from sqlalchemy import select
@@ -37,6 +29,7 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
+from identity_commerce.api.responses import behind_token
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
@@ -67,7 +60,7 @@ router = APIRouter(prefix="/orders", tags=["orders"])
     "",
     response_model=OrderPage,
     summary="My orders, newest first",
-    responses=error_responses(Unauthorized, Forbidden, RequestInvalid),
+    responses=behind_token(RequestInvalid),
 )
 async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging) -> OrderPage:
     rows, total = await list_orders(
@@ -85,9 +78,7 @@ async def my_orders(principal: CurrentUser, session: SessionDep, paging: Paging)
     summary="One of my orders with items, totals, addresses, payment, shipment and timeline",
     description="With Authorization: the signed-in shopper's order. Without it, a guest "
     "order with its `X-Order-Token` (from the checkout reply or the order's emails).",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such order, or not yours (or not this order token's)"),
         RequestInvalid,
     ),
@@ -121,9 +112,7 @@ async def my_order(
         "goes back to catalog-fulfillment right after, or, if the catalog is down, as soon as "
         "it answers again (retried in the background, exactly once)."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("No such order, or not yours"),
         Conflict.documented("Shipped, delivered or already closed orders cannot be cancelled"),
         RequestInvalid,
@@ -168,11 +157,10 @@ async def cancel_my_order(
         "order's emails) joins the account's orders. Claiming it again is a no-op. 404 for "
         "an unknown token or another email's order; 403 while the email is unverified."
     ),
-    responses=error_responses(
-        Unauthorized,
-        Forbidden.documented("The account's email is not verified yet"),
+    responses=behind_token(
         NotFound.documented("No guest order with this token for this account's email"),
         RequestInvalid,
+        forbidden=Forbidden.documented("The account's email is not verified yet"),
     ),
 )
 async def claim_guest_order(
