@@ -15,8 +15,7 @@ from identity_commerce.api.deps import (
     OrdersStaff,
     StripeDep,
 )
-from identity_commerce.api.responses import behind_token
-from identity_commerce.clients.stripe import StripeRequestRefused
+from identity_commerce.api.responses import STRIPE_REFUSED, behind_token
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
     AdminOrderPage,
@@ -88,9 +87,7 @@ async def any_order(
         ServiceUnavailable.documented(
             "Stripe or catalog-fulfillment is down; nothing changed (see Retry-After)"
         ),
-        StripeRequestRefused.documented(
-            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
-        ),
+        STRIPE_REFUSED,
     ),
 )
 async def change_order_status(

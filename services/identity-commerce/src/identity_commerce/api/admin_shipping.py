@@ -46,8 +46,14 @@ async def _method(session: SessionDep, method_id: uuid.UUID) -> ShippingMethod:
     return method
 
 
-async def _save_zone(session: SessionDep) -> None:
+async def _store_zone(
+    session: SessionDep, zone: ShippingZone, body: ShippingZoneIn
+) -> ShippingZoneOut:
+    """The zone set from `body` and saved (409 `zone_name_taken` when another has the name)."""
+    zone.name = body.name
+    zone.countries = sorted(set(body.countries))
     await flush_unique(session, Conflict(ZONE_TAKEN, code="zone_name_taken"))
+    return ShippingZoneOut.of(zone)
 
 
 async def _method_out(session: SessionDep, method: ShippingMethod) -> ShippingMethodOut:
@@ -134,10 +140,9 @@ async def deactivate_method(
 async def create_zone(
     body: ShippingZoneIn, _: CatalogStaff, session: SessionDep
 ) -> ShippingZoneOut:
-    zone = ShippingZone(id=uuid.uuid4(), name=body.name, countries=sorted(set(body.countries)))
+    zone = ShippingZone(id=uuid.uuid4())
     session.add(zone)
-    await _save_zone(session)
-    return ShippingZoneOut.of(zone)
+    return await _store_zone(session, zone, body)
 
 
 @router.put(
@@ -153,11 +158,7 @@ async def create_zone(
 async def update_zone(
     zone_id: uuid.UUID, body: ShippingZoneIn, _: CatalogStaff, session: SessionDep
 ) -> ShippingZoneOut:
-    zone = await _zone(session, zone_id)
-    zone.name = body.name
-    zone.countries = sorted(set(body.countries))
-    await _save_zone(session)
-    return ShippingZoneOut.of(zone)
+    return await _store_zone(session, await _zone(session, zone_id), body)
 
 
 @router.delete(

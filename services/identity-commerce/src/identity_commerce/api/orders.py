@@ -29,8 +29,7 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
-from identity_commerce.api.responses import behind_token
-from identity_commerce.clients.stripe import StripeRequestRefused
+from identity_commerce.api.responses import STRIPE_REFUSED, behind_token
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
     CancelIn,
@@ -120,9 +119,7 @@ async def my_order(
             "Stripe (or, before payment, catalog-fulfillment) is down; nothing changed "
             "(see Retry-After)"
         ),
-        StripeRequestRefused.documented(
-            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
-        ),
+        STRIPE_REFUSED,
     ),
 )
 async def cancel_my_order(

@@ -10,7 +10,7 @@ from shopkit.errors import BadRequest, ProblemError, ServiceUnavailable, error_r
 from shopkit.metrics import count_on_commit
 
 from identity_commerce.api.deps import CatalogDep, FollowUpClientsDep, StripeDep
-from identity_commerce.clients.stripe import StripeRequestRefused
+from identity_commerce.api.responses import STRIPE_REFUSED
 from identity_commerce.core.metrics import STRIPE_WEBHOOK_EVENTS, webhook_type_label
 from identity_commerce.schemas.orders import WebhookAck
 from identity_commerce.services.order_followups import finish_after_commit
@@ -37,9 +37,7 @@ router = APIRouter(prefix="/payments", tags=["payments"])
         ServiceUnavailable.documented(
             "catalog-fulfillment is down; Stripe will deliver the event again"
         ),
-        StripeRequestRefused.documented(
-            "Stripe refused the request (e.g. an unknown PaymentIntent); nothing changed"
-        ),
+        STRIPE_REFUSED,
     ),
 )
 async def stripe_webhook(
