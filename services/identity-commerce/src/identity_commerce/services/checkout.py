@@ -106,7 +106,8 @@ from identity_commerce.services.orders import (
 from identity_commerce.services.payments import (
     PaymentNews,
     Settlement,
-    advance_payment_status,
+    cancel_or_settle,
+    close_unpaid,
     settle_payment,
 )
 from identity_commerce.services.pricing import (
@@ -468,23 +469,21 @@ async def _supersede(
     actor = buyer.actor
     payment = order.payment
     if payment is not None:
-        intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
-        if intent.status in ("succeeded", "processing"):
-            # Paid (or being paid) after all: settle it; its lines leave the cart if paid.
-            await settle_payment(
-                session,
-                order=order,
-                news=PaymentNews(intent=intent),
-                actor=actor,
-                inventory=inventory,
-                stripe=stripe,
-            )
+        _, settlement = await cancel_or_settle(
+            session, order=order, payment=payment, actor=actor, inventory=inventory, stripe=stripe
+        )
+        if settlement is not None:
+            # Paid (or being paid) after all: settled; its lines leave the cart if paid.
             return order.status != OrderStatus.PENDING_PAYMENT
-        advance_payment_status(payment, intent.status)
-    await inventory.release(order.id)
-    change_status(session, order, OrderStatus.CANCELLED, actor=actor, note=SUPERSEDED_NOTE)
-    emit_order_event(
-        session, order, EventType.ORDER_CANCELLED, reason="replaced by a newer checkout"
+    await close_unpaid(
+        session,
+        order,
+        OrderStatus.CANCELLED,
+        actor=actor,
+        note=SUPERSEDED_NOTE,
+        event=EventType.ORDER_CANCELLED,
+        inventory=inventory,
+        reason="replaced by a newer checkout",
     )
     return True
 
