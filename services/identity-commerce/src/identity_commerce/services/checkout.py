@@ -317,12 +317,12 @@ async def count_checkout(
     session_factory: SessionFactory,
     *,
     owner: CartOwner,
-    client: str,
     idempotency_key: str | None,
-    settings: Settings,
-) -> bool:
-    """Count one checkout for the user and for the client address; 429 past either limit.
-    False (nothing counted) for a repeat of a checkout whose reply is stored: a replay.
+    limits: list[rate_limit.Limit],
+) -> list[rate_limit.Limit]:
+    """Count one checkout against `limits` (checkout_limits: the user's and the client
+    address's); 429 past either. Returns the limits counted: none for a repeat of a
+    checkout whose reply is stored (a replay).
 
     In a short transaction of its own, committed before the checkout takes its database
     connection: the count stays when the checkout then fails (failures count too), the
@@ -339,14 +339,14 @@ async def count_checkout(
                 )
             )
             if stored is not None:
-                return False
+                return []
         await rate_limit.hit_all_and_commit(
             counting,
-            limits=checkout_limits(settings, owner=owner, client=client),
+            limits=limits,
             detail="Too many checkouts started; try again later",
             code="checkout_rate_limited",
         )
-    return True
+    return limits
 
 
 async def _replay(
@@ -355,18 +355,16 @@ async def _replay(
     owner: CartOwner,
     idempotency_key: str | None,
     fingerprint: str,
-    counted: bool,
-    client: str,
-    settings: Settings,
+    counted: list[rate_limit.Limit],
 ) -> CheckoutReply | None:
     """The stored reply when the Idempotency-Key was used before, else None (the key is this
     checkout's now). A twin of a checkout that was still running was counted, then
-    replayed: its count is taken back."""
+    replayed: its count is taken back from the `counted` limits."""
     if idempotency_key is None:
         return None
     replay = await _claim_key(session, owner=owner, key=idempotency_key, fingerprint=fingerprint)
-    if replay is not None and counted:
-        for limit in checkout_limits(settings, owner=owner, client=client):
+    if replay is not None:
+        for limit in counted:
             await rate_limit.refund(session, key=limit.key)
     return replay
 
@@ -467,10 +465,9 @@ async def _supersede(
     if order.attention is not None:
         return False  # Stripe took money that does not match it: for an admin to settle
     actor = buyer.actor
-    payment = order.payment
-    if payment is not None:
+    if order.payment is not None:
         _, settlement = await cancel_or_settle(
-            session, order=order, payment=payment, actor=actor, inventory=inventory, stripe=stripe
+            session, order=order, actor=actor, inventory=inventory, stripe=stripe
         )
         if settlement is not None:
             # Paid (or being paid) after all: settled; its lines leave the cart if paid.
@@ -481,7 +478,6 @@ async def _supersede(
         OrderStatus.CANCELLED,
         actor=actor,
         note=SUPERSEDED_NOTE,
-        event=EventType.ORDER_CANCELLED,
         inventory=inventory,
         reason="replaced by a newer checkout",
     )
@@ -557,6 +553,8 @@ class AccountShopper:
     async def buyer(
         self, session: AsyncSession, locked: LockedBuyer
     ) -> tuple[Buyer, AddressLike, AddressLike]:
+        """Who buys, and the shipping and billing addresses (404 unless both saved ones are
+        the user's)."""
         user: User = locked.row
         buyer = Buyer.of_account(user)
         addresses = self.addresses
@@ -633,9 +631,8 @@ async def create_payment_intent(
     counted = await count_checkout(
         counting_sessions,
         owner=owner,
-        client=client_address,
         idempotency_key=idempotency_key,
-        settings=settings,
+        limits=checkout_limits(settings, owner=owner, client=client_address),
     )
     locked = await shopper.lock(session, owner)
     replay = await _replay(
@@ -644,8 +641,6 @@ async def create_payment_intent(
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         counted=counted,
-        client=client_address,
-        settings=settings,
     )
     if replay is not None:
         return replay

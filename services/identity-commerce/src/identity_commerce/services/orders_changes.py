@@ -65,15 +65,14 @@ async def cancel_order(
     order = await lock_order_or_404(session, order_id=order_id, user_id=user_id)
     ensure_transition(order.status, S.CANCELLED)
     reason = reason or "cancelled on request"
-    payment = order.payment
     refunded = None
 
-    if order.status == S.PENDING_PAYMENT and payment is not None:
-        # Paid a moment ago: the settled order takes the paid route (refund + restock) below.
+    if order.status == S.PENDING_PAYMENT and order.payment is not None:
+        # Paid a moment ago (succeeded; `processing` is cancelled like an unpaid intent): the
+        # settled order takes the paid route (refund + restock) below.
         intent, settlement = await cancel_or_settle(
             session,
             order=order,
-            payment=payment,
             actor=actor,
             inventory=inventory,
             stripe=stripe,
@@ -93,7 +92,6 @@ async def cancel_order(
             S.CANCELLED,
             actor=actor,
             note=reason,
-            event=EventType.ORDER_CANCELLED,
             inventory=inventory,
             reason=reason,
             **extra,

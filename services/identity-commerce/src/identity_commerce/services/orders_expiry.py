@@ -24,7 +24,6 @@ from datetime import timedelta
 from fastapi import FastAPI
 from shopkit.db import utcnow
 from shopkit.errors import ProblemError
-from shopkit.events import EventType
 from shopkit.metrics import count_on_commit
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,15 +59,9 @@ async def expire_order(
         return "busy"
     if order.status != OrderStatus.PENDING_PAYMENT or order.reservation_expires_at > utcnow():
         return "unchanged"
-    payment = order.payment
-    if payment is not None:
+    if order.payment is not None:
         _, settlement = await cancel_or_settle(
-            session,
-            order=order,
-            payment=payment,
-            actor=SYSTEM_ACTOR,
-            inventory=inventory,
-            stripe=stripe,
+            session, order=order, actor=SYSTEM_ACTOR, inventory=inventory, stripe=stripe
         )
         if settlement is not None:  # paid (or being paid) after all
             return settlement
@@ -78,7 +71,6 @@ async def expire_order(
         OrderStatus.EXPIRED,
         actor=SYSTEM_ACTOR,
         note="Not paid before the stock hold ran out",
-        event=EventType.ORDER_EXPIRED,
         inventory=inventory,
     )
     count_on_commit(session, CHECKOUT_OUTCOMES, outcome="expired")

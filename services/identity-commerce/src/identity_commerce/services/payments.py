@@ -234,7 +234,6 @@ async def cancel_or_settle(
     session: AsyncSession,
     *,
     order: Order,
-    payment: Payment,
     actor: str,
     inventory: CatalogClient,
     stripe: StripeGateway,
@@ -244,6 +243,8 @@ async def cancel_or_settle(
     answers with a state of `settle_on` (the customer paid a moment ago), the order is
     settled instead and the settlement returned; otherwise the payment records the intent's
     state and the settlement is None: the caller closes the order."""
+    payment = order.payment
+    assert payment is not None, "only an order with a payment has an intent to cancel"
     intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
     if intent.status not in settle_on:
         advance_payment_status(payment, intent.status)
@@ -259,6 +260,13 @@ async def cancel_or_settle(
     return intent, settlement
 
 
+# How an order that was never paid closes, and the event that says so.
+UNPAID_CLOSINGS = {
+    OrderStatus.CANCELLED: EventType.ORDER_CANCELLED,
+    OrderStatus.EXPIRED: EventType.ORDER_EXPIRED,
+}
+
+
 async def close_unpaid(
     session: AsyncSession,
     order: Order,
@@ -266,15 +274,14 @@ async def close_unpaid(
     *,
     actor: str,
     note: str,
-    event: EventType,
     inventory: CatalogClient,
     **payload: Any,
 ) -> None:
-    """Close an order that was never paid (cancelled, expired): release its stock hold, move
-    it to `status` with `note` on its timeline, and queue `event` with `payload`."""
+    """Close an order that was never paid (`status`: cancelled or expired): release its
+    stock hold, move it with `note` on its timeline, and queue its event with `payload`."""
     await inventory.release(order.id)
     change_status(session, order, status, actor=actor, note=note)
-    emit_order_event(session, order, event, **payload)
+    emit_order_event(session, order, UNPAID_CLOSINGS[status], **payload)
 
 
 async def refund_payment(
