@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, status
@@ -183,20 +181,17 @@ async def create_payment_intent(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     addresses = _checkout_addresses(body)
-    # An account's and a guest's checkout differ in who and which addresses; the rest of
-    # the request is the same.
-    begin: partial[Coroutine[Any, Any, checkout.CheckoutReply]]
+    shopper: checkout.Shopper
     if isinstance(caller, GuestCart):
         if not isinstance(addresses, checkout.TypedAddresses):
             raise WrongCheckoutBody(GUEST_BODY)
-        begin = partial(
-            checkout.create_guest_payment_intent, guest_cart_id=caller.id, addresses=addresses
-        )
+        shopper = checkout.GuestShopper(caller.id, addresses)
     else:
-        begin = partial(checkout.create_payment_intent, principal=caller, addresses=addresses)
+        shopper = checkout.AccountShopper(caller, addresses)
     try:
-        reply = await begin(
+        reply = await checkout.create_payment_intent(
             session,
+            shopper=shopper,
             client_address=client,
             counting_sessions=sessions,
             shipping_method_id=body.shipping_method_id,

@@ -106,7 +106,8 @@ from identity_commerce.services.orders import (
 from identity_commerce.services.payments import (
     PaymentNews,
     Settlement,
-    advance_payment_status,
+    cancel_or_settle,
+    close_unpaid,
     settle_payment,
 )
 from identity_commerce.services.pricing import (
@@ -316,12 +317,12 @@ async def count_checkout(
     session_factory: SessionFactory,
     *,
     owner: CartOwner,
-    client: str,
     idempotency_key: str | None,
-    settings: Settings,
-) -> bool:
-    """Count one checkout for the user and for the client address; 429 past either limit.
-    False (nothing counted) for a repeat of a checkout whose reply is stored: a replay.
+    limits: list[rate_limit.Limit],
+) -> list[rate_limit.Limit]:
+    """Count one checkout against `limits` (checkout_limits: the user's and the client
+    address's); 429 past either. Returns the limits counted: none for a repeat of a
+    checkout whose reply is stored (a replay).
 
     In a short transaction of its own, committed before the checkout takes its database
     connection: the count stays when the checkout then fails (failures count too), the
@@ -338,14 +339,14 @@ async def count_checkout(
                 )
             )
             if stored is not None:
-                return False
+                return []
         await rate_limit.hit_all_and_commit(
             counting,
-            limits=checkout_limits(settings, owner=owner, client=client),
+            limits=limits,
             detail="Too many checkouts started; try again later",
             code="checkout_rate_limited",
         )
-    return True
+    return limits
 
 
 async def _replay(
@@ -354,18 +355,16 @@ async def _replay(
     owner: CartOwner,
     idempotency_key: str | None,
     fingerprint: str,
-    counted: bool,
-    client: str,
-    settings: Settings,
+    counted: list[rate_limit.Limit],
 ) -> CheckoutReply | None:
     """The stored reply when the Idempotency-Key was used before, else None (the key is this
     checkout's now). A twin of a checkout that was still running was counted, then
-    replayed: its count is taken back."""
+    replayed: its count is taken back from the `counted` limits."""
     if idempotency_key is None:
         return None
     replay = await _claim_key(session, owner=owner, key=idempotency_key, fingerprint=fingerprint)
-    if replay is not None and counted:
-        for limit in checkout_limits(settings, owner=owner, client=client):
+    if replay is not None:
+        for limit in counted:
             await rate_limit.refund(session, key=limit.key)
     return replay
 
@@ -380,55 +379,63 @@ class CheckoutContext:
 
 
 @dataclass(frozen=True)
-class LockedAccount:
-    user: User
-    pending: dict[uuid.UUID, set[str]]  # the user's orders awaiting payment -> their skus
+class LockedBuyer:
+    """The buyer's row (an account's `User`, or a guest cart's id), locked until the checkout
+    commits, with what the same statement read."""
+
+    row: Any
+    pending: dict[uuid.UUID, set[str]]  # the buyer's orders awaiting payment -> their skus
     context: CheckoutContext
 
 
-async def _lock_account(session: AsyncSession, principal: Principal) -> LockedAccount:
-    """The signed-in user's row, locked until the checkout commits, with the user's orders
-    awaiting payment, in one statement: one user's checkouts run one at a time (superseding
-    and the pending-order cap rely on it). The same row confirms the account behind the
-    token (active, same role and token version), so the route skips the generic check."""
-    try:
-        user_id = principal.user_id
-    except ValueError as exc:  # a subject that is not a user id is not a user token
-        raise Unauthorized("Invalid token subject") from exc
+def _buyer_column(model: type[Order] | type[CartPromotion], owner: CartOwner) -> Any:
+    """`model`'s column that names the buyer: user_id for an account, else guest_cart_id."""
+    return getattr(model, owner.column)
+
+
+async def _lock_buyer_row(
+    session: AsyncSession,
+    *,
+    owner: CartOwner,
+    row: Any,
+    table: type[User] | type[GuestCart],
+    where: tuple[ColumnElement[bool], ...],
+) -> LockedBuyer | None:
+    """Lock the buyer's row (`table`: the user's, or the guest cart's) and read `row` with
+    the buyer's orders awaiting payment and the checkout's context, in one statement: one
+    buyer's checkouts run one at a time (superseding and the pending-order cap rely on it).
+    None when no row matches `where`."""
     pending_items = (
         select(Order.id.label("order_id"), OrderItem.sku.label("sku"))
         .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.user_id == user_id, Order.status == OrderStatus.PENDING_PAYMENT)
+        .where(_buyer_column(Order, owner) == owner.id, Order.status == OrderStatus.PENDING_PAYMENT)
         .subquery()
     )
     rows = (
         await session.execute(
             select(
-                User,
+                row,
                 pending_items.c.order_id,
                 pending_items.c.sku,
                 Promotion,
                 shipping.options_column(),
             )
-            .select_from(User)
+            .select_from(table)
             .outerjoin(pending_items, true())
-            .outerjoin(CartPromotion, CartPromotion.user_id == User.id)
+            .outerjoin(CartPromotion, _buyer_column(CartPromotion, owner) == table.id)
             .outerjoin(Promotion, Promotion.id == CartPromotion.promotion_id)
-            .where(User.id == user_id, User.is_active.is_(True))
-            .with_for_update(of=User)
+            .where(*where)
+            .with_for_update(of=table)
         )
     ).all()
-    user = rows[0][0] if rows else None
-    confirm_account(
-        principal, None if user is None else AccountStatus(True, user.role, user.token_version)
-    )
-    assert user is not None  # confirm_account raised otherwise
+    if not rows:
+        return None
     pending: dict[uuid.UUID, set[str]] = {}
     for _, order_id, sku, _, _ in rows:
         if order_id is not None:
             pending.setdefault(order_id, set()).add(sku)
     context = CheckoutContext(rows[0][3], shipping.options_from_json(rows[0][4]))
-    return LockedAccount(user=user, pending=pending, context=context)
+    return LockedBuyer(row=rows[0][0], pending=pending, context=context)
 
 
 class TooManyPendingOrders(Conflict):
@@ -458,44 +465,37 @@ async def _supersede(
     if order.attention is not None:
         return False  # Stripe took money that does not match it: for an admin to settle
     actor = buyer.actor
-    payment = order.payment
-    if payment is not None:
-        intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
-        if intent.status in ("succeeded", "processing"):
-            # Paid (or being paid) after all: settle it; its lines leave the cart if paid.
-            await settle_payment(
-                session,
-                order=order,
-                news=PaymentNews(intent=intent),
-                actor=actor,
-                inventory=inventory,
-                stripe=stripe,
-            )
+    if order.payment is not None:
+        _, settlement = await cancel_or_settle(
+            session, order=order, actor=actor, inventory=inventory, stripe=stripe
+        )
+        if settlement is not None:
+            # Paid (or being paid) after all: settled; its lines leave the cart if paid.
             return order.status != OrderStatus.PENDING_PAYMENT
-        advance_payment_status(payment, intent.status)
-    await inventory.release(order.id)
-    change_status(session, order, OrderStatus.CANCELLED, actor=actor, note=SUPERSEDED_NOTE)
-    emit_order_event(
-        session, order, EventType.ORDER_CANCELLED, reason="replaced by a newer checkout"
+    await close_unpaid(
+        session,
+        order,
+        OrderStatus.CANCELLED,
+        actor=actor,
+        note=SUPERSEDED_NOTE,
+        inventory=inventory,
+        reason="replaced by a newer checkout",
     )
     return True
 
 
 async def _make_room(
     session: AsyncSession,
+    request: OrderRequest,
     *,
-    buyer: Buyer,
     pending: dict[uuid.UUID, set[str]],
     cart: list[CartItem],
-    idempotency_key: str | None,
-    settings: Settings,
-    inventory: CatalogClient,
-    stripe: StripeGateway,
 ) -> int:
     """Supersede the user's pending orders that hold any sku of the cart, then check the cap
     on the others; returns how many orders were superseded."""
     if not pending:
         return 0
+    buyer, inventory, stripe = request.buyer, request.inventory, request.stripe
     cart_skus = {line.sku for line in cart}
     superseded = still_pending = 0
     try:
@@ -506,96 +506,115 @@ async def _make_room(
                 superseded += 1
             else:
                 still_pending += 1
-        if still_pending >= settings.max_pending_orders_per_user:
+        if still_pending >= request.settings.max_pending_orders_per_user:
             raise TooManyPendingOrders(still_pending)
     except ProblemError as problem:
         if not superseded:
             raise
         # Orders were closed at Stripe and the catalog already: keep that committed.
-        await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
+        await _forget_key(session, owner=buyer.owner, idempotency_key=request.idempotency_key)
         raise CheckoutFailed(problem) from problem
     return superseded
 
 
 # --- create -------------------------------------------------------------------------------
-async def create_payment_intent(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    client_address: str,
-    counting_sessions: SessionFactory,
-    addresses: SavedAddresses | TypedAddresses,
-    idempotency_key: str | None,
-    settings: Settings,
-    catalog: CatalogClient,
-    inventory: CatalogClient,
-    stripe: StripeGateway,
-    shipping_method_id: uuid.UUID | None = None,
-) -> CheckoutReply:
-    """Steps 1-9 above. The order belongs to the account either way; with typed addresses
-    its messages go to the email given with them."""
-    fingerprint = request_fingerprint(
-        {**addresses.fingerprint(), **_method_field(shipping_method_id)}
-    )
-    try:
-        user_id = principal.user_id
-    except ValueError as exc:
-        raise Unauthorized("Invalid token subject") from exc
-    counted = await count_checkout(
-        counting_sessions,
-        owner=CartOwner.account(user_id),
-        client=client_address,
-        idempotency_key=idempotency_key,
-        settings=settings,
-    )
-    account = await _lock_account(session, principal)
-    user = account.user
-    buyer = Buyer.of_account(user)
-    replay = await _replay(
-        session,
-        owner=buyer.owner,
-        idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
-        counted=counted,
-        client=client_address,
-        settings=settings,
-    )
-    if replay is not None:
-        return replay
+@dataclass(frozen=True)
+class AccountShopper:
+    """A signed-in shopper: counted per account, the user's row locked (which also confirms
+    the account behind the token, so the route skips the generic check), the addresses from
+    the address book or typed in. The order belongs to the account either way; with typed
+    addresses its messages go to the email given with them."""
 
-    shipping: AddressLike
-    billing: AddressLike
-    if isinstance(addresses, SavedAddresses):
+    principal: Principal
+    addresses: SavedAddresses | TypedAddresses
+
+    def owner(self) -> CartOwner:
+        try:
+            return CartOwner.account(self.principal.user_id)
+        except ValueError as exc:  # a subject that is not a user id is not a user token
+            raise Unauthorized("Invalid token subject") from exc
+
+    async def lock(self, session: AsyncSession, owner: CartOwner) -> LockedBuyer:
+        locked = await _lock_buyer_row(
+            session,
+            owner=owner,
+            row=User,
+            table=User,
+            where=(User.id == owner.id, User.is_active.is_(True)),
+        )
+        user = None if locked is None else locked.row
+        confirm_account(
+            self.principal,
+            None if user is None else AccountStatus(True, user.role, user.token_version),
+        )
+        assert locked is not None  # confirm_account raised otherwise
+        return locked
+
+    async def buyer(
+        self, session: AsyncSession, locked: LockedBuyer
+    ) -> tuple[Buyer, AddressLike, AddressLike]:
+        """Who buys, and the shipping and billing addresses (404 unless both saved ones are
+        the user's)."""
+        user: User = locked.row
+        buyer = Buyer.of_account(user)
+        addresses = self.addresses
+        if isinstance(addresses, TypedAddresses):
+            buyer = replace(buyer, email=normalise_email(addresses.email))
+            return buyer, addresses.shipping, addresses.billing
         book = await _owned_addresses(
             session, user_id=user.id, ids={addresses.shipping_id, addresses.billing_id}
         )
-        shipping, billing = book[addresses.shipping_id], book[addresses.billing_id]
-    else:
-        buyer = replace(buyer, email=normalise_email(addresses.email))
-        shipping, billing = addresses.shipping, addresses.billing
-    return await _checkout_cart(
-        session,
-        buyer=buyer,
-        pending=account.pending,
-        context=account.context,
-        shipping_method_id=shipping_method_id,
-        shipping_address=shipping,
-        billing_address=billing,
-        idempotency_key=idempotency_key,
-        settings=settings,
-        catalog=catalog,
-        inventory=inventory,
-        stripe=stripe,
-    )
+        return buyer, book[addresses.shipping_id], book[addresses.billing_id]
 
 
-async def create_guest_payment_intent(
+@dataclass(frozen=True)
+class GuestShopper:
+    """A guest cart (X-Cart-Token): counted per cart, the cart's row locked (404 when it is
+    gone), the addresses from the body. The order belongs to no account; its token (256
+    random bits) shows it."""
+
+    guest_cart_id: uuid.UUID
+    addresses: TypedAddresses
+
+    def owner(self) -> CartOwner:
+        return CartOwner.guest(self.guest_cart_id)
+
+    async def lock(self, session: AsyncSession, owner: CartOwner) -> LockedBuyer:
+        locked = await _lock_buyer_row(
+            session,
+            owner=owner,
+            row=GuestCart.id,
+            table=GuestCart,
+            where=(GuestCart.id == owner.id,),
+        )
+        if locked is None:
+            raise NotFound("Unknown or expired cart token; create a new guest cart")
+        return locked
+
+    async def buyer(
+        self, session: AsyncSession, locked: LockedBuyer
+    ) -> tuple[Buyer, AddressLike, AddressLike]:
+        addresses = self.addresses
+        buyer = Buyer(
+            self.owner(),
+            None,
+            normalise_email(addresses.email),
+            None,
+            addresses.shipping.phone,
+            guest_token=secrets.token_urlsafe(32),
+        )
+        return buyer, addresses.shipping, addresses.billing
+
+
+Shopper = AccountShopper | GuestShopper
+
+
+async def create_payment_intent(
     session: AsyncSession,
     *,
-    guest_cart_id: uuid.UUID,
+    shopper: Shopper,
     client_address: str,
     counting_sessions: SessionFactory,
-    addresses: TypedAddresses,
     idempotency_key: str | None,
     settings: Settings,
     catalog: CatalogClient,
@@ -603,92 +622,42 @@ async def create_guest_payment_intent(
     stripe: StripeGateway,
     shipping_method_id: uuid.UUID | None = None,
 ) -> CheckoutReply:
-    """The same steps for a guest cart: counted per cart and per client address, the cart's
-    row locked (with its pending orders) instead of an account's, the addresses from the
-    body. The order belongs to no account; its token (256 random bits) shows it."""
-    owner = CartOwner.guest(guest_cart_id)
+    """Steps 1-9 above, the same for an account and a guest: `shopper` says who is counted,
+    whose row is locked, and who buys to which addresses."""
     fingerprint = request_fingerprint(
-        {**addresses.fingerprint(), **_method_field(shipping_method_id)}
+        {**shopper.addresses.fingerprint(), **_method_field(shipping_method_id)}
     )
+    owner = shopper.owner()
     counted = await count_checkout(
         counting_sessions,
         owner=owner,
-        client=client_address,
         idempotency_key=idempotency_key,
-        settings=settings,
+        limits=checkout_limits(settings, owner=owner, client=client_address),
     )
-    pending, context = await _lock_guest_cart(session, guest_cart_id=guest_cart_id)
+    locked = await shopper.lock(session, owner)
     replay = await _replay(
         session,
         owner=owner,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         counted=counted,
-        client=client_address,
-        settings=settings,
     )
     if replay is not None:
         return replay
-    buyer = Buyer(
-        owner,
-        None,
-        normalise_email(addresses.email),
-        None,
-        addresses.shipping.phone,
-        guest_token=secrets.token_urlsafe(32),
-    )
-    return await _checkout_cart(
-        session,
+    buyer, shipping_address, billing_address = await shopper.buyer(session, locked)
+    request = OrderRequest(
         buyer=buyer,
-        pending=pending,
-        context=context,
+        context=locked.context,
         shipping_method_id=shipping_method_id,
-        shipping_address=addresses.shipping,
-        billing_address=addresses.billing,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
         idempotency_key=idempotency_key,
         settings=settings,
         catalog=catalog,
         inventory=inventory,
         stripe=stripe,
     )
-
-
-async def _lock_guest_cart(
-    session: AsyncSession, *, guest_cart_id: uuid.UUID
-) -> tuple[dict[uuid.UUID, set[str]], CheckoutContext]:
-    """Lock the guest cart's row (its checkouts run one at a time) and read its orders
-    awaiting payment and the checkout's context, in one statement; 404 when the cart is
-    gone."""
-    pending_items = (
-        select(Order.id.label("order_id"), OrderItem.sku.label("sku"))
-        .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.guest_cart_id == guest_cart_id, Order.status == OrderStatus.PENDING_PAYMENT)
-        .subquery()
-    )
-    rows = (
-        await session.execute(
-            select(
-                GuestCart.id,
-                pending_items.c.order_id,
-                pending_items.c.sku,
-                Promotion,
-                shipping.options_column(),
-            )
-            .select_from(GuestCart)
-            .outerjoin(pending_items, true())
-            .outerjoin(CartPromotion, CartPromotion.guest_cart_id == GuestCart.id)
-            .outerjoin(Promotion, Promotion.id == CartPromotion.promotion_id)
-            .where(GuestCart.id == guest_cart_id)
-            .with_for_update(of=GuestCart)
-        )
-    ).all()
-    if not rows:
-        raise NotFound("Unknown or expired cart token; create a new guest cart")
-    pending: dict[uuid.UUID, set[str]] = {}
-    for _, order_id, sku, _, _ in rows:
-        if order_id is not None:
-            pending.setdefault(order_id, set()).add(sku)
-    return pending, CheckoutContext(rows[0][3], shipping.options_from_json(rows[0][4]))
+    return await _checkout_cart(session, request, pending=locked.pending)
 
 
 def _method_field(shipping_method_id: uuid.UUID | None) -> dict[str, Any]:
@@ -696,52 +665,36 @@ def _method_field(shipping_method_id: uuid.UUID | None) -> dict[str, Any]:
     return {} if shipping_method_id is None else {"shipping_method_id": shipping_method_id}
 
 
+@dataclass(frozen=True)
+class OrderRequest:
+    """What steps 3-9 work from once the buyer's row is locked: who buys, what the locking
+    statement read, the addresses, method and Idempotency-Key, and the clients they call."""
+
+    buyer: Buyer
+    context: CheckoutContext
+    shipping_method_id: uuid.UUID | None
+    shipping_address: AddressLike
+    billing_address: AddressLike
+    idempotency_key: str | None
+    settings: Settings
+    catalog: CatalogClient
+    inventory: CatalogClient
+    stripe: StripeGateway
+
+
 async def _checkout_cart(
-    session: AsyncSession,
-    *,
-    buyer: Buyer,
-    pending: dict[uuid.UUID, set[str]],
-    context: CheckoutContext,
-    shipping_method_id: uuid.UUID | None,
-    shipping_address: AddressLike,
-    billing_address: AddressLike,
-    idempotency_key: str | None,
-    settings: Settings,
-    catalog: CatalogClient,
-    inventory: CatalogClient,
-    stripe: StripeGateway,
+    session: AsyncSession, request: OrderRequest, *, pending: dict[uuid.UUID, set[str]]
 ) -> CheckoutReply:
     """Steps 3 (the cart) to 9, for an account or a guest whose row is locked."""
-    cart = await list_cart_items(session, user_id=buyer.owner)
+    owner = request.buyer.owner
+    cart = await list_cart_items(session, user_id=owner)
     if not cart:
         raise BadRequest("Your cart is empty")
-    superseded = await _make_room(
-        session,
-        buyer=buyer,
-        pending=pending,
-        cart=cart,
-        idempotency_key=idempotency_key,
-        settings=settings,
-        inventory=inventory,
-        stripe=stripe,
-    )
+    superseded = await _make_room(session, request, pending=pending, cart=cart)
 
     async def place(cart: list[CartItem]) -> CheckoutReply:
         try:
-            return await _place_order(
-                session,
-                buyer=buyer,
-                context=context,
-                shipping_method_id=shipping_method_id,
-                shipping_address=shipping_address,
-                billing_address=billing_address,
-                cart=cart,
-                idempotency_key=idempotency_key,
-                settings=settings,
-                catalog=catalog,
-                inventory=inventory,
-                stripe=stripe,
-            )
+            return await _place_order(session, request, cart)
         except OutOfStock:
             # a refusal (priced or reserved short): nothing is kept, so it counts now
             CHECKOUT_OUTCOMES.labels(outcome="conflict").inc()
@@ -752,7 +705,7 @@ async def _checkout_cart(
     savepoint = await session.begin_nested()
     try:
         # A superseded order paid meanwhile took its lines out of the cart: read it again.
-        cart = await list_cart_items(session, user_id=buyer.owner, fresh=True)
+        cart = await list_cart_items(session, user_id=owner, fresh=True)
         if not cart:
             raise BadRequest("Your cart is empty")
         reply = await place(cart)
@@ -761,64 +714,37 @@ async def _checkout_cart(
         raise
     except ProblemError as problem:
         await savepoint.rollback()
-        await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
+        await _forget_key(session, owner=owner, idempotency_key=request.idempotency_key)
         raise CheckoutFailed(problem) from problem
     await savepoint.commit()
     return reply
 
 
 async def _place_order(
-    session: AsyncSession,
-    *,
-    buyer: Buyer,
-    context: CheckoutContext,
-    shipping_method_id: uuid.UUID | None,
-    shipping_address: AddressLike,
-    billing_address: AddressLike,
-    cart: list[CartItem],
-    idempotency_key: str | None,
-    settings: Settings,
-    catalog: CatalogClient,
-    inventory: CatalogClient,
-    stripe: StripeGateway,
+    session: AsyncSession, request: OrderRequest, cart: list[CartItem]
 ) -> CheckoutReply:
     """Steps 5-9: price, insert, hold the stock, open the PaymentIntent, record the reply."""
+    settings, buyer, inventory = request.settings, request.buyer, request.inventory
     currency = settings.shop_currency.upper()
-    priced = _priced_lines(cart, await catalog.get_variants([c.sku for c in cart]), currency)
+    variants = await request.catalog.get_variants([c.sku for c in cart])
+    priced = _priced_lines(cart, variants, currency)
     ttl = timedelta(seconds=settings.reservation_ttl_seconds)
-    priced_order = await _price_order(
-        session,
-        buyer=buyer,
-        context=context,
-        shipping_method_id=shipping_method_id,
-        country=shipping_address.country,
-        priced=priced,
-        settings=settings,
-    )
+    pricing = await _price_order(session, request, priced=priced)
     order = await _new_order(
-        session,
-        buyer=buyer,
-        shipping_address=shipping_address,
-        billing_address=billing_address,
-        priced=priced,
-        pricing=priced_order,
-        currency=currency,
-        ttl=ttl,
+        session, request, priced=priced, pricing=pricing, currency=currency, ttl=ttl
     )
     await session.flush()
 
     await _hold_stock(order, inventory=inventory, hold=ttl + CATALOG_HOLD_GRACE)
     try:
-        intent = await stripe.create_payment_intent(
+        intent = await request.stripe.create_payment_intent(
             amount_minor=to_minor_units(order.total, currency),
             currency=currency,
             order_id=str(order.id),
             order_number=order.number,
         )
     except (PaymentProviderUnavailable, StripeRequestRefused) as exc:
-        await _give_up_without_payment(
-            session, order=order, buyer=buyer, idempotency_key=idempotency_key, inventory=inventory
-        )
+        await _give_up_without_payment(session, request, order)
         raise CheckoutFailed(exc) from exc  # 503 outage, 502 refusal
 
     session.add(
@@ -847,10 +773,10 @@ async def _place_order(
     }
     if order.guest_token is not None:
         body["order_token"] = order.guest_token
-    if idempotency_key is not None:
+    if request.idempotency_key is not None:
         await session.execute(
             update(IdempotencyKey)
-            .where(_owns_key(buyer.owner), IdempotencyKey.key == idempotency_key)
+            .where(_owns_key(buyer.owner), IdempotencyKey.key == request.idempotency_key)
             .values(order_id=order.id, status_code=201, response_body=body)
         )
     await session.flush()
@@ -894,22 +820,22 @@ class PricedOrder:
 
 async def _price_order(
     session: AsyncSession,
+    request: OrderRequest,
     *,
-    buyer: Buyer,
-    context: CheckoutContext,
-    shipping_method_id: uuid.UUID | None,
-    country: str,
     priced: list[tuple[CartItem, CatalogVariant]],
-    settings: Settings,
 ) -> PricedOrder:
     """Subtotal, the promo code's discount, the shipping method's price, the tax."""
+    settings, context = request.settings, request.context
+    country = request.shipping_address.country
     rules = pricing_rules(settings)
     lines = [PricedLine(v.sku, money(v.price), line.quantity) for line, v in priced]
     subtotal = PricingRules.subtotal_of(lines)
-    discount, code = await _promotion_discount(session, context.promotion, subtotal, buyer=buyer)
+    discount, code = await _promotion_discount(
+        session, context.promotion, subtotal, buyer=request.buyer
+    )
     options = shipping.applicable(context.shipping_options, country, settings)
     method = shipping.choose(
-        options, subtotal - discount, method_id=shipping_method_id, currency=rules.currency
+        options, subtotal - discount, method_id=request.shipping_method_id, currency=rules.currency
     )
     quote = rules.quote(
         lines,
@@ -946,10 +872,8 @@ async def _promotion_discount(
 
 async def _new_order(
     session: AsyncSession,
+    request: OrderRequest,
     *,
-    buyer: Buyer,
-    shipping_address: AddressLike,
-    billing_address: AddressLike,
     priced: list[tuple[CartItem, CatalogVariant]],
     pricing: PricedOrder,
     currency: str,
@@ -957,6 +881,7 @@ async def _new_order(
 ) -> Order:
     """The `pending_payment` order (inserted) with copies of the items and addresses (added,
     not flushed)."""
+    buyer, shipping_address = request.buyer, request.shipping_address
     quote = pricing.quote
     if quote.total <= 0:
         raise BadRequest("Nothing to pay for")
@@ -981,7 +906,7 @@ async def _new_order(
             "customer_name": buyer.name or shipping_address.full_name,
             "customer_phone": buyer.phone or shipping_address.phone,
             "shipping_address": _snapshot(shipping_address),
-            "billing_address": _snapshot(billing_address),
+            "billing_address": _snapshot(request.billing_address),
             "reservation_expires_at": now + ttl,
             "created_at": now,
             "updated_at": now,
@@ -1033,15 +958,10 @@ async def _hold_stock(order: Order, *, inventory: CatalogClient, hold: timedelta
 
 
 async def _give_up_without_payment(
-    session: AsyncSession,
-    *,
-    order: Order,
-    buyer: Buyer,
-    idempotency_key: str | None,
-    inventory: CatalogClient,
+    session: AsyncSession, request: OrderRequest, order: Order
 ) -> None:
     """Stripe failed after the stock was held: free it, keep the order as cancelled."""
-    await inventory.release_quietly(order.id)
+    await request.inventory.release_quietly(order.id)
     change_status(
         session,
         order,
@@ -1049,7 +969,7 @@ async def _give_up_without_payment(
         actor=SYSTEM_ACTOR,
         note="The payment provider was unavailable; the stock hold was released",
     )
-    await _forget_key(session, owner=buyer.owner, idempotency_key=idempotency_key)
+    await _forget_key(session, owner=request.buyer.owner, idempotency_key=request.idempotency_key)
 
 
 async def _forget_key(

@@ -38,12 +38,11 @@ from identity_commerce.services.orders_state_machine import (
     ensure_transition,
 )
 from identity_commerce.services.payments import (
-    PaymentNews,
-    advance_payment_status,
+    cancel_or_settle,
     close_as_refunded,
+    close_unpaid,
     refund_charged_amount,
     refund_in_full,
-    settle_payment,
 )
 
 S = OrderStatus
@@ -66,34 +65,37 @@ async def cancel_order(
     order = await lock_order_or_404(session, order_id=order_id, user_id=user_id)
     ensure_transition(order.status, S.CANCELLED)
     reason = reason or "cancelled on request"
-    payment = order.payment
     refunded = None
 
-    if order.status == S.PENDING_PAYMENT and payment is not None:
-        intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
-        if intent.status == "succeeded":
-            # The customer paid a moment ago: take the paid route (refund + restock) below.
-            settlement = await settle_payment(
-                session,
-                order=order,
-                news=PaymentNews(intent=intent),
-                actor=actor,
-                inventory=inventory,
-                stripe=stripe,
+    if order.status == S.PENDING_PAYMENT and order.payment is not None:
+        # Paid a moment ago (succeeded; `processing` is cancelled like an unpaid intent): the
+        # settled order takes the paid route (refund + restock) below.
+        intent, settlement = await cancel_or_settle(
+            session,
+            order=order,
+            actor=actor,
+            inventory=inventory,
+            stripe=stripe,
+            settle_on=frozenset({"succeeded"}),
+        )
+        if settlement == "mismatch":
+            # Stripe took another amount than the order's: give back what it took.
+            refunded = await refund_charged_amount(
+                session, order=order, intent=intent, reason=reason, stripe=stripe
             )
-            if settlement == "mismatch":
-                # Stripe took another amount than the order's: give back what it took.
-                refunded = await refund_charged_amount(
-                    session, order=order, intent=intent, reason=reason, stripe=stripe
-                )
-        else:
-            advance_payment_status(payment, intent.status)
 
     if order.status == S.PENDING_PAYMENT:
-        await inventory.release(order.id)
-        change_status(session, order, S.CANCELLED, actor=actor, note=reason)
         extra = {"refund_amount": f"{refunded:.2f}"} if refunded is not None else {}
-        emit_order_event(session, order, EventType.ORDER_CANCELLED, reason=reason, **extra)
+        await close_unpaid(
+            session,
+            order,
+            S.CANCELLED,
+            actor=actor,
+            note=reason,
+            inventory=inventory,
+            reason=reason,
+            **extra,
+        )
     elif order.status in STOCK_RETURNS_ON_REFUND:
         refunded = await refund_in_full(session, order=order, reason=reason, stripe=stripe)
         change_status(session, order, S.CANCELLED, actor=actor, note=reason)

@@ -24,7 +24,6 @@ from datetime import timedelta
 from fastapi import FastAPI
 from shopkit.db import utcnow
 from shopkit.errors import ProblemError
-from shopkit.events import EventType
 from shopkit.metrics import count_on_commit
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,15 +35,9 @@ from identity_commerce.models import IdempotencyKey, Order
 from identity_commerce.models.order_status import OrderStatus
 from identity_commerce.services.orders import (
     SYSTEM_ACTOR,
-    change_status,
-    emit_order_event,
     lock_order,
 )
-from identity_commerce.services.payments import (
-    PaymentNews,
-    advance_payment_status,
-    settle_payment,
-)
+from identity_commerce.services.payments import cancel_or_settle, close_unpaid
 
 log = logging.getLogger("identity_commerce.expiry")
 BATCH = 50
@@ -66,28 +59,20 @@ async def expire_order(
         return "busy"
     if order.status != OrderStatus.PENDING_PAYMENT or order.reservation_expires_at > utcnow():
         return "unchanged"
-    payment = order.payment
-    if payment is not None:
-        intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
-        if intent.status in ("succeeded", "processing"):
-            return await settle_payment(
-                session,
-                order=order,
-                news=PaymentNews(intent=intent),
-                actor=SYSTEM_ACTOR,
-                inventory=inventory,
-                stripe=stripe,
-            )
-        advance_payment_status(payment, intent.status)
-    await inventory.release(order.id)
-    change_status(
+    if order.payment is not None:
+        _, settlement = await cancel_or_settle(
+            session, order=order, actor=SYSTEM_ACTOR, inventory=inventory, stripe=stripe
+        )
+        if settlement is not None:  # paid (or being paid) after all
+            return settlement
+    await close_unpaid(
         session,
         order,
         OrderStatus.EXPIRED,
         actor=SYSTEM_ACTOR,
         note="Not paid before the stock hold ran out",
+        inventory=inventory,
     )
-    emit_order_event(session, order, EventType.ORDER_EXPIRED)
     count_on_commit(session, CHECKOUT_OUTCOMES, outcome="expired")
     return "expired"
 

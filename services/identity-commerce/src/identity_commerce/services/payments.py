@@ -226,6 +226,64 @@ async def settle_payment(
     return "waiting"  # requires_action, processing, or not attempted yet
 
 
+# Intent states in which cancelling comes too late: the money is taken or on its way.
+PAID_OR_PAYING = frozenset({"succeeded", "processing"})
+
+
+async def cancel_or_settle(
+    session: AsyncSession,
+    *,
+    order: Order,
+    actor: str,
+    inventory: CatalogClient,
+    stripe: StripeGateway,
+    settle_on: frozenset[str] = PAID_OR_PAYING,
+) -> tuple[PaymentIntentState, Settlement | None]:
+    """Cancel the intent of an order about to close unpaid (the order locked). When Stripe
+    answers with a state of `settle_on` (the customer paid a moment ago), the order is
+    settled instead and the settlement returned; otherwise the payment records the intent's
+    state and the settlement is None: the caller closes the order."""
+    payment = order.payment
+    assert payment is not None, "only an order with a payment has an intent to cancel"
+    intent = await stripe.cancel_payment_intent(payment.payment_intent_id)
+    if intent.status not in settle_on:
+        advance_payment_status(payment, intent.status)
+        return intent, None
+    settlement = await settle_payment(
+        session,
+        order=order,
+        news=PaymentNews(intent=intent),
+        actor=actor,
+        inventory=inventory,
+        stripe=stripe,
+    )
+    return intent, settlement
+
+
+# How an order that was never paid closes, and the event that says so.
+UNPAID_CLOSINGS = {
+    OrderStatus.CANCELLED: EventType.ORDER_CANCELLED,
+    OrderStatus.EXPIRED: EventType.ORDER_EXPIRED,
+}
+
+
+async def close_unpaid(
+    session: AsyncSession,
+    order: Order,
+    status: OrderStatus,
+    *,
+    actor: str,
+    note: str,
+    inventory: CatalogClient,
+    **payload: Any,
+) -> None:
+    """Close an order that was never paid (`status`: cancelled or expired): release its
+    stock hold, move it with `note` on its timeline, and queue its event with `payload`."""
+    await inventory.release(order.id)
+    change_status(session, order, status, actor=actor, note=note)
+    emit_order_event(session, order, UNPAID_CLOSINGS[status], **payload)
+
+
 async def refund_payment(
     session: AsyncSession,
     *,
