@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from shopkit.db import Database, UUIDPrimaryKey, new_base
-from shopkit.outbox import OutboxMixin
+from shopkit.events import make_event
+from shopkit.outbox import OutboxMixin, add_event
 from shopkit.settings import ServiceSettings
 from shopkit.testing.database import create_database, drop_database
 from shopkit.testing.tokens import TokenFactory
 from sqlalchemy import String, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = new_base()
@@ -26,6 +28,19 @@ class Thing(UUIDPrimaryKey, Base):
 
 class Outbox(OutboxMixin, Base):
     pass
+
+
+def add_test_events(
+    session: AsyncSession, count: int, aggregate: str | None = None
+) -> list[uuid.UUID]:
+    """`count` ORDER_PAID events (data `{"n": 0}`, `{"n": 1}`, ...) added to the outbox in
+    `session`'s transaction, for `aggregate` when given; their ids, oldest first."""
+    ids = []
+    for i in range(count):
+        event = make_event("ORDER_PAID", source="test", data={"n": i})
+        add_event(session, Outbox, event, aggregate_id=aggregate)
+        ids.append(event.event_id)
+    return ids
 
 
 class KitSettings(ServiceSettings):
@@ -63,22 +78,13 @@ async def database(engine: AsyncEngine, database_url: str) -> AsyncIterator[Data
     yield db
 
 
-@pytest.fixture(scope="session")
-def lib_keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("keys")
-
-
-@pytest.fixture(scope="session")
-def token_factory(lib_keys_dir: Path) -> TokenFactory:
-    s = ServiceSettings()
-    return TokenFactory(lib_keys_dir, issuer=s.jwt_issuer, audience=s.jwt_audience)
-
-
+# `keys_dir` and `tokens` (test tokens signed with keys in that folder) come from the
+# shopkit pytest plugin, as in the services' tests.
 @pytest.fixture
-def kit_settings(database_url: str, lib_keys_dir: Path, token_factory: TokenFactory) -> KitSettings:
+def kit_settings(database_url: str, keys_dir: Path, tokens: TokenFactory) -> KitSettings:
     return KitSettings(
         database_url=database_url,
-        keys_dir=lib_keys_dir,
+        keys_dir=keys_dir,
         env="test",
         max_body_bytes=1024,
         trusted_signers=["identity-commerce", "notifications"],

@@ -83,7 +83,8 @@ def demo_router() -> APIRouter:
 
 
 @pytest.fixture
-async def demo_app(kit_settings: KitSettings, database: object) -> AsyncIterator[FastAPI]:
+async def app(kit_settings: KitSettings, database: object) -> AsyncIterator[FastAPI]:
+    """The demo app, in place of a service's app: the plugin's `client` calls it."""
     app = create_service_app(
         kit_settings, title="demo", description="demo", routers=[demo_router()]
     )
@@ -91,101 +92,100 @@ async def demo_app(kit_settings: KitSettings, database: object) -> AsyncIterator
         yield app
 
 
-@pytest.fixture
-async def http(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=demo_app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        yield c
-
-
 async def count_things(app: FastAPI) -> int:
     async with app.state.db.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Thing)) or 0)
 
 
-async def test_session_commits_when_the_endpoint_succeeds(
-    http: httpx.AsyncClient, demo_app: FastAPI
+@pytest.mark.parametrize(
+    ("path", "status", "body", "things_kept"),
+    [
+        pytest.param("/things", 201, {"name": "thing"}, 1, id="commits-when-the-endpoint-succeeds"),
+        pytest.param(
+            "/things/then-conflict",
+            409,
+            {"detail": "already there", "shortages": [{"sku": "A"}]},
+            0,
+            id="rolls-back-when-the-endpoint-raises",
+        ),
+        # Had the commit run after the response, the client would already hold a 201.
+        pytest.param(
+            "/things/commit-fails",
+            500,
+            {"detail": "Internal server error"},
+            0,
+            id="commits-before-the-response-is-sent",
+        ),
+    ],
+)
+async def test_the_session_commits_only_what_a_successful_response_reports(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    path: str,
+    status: int,
+    body: dict[str, object],
+    things_kept: int,
 ) -> None:
-    assert (await http.post("/things", json={"name": "kept"})).status_code == 201
-    assert await count_things(demo_app) == 1
+    response = await client.post(path, json={"name": "thing"})
+    assert response.status_code == status
+    assert response.json() == body
+    assert await count_things(app) == things_kept
 
 
-async def test_session_rolls_back_when_the_endpoint_raises(
-    http: httpx.AsyncClient, demo_app: FastAPI
-) -> None:
-    response = await http.post("/things/then-conflict", json={"name": "dropped"})
-    assert response.status_code == 409
-    assert response.json() == {"detail": "already there", "shortages": [{"sku": "A"}]}
-    assert await count_things(demo_app) == 0
-
-
-async def test_session_commits_before_the_response_is_sent(
-    http: httpx.AsyncClient, demo_app: FastAPI
-) -> None:
-    # Had the commit run after the response, the client would already hold a 201.
-    response = await http.post("/things/commit-fails", json={"name": "never"})
-    assert response.status_code == 500
-    assert await count_things(demo_app) == 0
-
-
-async def test_unexpected_errors_hide_internals(http: httpx.AsyncClient) -> None:
-    response = await http.get("/boom")
+async def test_unexpected_errors_hide_internals(client: httpx.AsyncClient) -> None:
+    response = await client.get("/boom")
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error"}
     assert "secret" not in response.text
 
 
-async def test_validation_errors_are_422_with_locations(http: httpx.AsyncClient) -> None:
-    response = await http.post("/things", json={"name": ""})
+async def test_validation_errors_are_422_with_locations(client: httpx.AsyncClient) -> None:
+    response = await client.post("/things", json={"name": ""})
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "name"]
 
 
-async def test_malformed_json_is_422_not_500(http: httpx.AsyncClient) -> None:
-    response = await http.post(
+async def test_malformed_json_is_422_not_500(client: httpx.AsyncClient) -> None:
+    response = await client.post(
         "/things", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
 
 
-async def test_oversized_bodies_are_refused(http: httpx.AsyncClient, demo_app: FastAPI) -> None:
-    response = await http.post("/things", json={"name": "x" * 5000})
+async def test_oversized_bodies_are_refused(client: httpx.AsyncClient, app: FastAPI) -> None:
+    response = await client.post("/things", json={"name": "x" * 5000})
     assert response.status_code == 413
-    assert await count_things(demo_app) == 0
+    assert await count_things(app) == 0
 
 
-async def test_roles_are_enforced(http: httpx.AsyncClient, token_factory: TokenFactory) -> None:
+async def test_roles_are_enforced(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    assert (await http.get("/admin-only")).status_code == 401
-    assert (
-        await http.get("/admin-only", headers=bearer(token_factory.customer()))
-    ).status_code == 403
-    assert (await http.get("/admin-only", headers=bearer(token_factory.admin()))).status_code == 200
-    assert (
-        await http.get("/service-only", headers=bearer(token_factory.admin()))
-    ).status_code == 403
-    ok = await http.get("/service-only", headers=bearer(token_factory.service("notifications")))
+    assert (await client.get("/admin-only")).status_code == 401
+    assert (await client.get("/admin-only", headers=bearer(tokens.customer()))).status_code == 403
+    assert (await client.get("/admin-only", headers=bearer(tokens.admin()))).status_code == 200
+    assert (await client.get("/service-only", headers=bearer(tokens.admin()))).status_code == 403
+    ok = await client.get("/service-only", headers=bearer(tokens.service("notifications")))
     assert ok.json() == {"sub": "service:notifications"}
 
 
-async def test_cors_allows_only_the_frontend_origin(http: httpx.AsyncClient) -> None:
+async def test_cors_allows_only_the_frontend_origin(client: httpx.AsyncClient) -> None:
     def preflight(origin: str) -> dict[str, str]:
         return {"Origin": origin, "Access-Control-Request-Method": "POST"}
 
-    allowed = await http.options("/things", headers=preflight("http://localhost:5173"))
+    allowed = await client.options("/things", headers=preflight("http://localhost:5173"))
     assert allowed.headers["access-control-allow-origin"] == "http://localhost:5173"
-    refused = await http.options("/things", headers=preflight("https://evil.example"))
+    refused = await client.options("/things", headers=preflight("https://evil.example"))
     assert "access-control-allow-origin" not in refused.headers
 
 
 async def test_cors_lets_a_browser_send_the_guest_cart_and_order_tokens(
-    http: httpx.AsyncClient,
+    client: httpx.AsyncClient,
 ) -> None:
     for header in ("X-Cart-Token", "X-Order-Token", "Idempotency-Key"):
-        preflight = await http.options(
+        preflight = await client.options(
             "/things",
             headers={
                 "Origin": "http://localhost:5173",
@@ -198,12 +198,12 @@ async def test_cors_lets_a_browser_send_the_guest_cart_and_order_tokens(
 
 
 async def test_one_json_access_line_per_request_with_its_id(
-    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     from shopkit.observability import JsonFormatter
 
     caplog.set_level(logging.INFO, logger="shopkit.access")
-    await http.get("/health", headers={"X-Request-ID": "req-7"})
+    await client.get("/health", headers={"X-Request-ID": "req-7"})
     [record] = [r for r in caplog.records if r.name == "shopkit.access"]
     line = json.loads(JsonFormatter("demo").format(record))
     assert line["request_id"] == "req-7"
@@ -254,33 +254,33 @@ async def c_post(app: FastAPI, body: dict[str, str]) -> int:
         return (await c.post("/things", json=body)).status_code
 
 
-async def test_undecodable_body_is_422_like_malformed_json(http: httpx.AsyncClient) -> None:
-    response = await http.post(
+async def test_undecodable_body_is_422_like_malformed_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
         "/things", content=b"\xff\xfe\x00garbage", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "body"
 
 
-async def test_405_lists_every_method_of_the_path_in_allow(http: httpx.AsyncClient) -> None:
+async def test_405_lists_every_method_of_the_path_in_allow(client: httpx.AsyncClient) -> None:
     # one route per method: GET and DELETE /things/{name} are two routes, and Starlette's
     # own 405 would name only the first one's methods
     for method in ("PUT", "PATCH", "POST", "OPTIONS"):
-        response = await http.request(method, "/things/lamp")
+        response = await client.request(method, "/things/lamp")
         assert response.status_code == 405, method
         assert response.headers["allow"] == "DELETE, GET"
         assert response.json() == {"detail": "Method Not Allowed"}
-    response = await http.get("/things")
+    response = await client.get("/things")
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
 
 
 async def test_every_route_documents_the_answers_the_app_gives_for_it(
-    http: httpx.AsyncClient,
+    client: httpx.AsyncClient,
 ) -> None:
     # 413 from the body limit where a body is taken, 503 where the database is used; a
     # route without either gets neither
-    paths = (await http.get("/openapi.json")).json()["paths"]
+    paths = (await client.get("/openapi.json")).json()["paths"]
     assert {"413", "503"} <= set(paths["/things"]["post"]["responses"])
     assert "413" not in paths["/things/{name}"]["get"]["responses"]
     assert "503" not in paths["/boom"]["get"]["responses"]
@@ -288,36 +288,36 @@ async def test_every_route_documents_the_answers_the_app_gives_for_it(
 
 
 async def test_service_routes_check_the_scope_the_receiver_allows(
-    http: httpx.AsyncClient, demo_app: FastAPI, token_factory: TokenFactory
+    client: httpx.AsyncClient, app: FastAPI, tokens: TokenFactory
 ) -> None:
     async def call(token: str) -> int:
-        response = await http.post("/stock", headers={"Authorization": f"Bearer {token}"})
+        response = await client.post("/stock", headers={"Authorization": f"Bearer {token}"})
         return response.status_code
 
-    assert await call(token_factory.service()) == 200  # identity-commerce may move stock
-    assert await call(token_factory.service(scopes=[])) == 403
+    assert await call(tokens.service()) == 200  # identity-commerce may move stock
+    assert await call(tokens.service(scopes=[])) == 403
     # notifications is trusted here, but whatever it claims it may not hold inventory:write.
-    assert await call(token_factory.service("notifications", scopes=[INVENTORY_WRITE])) == 403
-    assert await call(token_factory.admin()) == 403
-    spec = demo_app.openapi()
+    assert await call(tokens.service("notifications", scopes=[INVENTORY_WRITE])) == 403
+    assert await call(tokens.admin()) == 403
+    spec = app.openapi()
     assert spec["paths"]["/stock"]["post"][SCOPE_EXTENSION] == INVENTORY_WRITE
     assert SCOPE_EXTENSION not in spec["paths"]["/service-only"]["get"]
 
 
 async def test_keys_that_are_not_listed_are_not_trusted(
-    http: httpx.AsyncClient, token_factory: TokenFactory, lib_keys_dir: Path
+    client: httpx.AsyncClient, tokens: TokenFactory, keys_dir: Path
 ) -> None:
     """The app trusts identity-commerce and notifications (kit_settings); a key dropped into
     its keys folder, or another service's key, signs nothing it accepts."""
-    ensure_dev_key(lib_keys_dir, "dropped-in")
-    dropped = token_factory.signer("dropped-in")  # a signer on the key in that folder
-    for token in (dropped.service_token(), token_factory.service("catalog-fulfillment")):
-        response = await http.get("/service-only", headers={"Authorization": f"Bearer {token}"})
+    ensure_dev_key(keys_dir, "dropped-in")
+    dropped = tokens.signer("dropped-in")  # a signer on the key in that folder
+    for token in (dropped.service_token(), tokens.service("catalog-fulfillment")):
+        response = await client.get("/service-only", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
 
 
 async def test_user_tokens_pass_the_apps_account_check(
-    http: httpx.AsyncClient, demo_app: FastAPI, token_factory: TokenFactory
+    client: httpx.AsyncClient, app: FastAPI, tokens: TokenFactory
 ) -> None:
     checked: list[str] = []
 
@@ -327,15 +327,15 @@ async def test_user_tokens_pass_the_apps_account_check(
             raise Unauthorized("This account does not exist or is disabled")
         return principal
 
-    demo_app.state.account_check = only_active
-    admin = token_factory.admin()
-    disabled_token = token_factory.admin()
+    app.state.account_check = only_active
+    admin = tokens.admin()
+    disabled_token = tokens.admin()
     disabled = jwt_subject(disabled_token)
-    assert (await http.get("/admin-only", headers=bearer(admin))).status_code == 200
-    assert (await http.get("/admin-only", headers=bearer(disabled_token))).status_code == 401
+    assert (await client.get("/admin-only", headers=bearer(admin))).status_code == 200
+    assert (await client.get("/admin-only", headers=bearer(disabled_token))).status_code == 401
     # Service tokens have no account behind them: never asked.
     assert (
-        await http.get("/service-only", headers=bearer(token_factory.service("notifications")))
+        await client.get("/service-only", headers=bearer(tokens.service("notifications")))
     ).status_code == 200
     assert checked == [jwt_subject(admin), disabled]
 

@@ -7,10 +7,16 @@ import httpx
 import pytest
 import respx
 from shopkit.db import Database
-from shopkit.delivery import DeliveryRejected, EventRefused, notifications_deliverer
+from shopkit.delivery import (
+    DeliveryRejected,
+    EventRefused,
+    NotificationsDeliverer,
+    notifications_deliverer,
+)
 from shopkit.events import make_event
 from shopkit.outbox import FAILED, PENDING, OutboxRelay, PermanentDeliveryError, add_event
-from shopkit.tokens import TokenSigner, TokenVerifier
+from shopkit.testing.tokens import TokenFactory
+from shopkit.tokens import TokenVerifier
 from sqlalchemy import select
 
 from .conftest import KitSettings, Outbox
@@ -18,23 +24,20 @@ from .conftest import KitSettings, Outbox
 NOTIFY = "http://notifications.test/notify"
 
 
-def deliverer(settings: KitSettings):  # type: ignore[no-untyped-def]
-    settings = settings.model_copy(update={"notifications_url": "http://notifications.test"})
-    signer = TokenSigner.from_keys_dir(
-        settings.keys_dir,
-        "identity-commerce",
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        generate=False,
-    )
-    return notifications_deliverer(settings, signer)
+@pytest.fixture
+def deliver(kit_settings: KitSettings, tokens: TokenFactory) -> NotificationsDeliverer:
+    """identity-commerce's deliverer, sending to NOTIFY."""
+    settings = kit_settings.model_copy(update={"notifications_url": "http://notifications.test"})
+    return notifications_deliverer(settings, tokens.signer("identity-commerce"))
 
 
 @respx.mock
-async def test_posts_the_envelope_with_a_service_token(kit_settings: KitSettings) -> None:
+async def test_posts_the_envelope_with_a_service_token(
+    kit_settings: KitSettings, deliver: NotificationsDeliverer
+) -> None:
     route = respx.post(NOTIFY).mock(return_value=httpx.Response(202, json={"status": "sent"}))
     envelope = make_event("ORDER_PAID", source="identity-commerce", data={"x": 1}).to_json_dict()
-    await deliverer(kit_settings)(envelope)
+    await deliver(envelope)
 
     request = route.calls.last.request
     assert request.read() == httpx.Request("POST", NOTIFY, json=envelope).read()
@@ -47,19 +50,19 @@ async def test_posts_the_envelope_with_a_service_token(kit_settings: KitSettings
 
 
 @respx.mock
-async def test_duplicate_counts_as_delivered(kit_settings: KitSettings) -> None:
+async def test_duplicate_counts_as_delivered(deliver: NotificationsDeliverer) -> None:
     respx.post(NOTIFY).mock(return_value=httpx.Response(202, json={"status": "duplicate"}))
-    await deliverer(kit_settings)({"event_id": "x"})
+    await deliver({"event_id": "x"})
 
 
 @respx.mock
 @pytest.mark.parametrize("status", [400, 409, 410, 413, 415, 422])
-async def test_refused_event_is_permanent(kit_settings: KitSettings, status: int) -> None:
+async def test_refused_event_is_permanent(deliver: NotificationsDeliverer, status: int) -> None:
     respx.post(NOTIFY).mock(
         return_value=httpx.Response(status, json={"detail": [{"msg": "unknown event type"}]})
     )
     with pytest.raises(EventRefused) as caught:
-        await deliverer(kit_settings)({"event_id": "x"})
+        await deliver({"event_id": "x"})
     assert isinstance(caught.value, PermanentDeliveryError)
     assert f"notifications answered {status}" in str(caught.value)
     assert "unknown event type" in str(caught.value)
@@ -67,23 +70,25 @@ async def test_refused_event_is_permanent(kit_settings: KitSettings, status: int
 
 @respx.mock
 @pytest.mark.parametrize("status", [401, 403, 404, 408, 429, 500, 502, 503])
-async def test_other_failures_are_worth_retrying(kit_settings: KitSettings, status: int) -> None:
+async def test_other_failures_are_worth_retrying(
+    deliver: NotificationsDeliverer, status: int
+) -> None:
     respx.post(NOTIFY).mock(return_value=httpx.Response(status, json={"detail": "no"}))
     with pytest.raises(DeliveryRejected) as caught:
-        await deliverer(kit_settings)({"event_id": "x"})
+        await deliver({"event_id": "x"})
     assert not isinstance(caught.value, PermanentDeliveryError)
 
 
 @respx.mock
-async def test_transport_error_is_raised(kit_settings: KitSettings) -> None:
+async def test_transport_error_is_raised(deliver: NotificationsDeliverer) -> None:
     respx.post(NOTIFY).mock(side_effect=httpx.ConnectError("connection refused"))
     with pytest.raises(httpx.ConnectError):
-        await deliverer(kit_settings)({"event_id": "x"})
+        await deliver({"event_id": "x"})
 
 
 @respx.mock
 async def test_relay_fails_a_refused_event_at_once_and_keeps_retrying_others(
-    database: Database, kit_settings: KitSettings
+    database: Database, deliver: NotificationsDeliverer
 ) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if b"BAD_TYPE" in request.read():
@@ -100,7 +105,7 @@ async def test_relay_fails_a_refused_event_at_once_and_keeps_retrying_others(
     relay = OutboxRelay(
         sessionmaker=database.sessionmaker,
         model=Outbox,
-        deliver=deliverer(kit_settings),
+        deliver=deliver,
         backoff_base=0.0,
         backoff_max=0.0,
     )
@@ -113,8 +118,7 @@ async def test_relay_fails_a_refused_event_at_once_and_keeps_retrying_others(
     assert (rows[unlucky.event_id].status, rows[unlucky.event_id].attempts) == (PENDING, 1)
 
 
-async def test_aclose_releases_the_http_client(kit_settings: KitSettings) -> None:
-    deliver = deliverer(kit_settings)
+async def test_aclose_releases_the_http_client(deliver: NotificationsDeliverer) -> None:
     assert not deliver.client.is_closed
     await deliver.aclose()
     assert deliver.client.is_closed

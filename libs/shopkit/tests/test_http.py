@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -18,13 +20,50 @@ def client() -> ServiceClient:
 
 
 @respx.mock
-async def test_get_is_retried_on_503_until_it_succeeds() -> None:
-    route = respx.get(f"{BASE}/inventory/A").mock(
-        side_effect=[httpx.Response(503), httpx.Response(503), httpx.Response(200, json={})]
-    )
-    response = await client().request("GET", "/inventory/A")
-    assert response.status_code == 200
-    assert route.call_count == 3
+@pytest.mark.parametrize(
+    ("method", "path", "answers", "options", "status", "calls"),
+    [
+        pytest.param(
+            "GET",
+            "/inventory/A",
+            [httpx.Response(503), httpx.Response(503), httpx.Response(200, json={})],
+            {},
+            200,
+            3,
+            id="get-is-retried-on-503-until-it-succeeds",
+        ),
+        pytest.param(
+            "POST",
+            "/inventory/reserve",
+            [httpx.ConnectError("refused"), httpx.Response(201, json={})],
+            {"idempotent": True, "json": {}},
+            201,
+            2,
+            id="keyed-post-may-be-retried-when-marked-idempotent",
+        ),
+        pytest.param(
+            "GET",
+            "/x",
+            [httpx.Response(409, json={"detail": "no"})],
+            {},
+            409,
+            1,
+            id="client-errors-are-returned-not-retried",
+        ),
+    ],
+)
+async def test_the_answer_comes_back_after_the_retries_that_are_safe(
+    method: str,
+    path: str,
+    answers: list[httpx.Response | Exception],
+    options: dict[str, Any],
+    status: int,
+    calls: int,
+) -> None:
+    route = respx.route(method=method, url=f"{BASE}{path}").mock(side_effect=answers)
+    response = await client().request(method, path, **options)
+    assert response.status_code == status
+    assert route.call_count == calls
 
 
 @respx.mock
@@ -38,29 +77,11 @@ async def test_post_is_sent_once_and_reported_unavailable() -> None:
 
 
 @respx.mock
-async def test_keyed_post_may_be_retried_when_marked_idempotent() -> None:
-    route = respx.post(f"{BASE}/inventory/reserve").mock(
-        side_effect=[httpx.ConnectError("refused"), httpx.Response(201, json={})]
-    )
-    response = await client().request("POST", "/inventory/reserve", idempotent=True, json={})
-    assert response.status_code == 201
-    assert route.call_count == 2
-
-
-@respx.mock
 async def test_connection_refused_becomes_upstream_unavailable() -> None:
     route = respx.get(f"{BASE}/x").mock(side_effect=httpx.ConnectError("refused"))
     with pytest.raises(UpstreamUnavailable, match="catalog-fulfillment is unavailable"):
         await client().request("GET", "/x")
     assert route.call_count == 3
-
-
-@respx.mock
-async def test_client_errors_are_returned_not_retried() -> None:
-    route = respx.get(f"{BASE}/x").mock(return_value=httpx.Response(409, json={"detail": "no"}))
-    response = await client().request("GET", "/x")
-    assert response.status_code == 409
-    assert route.call_count == 1
 
 
 @respx.mock

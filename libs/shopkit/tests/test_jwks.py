@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -85,73 +85,88 @@ def with_kid(signer: TokenSigner, kid: str) -> str:
     original = signer.kid
     signer.kid = kid
     try:
-        return signer.issue(subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=5))
+        return customer_token(signer)
     finally:
         signer.kid = original
 
 
+def customer_token(signer: TokenSigner, ttl: timedelta = timedelta(minutes=5)) -> str:
+    return signer.issue(subject=str(uuid.uuid4()), role="customer", ttl=ttl)
+
+
 @pytest.fixture
-def identity(tmp_path: Path, token_factory: TokenFactory) -> TokenSigner:
-    return identity_signer(tmp_path / "identity", token_factory)
+def identity(tmp_path: Path, tokens: TokenFactory) -> TokenSigner:
+    return identity_signer(tmp_path / "identity", tokens)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def publisher(identity: TokenSigner, tmp_path: Path) -> Iterator[Publisher]:
+    """identity-commerce's JWKS endpoint, listing the `identity` key."""
+    document = jwks_document(published_keys(tmp_path / "identity", IDENTITY_KEY_ID))
+    with publishing(Publisher(document)) as publisher:
+        yield publisher
+
+
+@pytest.fixture
+async def verifier(
+    publisher: Publisher, tokens: TokenFactory, clock: Clock
+) -> AsyncIterator[TokenVerifier]:
+    """A verifier that takes identity-commerce's keys from `publisher`, on `clock`."""
+    verifier = verifier_for(publisher, tokens, clock)
+    yield verifier
+    await verifier.keys.aclose()  # type: ignore[attr-defined]
 
 
 async def test_a_token_is_verified_with_the_fetched_key_which_is_then_cached(
-    identity: TokenSigner, token_factory: TokenFactory, tmp_path: Path
+    identity: TokenSigner, publisher: Publisher, verifier: TokenVerifier, clock: Clock
 ) -> None:
-    document = jwks_document(published_keys(tmp_path / "identity", IDENTITY_KEY_ID))
-    clock = Clock()
-    with publishing(Publisher(document)) as publisher:
-        verifier = verifier_for(publisher, token_factory, clock)
-        token = identity.issue(subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=5))
-        for _ in range(5):
-            assert (await verifier.verify_async(token)).role == "customer"
-        assert publisher.requests == 1
-        clock.now += 301  # the cache is old: fetched again once
-        await verifier.verify_async(token)
-        await verifier.verify_async(token)
-        assert publisher.requests == 2
-        await verifier.keys.aclose()  # type: ignore[attr-defined]
+    token = customer_token(identity)
+    for _ in range(5):
+        assert (await verifier.verify_async(token)).role == "customer"
+    assert publisher.requests == 1
+    clock.now += 301  # the cache is old: fetched again once
+    await verifier.verify_async(token)
+    await verifier.verify_async(token)
+    assert publisher.requests == 2
 
 
 async def test_unknown_kids_cause_one_fetch_per_interval_however_many_arrive(
-    identity: TokenSigner, token_factory: TokenFactory, tmp_path: Path
+    identity: TokenSigner, publisher: Publisher, verifier: TokenVerifier, clock: Clock
 ) -> None:
     """An attacker sending tokens with made-up kids makes the verifier ask identity-commerce
     once per JWKS_REFRESH_MIN_SECONDS, not once per token; kids of no trusted service are
     never looked up at all."""
-    document = jwks_document(published_keys(tmp_path / "identity", IDENTITY_KEY_ID))
-    clock = Clock()
-    with publishing(Publisher(document)) as publisher:
-        verifier = verifier_for(publisher, token_factory, clock)
-        made_up = [
-            with_kid(identity, f"identity-commerce-{uuid.uuid4().hex[:16]}") for _ in range(40)
-        ]
-        results = await asyncio.gather(
-            *(verifier.verify_async(token) for token in made_up), return_exceptions=True
-        )
-        assert all(isinstance(r, TokenError) for r in results)
-        assert publisher.requests == 1  # 40 tokens at once: one fetch
-        for token in made_up[:10]:  # and one after another within the interval: none more
-            with pytest.raises(TokenError, match="unknown key"):
-                await verifier.verify_async(token)
-        assert publisher.requests == 1
-        for kid in ("someone-else-0123456789abcdef", "identity-commerce", "x" * 300):
-            with pytest.raises(TokenError):
-                await verifier.verify_async(with_kid(identity, kid))
-        assert publisher.requests == 1
-        clock.now += 10  # the interval is over: the next unknown kid may fetch once more
+    made_up = [with_kid(identity, f"identity-commerce-{uuid.uuid4().hex[:16]}") for _ in range(40)]
+    results = await asyncio.gather(
+        *(verifier.verify_async(token) for token in made_up), return_exceptions=True
+    )
+    assert all(isinstance(r, TokenError) for r in results)
+    assert publisher.requests == 1  # 40 tokens at once: one fetch
+    for token in made_up[:10]:  # and one after another within the interval: none more
+        with pytest.raises(TokenError, match="unknown key"):
+            await verifier.verify_async(token)
+    assert publisher.requests == 1
+    for kid in ("someone-else-0123456789abcdef", "identity-commerce", "x" * 300):
         with pytest.raises(TokenError):
-            await verifier.verify_async(made_up[0])
-        assert publisher.requests == 2
-        # The real key still works throughout (it was fetched with the first request).
-        real = identity.issue(subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=1))
-        assert (await verifier.verify_async(real)).role == "customer"
-        assert publisher.requests == 2
-        await verifier.keys.aclose()  # type: ignore[attr-defined]
+            await verifier.verify_async(with_kid(identity, kid))
+    assert publisher.requests == 1
+    clock.now += 10  # the interval is over: the next unknown kid may fetch once more
+    with pytest.raises(TokenError):
+        await verifier.verify_async(made_up[0])
+    assert publisher.requests == 2
+    # The real key still works throughout (it was fetched with the first request).
+    real = customer_token(identity, ttl=timedelta(minutes=1))
+    assert (await verifier.verify_async(real)).role == "customer"
+    assert publisher.requests == 2
 
 
 async def test_a_publisher_cannot_pass_its_key_off_as_another_services(
-    identity: TokenSigner, token_factory: TokenFactory, tmp_path: Path
+    identity: TokenSigner, tmp_path: Path
 ) -> None:
     """What identity-commerce's JWKS lists is taken only under a kid that names it and
     matches the key: a key listed under another service's kid, or under a kid of another
@@ -178,16 +193,11 @@ async def test_a_publisher_cannot_pass_its_key_off_as_another_services(
 
 
 async def test_keys_already_known_survive_a_publisher_outage(
-    identity: TokenSigner, token_factory: TokenFactory, tmp_path: Path
+    identity: TokenSigner, publisher: Publisher, verifier: TokenVerifier, clock: Clock
 ) -> None:
-    document = jwks_document(published_keys(tmp_path / "identity", IDENTITY_KEY_ID))
-    clock = Clock()
-    with publishing(Publisher(document)) as publisher:
-        verifier = verifier_for(publisher, token_factory, clock)
-        token = identity.issue(subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=5))
-        await verifier.verify_async(token)
-        publisher.down = True
-        clock.now += 400  # cache old, fetch fails: the known key is kept
-        assert (await verifier.verify_async(token)).role == "customer"
-        assert publisher.requests == 2
-        await verifier.keys.aclose()  # type: ignore[attr-defined]
+    token = customer_token(identity)
+    await verifier.verify_async(token)
+    publisher.down = True
+    clock.now += 400  # cache old, fetch fails: the known key is kept
+    assert (await verifier.verify_async(token)).role == "customer"
+    assert publisher.requests == 2

@@ -66,7 +66,7 @@ def relay(db: Database, settings: KitSettings, url: str) -> OutboxRelay:
 
 
 async def test_admin_routes_refuse_without_a_token_and_for_non_admins(
-    http: httpx.AsyncClient, token_factory: TokenFactory
+    http: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
     some_id = uuid.uuid4()
     for method, path in (
@@ -75,7 +75,7 @@ async def test_admin_routes_refuse_without_a_token_and_for_non_admins(
         ("POST", f"/admin/outbox/{some_id}/discard"),
     ):
         assert (await http.request(method, path)).status_code == 401
-        for token in (token_factory.customer(), token_factory.service()):
+        for token in (tokens.customer(), tokens.service()):
             assert (await http.request(method, path, headers=bearer(token))).status_code == 403
 
 
@@ -98,10 +98,10 @@ async def test_parked_event_shows_what_it_holds_back_then_discard_releases_the_r
     http: httpx.AsyncClient,
     database: Database,
     kit_settings: KitSettings,
-    token_factory: TokenFactory,
+    tokens: TokenFactory,
 ) -> None:
     admin_id = uuid.uuid4()
-    admin = bearer(token_factory.admin(user_id=admin_id))
+    admin = bearer(tokens.admin(user_id=admin_id))
     with running_receiver(Receiver()) as receiver:
         first, second, third = await write_order_events(database, "order-9", 3)
         receiver.refused = {first}
@@ -124,7 +124,7 @@ async def test_parked_event_shows_what_it_holds_back_then_discard_releases_the_r
         assert (
             await http.post(f"/admin/outbox/{uuid.uuid4()}/discard", headers=admin)
         ).status_code == 404
-        customer = bearer(token_factory.customer())
+        customer = bearer(tokens.customer())
         forbidden = await http.post(f"/admin/outbox/{first}/discard", headers=customer)
         assert forbidden.status_code == 403
 
@@ -152,9 +152,9 @@ async def test_admin_retry_of_a_parked_event_delivers_it_before_the_newer_ones(
     http: httpx.AsyncClient,
     database: Database,
     kit_settings: KitSettings,
-    token_factory: TokenFactory,
+    tokens: TokenFactory,
 ) -> None:
-    admin = bearer(token_factory.admin())
+    admin = bearer(tokens.admin())
     with running_receiver(Receiver()) as receiver:
         ids = await write_order_events(database, "order-7", 3)
         receiver.refused = {ids[0]}

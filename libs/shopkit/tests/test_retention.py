@@ -10,12 +10,11 @@ from datetime import timedelta
 from shopkit.app import create_service_app
 from shopkit.db import Database, make_sessionmaker
 from shopkit.delivery import outbox_retention_job
-from shopkit.events import make_event
-from shopkit.outbox import DISCARDED, FAILED, PENDING, SENT, add_event, sent_outbox_retention
+from shopkit.outbox import DISCARDED, FAILED, PENDING, SENT, sent_outbox_retention
 from shopkit.retention import purge
 from sqlalchemy import event, select, text
 
-from .conftest import KitSettings, Outbox
+from .conftest import KitSettings, Outbox, add_test_events
 
 WEEK = timedelta(days=7)
 
@@ -24,12 +23,8 @@ async def add_rows(
     db: Database, count: int, *, status: str, age: timedelta, aggregate: str | None = None
 ) -> list[uuid.UUID]:
     """`count` outbox rows in `status`, written, queued and (when sent) sent `age` ago."""
-    ids = []
     async with db.sessionmaker() as session, session.begin():
-        for i in range(count):
-            event = make_event("ORDER_PAID", source="test", data={"n": i})
-            add_event(session, Outbox, event, aggregate_id=aggregate)
-            ids.append(event.event_id)
+        ids = add_test_events(session, count, aggregate)
         await session.flush()
         await session.execute(
             text(

@@ -17,15 +17,13 @@ from shopkit.tokens import IDENTITY_KEY_ID, TokenError, TokenSigner, TokenVerifi
 
 
 @pytest.fixture
-def verifier(lib_keys_dir: Path, token_factory: TokenFactory) -> TokenVerifier:
-    return TokenVerifier.from_keys_dir(
-        lib_keys_dir, issuer=token_factory.issuer, audience=token_factory.audience
-    )
+def verifier(keys_dir: Path, tokens: TokenFactory) -> TokenVerifier:
+    return TokenVerifier.from_keys_dir(keys_dir, issuer=tokens.issuer, audience=tokens.audience)
 
 
-def test_customer_token_round_trips(token_factory: TokenFactory, verifier: TokenVerifier) -> None:
+def test_customer_token_round_trips(tokens: TokenFactory, verifier: TokenVerifier) -> None:
     user_id = uuid.uuid4()
-    principal = verifier.verify(token_factory.customer(user_id=user_id, email="a@example.com"))
+    principal = verifier.verify(tokens.customer(user_id=user_id, email="a@example.com"))
     assert principal.user_id == user_id
     assert principal.role == "customer"
     assert principal.email == "a@example.com"
@@ -33,9 +31,9 @@ def test_customer_token_round_trips(token_factory: TokenFactory, verifier: Token
 
 
 def test_service_token_from_another_service_is_accepted(
-    token_factory: TokenFactory, verifier: TokenVerifier
+    tokens: TokenFactory, verifier: TokenVerifier
 ) -> None:
-    principal = verifier.verify(token_factory.service("catalog-fulfillment"))
+    principal = verifier.verify(tokens.service("catalog-fulfillment"))
     assert principal.is_service
     assert principal.subject == "service:catalog-fulfillment"
 
@@ -44,58 +42,54 @@ def test_service_token_from_another_service_is_accepted(
     "kind", ["expired", "wrong_key", "wrong_audience", "alg_none", "hs256_public_key", "garbage"]
 )
 def test_bad_tokens_are_refused(
-    kind: str, token_factory: TokenFactory, verifier: TokenVerifier, tmp_path: Path
+    kind: str, tokens: TokenFactory, verifier: TokenVerifier, tmp_path: Path
 ) -> None:
-    token = token_factory.bad_tokens(tmp_path)[kind]
+    token = tokens.bad_tokens(tmp_path)[kind]
     with pytest.raises(TokenError):
         verifier.verify(token)
 
 
 def test_only_identity_key_may_mint_user_roles(
-    token_factory: TokenFactory, verifier: TokenVerifier
+    tokens: TokenFactory, verifier: TokenVerifier
 ) -> None:
     # catalog-fulfillment holds a valid key, but must not be able to create an admin
-    forged = token_factory.signer("catalog-fulfillment").issue(
+    forged = tokens.signer("catalog-fulfillment").issue(
         subject=str(uuid.uuid4()), role="admin", ttl=timedelta(minutes=5)
     )
     with pytest.raises(TokenError, match="identity-commerce"):
         verifier.verify(forged)
 
 
-def test_access_token_cannot_pose_as_service(
-    token_factory: TokenFactory, verifier: TokenVerifier
-) -> None:
-    token = token_factory.identity.issue(
+def test_access_token_cannot_pose_as_service(tokens: TokenFactory, verifier: TokenVerifier) -> None:
+    token = tokens.identity.issue(
         subject="x", role="service", ttl=timedelta(minutes=1), token_type="access"
     )
     with pytest.raises(TokenError, match="service token"):
         verifier.verify(token)
 
 
-def test_jwks_publishes_only_public_parts(
-    verifier: TokenVerifier, token_factory: TokenFactory
-) -> None:
+def test_jwks_publishes_only_public_parts(verifier: TokenVerifier, tokens: TokenFactory) -> None:
     keys = verifier.jwks(only=(IDENTITY_KEY_ID,))["keys"]
-    assert [k["kid"] for k in keys] == [token_factory.identity.kid]
+    assert [k["kid"] for k in keys] == [tokens.identity.kid]
     assert set(keys[0]) == {"kty", "use", "alg", "kid", "n", "e"}
 
 
 # --- keys parsed once, service tokens reused ------------------------------------------------
 def test_keys_are_parsed_once_not_per_token(
-    token_factory: TokenFactory,
+    tokens: TokenFactory,
     verifier: TokenVerifier,
-    lib_keys_dir: Path,
+    keys_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Parsing a PEM costs ~50 ms of CPU; signing and verifying must not do it again."""
     signer = TokenSigner.from_keys_dir(
-        lib_keys_dir,
+        keys_dir,
         IDENTITY_KEY_ID,
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
+        issuer=tokens.issuer,
+        audience=tokens.audience,
         generate=False,
     )
-    verifier.verify(token_factory.service("catalog-fulfillment"))  # loads what it trusts
+    verifier.verify(tokens.service("catalog-fulfillment"))  # loads what it trusts
 
     def parse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a key was parsed again")
@@ -107,13 +101,13 @@ def test_keys_are_parsed_once_not_per_token(
 
 
 def test_a_service_token_is_reused_until_shortly_before_it_expires(
-    token_factory: TokenFactory, lib_keys_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tokens: TokenFactory, keys_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     signer = TokenSigner.from_keys_dir(
-        lib_keys_dir,
+        keys_dir,
         "catalog-fulfillment",
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
+        issuer=tokens.issuer,
+        audience=tokens.audience,
         generate=False,
     )
     now = [time.time()]
@@ -132,21 +126,21 @@ def test_a_service_token_is_reused_until_shortly_before_it_expires(
 
 # --- scopes ----------------------------------------------------------------------------------
 def test_a_service_holds_only_the_scopes_granted_to_it(
-    token_factory: TokenFactory, verifier: TokenVerifier
+    tokens: TokenFactory, verifier: TokenVerifier
 ) -> None:
     asked = [INVENTORY_WRITE, EVENTS_WRITE, "made:up"]
-    notifications = verifier.verify(token_factory.service("notifications", scopes=asked))
+    notifications = verifier.verify(tokens.service("notifications", scopes=asked))
     assert notifications.scopes == frozenset()  # it may hold accounts:read only
-    identity = verifier.verify(token_factory.service(IDENTITY_KEY_ID, scopes=asked))
+    identity = verifier.verify(tokens.service(IDENTITY_KEY_ID, scopes=asked))
     assert identity.scopes == {INVENTORY_WRITE, EVENTS_WRITE}
     assert identity.signer == IDENTITY_KEY_ID
     assert GRANTS["notifications"] == {ACCOUNTS_READ}
 
 
 def test_a_service_token_must_name_the_service_that_signed_it(
-    token_factory: TokenFactory, verifier: TokenVerifier
+    tokens: TokenFactory, verifier: TokenVerifier
 ) -> None:
-    forged = token_factory.signer("notifications").issue(
+    forged = tokens.signer("notifications").issue(
         subject="service:identity-commerce",
         role="service",
         ttl=timedelta(minutes=1),
@@ -157,14 +151,14 @@ def test_a_service_token_must_name_the_service_that_signed_it(
         verifier.verify(forged)
 
 
-def test_a_user_token_version_must_be_a_whole_number(token_factory: TokenFactory) -> None:
+def test_a_user_token_version_must_be_a_whole_number(tokens: TokenFactory) -> None:
     verifier = TokenVerifier.from_keys_dir(
-        token_factory.keys_dir, issuer=token_factory.issuer, audience=token_factory.audience
+        tokens.keys_dir, issuer=tokens.issuer, audience=tokens.audience
     )
-    assert verifier.verify(token_factory.user(token_version=3)).token_version == 3
-    assert verifier.verify(token_factory.user()).token_version == 0  # issued before versions
+    assert verifier.verify(tokens.user(token_version=3)).token_version == 3
+    assert verifier.verify(tokens.user()).token_version == 0  # issued before versions
     for bad in ("3", -1, True, 1.5):
-        token = token_factory.identity.issue(
+        token = tokens.identity.issue(
             subject=str(uuid.uuid4()), role="customer", ttl=timedelta(minutes=1), extra={"ver": bad}
         )
         with pytest.raises(TokenError, match="version"):
@@ -172,41 +166,39 @@ def test_a_user_token_version_must_be_a_whole_number(token_factory: TokenFactory
 
 
 # --- trusted keys ----------------------------------------------------------------------------
-def test_only_the_listed_services_keys_are_trusted(
-    token_factory: TokenFactory, lib_keys_dir: Path
-) -> None:
+def test_only_the_listed_services_keys_are_trusted(tokens: TokenFactory, keys_dir: Path) -> None:
     """A public key that appears in the folder is not trusted for appearing there."""
-    ensure_dev_key(lib_keys_dir, "intruder")
-    intruder = token_factory.signer("intruder").service_token()  # its key is in the folder
-    catalog_token = token_factory.service("catalog-fulfillment")
+    ensure_dev_key(keys_dir, "intruder")
+    intruder = tokens.signer("intruder").service_token()  # its key is in the folder
+    catalog_token = tokens.service("catalog-fulfillment")
     only_identity = TokenVerifier.from_keys_dir(
-        lib_keys_dir,
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
+        keys_dir,
+        issuer=tokens.issuer,
+        audience=tokens.audience,
         trusted=[IDENTITY_KEY_ID],
     )
     for token in (intruder, catalog_token):
         with pytest.raises(TokenError, match="unknown key"):
             only_identity.verify(token)
-    assert only_identity.verify(token_factory.service()).is_service
-    assert [k["kid"] for k in only_identity.jwks()["keys"]] == [token_factory.identity.kid]
+    assert only_identity.verify(tokens.service()).is_service
+    assert [k["kid"] for k in only_identity.jwks()["keys"]] == [tokens.identity.kid]
 
 
 def test_a_trusted_service_that_starts_later_is_found_when_its_tokens_arrive(
-    tmp_path: Path, token_factory: TokenFactory
+    tmp_path: Path, tokens: TokenFactory
 ) -> None:
     verifier = TokenVerifier.from_keys_dir(
         tmp_path,
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
+        issuer=tokens.issuer,
+        audience=tokens.audience,
         trusted=["catalog-fulfillment"],
     )
     ensure_dev_key(tmp_path / "private", "catalog-fulfillment", tmp_path)  # starts now
     signer = TokenSigner.from_keys_dir(
         tmp_path / "private",
         "catalog-fulfillment",
-        issuer=token_factory.issuer,
-        audience=token_factory.audience,
+        issuer=tokens.issuer,
+        audience=tokens.audience,
         generate=False,
     )
     assert verifier.verify(signer.service_token()).signer == "catalog-fulfillment"

@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+import schemathesis
 from identity_commerce.core.config import Settings
 from identity_commerce.main import create_app
 from shopkit.testing.database import TestDatabases
+from shopkit.testing.fuzz import assert_openapi_contract
 from sqlalchemy import text
 
 PASSWORD = "Fuzz-pass-1"
@@ -65,6 +67,20 @@ async def promoted_admin(app: Any, email: str) -> str:
 def paths_outside(app: Any, mine: tuple[str, ...]) -> tuple[str, ...]:
     """Every documented path not under `mine` (to skip them in one run)."""
     return tuple({path for path in app.openapi()["paths"] if not path.startswith(mine)})
+
+
+def assert_contract_under(
+    app: Any, mine: tuple[str, ...], tokens: SameToken | RealAdmin, **options: Any
+) -> None:
+    """`assert_openapi_contract` over the app's paths under `mine` only, 15 examples per
+    operation and mode, with `tokens` standing in for the TokenFactory."""
+    assert_openapi_contract(
+        schemathesis.openapi.from_asgi("/openapi.json", app),
+        tokens,  # type: ignore[arg-type]
+        skip_paths=paths_outside(app, mine),
+        max_examples=15,
+        **options,
+    )
 
 
 @asynccontextmanager

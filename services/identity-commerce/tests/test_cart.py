@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -69,14 +70,55 @@ def catalog(app: Any) -> Iterator[FakeCatalog]:
         yield FakeCatalog(router)
 
 
-async def test_add_view_update_remove(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
-) -> None:
-    _, headers = shopper
+@dataclass
+class CartApi:
+    """One cart through the /cart routes: a signed-in account's (a bearer token in
+    `headers`) or a guest's (an X-Cart-Token)."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+
+    async def add(self, sku: str, **fields: Any) -> httpx.Response:
+        """Put `sku` in the cart; `quantity` (and any other field) as given, else the
+        route's default."""
+        return await self.client.post(
+            "/cart/items", headers=self.headers, json={"sku": sku, **fields}
+        )
+
+    async def change(self, line_id: str, quantity: Any) -> httpx.Response:
+        return await self.client.put(
+            f"/cart/items/{line_id}", headers=self.headers, json={"quantity": quantity}
+        )
+
+    async def remove(self, line_id: str) -> httpx.Response:
+        return await self.client.delete(f"/cart/items/{line_id}", headers=self.headers)
+
+    async def empty(self) -> httpx.Response:
+        return await self.client.delete("/cart", headers=self.headers)
+
+    async def view(self) -> httpx.Response:
+        return await self.client.get("/cart", headers=self.headers)
+
+    async def contents(self) -> dict[str, Any]:
+        return dict((await self.view()).json())
+
+    async def merge(self, guest: CartApi) -> httpx.Response:
+        """Move `guest`'s lines into this cart (after sign-in)."""
+        body = {"cart_token": guest.headers["X-Cart-Token"]}
+        return await self.client.post("/cart/merge", headers=self.headers, json=body)
+
+
+@pytest.fixture
+def cart(client: httpx.AsyncClient, shopper: Shopper) -> CartApi:
+    """The signed-in shopper's cart."""
+    return CartApi(client, shopper[1])
+
+
+async def test_add_view_update_remove(cart: CartApi, catalog: FakeCatalog) -> None:
     catalog.put("RUN-42", price="59.90", available=5)
     catalog.put("SOCK-M", price="4.50", available=100, name="Socks", variant_name=None)
 
-    added = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
+    added = await cart.add("RUN-42", quantity=2)
     assert added.status_code == 201, added.text
     line = added.json()
     assert line["unit_price"] == "59.90"
@@ -84,28 +126,27 @@ async def test_add_view_update_remove(
     assert line["name"] == "Trail Runner — Size 42"
     assert line["available"] is True
     assert line["product_id"] == str(PRODUCT_ID)
-    await client.post("/cart/items", headers=headers, json={"sku": "SOCK-M", "quantity": 3})
+    await cart.add("SOCK-M", quantity=3)
 
-    cart = (await client.get("/cart", headers=headers)).json()
-    assert [i["sku"] for i in cart["items"]] == ["RUN-42", "SOCK-M"]
-    assert cart["subtotal"] == "133.30"
-    assert cart["currency"] == "USD"
-    assert cart["item_count"] == 5
-    assert cart["refreshed"] is True
-    assert cart["items"][1]["name"] == "Socks"
+    shown = await cart.contents()
+    assert [i["sku"] for i in shown["items"]] == ["RUN-42", "SOCK-M"]
+    assert shown["subtotal"] == "133.30"
+    assert shown["currency"] == "USD"
+    assert shown["item_count"] == 5
+    assert shown["refreshed"] is True
+    assert shown["items"][1]["name"] == "Socks"
 
-    updated = await client.put(f"/cart/items/{line['id']}", headers=headers, json={"quantity": 1})
+    updated = await cart.change(line["id"], 1)
     assert updated.status_code == 200
     assert updated.json()["quantity"] == 1
-    removed = await client.delete(f"/cart/items/{line['id']}", headers=headers)
+    removed = await cart.remove(line["id"])
     assert removed.status_code == 204
-    cart = (await client.get("/cart", headers=headers)).json()
-    assert [i["sku"] for i in cart["items"]] == ["SOCK-M"]
-    assert cart["subtotal"] == "13.50"
+    shown = await cart.contents()
+    assert [i["sku"] for i in shown["items"]] == ["SOCK-M"]
+    assert shown["subtotal"] == "13.50"
 
-    assert (await client.delete("/cart", headers=headers)).status_code == 204
-    empty = (await client.get("/cart", headers=headers)).json()
-    assert empty == {
+    assert (await cart.empty()).status_code == 204
+    assert await cart.contents() == {
         "items": [],
         "subtotal": "0.00",
         "promo": None,
@@ -117,105 +158,69 @@ async def test_add_view_update_remove(
     }
 
 
-async def test_same_sku_twice_merges(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
-) -> None:
-    _, headers = shopper
+async def test_same_sku_twice_merges(cart: CartApi, catalog: FakeCatalog) -> None:
     catalog.put("RUN-42", available=10)
-    first = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
-    second = await client.post(
-        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 3}
-    )
+    first = await cart.add("RUN-42", quantity=2)
+    second = await cart.add("RUN-42", quantity=3)
     assert second.status_code == 201
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["quantity"] == 5
-    cart = (await client.get("/cart", headers=headers)).json()
-    assert len(cart["items"]) == 1 and cart["item_count"] == 5
+    shown = await cart.contents()
+    assert len(shown["items"]) == 1 and shown["item_count"] == 5
 
 
-async def test_unknown_or_archived_sku_is_404(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
-) -> None:
-    _, headers = shopper
+async def test_unknown_or_archived_sku_is_404(cart: CartApi, catalog: FakeCatalog) -> None:
     catalog.put("OLD-1", active=False)
     for sku in ("NOPE-1", "OLD-1"):
-        response = await client.post(
-            "/cart/items", headers=headers, json={"sku": sku, "quantity": 1}
-        )
+        response = await cart.add(sku, quantity=1)
         assert response.status_code == 404, sku
         assert sku in response.json()["detail"]
 
 
 async def test_more_than_available_is_409_with_shortages(
-    client: httpx.AsyncClient,
-    catalog: FakeCatalog,
-    shopper: Shopper,
-    db_session: AsyncSession,
+    cart: CartApi, catalog: FakeCatalog, shopper: Shopper, db_session: AsyncSession
 ) -> None:
-    user, headers = shopper
+    user, _ = shopper
     catalog.put("RUN-42", available=3)
-    too_many = await client.post(
-        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 4}
-    )
+    too_many = await cart.add("RUN-42", quantity=4)
     assert too_many.status_code == 409
     assert too_many.json()["shortages"] == [{"sku": "RUN-42", "requested": 4, "available": 3}]
     assert await list_cart_items(db_session, user_id=user.id) == []
 
     # Merging counts too: 2 in the cart + 2 more > 3 available.
-    ok = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
+    ok = await cart.add("RUN-42", quantity=2)
     assert ok.status_code == 201
-    merged = await client.post(
-        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2}
-    )
+    merged = await cart.add("RUN-42", quantity=2)
     assert merged.status_code == 409
     assert merged.json()["shortages"][0]["requested"] == 4
-    update = await client.put(
-        f"/cart/items/{ok.json()['id']}", headers=headers, json={"quantity": 9}
-    )
+    update = await cart.change(ok.json()["id"], 9)
     assert update.status_code == 409
-    cart = (await client.get("/cart", headers=headers)).json()
-    assert cart["items"][0]["quantity"] == 2
+    assert (await cart.contents())["items"][0]["quantity"] == 2
 
 
-async def test_bad_quantities_are_422(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
-) -> None:
-    _, headers = shopper
+async def test_bad_quantities_are_422(cart: CartApi, catalog: FakeCatalog) -> None:
     catalog.put("RUN-42")
-    line = (await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})).json()
+    line = (await cart.add("RUN-42")).json()
     assert line["quantity"] == 1
     for quantity in (0, -1, 1.5, "two", None, 10_000):
-        add = await client.post(
-            "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": quantity}
-        )
-        put = await client.put(
-            f"/cart/items/{line['id']}", headers=headers, json={"quantity": quantity}
-        )
+        add = await cart.add("RUN-42", quantity=quantity)
+        put = await cart.change(line["id"], quantity)
         assert add.status_code == put.status_code == 422, quantity
     for sku in ("", "A,B", "has space", "-LEADING-DASH", "SKU/1", "x" * 65):
-        response = await client.post(
-            "/cart/items", headers=headers, json={"sku": sku, "quantity": 1}
-        )
+        response = await cart.add(sku, quantity=1)
         assert response.status_code == 422, sku
 
 
-async def test_line_and_cart_caps_are_409(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper, app: Any
-) -> None:
-    _, headers = shopper
+async def test_line_and_cart_caps_are_409(cart: CartApi, catalog: FakeCatalog, app: Any) -> None:
     catalog.put("RUN-42", available=1000)
     catalog.put("RUN-43", available=1000)
     cap = app.state.settings.cart_max_quantity_per_line
-    over = await client.post(
-        "/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": cap + 1}
-    )
+    over = await cart.add("RUN-42", quantity=cap + 1)
     assert over.status_code == 409
     app.state.settings.cart_max_lines = 1
     try:
-        assert (
-            await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
-        ).status_code == 201
-        full = await client.post("/cart/items", headers=headers, json={"sku": "RUN-43"})
+        assert (await cart.add("RUN-42")).status_code == 201
+        full = await cart.add("RUN-43")
         assert full.status_code == 409
         assert "at most 1" in full.json()["detail"]
     finally:
@@ -223,20 +228,19 @@ async def test_line_and_cart_caps_are_409(
 
 
 async def test_cart_shows_current_prices_and_flags_lines_that_ran_out(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
+    cart: CartApi, catalog: FakeCatalog
 ) -> None:
-    _, headers = shopper
     catalog.put("RUN-42", price="59.90", available=5)
     catalog.put("SOCK-M", price="4.50", available=5)
     catalog.put("HAT-1", price="15.00", available=5)
     for sku in ("RUN-42", "SOCK-M", "HAT-1"):
-        await client.post("/cart/items", headers=headers, json={"sku": sku, "quantity": 2})
+        await cart.add(sku, quantity=2)
 
     catalog.put("RUN-42", price="49.90", available=5, name="Trail Runner v2")  # price drop
     catalog.put("SOCK-M", price="4.50", available=1)  # stock ran low
     del catalog.variants["HAT-1"]  # sku withdrawn entirely
-    cart = (await client.get("/cart", headers=headers)).json()
-    by_sku = {i["sku"]: i for i in cart["items"]}
+    shown = await cart.contents()
+    by_sku = {i["sku"]: i for i in shown["items"]}
     assert by_sku["RUN-42"]["unit_price"] == "49.90"
     assert by_sku["RUN-42"]["name"].startswith("Trail Runner v2")
     assert by_sku["RUN-42"]["available"] is True
@@ -244,25 +248,20 @@ async def test_cart_shows_current_prices_and_flags_lines_that_ran_out(
     assert by_sku["SOCK-M"]["available_quantity"] == 1
     assert by_sku["HAT-1"]["available"] is False
     assert by_sku["HAT-1"]["available_quantity"] == 0
-    assert len(cart["items"]) == 3
+    assert len(shown["items"]) == 3
 
 
 async def test_catalog_down_writes_are_503_and_reads_are_stale(
-    client: httpx.AsyncClient,
-    catalog: FakeCatalog,
-    shopper: Shopper,
-    db_session: AsyncSession,
+    cart: CartApi, catalog: FakeCatalog, shopper: Shopper, db_session: AsyncSession
 ) -> None:
-    user, headers = shopper
+    user, _ = shopper
     catalog.put("RUN-42", price="59.90", available=5)
-    line = (
-        await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 2})
-    ).json()
+    line = (await cart.add("RUN-42", quantity=2)).json()
 
     catalog.down = True
-    add = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42", "quantity": 1})
-    new = await client.post("/cart/items", headers=headers, json={"sku": "SOCK-M", "quantity": 1})
-    update = await client.put(f"/cart/items/{line['id']}", headers=headers, json={"quantity": 3})
+    add = await cart.add("RUN-42", quantity=1)
+    new = await cart.add("SOCK-M", quantity=1)
+    update = await cart.change(line["id"], 3)
     for response in (add, new, update):
         assert response.status_code == 503, response.text
         assert int(response.headers["Retry-After"]) > 0
@@ -270,7 +269,7 @@ async def test_catalog_down_writes_are_503_and_reads_are_stale(
     rows = (await db_session.scalars(select(CartItem).where(CartItem.user_id == user.id))).all()
     assert [(r.sku, r.quantity) for r in rows] == [("RUN-42", 2)]  # nothing half-written
 
-    stale = await client.get("/cart", headers=headers)
+    stale = await cart.view()
     assert stale.status_code == 200
     body = stale.json()
     assert body["refreshed"] is False
@@ -280,15 +279,12 @@ async def test_catalog_down_writes_are_503_and_reads_are_stale(
     assert body["subtotal"] == "119.80"
 
     # Removing a line needs no catalog.
-    assert (await client.delete(f"/cart/items/{line['id']}", headers=headers)).status_code == 204
+    assert (await cart.remove(line["id"])).status_code == 204
     catalog.down = False
-    assert (await client.get("/cart", headers=headers)).json()["refreshed"] is True
+    assert (await cart.contents())["refreshed"] is True
 
 
-async def test_catalog_answering_nonsense_is_503_not_500(
-    client: httpx.AsyncClient, app: Any, shopper: Shopper
-) -> None:
-    _, headers = shopper
+async def test_catalog_answering_nonsense_is_503_not_500(cart: CartApi, app: Any) -> None:
     with respx.mock(base_url=app.state.settings.catalog_url) as router:
         router.get("/catalog/variants").mock(
             side_effect=[
@@ -297,15 +293,12 @@ async def test_catalog_answering_nonsense_is_503_not_500(
             ]
         )
         for _ in range(2):
-            response = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
+            response = await cart.add("RUN-42")
             assert response.status_code == 503
             assert "Retry-After" in response.headers
 
 
-async def test_catalog_blip_is_retried(
-    client: httpx.AsyncClient, app: Any, shopper: Shopper
-) -> None:
-    _, headers = shopper
+async def test_catalog_blip_is_retried(cart: CartApi, app: Any) -> None:
     with respx.mock(base_url=app.state.settings.catalog_url) as router:
         route = router.get("/catalog/variants").mock(
             side_effect=[
@@ -314,7 +307,7 @@ async def test_catalog_blip_is_retried(
                 httpx.Response(200, json={"items": [variant("RUN-42")]}),
             ]
         )
-        response = await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
+        response = await cart.add("RUN-42")
         assert response.status_code == 201
         assert route.call_count == 3
 
@@ -323,34 +316,28 @@ async def test_alice_cannot_touch_bobs_cart_lines(
     client: httpx.AsyncClient, catalog: FakeCatalog, db_session: AsyncSession, tokens: TokenFactory
 ) -> None:
     catalog.put("RUN-42", available=10)
-    alice = await make_user(db_session)
-    bob = await make_user(db_session)
-    as_alice, as_bob = auth(tokens, alice), auth(tokens, bob)
-    bobs = (
-        await client.post("/cart/items", headers=as_bob, json={"sku": "RUN-42", "quantity": 2})
-    ).json()
+    alice = CartApi(client, auth(tokens, await make_user(db_session)))
+    bob = CartApi(client, auth(tokens, await make_user(db_session)))
+    bobs = (await bob.add("RUN-42", quantity=2)).json()
 
-    change = await client.put(f"/cart/items/{bobs['id']}", headers=as_alice, json={"quantity": 1})
-    delete = await client.delete(f"/cart/items/{bobs['id']}", headers=as_alice)
+    change = await alice.change(bobs["id"], 1)
+    delete = await alice.remove(bobs["id"])
     assert change.status_code == delete.status_code == 404
-    assert (await client.get("/cart", headers=as_alice)).json()["items"] == []
-    await client.delete("/cart", headers=as_alice)  # empties only Alice's cart
+    assert (await alice.contents())["items"] == []
+    await alice.empty()  # empties only Alice's cart
 
-    bobs_cart = (await client.get("/cart", headers=as_bob)).json()
+    bobs_cart = await bob.contents()
     assert [(i["id"], i["quantity"]) for i in bobs_cart["items"]] == [(bobs["id"], 2)]
 
 
 async def test_clear_cart_for_checkout(
-    client: httpx.AsyncClient,
-    catalog: FakeCatalog,
-    shopper: Shopper,
-    db_session: AsyncSession,
+    cart: CartApi, catalog: FakeCatalog, shopper: Shopper, db_session: AsyncSession
 ) -> None:
-    user, headers = shopper
+    user, _ = shopper
     catalog.put("RUN-42")
     catalog.put("SOCK-M")
     for sku in ("RUN-42", "SOCK-M"):
-        await client.post("/cart/items", headers=headers, json={"sku": sku})
+        await cart.add(sku)
     assert [i.sku for i in await list_cart_items(db_session, user_id=user.id)] == [
         "RUN-42",
         "SOCK-M",
@@ -360,14 +347,11 @@ async def test_clear_cart_for_checkout(
 
 
 async def test_showing_the_cart_writes_only_real_changes(
-    client: httpx.AsyncClient,
-    catalog: FakeCatalog,
-    shopper: Shopper,
-    db_session: AsyncSession,
+    cart: CartApi, catalog: FakeCatalog, shopper: Shopper, db_session: AsyncSession
 ) -> None:
-    user, headers = shopper
+    user, _ = shopper
     catalog.put("RUN-42", price="59.90")
-    await client.post("/cart/items", headers=headers, json={"sku": "RUN-42"})
+    await cart.add("RUN-42")
 
     async def checked_at() -> object:
         return await db_session.scalar(
@@ -375,26 +359,21 @@ async def test_showing_the_cart_writes_only_real_changes(
         )
 
     first = await checked_at()
-    await client.get("/cart", headers=headers)
+    await cart.view()
     assert await checked_at() == first  # nothing changed, nothing written
     catalog.put("RUN-42", price="54.90")
-    await client.get("/cart", headers=headers)
+    await cart.view()
     assert await checked_at() != first
     stored = await db_session.scalar(select(CartItem.unit_price).where(CartItem.user_id == user.id))
     assert str(stored) == "54.90"
 
 
 async def test_catalog_calls_carry_a_service_token_and_the_request_id(
-    client: httpx.AsyncClient,
-    catalog: FakeCatalog,
-    shopper: Shopper,
-    app: Any,
+    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper, app: Any
 ) -> None:
     _, headers = shopper
     catalog.put("RUN-42")
-    await client.post(
-        "/cart/items", headers={**headers, "X-Request-ID": "trace-42"}, json={"sku": "RUN-42"}
-    )
+    await CartApi(client, {**headers, "X-Request-ID": "trace-42"}).add("RUN-42")
     sent = catalog.route.calls.last.request
     assert sent.headers["X-Request-ID"] == "trace-42"
     scheme, token = sent.headers["Authorization"].split(" ")

@@ -13,18 +13,22 @@ from shopkit.db import utcnow
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .account_factories import Shopper
-from .test_cart import FakeCatalog, catalog  # noqa: F401  (fixture)
+from .test_cart import CartApi, FakeCatalog, cart, catalog  # noqa: F401  (fixtures)
 
-__all__ = ["catalog"]
+__all__ = ["cart", "catalog"]
 
 
-async def new_guest(client: httpx.AsyncClient) -> dict[str, str]:
+async def new_guest(client: httpx.AsyncClient) -> CartApi:
     created = await client.post("/cart/guest")
     assert created.status_code == 201, created.text
     token = created.json()["cart_token"]
     assert len(token) >= 43  # >= 256 bits of URL-safe base64 (the contract asks >= 128)
-    return {"X-Cart-Token": token}
+    return CartApi(client, {"X-Cart-Token": token})
+
+
+def stored_hash(guest: CartApi) -> str:
+    """What the database keeps of the guest's cart token."""
+    return token_hash(guest.headers["X-Cart-Token"])
 
 
 async def test_guest_cart_lifecycle(
@@ -33,61 +37,57 @@ async def test_guest_cart_lifecycle(
     catalog.put("RUN-42", price="59.90", available=5)
     guest = await new_guest(client)
     stored = await db_session.scalar(
-        select(GuestCart).where(GuestCart.token_hash == token_hash(guest["X-Cart-Token"]))
+        select(GuestCart).where(GuestCart.token_hash == stored_hash(guest))
     )
     assert stored is not None  # only the hash is stored
 
-    assert (await client.get("/cart", headers=guest)).json()["items"] == []
-    added = await client.post("/cart/items", headers=guest, json={"sku": "RUN-42", "quantity": 2})
+    assert (await guest.contents())["items"] == []
+    added = await guest.add("RUN-42", quantity=2)
     assert added.status_code == 201, added.text
     line = added.json()
-    cart = (await client.get("/cart", headers=guest)).json()
-    assert [(i["sku"], i["quantity"]) for i in cart["items"]] == [("RUN-42", 2)]
-    assert cart["subtotal"] == "119.80"
-    too_many = await client.put(f"/cart/items/{line['id']}", headers=guest, json={"quantity": 6})
+    shown = await guest.contents()
+    assert [(i["sku"], i["quantity"]) for i in shown["items"]] == [("RUN-42", 2)]
+    assert shown["subtotal"] == "119.80"
+    too_many = await guest.change(line["id"], 6)
     assert too_many.status_code == 409
-    put = await client.put(f"/cart/items/{line['id']}", headers=guest, json={"quantity": 3})
+    put = await guest.change(line["id"], 3)
     assert put.json()["quantity"] == 3
-    assert (await client.delete(f"/cart/items/{line['id']}", headers=guest)).status_code == 204
-    await client.post("/cart/items", headers=guest, json={"sku": "RUN-42"})
-    assert (await client.delete("/cart", headers=guest)).status_code == 204
-    assert (await client.get("/cart", headers=guest)).json()["item_count"] == 0
+    assert (await guest.remove(line["id"])).status_code == 204
+    await guest.add("RUN-42")
+    assert (await guest.empty()).status_code == 204
+    assert (await guest.contents())["item_count"] == 0
 
 
 async def test_one_cart_cannot_touch_another(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
+    client: httpx.AsyncClient, catalog: FakeCatalog, cart: CartApi
 ) -> None:
     catalog.put("RUN-42", available=5)
     first, second = await new_guest(client), await new_guest(client)
-    _, account = shopper
-    line = (await client.post("/cart/items", headers=first, json={"sku": "RUN-42"})).json()
-    for other in (second, account):
-        path = f"/cart/items/{line['id']}"
-        assert (await client.put(path, headers=other, json={"quantity": 2})).status_code == 404
-        assert (await client.delete(path, headers=other)).status_code == 404
-        assert (await client.get("/cart", headers=other)).json()["items"] == []
-    assert (await client.get("/cart", headers=first)).json()["item_count"] == 1
+    line = (await first.add("RUN-42")).json()
+    for other in (second, cart):
+        assert (await other.change(line["id"], 2)).status_code == 404
+        assert (await other.remove(line["id"])).status_code == 404
+        assert (await other.contents())["items"] == []
+    assert (await first.contents())["item_count"] == 1
 
 
 async def test_unknown_expired_or_missing_tokens(
     client: httpx.AsyncClient, catalog: FakeCatalog, db_session: AsyncSession
 ) -> None:
-    unknown = {"X-Cart-Token": "C" * 43}
-    assert (await client.get("/cart", headers=unknown)).status_code == 404
-    assert (
-        await client.post("/cart/items", headers=unknown, json={"sku": "RUN-42"})
-    ).status_code == 404
-    assert (await client.get("/cart", headers={"X-Cart-Token": "short"})).status_code == 422
+    unknown = CartApi(client, {"X-Cart-Token": "C" * 43})
+    assert (await unknown.view()).status_code == 404
+    assert (await unknown.add("RUN-42")).status_code == 404
+    assert (await CartApi(client, {"X-Cart-Token": "short"}).view()).status_code == 422
     assert (await client.get("/cart")).status_code == 401
 
     guest = await new_guest(client)
     await db_session.execute(
         update(GuestCart)
-        .where(GuestCart.token_hash == token_hash(guest["X-Cart-Token"]))
+        .where(GuestCart.token_hash == stored_hash(guest))
         .values(last_used_at=utcnow() - timedelta(days=30, seconds=1))
     )
     await db_session.commit()
-    assert (await client.get("/cart", headers=guest)).status_code == 404
+    assert (await guest.view()).status_code == 404
 
 
 async def test_expiry_job_deletes_unused_guest_carts_with_their_lines(
@@ -96,18 +96,18 @@ async def test_expiry_job_deletes_unused_guest_carts_with_their_lines(
     catalog.put("RUN-42", available=5)
     old, fresh = await new_guest(client), await new_guest(client)
     for guest in (old, fresh):
-        await client.post("/cart/items", headers=guest, json={"sku": "RUN-42"})
+        await guest.add("RUN-42")
     await db_session.execute(
         update(GuestCart)
-        .where(GuestCart.token_hash == token_hash(old["X-Cart-Token"]))
+        .where(GuestCart.token_hash == stored_hash(old))
         .values(last_used_at=utcnow() - timedelta(days=31))
     )
     removed = await guest_carts.delete_expired(db_session, ttl=timedelta(days=30))
     assert removed >= 1
     remaining = await db_session.scalars(select(GuestCart.token_hash))
     hashes = set(remaining.all())
-    assert token_hash(old["X-Cart-Token"]) not in hashes
-    assert token_hash(fresh["X-Cart-Token"]) in hashes
+    assert stored_hash(old) not in hashes
+    assert stored_hash(fresh) in hashes
     orphans = await db_session.scalar(
         select(func.count())
         .select_from(CartItem)
@@ -129,26 +129,22 @@ async def test_creating_guest_carts_is_limited_per_client_address(
 
 
 async def test_merge_sums_caps_flags_and_is_idempotent(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
+    client: httpx.AsyncClient, catalog: FakeCatalog, cart: CartApi
 ) -> None:
-    _, account = shopper
     catalog.put("RUN-42", price="59.90", available=5)
     catalog.put("SOCK-M", price="4.50", available=100)
     catalog.put("CAP-1", price="9.00", available=2)
     catalog.put("GONE-1", price="1.00", available=9)
-    await client.post("/cart/items", headers=account, json={"sku": "RUN-42", "quantity": 2})
-    await client.post("/cart/items", headers=account, json={"sku": "SOCK-M", "quantity": 1})
+    await cart.add("RUN-42", quantity=2)
+    await cart.add("SOCK-M", quantity=1)
     guest = await new_guest(client)
     for sku, quantity in (("RUN-42", 4), ("SOCK-M", 2), ("CAP-1", 1), ("GONE-1", 1)):
-        added = await client.post(
-            "/cart/items", headers=guest, json={"sku": sku, "quantity": quantity}
-        )
+        added = await guest.add(sku, quantity=quantity)
         assert added.status_code == 201, added.text
     catalog.put("CAP-1", price="9.00", available=2)
     catalog.put("GONE-1", price="1.00", available=9, active=False)  # archived meanwhile
 
-    body = {"cart_token": guest["X-Cart-Token"]}
-    merged = await client.post("/cart/merge", headers=account, json=body)
+    merged = await cart.merge(guest)
     assert merged.status_code == 200, merged.text
     result = merged.json()
     assert result["merged"] is True
@@ -158,27 +154,25 @@ async def test_merge_sums_caps_flags_and_is_idempotent(
         (a["sku"], a["requested"], a["quantity"], a["reason"]) for a in result["adjusted"]
     ) == [("GONE-1", 1, 0, "unavailable"), ("RUN-42", 6, 5, "stock")]
     # The guest cart is gone; merging again changes nothing.
-    assert (await client.get("/cart", headers=guest)).status_code == 404
-    again = await client.post("/cart/merge", headers=account, json=body)
+    assert (await guest.view()).status_code == 404
+    again = await cart.merge(guest)
     assert again.status_code == 200
     assert again.json()["merged"] is False and again.json()["adjusted"] == []
     assert {i["sku"]: i["quantity"] for i in again.json()["items"]} == quantities
 
 
 async def test_merge_needs_an_account_and_leaves_both_carts_when_the_catalog_is_down(
-    client: httpx.AsyncClient, catalog: FakeCatalog, shopper: Shopper
+    client: httpx.AsyncClient, catalog: FakeCatalog, cart: CartApi
 ) -> None:
-    _, account = shopper
     catalog.put("RUN-42", available=5)
     guest = await new_guest(client)
-    await client.post("/cart/items", headers=guest, json={"sku": "RUN-42", "quantity": 2})
-    body = {"cart_token": guest["X-Cart-Token"]}
-    assert (await client.post("/cart/merge", headers=guest, json=body)).status_code == 401
+    await guest.add("RUN-42", quantity=2)
+    assert (await guest.merge(guest)).status_code == 401
     catalog.down = True
-    down = await client.post("/cart/merge", headers=account, json=body)
+    down = await cart.merge(guest)
     assert down.status_code == 503
     catalog.down = False
-    assert (await client.get("/cart", headers=guest)).json()["item_count"] == 2
-    assert (await client.get("/cart", headers=account)).json()["item_count"] == 0
-    merged = await client.post("/cart/merge", headers=account, json=body)
+    assert (await guest.contents())["item_count"] == 2
+    assert (await cart.contents())["item_count"] == 0
+    merged = await cart.merge(guest)
     assert merged.json()["item_count"] == 2

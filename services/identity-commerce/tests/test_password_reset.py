@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
-from identity_commerce.models import AccountLink, OutboxMessage
+from identity_commerce.models import AccountLink, OutboxMessage, User
 from identity_commerce.services.account_links import token_hash
 from shopkit.db import utcnow
 from sqlalchemy import func, select, update
@@ -37,8 +38,32 @@ async def confirm(
     )
 
 
-async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
-    user = await make_user(db_session)
+async def reset_link(client: httpx.AsyncClient, db_session: AsyncSession, user: User) -> str:
+    """Ask a reset for `user`; the token of the link emailed for it."""
+    await ask_reset(client, user.email)
+    return await last_token(db_session, event_type=RESET, email=user.email)
+
+
+async def assert_link_refused(
+    client: httpx.AsyncClient, token: str, user: User, *, password_kept: str
+) -> httpx.Response:
+    """A reset with `token` is refused (400) and changes nothing: `password_kept` still
+    signs `user` in. The refusal, for a closer look."""
+    refused = await confirm(client, token, "Attacker-Pass-1")
+    assert refused.status_code == 400
+    assert (await login(client, user.email, password_kept)).status_code == 200
+    return refused
+
+
+@pytest.fixture
+async def user(db_session: AsyncSession) -> User:
+    """An account with DEFAULT_PASSWORD."""
+    return await make_user(db_session)
+
+
+async def test_reset_full_cycle(
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
+) -> None:
     before = await login(client, user.email, DEFAULT_PASSWORD)
     old_access = before.json()["access_token"]
 
@@ -73,15 +98,12 @@ async def test_reset_full_cycle(client: httpx.AsyncClient, db_session: AsyncSess
     assert me.json()["email_verified"] is True  # the link reached the inbox
 
     # Single use.
-    again = await confirm(client, token, "Another-Pass-8")
-    assert again.status_code == 400
-    assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
+    await assert_link_refused(client, token, user, password_kept=NEW_PASSWORD)
 
 
 async def test_unknown_email_gets_the_same_answer_and_no_email(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
     ghost = unique_email("ghost")
     known = await ask_reset(client, user.email)
     unknown = await ask_reset(client, ghost)
@@ -92,9 +114,8 @@ async def test_unknown_email_gets_the_same_answer_and_no_email(
 
 
 async def test_disabled_account_gets_no_email(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
     user.is_active = False
     await db_session.commit()
     response = await ask_reset(client, user.email)
@@ -102,20 +123,18 @@ async def test_disabled_account_gets_no_email(
     assert await queued_links(db_session, event_type=RESET, email=user.email) == []
 
 
-async def test_expired_link_is_400(client: httpx.AsyncClient, db_session: AsyncSession) -> None:
-    user = await make_user(db_session)
-    await ask_reset(client, user.email)
-    token = await last_token(db_session, event_type=RESET, email=user.email)
+async def test_expired_link_is_400(
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
+) -> None:
+    token = await reset_link(client, db_session, user)
     await db_session.execute(
         update(AccountLink)
         .where(AccountLink.token_hash == token_hash(token))
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
     await db_session.commit()
-    expired = await confirm(client, token)
-    assert expired.status_code == 400
+    expired = await assert_link_refused(client, token, user, password_kept=DEFAULT_PASSWORD)
     assert "expired" in expired.json()["detail"]
-    assert (await login(client, user.email, DEFAULT_PASSWORD)).status_code == 200
 
 
 async def test_unknown_and_malformed_tokens(client: httpx.AsyncClient) -> None:
@@ -132,9 +151,8 @@ async def test_unknown_and_malformed_tokens(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_reset_ends_every_other_link_sent_before(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
     for _ in range(2):
         assert (await ask_reset(client, user.email)).status_code == 202
     first, second = [
@@ -142,17 +160,13 @@ async def test_a_reset_ends_every_other_link_sent_before(
     ]
     used = await confirm(client, second)
     assert used.status_code == 204
-    stale = await confirm(client, first, "Attacker-Pass-1")
-    assert stale.status_code == 400
-    assert (await login(client, user.email, NEW_PASSWORD)).status_code == 200
+    await assert_link_refused(client, first, user, password_kept=NEW_PASSWORD)
 
 
 async def test_a_password_change_ends_links_sent_before(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
-    await ask_reset(client, user.email)
-    token = await last_token(db_session, event_type=RESET, email=user.email)
+    token = await reset_link(client, db_session, user)
     access = (await login(client, user.email, DEFAULT_PASSWORD)).json()["access_token"]
     changed = await client.post(
         "/auth/me/password",
@@ -160,14 +174,12 @@ async def test_a_password_change_ends_links_sent_before(
         headers={"Authorization": f"Bearer {access}"},
     )
     assert changed.status_code == 204
-    late = await confirm(client, token, "Attacker-Pass-1")
-    assert late.status_code == 400
+    await assert_link_refused(client, token, user, password_kept=NEW_PASSWORD)
 
 
 async def test_requests_are_limited_per_email_and_address(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
     for attempt in range(3):
         response = await ask_reset(client, user.email)
         assert response.status_code == 202, attempt
@@ -186,9 +198,8 @@ async def test_requests_are_limited_per_email_and_address(
 
 
 async def test_one_inbox_gets_a_bounded_number_of_links_from_all_addresses(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
     answers = []
     for n in range(4):  # four addresses, three requests each: 12 asked, 10 allowed
         sender = await _client_from(client, f"127.0.1.{10 + n}")
@@ -215,11 +226,9 @@ async def test_requests_are_limited_per_client_address(
 
 
 async def test_failed_tokens_are_limited_per_client_address(
-    client: httpx.AsyncClient, db_session: AsyncSession
+    client: httpx.AsyncClient, db_session: AsyncSession, user: User
 ) -> None:
-    user = await make_user(db_session)
-    await ask_reset(client, user.email)
-    token = await last_token(db_session, event_type=RESET, email=user.email)
+    token = await reset_link(client, db_session, user)
     for attempt in range(20):
         guess = await confirm(client, f"guess{attempt:02d}" + "x" * 38)
         assert guess.status_code == 400, attempt

@@ -13,12 +13,16 @@ from typing import Any
 
 import httpx
 import respx
-import schemathesis
 from shopkit.testing import free_port
-from shopkit.testing.fuzz import assert_openapi_contract
 from shopkit.testing.tokens import TokenFactory
 
-from ..fuzzing import RealAdmin, SameToken, fuzz_app_fixture, paths_outside, promoted_admin
+from ..fuzzing import (
+    RealAdmin,
+    SameToken,
+    assert_contract_under,
+    fuzz_app_fixture,
+    promoted_admin,
+)
 
 CUSTOMER_PATHS = ("/checkout", "/orders", "/payments")
 ADMIN_AND_SERVICE_PATHS = ("/admin/orders", "/internal")
@@ -43,19 +47,9 @@ async def test_openapi_contract_of_checkout_orders_and_admin_orders(
 ) -> None:
     app, customer_token = fuzz_app
     admin = RealAdmin(await promoted_admin(app, "checkout-fuzz-admin@example.com"), tokens)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     with respx.mock(base_url=app.state.settings.catalog_url, assert_all_called=False) as router:
         router.get("/catalog/variants").mock(return_value=httpx.Response(200, json={"items": []}))
-        assert_openapi_contract(
-            schema,
-            SameToken(customer_token),  # type: ignore[arg-type]
-            skip_paths=paths_outside(app, CUSTOMER_PATHS),
-            max_examples=15,
-        )
-        assert_openapi_contract(
-            schema,
-            admin,  # type: ignore[arg-type]
-            service_only_paths=("/internal",),
-            skip_paths=paths_outside(app, ADMIN_AND_SERVICE_PATHS),
-            max_examples=15,
+        assert_contract_under(app, CUSTOMER_PATHS, SameToken(customer_token))
+        assert_contract_under(
+            app, ADMIN_AND_SERVICE_PATHS, admin, service_only_paths=("/internal",)
         )

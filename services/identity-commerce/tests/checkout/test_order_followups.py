@@ -6,11 +6,9 @@ retrying cannot fix (parked as failed)."""
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
@@ -19,43 +17,32 @@ from identity_commerce.clients.catalog import build_catalog_client
 from identity_commerce.models import FollowUpKind, OrderFollowUp
 from identity_commerce.services.order_followups import FollowUpClients, attempt_followup
 from shopkit.db import utcnow
-from shopkit.testing import free_port
+from shopkit.testing.stub_server import QuietHandler, serving_handler
 
 
-class FakeCatalog(BaseHTTPRequestHandler):
+class FakeCatalog(QuietHandler):
     answers: ClassVar[list[tuple[int, dict[str, Any]]]] = []
     received: ClassVar[list[tuple[str, str | None, dict[str, Any]]]] = []
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append((self.path, self.headers.get("Authorization"), body))
-        status, answer = self.answers.pop(0) if self.answers else (200, {})
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(*(self.answers.pop(0) if self.answers else (200, {})))
 
 
 @pytest.fixture
 def clients(app: FastAPI) -> Iterator[FollowUpClients]:
     FakeCatalog.answers, FakeCatalog.received = [], []
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), FakeCatalog)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = app.state.settings.model_copy(
-        update={"catalog_url": f"http://127.0.0.1:{server.server_port}", "http_retries": 1}
-    )
-    yield FollowUpClients(
-        catalog=build_catalog_client(settings, app.state.token_signer),
-        retry_base=timedelta(seconds=5),
-        retry_max=timedelta(seconds=8),
-        session_factory=app.state.session_factory,
-    )
-    server.shutdown()
+    with serving_handler(FakeCatalog) as catalog_url:
+        settings = app.state.settings.model_copy(
+            update={"catalog_url": catalog_url, "http_retries": 1}
+        )
+        yield FollowUpClients(
+            catalog=build_catalog_client(settings, app.state.token_signer),
+            retry_base=timedelta(seconds=5),
+            retry_max=timedelta(seconds=8),
+            session_factory=app.state.session_factory,
+        )
 
 
 def followup(kind: FollowUpKind, payload: dict[str, Any]) -> OrderFollowUp:

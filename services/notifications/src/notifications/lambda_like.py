@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopkit.db import Database
-from shopkit.errors import Forbidden, ProblemError, Unauthorized
+from shopkit.errors import Forbidden, MethodNotAllowed, PayloadTooLarge, ProblemError, Unauthorized
 from shopkit.observability import configure_logging
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import TokenError, TokenVerifier
@@ -66,16 +66,6 @@ class Runtime:
                 trusted=settings.trusted_signers,
             ),
         )
-
-
-class MethodNotAllowed(ProblemError):
-    status_code = 405
-    default_detail = "Method not allowed"
-
-
-class PayloadTooLarge(ProblemError):
-    status_code = 413
-    default_detail = "Request body too large"
 
 
 @dataclass(frozen=True)
@@ -154,7 +144,7 @@ def _unwrap(event: Any, max_body_bytes: int) -> Request:
                     ]
                 ) from None
         if len(text.encode("utf-8")) > max_body_bytes:
-            raise PayloadTooLarge("Request body too large")
+            raise PayloadTooLarge()
         try:
             envelope = json.loads(text)
         except json.JSONDecodeError as exc:

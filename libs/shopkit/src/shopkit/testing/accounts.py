@@ -10,17 +10,15 @@ the real route does. The behaviour itself is proven against the real identity-co
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
 from shopkit.scopes import ACCOUNTS_READ
+from shopkit.testing.stub_server import QuietHandler, serving_handler
 from shopkit.testing.tokens import TokenFactory
 from shopkit.tokens import TokenError, TokenVerifier
 
@@ -70,24 +68,9 @@ def directory_transport(tokens: TokenFactory) -> httpx.MockTransport:
 def directory_server(tokens: TokenFactory) -> Iterator[str]:
     """For live processes: a small HTTP server on 127.0.0.1; yields its URL (IDENTITY_URL)."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            status, body = answer(tokens, self.path, self.headers.get("Authorization"))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json(*answer(tokens, self.path, self.headers.get("Authorization")))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_handler(Handler) as url:
+        yield url
