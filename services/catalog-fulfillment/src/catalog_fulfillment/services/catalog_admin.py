@@ -99,18 +99,26 @@ async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Cat
     return category
 
 
+async def _rename(
+    session: AsyncSession, row: Category | Product, data: CategoryUpdate | ProductUpdate
+) -> None:
+    """The edit of what categories and products share: name, slug, description. A new slug
+    is made unique against the name as it stands after this edit."""
+    if data.name is not None:
+        row.name = data.name
+    if data.slug is not None:
+        row.slug = await _slug_for(
+            session, type(row), explicit=data.slug, name=row.name, current_id=row.id
+        )
+    if data.description is not None:
+        row.description = data.description
+
+
 async def update_category(
     session: AsyncSession, *, category_id: uuid.UUID, data: CategoryUpdate
 ) -> Category:
     category = await _locked(session, Category, category_id, "No such category")
-    if data.name is not None:
-        category.name = data.name
-    if data.slug is not None:
-        category.slug = await _slug_for(
-            session, Category, explicit=data.slug, name=category.name, current_id=category.id
-        )
-    if data.description is not None:
-        category.description = data.description
+    await _rename(session, category, data)
     if data.position is not None:
         category.position = data.position
     await _flush_or_conflict(session, "A category with this slug already exists")
@@ -210,14 +218,7 @@ async def update_product(
     if data.category_id is not None:
         await _require_category(session, data.category_id, "Category")
         product.category_id = data.category_id
-    if data.name is not None:
-        product.name = data.name
-    if data.slug is not None:
-        product.slug = await _slug_for(
-            session, Product, explicit=data.slug, name=product.name, current_id=product.id
-        )
-    if data.description is not None:
-        product.description = data.description
+    await _rename(session, product, data)
     if "brand" in data.model_fields_set:
         product.brand = data.brand
     if data.status is not None:
