@@ -122,6 +122,10 @@ BAD_CURSOR = (
     "`cursor` is not one this service made for this sort (`code`: `invalid_cursor`): start "
     "again from the first page"
 )
+# What a listing and a search both answer besides the page.
+LISTING_ERRORS = error_responses(
+    BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
+)
 
 CategoryQuery = Annotated[
     str | None,
@@ -211,9 +215,7 @@ async def sitemap_entries(session: ReadSessionDep, cache: CatalogCacheDep) -> Re
     "/products",
     response_model=ProductPage,
     summary="Browse and filter products",
-    responses=error_responses(
-        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
-    ),
+    responses=LISTING_ERRORS,
 )
 async def list_products(
     cache: CatalogCacheDep,
@@ -231,9 +233,7 @@ async def list_products(
     "/search",
     response_model=ProductPage,
     summary="Full-text product search, tolerant of typos",
-    responses=error_responses(
-        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
-    ),
+    responses=LISTING_ERRORS,
 )
 async def search(
     cache: CatalogCacheDep,
