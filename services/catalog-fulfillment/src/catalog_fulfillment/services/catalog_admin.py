@@ -154,6 +154,13 @@ def _new_variant(product_id: uuid.UUID, data: VariantIn, position: int, currency
     )
 
 
+def _initial_stock(data: VariantIn) -> InventoryItem:
+    """A new sku's stock row: the counted units given with it, nothing reserved yet."""
+    return InventoryItem(
+        sku=data.sku, on_hand=data.on_hand, reserved=0, reorder_level=data.reorder_level
+    )
+
+
 async def _refresh_price_range(session: AsyncSession, product: Product) -> None:
     low, high = (
         await session.execute(
@@ -198,15 +205,7 @@ async def create_product(session: AsyncSession, *, data: ProductCreate) -> Produ
     for position, variant in enumerate(data.variants):
         session.add(_new_variant(product.id, variant, position, data.currency))
     await _flush_or_conflict(session, "A sku of this product already exists")
-    for variant in data.variants:
-        session.add(
-            InventoryItem(
-                sku=variant.sku,
-                on_hand=variant.on_hand,
-                reserved=0,
-                reorder_level=variant.reorder_level,
-            )
-        )
+    session.add_all(_initial_stock(variant) for variant in data.variants)
     await session.flush()
     return product
 
@@ -266,12 +265,7 @@ async def _replace_variants(
     for retired in existing.values():
         retired.active = False
     await _flush_or_conflict(session, "A sku of this product already exists")
-    for data in new_stock:
-        session.add(
-            InventoryItem(
-                sku=data.sku, on_hand=data.on_hand, reserved=0, reorder_level=data.reorder_level
-            )
-        )
+    session.add_all(_initial_stock(data) for data in new_stock)
     await session.flush()
     await _refresh_price_range(session, product)
 
