@@ -71,13 +71,13 @@ async def _listing(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
-    filters: ListingFilters,
-    sort: Sort,
+    listing: "ListingQuery",
+    q: str | None,
     paging: PageParams,
-    cursor: str | None = None,
 ) -> Response:
     """The page as JSON, rendered once and then served from the catalog cache until a
     write (price, stock going in or out, rating, ...) through any process invalidates it."""
+    filters, sort, cursor = listing.filters(q), listing.sort, listing.cursor
 
     async def render() -> bytes:
         result = await catalog.list_products(
@@ -225,8 +225,7 @@ async def list_products(
     paging: Paging,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
 ) -> Response:
-    filters = listing.filters(q)
-    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
+    return await _listing(cache, session, settings, listing, q, paging)
 
 
 @router.get(
@@ -243,8 +242,7 @@ async def search(
     listing: ListingQueryDep,
     paging: Paging,
 ) -> Response:
-    filters = listing.filters(q)
-    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
+    return await _listing(cache, session, settings, listing, q, paging)
 
 
 @router.get(
