@@ -16,6 +16,19 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def stock_json(
+    sku: str, *, on_hand: int, reserved: int, available: int, reorder_level: int
+) -> dict[str, Any]:
+    """A sku's stock level as the API answers it (`StockLevel`)."""
+    return {
+        "sku": sku,
+        "on_hand": on_hand,
+        "reserved": reserved,
+        "available": available,
+        "reorder_level": reorder_level,
+    }
+
+
 async def make_category(
     session: AsyncSession, *, name: str | None = None, parent: Category | None = None
 ) -> Category:

@@ -9,7 +9,7 @@ import pytest
 from catalog_fulfillment.models import InventoryItem, OutboxMessage
 from sqlalchemy import select
 
-from tests.factories import make_category, make_product, unique
+from tests.factories import make_category, make_product, stock_json, unique
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -325,13 +325,7 @@ async def test_set_stock(client, admin, tokens, db_session) -> None:
         f"/admin/inventory/{sku}", json={"on_hand": 6, "reorder_level": 3}, headers=admin
     )
     assert response.status_code == 200
-    assert response.json() == {
-        "sku": sku,
-        "on_hand": 6,
-        "reserved": 4,
-        "available": 2,
-        "reorder_level": 3,
-    }
+    assert response.json() == stock_json(sku, on_hand=6, reserved=4, available=2, reorder_level=3)
     events = (
         await db_session.scalars(select(OutboxMessage).where(OutboxMessage.aggregate_id == sku))
     ).all()

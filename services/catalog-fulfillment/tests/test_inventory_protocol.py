@@ -15,7 +15,7 @@ from shopkit.testing import TokenFactory
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_product, unique
+from tests.factories import make_product, stock_json, unique
 
 
 def service(tokens: TokenFactory) -> dict[str, str]:
@@ -304,13 +304,9 @@ async def test_read_stock_for_admin_and_service(client, tokens, db_session) -> N
             f"/inventory/{sku}", headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 200
-        assert response.json() == {
-            "sku": sku,
-            "on_hand": 7,
-            "reserved": 3,
-            "available": 4,
-            "reorder_level": 2,
-        }
+        assert response.json() == stock_json(
+            sku, on_hand=7, reserved=3, available=4, reorder_level=2
+        )
     missing = await client.get(f"/inventory/{unique('NO')}", headers=service(tokens))
     assert missing.status_code == 404
     assert (await client.get(f"/inventory/{sku}")).status_code == 401

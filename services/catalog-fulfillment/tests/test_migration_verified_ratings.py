@@ -4,36 +4,18 @@ stored while identity-commerce was down); the downgrade counts every review agai
 
 from __future__ import annotations
 
-import threading
 import uuid
 from pathlib import Path
 
 import psycopg
-from alembic import command
-from alembic.config import Config
+from shopkit.testing.database import run_alembic
 from sqlalchemy.engine import make_url
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
 def alembic(database_url: str, action: str, revision: str) -> None:
-    """`alembic upgrade|downgrade <revision>` in a thread: env.py runs its own event loop."""
-    cfg = Config(str(ALEMBIC_INI))
-    cfg.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
-    cfg.attributes["database_url"] = database_url
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            getattr(command, action)(cfg, revision)
-        except BaseException as exc:  # re-raised in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
+    run_alembic(ALEMBIC_INI, database_url, action, revision)
 
 
 def connect(database_url: str) -> psycopg.Connection:

@@ -57,8 +57,8 @@ def drop_database(server_url: str, name: str) -> None:
         )
 
 
-def migrate(alembic_ini: Path, database_url: str) -> None:
-    """`alembic upgrade head` in a thread: env.py runs its own event loop."""
+def run_alembic(alembic_ini: Path, database_url: str, action: str, revision: str) -> None:
+    """`alembic upgrade|downgrade <revision>` in a thread: env.py runs its own event loop."""
     cfg = Config(str(alembic_ini))
     cfg.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
     cfg.attributes["database_url"] = database_url
@@ -66,7 +66,7 @@ def migrate(alembic_ini: Path, database_url: str) -> None:
 
     def run() -> None:
         try:
-            command.upgrade(cfg, "head")
+            getattr(command, action)(cfg, revision)
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
 
@@ -75,6 +75,11 @@ def migrate(alembic_ini: Path, database_url: str) -> None:
     thread.join()
     if errors:
         raise errors[0]
+
+
+def migrate(alembic_ini: Path, database_url: str) -> None:
+    """`alembic upgrade head`."""
+    run_alembic(alembic_ini, database_url, "upgrade", "head")
 
 
 class TestDatabases:

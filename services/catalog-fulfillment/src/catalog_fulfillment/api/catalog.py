@@ -71,13 +71,13 @@ async def _listing(
     cache: CatalogCacheDep,
     session: ReadSessionDep,
     settings: SettingsDep,
-    filters: ListingFilters,
-    sort: Sort,
+    listing: "ListingQuery",
+    q: str | None,
     paging: PageParams,
-    cursor: str | None = None,
 ) -> Response:
     """The page as JSON, rendered once and then served from the catalog cache until a
     write (price, stock going in or out, rating, ...) through any process invalidates it."""
+    filters, sort, cursor = listing.filters(q), listing.sort, listing.cursor
 
     async def render() -> bytes:
         result = await catalog.list_products(
@@ -121,6 +121,10 @@ async def _listing(
 BAD_CURSOR = (
     "`cursor` is not one this service made for this sort (`code`: `invalid_cursor`): start "
     "again from the first page"
+)
+# What a listing and a search both answer besides the page.
+LISTING_ERRORS = error_responses(
+    BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
 )
 
 CategoryQuery = Annotated[
@@ -211,9 +215,7 @@ async def sitemap_entries(session: ReadSessionDep, cache: CatalogCacheDep) -> Re
     "/products",
     response_model=ProductPage,
     summary="Browse and filter products",
-    responses=error_responses(
-        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
-    ),
+    responses=LISTING_ERRORS,
 )
 async def list_products(
     cache: CatalogCacheDep,
@@ -223,17 +225,14 @@ async def list_products(
     paging: Paging,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
 ) -> Response:
-    filters = listing.filters(q)
-    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
+    return await _listing(cache, session, settings, listing, q, paging)
 
 
 @router.get(
     "/search",
     response_model=ProductPage,
     summary="Full-text product search, tolerant of typos",
-    responses=error_responses(
-        BadRequest.documented(BAD_CURSOR), NotFound.documented("Unknown category")
-    ),
+    responses=LISTING_ERRORS,
 )
 async def search(
     cache: CatalogCacheDep,
@@ -243,8 +242,7 @@ async def search(
     listing: ListingQueryDep,
     paging: Paging,
 ) -> Response:
-    filters = listing.filters(q)
-    return await _listing(cache, session, settings, filters, listing.sort, paging, listing.cursor)
+    return await _listing(cache, session, settings, listing, q, paging)
 
 
 @router.get(

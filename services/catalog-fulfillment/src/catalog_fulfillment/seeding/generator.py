@@ -13,14 +13,13 @@ import json
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import psycopg
 
-from catalog_fulfillment.seeding.demo import NAMESPACE
+from catalog_fulfillment.seeding.demo import NAMESPACE, SeedReport
 from catalog_fulfillment.seeding.demo_data import demo_catalog
 
 # noun -> (category slug, icon, low price, high price, variant axis, axis values)
@@ -153,14 +152,6 @@ EXTRA_CITIES = [
 ]
 
 
-@dataclass
-class GeneratorReport:
-    products: int = 0
-    variants: int = 0
-    reviews: int = 0
-    stores: int = 0
-
-
 def libpq_conninfo(sqlalchemy_url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -182,8 +173,8 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     )
 
 
-def generate_products(conn: psycopg.Connection, target: int) -> GeneratorReport:
-    report = GeneratorReport()
+def generate_products(conn: psycopg.Connection, target: int) -> SeedReport:
+    report = SeedReport()
     existing = conn.execute("SELECT count(*) FROM products WHERE slug LIKE 'gen-%'").fetchone()
     start = int(existing[0]) if existing else 0
     if start >= target:
@@ -400,9 +391,9 @@ def _copy(
             copy.write_row(row)
 
 
-def generate(sqlalchemy_url: str, *, products: int, stores: int) -> GeneratorReport:
+def generate(sqlalchemy_url: str, *, products: int, stores: int) -> SeedReport:
     with psycopg.connect(libpq_conninfo(sqlalchemy_url)) as conn:
-        report = generate_products(conn, products) if products else GeneratorReport()
+        report = generate_products(conn, products) if products else SeedReport()
         report.stores = generate_stores(conn, stores) if stores else 0
         conn.commit()
         conn.autocommit = True

@@ -99,18 +99,26 @@ async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Cat
     return category
 
 
+async def _rename(
+    session: AsyncSession, row: Category | Product, data: CategoryUpdate | ProductUpdate
+) -> None:
+    """The edit of what categories and products share: name, slug, description. A new slug
+    is made unique against the name as it stands after this edit."""
+    if data.name is not None:
+        row.name = data.name
+    if data.slug is not None:
+        row.slug = await _slug_for(
+            session, type(row), explicit=data.slug, name=row.name, current_id=row.id
+        )
+    if data.description is not None:
+        row.description = data.description
+
+
 async def update_category(
     session: AsyncSession, *, category_id: uuid.UUID, data: CategoryUpdate
 ) -> Category:
     category = await _locked(session, Category, category_id, "No such category")
-    if data.name is not None:
-        category.name = data.name
-    if data.slug is not None:
-        category.slug = await _slug_for(
-            session, Category, explicit=data.slug, name=category.name, current_id=category.id
-        )
-    if data.description is not None:
-        category.description = data.description
+    await _rename(session, category, data)
     if data.position is not None:
         category.position = data.position
     await _flush_or_conflict(session, "A category with this slug already exists")
@@ -143,6 +151,13 @@ def _new_variant(product_id: uuid.UUID, data: VariantIn, position: int, currency
         currency=currency,
         position=position,
         active=True,
+    )
+
+
+def _initial_stock(data: VariantIn) -> InventoryItem:
+    """A new sku's stock row: the counted units given with it, nothing reserved yet."""
+    return InventoryItem(
+        sku=data.sku, on_hand=data.on_hand, reserved=0, reorder_level=data.reorder_level
     )
 
 
@@ -190,15 +205,7 @@ async def create_product(session: AsyncSession, *, data: ProductCreate) -> Produ
     for position, variant in enumerate(data.variants):
         session.add(_new_variant(product.id, variant, position, data.currency))
     await _flush_or_conflict(session, "A sku of this product already exists")
-    for variant in data.variants:
-        session.add(
-            InventoryItem(
-                sku=variant.sku,
-                on_hand=variant.on_hand,
-                reserved=0,
-                reorder_level=variant.reorder_level,
-            )
-        )
+    session.add_all(_initial_stock(variant) for variant in data.variants)
     await session.flush()
     return product
 
@@ -210,14 +217,7 @@ async def update_product(
     if data.category_id is not None:
         await _require_category(session, data.category_id, "Category")
         product.category_id = data.category_id
-    if data.name is not None:
-        product.name = data.name
-    if data.slug is not None:
-        product.slug = await _slug_for(
-            session, Product, explicit=data.slug, name=product.name, current_id=product.id
-        )
-    if data.description is not None:
-        product.description = data.description
+    await _rename(session, product, data)
     if "brand" in data.model_fields_set:
         product.brand = data.brand
     if data.status is not None:
@@ -265,12 +265,7 @@ async def _replace_variants(
     for retired in existing.values():
         retired.active = False
     await _flush_or_conflict(session, "A sku of this product already exists")
-    for data in new_stock:
-        session.add(
-            InventoryItem(
-                sku=data.sku, on_hand=data.on_hand, reserved=0, reorder_level=data.reorder_level
-            )
-        )
+    session.add_all(_initial_stock(data) for data in new_stock)
     await session.flush()
     await _refresh_price_range(session, product)
 

@@ -11,7 +11,6 @@ and does not hold up the others.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from fastapi import FastAPI
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.services import review_verification as verification
+from catalog_fulfillment.services.periodic import run_rounds
 
 log = logging.getLogger("catalog_fulfillment.review_recheck")
 
@@ -58,13 +58,11 @@ async def review_recheck_job(app: FastAPI, stop: asyncio.Event) -> None:
     settings: Settings = app.state.settings
     if not settings.review_recheck_enabled:
         return
-    while not stop.is_set():
-        try:
-            claimed = await recheck_due_reviews(app)
-        except Exception:  # the database may be briefly down; keep going afterwards
-            log.exception("review recheck failed")
-            claimed = 0
-        if claimed:
-            log.info("rechecked %d reviews", claimed)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.review_recheck_sweep_seconds)
+    await run_rounds(
+        stop,
+        lambda: recheck_due_reviews(app),
+        every_seconds=settings.review_recheck_sweep_seconds,
+        log=log,
+        failed="review recheck failed",
+        done="rechecked %d reviews",
+    )

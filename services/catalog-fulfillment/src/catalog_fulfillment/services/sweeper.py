@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
 
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.services.inventory import expire_due_reservations
+from catalog_fulfillment.services.periodic import run_rounds
 
 log = logging.getLogger("catalog_fulfillment.sweeper")
 
@@ -25,15 +25,12 @@ async def reservation_sweeper_job(app: FastAPI, stop: asyncio.Event) -> None:
     settings: Settings = app.state.settings
     if not settings.reservation_sweeper_enabled:
         return
-    while not stop.is_set():
-        try:
-            expired = await sweep_once(app)
-        except Exception:  # the database may be briefly down; keep sweeping afterwards
-            log.exception("reservation sweep failed")
-            expired = 0
-        if expired:
-            log.info("expired %d reservations", expired)
-        if expired >= settings.reservation_sweep_batch:
-            continue  # more are due; don't wait
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.reservation_sweep_seconds)
+    await run_rounds(
+        stop,
+        lambda: sweep_once(app),
+        every_seconds=settings.reservation_sweep_seconds,
+        log=log,
+        failed="reservation sweep failed",
+        done="expired %d reservations",
+        full_batch=settings.reservation_sweep_batch,
+    )

@@ -9,28 +9,28 @@ from typing import Protocol
 from shopkit.errors import ServiceUnavailable
 
 
-@dataclass(frozen=True)
-class OutgoingEmail:
+@dataclass(frozen=True, kw_only=True)
+class _Outgoing:
+    """What a message carries on every channel."""
+
     to: str
-    subject: str
     text: str
-    html: str
     event_id: uuid.UUID
     event_type: str
     # What the sent log keeps of `text` when it holds a secret (a one-time link).
     logged_text: str | None = None
 
+
+@dataclass(frozen=True, kw_only=True)
+class OutgoingEmail(_Outgoing):
+    subject: str
+    html: str
+
     channel = "email"
 
 
-@dataclass(frozen=True)
-class OutgoingSms:
-    to: str
-    text: str
-    event_id: uuid.UUID
-    event_type: str
-    logged_text: str | None = None
-
+@dataclass(frozen=True, kw_only=True)
+class OutgoingSms(_Outgoing):
     channel = "sms"
 
     @property
