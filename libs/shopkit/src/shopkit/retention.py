@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopkit.db import utcnow
+from shopkit.periodic import run_rounds
 
 log = logging.getLogger("shopkit.retention")
 
@@ -105,7 +106,8 @@ def retention_job(rules_for: RulesFor):  # type: ignore[no-untyped-def]
         if not settings.retention_enabled:
             return
         rules = rules_for(settings)
-        while not stop.is_set():
+
+        async def one_round() -> None:  # purge() logs what it deleted
             for rule in rules:
                 try:
                     await purge(
@@ -114,11 +116,15 @@ def retention_job(rules_for: RulesFor):  # type: ignore[no-untyped-def]
                         batch_size=settings.retention_batch_size,
                         stop=stop,
                     )
-                except Exception:  # the database may be briefly away; try next time
+                except Exception:  # one table's failure must not hold back the others
                     log.exception("retention pass for %s failed", rule.name)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=settings.retention_sweep_seconds)
-            except TimeoutError:
-                pass
+
+        await run_rounds(
+            stop,
+            one_round,
+            every_seconds=settings.retention_sweep_seconds,
+            log=log,
+            failed="retention pass failed",
+        )
 
     return job

@@ -15,11 +15,11 @@ import logging
 from datetime import timedelta
 
 from fastapi import FastAPI
+from shopkit.periodic import run_rounds
 
 from catalog_fulfillment.clients.identity import IdentityClient
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.services import review_verification as verification
-from catalog_fulfillment.services.periodic import run_rounds
 
 log = logging.getLogger("catalog_fulfillment.review_recheck")
 

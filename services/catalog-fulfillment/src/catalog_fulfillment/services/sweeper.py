@@ -6,10 +6,10 @@ import asyncio
 import logging
 
 from fastapi import FastAPI
+from shopkit.periodic import run_rounds
 
 from catalog_fulfillment.core.config import Settings
 from catalog_fulfillment.services.inventory import expire_due_reservations
-from catalog_fulfillment.services.periodic import run_rounds
 
 log = logging.getLogger("catalog_fulfillment.sweeper")
 

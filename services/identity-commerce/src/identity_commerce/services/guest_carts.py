@@ -24,6 +24,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from shopkit.db import make_sessionmaker, utcnow
+from shopkit.periodic import run_rounds
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,18 +164,17 @@ async def expired_guest_cart_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: delete guest carts unused for GUEST_CART_TTL_DAYS, now and then."""
     settings = app.state.settings
     sessionmaker = make_sessionmaker(app.state.db.engine)
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=settings.guest_cart_sweep_seconds)
-            return
-        except TimeoutError:
-            pass
-        try:
-            async with sessionmaker() as session, session.begin():
-                removed = await delete_expired(
-                    session, ttl=timedelta(days=settings.guest_cart_ttl_days)
-                )
-            if removed:
-                log.info("deleted %d expired guest carts", removed)
-        except Exception:  # the next round tries again; never kill the app
-            log.exception("deleting expired guest carts failed")
+
+    async def one_round() -> int:
+        async with sessionmaker() as session, session.begin():
+            return await delete_expired(session, ttl=timedelta(days=settings.guest_cart_ttl_days))
+
+    await run_rounds(
+        stop,
+        one_round,
+        every_seconds=settings.guest_cart_sweep_seconds,
+        log=log,
+        failed="deleting expired guest carts failed",
+        done="deleted %d expired guest carts",
+        wait_first=True,
+    )

@@ -31,6 +31,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from shopkit.db import utcnow
+from shopkit.periodic import run_rounds
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -269,17 +270,11 @@ async def order_followups_job(app: FastAPI, stop: asyncio.Event) -> None:
     """Background job: retry due follow-ups every ORDER_FOLLOWUP_POLL_SECONDS."""
     if not app.state.settings.order_followups_enabled:
         return
-    interval = app.state.settings.order_followup_poll_seconds
-    while not stop.is_set():
-        try:
-            outcomes = await run_due_followups(
-                app.state.db.sessionmaker, clients=followup_clients(app)
-            )
-            if outcomes:
-                log.info("order follow-ups: %s", outcomes)
-        except Exception:  # the database may be briefly down; keep the loop alive
-            log.exception("order follow-up pass failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass
+    await run_rounds(
+        stop,
+        lambda: run_due_followups(app.state.db.sessionmaker, clients=followup_clients(app)),
+        every_seconds=app.state.settings.order_followup_poll_seconds,
+        log=log,
+        failed="order follow-up pass failed",
+        done="order follow-ups: %s",
+    )

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from shopkit.db import utcnow
 from shopkit.errors import ProblemError
 from shopkit.metrics import count_on_commit
+from shopkit.periodic import run_rounds
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -173,21 +174,23 @@ async def order_expiry_job(app: FastAPI, stop: asyncio.Event) -> None:
         base=timedelta(seconds=settings.order_expiry_retry_base_seconds),
         cap=timedelta(seconds=settings.order_expiry_retry_max_seconds),
     )
-    while not stop.is_set():
-        try:
-            outcomes = await sweep_expired_orders(
-                app.state.db.sessionmaker,
-                inventory=app.state.catalog_client,
-                stripe=app.state.stripe_gateway,
-                batch=settings.order_expiry_batch_size,
-                backoff=backoff,
-            )
-            if outcomes:
-                log.info("expiry sweep: %s", outcomes)
-            await forget_old_idempotency_keys(app.state.db.sessionmaker)
-        except Exception:  # the DB may be briefly down; keep the loop alive
-            log.exception("expiry sweep failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=settings.order_expiry_sweep_seconds)
-        except TimeoutError:
-            pass
+
+    async def one_round() -> dict[str, int]:
+        outcomes = await sweep_expired_orders(
+            app.state.db.sessionmaker,
+            inventory=app.state.catalog_client,
+            stripe=app.state.stripe_gateway,
+            batch=settings.order_expiry_batch_size,
+            backoff=backoff,
+        )
+        await forget_old_idempotency_keys(app.state.db.sessionmaker)
+        return outcomes
+
+    await run_rounds(
+        stop,
+        one_round,
+        every_seconds=settings.order_expiry_sweep_seconds,
+        log=log,
+        failed="expiry sweep failed",
+        done="expiry sweep: %s",
+    )

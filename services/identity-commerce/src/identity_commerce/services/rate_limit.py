@@ -32,6 +32,7 @@ from typing import Any, cast
 from fastapi import FastAPI
 from shopkit.db import make_sessionmaker, utcnow
 from shopkit.errors import TooManyRequests
+from shopkit.periodic import run_rounds
 from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import CursorResult
@@ -289,17 +290,21 @@ async def expired_counter_sweeper_job(app: FastAPI, stop: asyncio.Event) -> None
     nothing any more) now and then so the tables stay small."""
     interval = app.state.settings.rate_limit_sweep_seconds
     sessionmaker = make_sessionmaker(app.state.db.engine)
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-            return
-        except TimeoutError:
-            pass
-        try:
-            async with sessionmaker() as session, session.begin():
-                removed = await delete_expired(session)
-                links = await account_links.delete_expired(session)
-            if removed or links:
-                log.info("removed %d expired rate-limit counters, %d links", removed, links)
-        except Exception:  # the next round tries again; never kill the app
-            log.exception("sweeping rate-limit counters failed")
+
+    async def one_round() -> dict[str, int]:
+        async with sessionmaker() as session, session.begin():
+            removed = {
+                "rate-limit counters": await delete_expired(session),
+                "account links": await account_links.delete_expired(session),
+            }
+        return {kind: n for kind, n in removed.items() if n}
+
+    await run_rounds(
+        stop,
+        one_round,
+        every_seconds=interval,
+        log=log,
+        failed="sweeping rate-limit counters failed",
+        done="removed expired rows: %s",
+        wait_first=True,
+    )
