@@ -22,10 +22,13 @@ rows or an unbounded OFFSET scan:
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import GenerativeSelect
 
 T = TypeVar("T")
 
@@ -80,3 +83,23 @@ class CursorPage(Page[T], Generic[T]):
     # Pass back as `cursor` (same filters and sort) for the next page; null on the last
     # page and for orders that page by number only.
     next_cursor: str | None = None
+
+
+# --- reading a page by number from the database ---------------------------------------------
+SelectT = TypeVar("SelectT", bound=GenerativeSelect)
+
+
+def one_page(query: SelectT, page: int, page_size: int) -> SelectT:
+    """`query` cut to page `page` (counted from 1) of `page_size` rows: LIMIT and OFFSET.
+    The query's ORDER BY must name a unique key last, or rows can show on two pages."""
+    return query.limit(page_size).offset((page - 1) * page_size)
+
+
+def newest_first(model: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """ORDER BY for "newest first": `created_at` descending, the id breaking ties."""
+    return model.created_at.desc(), model.id.desc()
+
+
+async def count_rows(session: AsyncSession, model: Any, *where: ColumnElement[bool]) -> int:
+    """How many rows of `model` match `where`: the `total` of a page."""
+    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)

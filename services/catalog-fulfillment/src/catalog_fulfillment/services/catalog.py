@@ -23,6 +23,7 @@ from typing import Any, Literal, cast
 
 from shopkit.errors import NotFound
 from shopkit.money import MoneyColumn
+from shopkit.pages import one_page
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -467,11 +468,11 @@ async def _ranked_page_ids(
     page_size: int,
 ) -> list[uuid.UUID]:
     ranked = await session.scalars(
-        select(Product.id)
-        .where(*where)
-        .order_by(*_order_by("relevance", search_text))
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        one_page(
+            select(Product.id).where(*where).order_by(*_order_by("relevance", search_text)),
+            page,
+            page_size,
+        )
     )
     return list(ranked.all())
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
+from shopkit.pages import count_rows, newest_first, one_page
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -285,17 +286,14 @@ async def list_all_products(
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(Product.name.ilike(f"%{escaped}%"))
-    total = int(await session.scalar(select(func.count()).select_from(Product).where(*where)) or 0)
-    rows = (
-        await session.execute(
-            select(Product, Category)
-            .join(Category, Category.id == Product.category_id)
-            .where(*where)
-            .order_by(Product.created_at.desc(), Product.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
+    total = await count_rows(session, Product, *where)
+    listed = (
+        select(Product, Category)
+        .join(Category, Category.id == Product.category_id)
+        .where(*where)
+        .order_by(*newest_first(Product))
+    )
+    rows = (await session.execute(one_page(listed, page, page_size))).all()
     return [(p, c) for p, c in rows], total
 
 
@@ -306,18 +304,15 @@ async def list_stock(
     the reorder level (what LOW_STOCK alerts are about)."""
     available = InventoryItem.on_hand - InventoryItem.reserved
     where = [available <= InventoryItem.reorder_level] if low_only else []
-    total = int(
-        await session.scalar(select(func.count()).select_from(InventoryItem).where(*where)) or 0
-    )
-    rows = await session.execute(
+    total = await count_rows(session, InventoryItem, *where)
+    listed = (
         select(InventoryItem, Variant, Product.id, Product.name, Product.status)
         .join(Variant, Variant.sku == InventoryItem.sku)
         .join(Product, Product.id == Variant.product_id)
         .where(*where)
         .order_by(available, InventoryItem.sku)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
     )
+    rows = await session.execute(one_page(listed, page, page_size))
     items = [
         {
             "sku": item.sku,

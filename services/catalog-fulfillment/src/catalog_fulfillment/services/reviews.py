@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from shopkit.errors import Conflict, NotFound
+from shopkit.pages import newest_first, one_page
 from shopkit.tokens import Principal
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -135,13 +136,6 @@ async def list_reviews(
         if rating_count
         else 0.0
     )
-    items = (
-        await session.scalars(
-            select(Review)
-            .where(Review.product_id == product_id)
-            .order_by(Review.created_at.desc(), Review.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
+    newest = select(Review).where(Review.product_id == product_id).order_by(*newest_first(Review))
+    items = (await session.scalars(one_page(newest, page, page_size))).all()
     return ReviewListing(list(items), count, rating_count, average, histogram)

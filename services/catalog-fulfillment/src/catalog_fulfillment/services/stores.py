@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from shopkit.errors import NotFound
+from shopkit.pages import count_rows, one_page
 from sqlalchemy import ColumnElement, Float, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,14 +89,7 @@ async def list_stores(
         where.append(Store.country == country.upper())
     if city:
         where.append(func.lower(Store.city) == city.lower())
-    total = int(await session.scalar(select(func.count()).select_from(Store).where(*where)) or 0)
-    stores = (
-        await session.scalars(
-            select(Store)
-            .where(*where)
-            .order_by(Store.country, Store.city, Store.name, Store.id)
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
+    total = await count_rows(session, Store, *where)
+    listed = select(Store).where(*where).order_by(Store.country, Store.city, Store.name, Store.id)
+    stores = (await session.scalars(one_page(listed, page, page_size))).all()
     return list(stores), total

@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from shopkit.errors import Conflict, Forbidden, NotFound
+from shopkit.pages import count_rows, newest_first, one_page
 from shopkit.tokens import Principal
 from sqlalchemy import ColumnElement, Select, String, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,25 +86,19 @@ async def list_customers(
     The page of accounts is picked first, so the figures are summed for its rows only, not
     for every account before the sort."""
     filters = search_filter(q)
-    page_ids = (
-        select(User.id, User.created_at)
-        .where(*filters)
-        .order_by(User.created_at.desc(), User.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .subquery("page_ids")
-    )
+    newest = select(User.id, User.created_at).where(*filters).order_by(*newest_first(User))
+    page_ids = one_page(newest, page, page_size).subquery("page_ids")
     figures = figures_per_account().lateral("figures")
     rows = (
         await session.execute(
             select(User, figures.c.order_count, figures.c.total_spent, figures.c.last_order_at)
             .join(page_ids, page_ids.c.id == User.id)
             .join(figures, literal(True))
-            .order_by(User.created_at.desc(), User.id.desc())
+            .order_by(*newest_first(User))
         )
     ).all()
-    total = await session.scalar(select(func.count()).select_from(User).where(*filters))
-    return [CustomerRow(u, int(n), Decimal(s), last) for u, n, s, last in rows], int(total or 0)
+    total = await count_rows(session, User, *filters)
+    return [CustomerRow(u, int(n), Decimal(s), last) for u, n, s, last in rows], total
 
 
 async def get_customer(session: AsyncSession, *, user_id: uuid.UUID) -> CustomerRow:

@@ -12,6 +12,7 @@ from shopkit.errors import NotFound
 from shopkit.events import EventType, make_event
 from shopkit.http import UpstreamUnavailable
 from shopkit.outbox import add_event
+from shopkit.pages import count_rows, newest_first, one_page
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -178,17 +179,10 @@ async def list_orders(
         .where(OrderItem.order_id == Order.id)
         .scalar_subquery()
     )
-    rows = (
-        await session.execute(
-            select(Order, item_count)
-            .where(*filters)
-            .order_by(Order.created_at.desc(), Order.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
-    total = await session.scalar(select(func.count()).select_from(Order).where(*filters))
-    return [OrderListRow(order=o, item_count=int(n)) for o, n in rows], int(total or 0)
+    listed = select(Order, item_count).where(*filters).order_by(*newest_first(Order))
+    rows = (await session.execute(one_page(listed, page, page_size))).all()
+    total = await count_rows(session, Order, *filters)
+    return [OrderListRow(order=o, item_count=int(n)) for o, n in rows], total
 
 
 # --- changing -----------------------------------------------------------------------------

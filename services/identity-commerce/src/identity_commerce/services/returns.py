@@ -25,6 +25,7 @@ from typing import Any
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
 from shopkit.events import EventType
+from shopkit.pages import count_rows, newest_first, one_page
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,15 +249,11 @@ async def list_returns(
 ) -> tuple[list[tuple[OrderReturn, str]], int]:
     """Newest first, with each return's order number."""
     filters = [OrderReturn.status == status] if status is not None else []
-    rows = (
-        await session.execute(
-            select(OrderReturn, Order.number)
-            .join(Order, Order.id == OrderReturn.order_id)
-            .where(*filters)
-            .order_by(OrderReturn.created_at.desc(), OrderReturn.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
-    total = await session.scalar(select(func.count()).select_from(OrderReturn).where(*filters))
-    return [(r, n) for r, n in rows], int(total or 0)
+    listed = (
+        select(OrderReturn, Order.number)
+        .join(Order, Order.id == OrderReturn.order_id)
+        .where(*filters)
+        .order_by(*newest_first(OrderReturn))
+    )
+    rows = (await session.execute(one_page(listed, page, page_size))).all()
+    return [(r, n) for r, n in rows], await count_rows(session, OrderReturn, *filters)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from shopkit.pages import count_rows, one_page
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,12 +31,9 @@ async def list_sent_messages(
         conditions.append(SentMessage.event_id == event_id)
     if channel is not None:
         conditions.append(SentMessage.channel == channel)
-    total = await session.scalar(select(func.count()).select_from(SentMessage).where(*conditions))
-    rows = await session.scalars(
-        select(SentMessage)
-        .where(*conditions)
-        .order_by(SentMessage.sent_at.desc(), SentMessage.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    total = await count_rows(session, SentMessage, *conditions)
+    listed = (
+        select(SentMessage).where(*conditions).order_by(SentMessage.sent_at.desc(), SentMessage.id)
     )
-    return rows.all(), int(total or 0)
+    rows = await session.scalars(one_page(listed, page, page_size))
+    return rows.all(), total
