@@ -22,12 +22,14 @@ rows or an unbounded OFFSET scan:
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Protocol, Self, TypeVar, TypeVarTuple
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import Select
 
 T = TypeVar("T")
+Columns = TypeVarTuple("Columns")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -80,3 +82,22 @@ class CursorPage(Page[T], Generic[T]):
     # Pass back as `cursor` (same filters and sort) for the next page; null on the last
     # page and for orders that page by number only.
     next_cursor: str | None = None
+
+
+class Dated(Protocol):
+    """A row with a creation time and an id (of a mapped class)."""
+
+    created_at: Any
+    id: Any
+
+
+def newest_first(
+    query: Select[*Columns], table: type[Dated], *, page: int, page_size: int
+) -> Select[*Columns]:
+    """Page `page` (by number) of `query`, the newest `table` rows first. The id orders rows
+    created at the same instant, so that no row shows on two pages, or on none."""
+    return (
+        query.order_by(table.created_at.desc(), table.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )

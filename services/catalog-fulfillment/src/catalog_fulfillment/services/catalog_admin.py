@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
+from shopkit.pages import newest_first
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -291,16 +292,9 @@ async def list_all_products(
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(Product.name.ilike(f"%{escaped}%"))
     total = int(await session.scalar(select(func.count()).select_from(Product).where(*where)) or 0)
-    rows = (
-        await session.execute(
-            select(Product, Category)
-            .join(Category, Category.id == Product.category_id)
-            .where(*where)
-            .order_by(Product.created_at.desc(), Product.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
+    query = select(Product, Category).join(Category, Category.id == Product.category_id)
+    page_query = newest_first(query.where(*where), Product, page=page, page_size=page_size)
+    rows = (await session.execute(page_query)).all()
     return [(p, c) for p, c in rows], total
 
 

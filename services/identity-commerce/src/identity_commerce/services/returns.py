@@ -25,6 +25,7 @@ from typing import Any
 from shopkit.db import utcnow
 from shopkit.errors import Conflict, NotFound
 from shopkit.events import EventType
+from shopkit.pages import newest_first
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,15 +249,8 @@ async def list_returns(
 ) -> tuple[list[tuple[OrderReturn, str]], int]:
     """Newest first, with each return's order number."""
     filters = [OrderReturn.status == status] if status is not None else []
-    rows = (
-        await session.execute(
-            select(OrderReturn, Order.number)
-            .join(Order, Order.id == OrderReturn.order_id)
-            .where(*filters)
-            .order_by(OrderReturn.created_at.desc(), OrderReturn.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
-    ).all()
+    query = select(OrderReturn, Order.number).join(Order, Order.id == OrderReturn.order_id)
+    page_query = newest_first(query.where(*filters), OrderReturn, page=page, page_size=page_size)
+    rows = (await session.execute(page_query)).all()
     total = await session.scalar(select(func.count()).select_from(OrderReturn).where(*filters))
     return [(r, n) for r, n in rows], int(total or 0)
