@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
-from shopkit.pages import MAX_PAGE, CursorPage, Page, PageParams, Paging
+from shopkit.pages import (
+    MAX_PAGE,
+    CursorPage,
+    Page,
+    PageParams,
+    Paging,
+    newest_first,
+    one_page,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class NumberPage(Page[int]):
@@ -92,3 +103,21 @@ def test_the_openapi_document_states_the_bounds() -> None:
         "default": 20,
         "title": "Page Size",
     }
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Note(_Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+
+
+def test_newest_first_orders_by_creation_then_id_and_one_page_takes_the_page() -> None:
+    query = one_page(select(_Note.id).order_by(*newest_first(_Note)), page=3, page_size=10)
+    compiled = query.compile(compile_kwargs={"literal_binds": True})
+    sql = " ".join(str(compiled).split())
+    assert sql.endswith("ORDER BY notes.created_at DESC, notes.id DESC LIMIT 10 OFFSET 20"), sql

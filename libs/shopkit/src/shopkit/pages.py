@@ -96,7 +96,8 @@ def one_page(query: SelectT, page: int, page_size: int) -> SelectT:
 
 
 def newest_first(model: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """ORDER BY for "newest first": `created_at` descending, the id breaking ties."""
+    """ORDER BY for "newest first": `created_at` descending, then the id, so that rows
+    created at the same instant keep one order and no row shows on two pages, or on none."""
     return model.created_at.desc(), model.id.desc()
 
 

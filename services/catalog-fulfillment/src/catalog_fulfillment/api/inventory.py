@@ -76,13 +76,7 @@ def reservation_out(reservation: Reservation) -> ReservationOut:
 
 
 def stock_level(item: InventoryItem) -> StockLevel:
-    return StockLevel(
-        sku=item.sku,
-        on_hand=item.on_hand,
-        reserved=item.reserved,
-        available=item.available,
-        reorder_level=item.reorder_level,
-    )
+    return StockLevel.model_validate(item, from_attributes=True)
 
 
 @router.get(

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from shopkit.bodies import read_body
 from shopkit.errors import NotFound, error_responses
 from shopkit.fields import SafeText
 
@@ -41,20 +42,7 @@ async def list_stores(
 
 def _nearby_store(store: Any, km: float) -> NearbyStore:
     """From a Store or a row of its columns."""
-    return NearbyStore(
-        id=store.id,
-        name=store.name,
-        address=store.address,
-        city=store.city,
-        region=store.region,
-        postal_code=store.postal_code,
-        country=store.country,
-        lat=store.lat,
-        lng=store.lng,
-        phone=store.phone,
-        opening_hours=store.opening_hours,
-        distance_km=round(km, 2),
-    )
+    return read_body(NearbyStore, store, distance_km=round(km, 2))
 
 
 @router.get(

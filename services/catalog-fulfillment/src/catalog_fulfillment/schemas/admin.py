@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema
+from shopkit.bodies import ClosedModel
 from shopkit.fields import JSON_INTEGER, NUL_FREE, JsonInt, SafeText, Sku
 from shopkit.money import Currency, MoneyIn
 from shopkit.pages import Page
@@ -17,9 +18,7 @@ Slug = Annotated[str, Field(min_length=1, max_length=140, pattern=r"^[a-z0-9]+(?
 Name = Annotated[str, *trimmed_text(200)]
 
 
-class CategoryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CategoryCreate(ClosedModel):
     name: Annotated[str, *trimmed_text(120)]
     slug: Slug | None = None
     description: SafeText = Field(default="", max_length=2000)
@@ -27,11 +26,9 @@ class CategoryCreate(BaseModel):
     position: JsonInt = Field(default=0, ge=0, le=10_000)
 
 
-class CategoryUpdate(BaseModel):
+class CategoryUpdate(ClosedModel):
     """Only the fields given change. Moving a category under another parent is not offered
     (it could make a cycle); a new slug changes the category's address at once."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, *trimmed_text(120)] | None = None
     slug: Slug | None = None
@@ -40,9 +37,7 @@ class CategoryUpdate(BaseModel):
     position: Annotated[int, Field(ge=0, le=10_000), JSON_INTEGER] | None = None
 
 
-class ImageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ImageIn(ClosedModel):
     url: SafeText = Field(
         min_length=1,
         max_length=2000,
@@ -77,9 +72,7 @@ Attributes = Annotated[
 ]
 
 
-class VariantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VariantIn(ClosedModel):
     sku: Sku
     name: Name
     attributes: Attributes = Field(default_factory=dict)
@@ -88,9 +81,7 @@ class VariantIn(BaseModel):
     reorder_level: JsonInt = Field(default=5, ge=0, le=10_000_000)
 
 
-class ProductCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProductCreate(ClosedModel):
     name: Name
     slug: Slug | None = None
     description: SafeText = Field(default="", max_length=20_000)
@@ -101,11 +92,9 @@ class ProductCreate(BaseModel):
     variants: list[VariantIn] = Field(min_length=1, max_length=100)
 
 
-class ProductUpdate(BaseModel):
+class ProductUpdate(ClosedModel):
     """Only the fields given change. `variants`, when given, is the full new list: skus not
     in it are retired (kept for past orders, no longer sold), new skus get `on_hand`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
     slug: Slug | None = None

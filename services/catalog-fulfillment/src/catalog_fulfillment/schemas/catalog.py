@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
+from shopkit.bodies import read_body
 from shopkit.money import Money
 from shopkit.pages import CursorPage
 
-from catalog_fulfillment.models import Category, Product, ProductView
+from catalog_fulfillment.models import Category, Product, ProductView, Variant
 
 # What everyone sees of a variant's stock: out_of_stock (nothing to sell), low_stock (at or
 # below the sku's reorder level) or in_stock. Exact units only go to admin and service tokens.
@@ -79,17 +80,13 @@ class ProductSummary(BaseModel):
         """From a listing row: `product`, `category`, `image_url` (its first image) and
         `in_stock`."""
         product: Product = row["product"]
-        return cls(
-            id=product.id,
-            name=product.name,
-            slug=product.slug,
-            brand=product.brand,
+        return read_body(
+            cls,
+            product,
             price=product.min_price,
-            currency=product.currency,
             image_url=absolute_url(base_url, row["image_url"]),
             category=CategoryRef.of(row["category"]),
             rating_avg=float(product.rating_avg),
-            rating_count=product.rating_count,
             in_stock=row["in_stock"],
         )
 
@@ -144,6 +141,16 @@ class VariantOut(BaseModel):
     in_stock: bool
     active: bool = True  # false only in the admin view, for retired skus
 
+    @classmethod
+    def of(cls, variant: Variant, available: int, reorder_level: int, *, exact_stock: bool) -> Self:
+        return read_body(
+            cls,
+            variant,
+            available=max(available, 0) if exact_stock else None,
+            stock_level=stock_level(available, reorder_level, sellable=variant.active),
+            in_stock=available > 0 and variant.active,
+        )
+
 
 class ProductDetail(BaseModel):
     id: uuid.UUID
@@ -166,40 +173,21 @@ class ProductDetail(BaseModel):
     @classmethod
     def of(cls, view: ProductView, *, base_url: str, exact_stock: bool) -> ProductDetail:
         product = view.product
-        return cls(
-            id=product.id,
-            name=product.name,
-            slug=product.slug,
-            brand=product.brand,
-            description=product.description,
-            status=product.status,
+        return read_body(
+            cls,
+            product,
             category=CategoryRef.of(view.category),
             images=[
                 ImageOut(id=i.id, url=absolute_url(base_url, i.url) or "", alt=i.alt)
                 for i in view.images
             ],
             variants=[
-                VariantOut(
-                    id=v.id,
-                    sku=v.sku,
-                    name=v.name,
-                    attributes=v.attributes,
-                    price=v.price,
-                    currency=v.currency,
-                    available=max(available, 0) if exact_stock else None,
-                    stock_level=stock_level(available, reorder_level, sellable=v.active),
-                    in_stock=available > 0 and v.active,
-                    active=v.active,
-                )
+                VariantOut.of(v, available, reorder_level, exact_stock=exact_stock)
                 for v, available, reorder_level in view.variants
             ],
             price=product.min_price,
-            currency=product.currency,
             rating_avg=float(product.rating_avg),
-            rating_count=product.rating_count,
             in_stock=any(available > 0 for _, available, _ in view.variants),
-            created_at=product.created_at,
-            updated_at=product.updated_at,
         )
 
 
@@ -223,15 +211,13 @@ class VariantLookup(BaseModel):
         `reorder_level`."""
         variant, product = row["variant"], row["product"]
         available = max(row["available"], 0) if row["active"] else 0
-        return cls(
-            sku=variant.sku,
+        return read_body(
+            cls,
+            variant,
             variant_id=variant.id,
             product_id=product.id,
             product_name=product.name,
             variant_name=variant.name,
-            attributes=variant.attributes,
-            price=variant.price,
-            currency=variant.currency,
             image_url=absolute_url(base_url, row["image_url"]),
             active=row["active"],
             available=available if exact_stock else None,

@@ -4,16 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, StringConstraints
+from shopkit.bodies import ClosedModel
 
 from catalog_fulfillment.schemas.common import trimmed_text
 
 FulfillmentStatus = Literal["shipped", "in_transit", "delivered"]
 
 
-class FulfillmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FulfillmentCreate(ClosedModel):
     order_id: uuid.UUID
     user_id: uuid.UUID
     carrier: Annotated[str, *trimmed_text(60)]
@@ -23,9 +22,7 @@ class FulfillmentCreate(BaseModel):
     ]
 
 
-class FulfillmentStatusUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FulfillmentStatusUpdate(ClosedModel):
     status: FulfillmentStatus
 
 

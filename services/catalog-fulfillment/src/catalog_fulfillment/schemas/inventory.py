@@ -4,22 +4,19 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from shopkit.bodies import ClosedModel
 from shopkit.fields import JSON_INTEGER, JsonInt, SafeText, Sku
 
 Quantity = Annotated[int, Field(ge=1, le=10_000), JSON_INTEGER]
 
 
-class StockLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StockLine(ClosedModel):
     sku: Sku
     quantity: Quantity
 
 
-class ReserveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReserveRequest(ClosedModel):
     reservation_id: uuid.UUID = Field(description="The caller's id for this hold: the order id")
     items: list[StockLine] = Field(min_length=1, max_length=100)
     ttl_seconds: (
@@ -32,9 +29,7 @@ class ReserveRequest(BaseModel):
     ) = None
 
 
-class ReservationRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReservationRef(ClosedModel):
     reservation_id: uuid.UUID
 
 
@@ -50,9 +45,7 @@ class ReservationOut(BaseModel):
     items: list[ReservationLine]
 
 
-class RestockRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RestockRequest(ClosedModel):
     key: SafeText = Field(
         min_length=1,
         max_length=200,
@@ -75,8 +68,6 @@ class StockLevel(BaseModel):
     reorder_level: int
 
 
-class StockUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StockUpdate(ClosedModel):
     on_hand: JsonInt = Field(ge=0, le=10_000_000)
     reorder_level: Annotated[int, Field(ge=0, le=10_000_000), JSON_INTEGER] | None = None

@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from shopkit.bodies import ClosedModel
 from shopkit.fields import JsonInt
 
 from catalog_fulfillment.schemas.common import trimmed_text
@@ -14,9 +15,7 @@ def _text(max_length: int) -> Any:
     return Annotated[str, *trimmed_text(max_length)]
 
 
-class ReviewCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewCreate(ClosedModel):
     product_id: uuid.UUID
     rating: JsonInt = Field(ge=1, le=5)  # 4 or 4.0; never "4" or true
     title: _text(200)  # type: ignore[valid-type]
@@ -58,11 +57,9 @@ class ReviewPage(BaseModel):
     page_size: int
 
 
-class ReverifyRequest(BaseModel):
+class ReverifyRequest(ClosedModel):
     """Ask identity-commerce again whether this user bought these products (e.g. after a
     refund) and update the user's reviews of them and the products' ratings."""
-
-    model_config = ConfigDict(extra="forbid")
 
     user_id: uuid.UUID
     product_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from shopkit.bodies import ClosedModel
 from shopkit.fields import omit_null
 
 from identity_commerce.schemas.fields import (
@@ -55,10 +56,8 @@ class UserOut(BaseModel):
     email_verified: bool
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(ClosedModel):
     """Only the fields sent change; `phone: null` removes the phone number."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_name: PersonName | None = Field(default=None, json_schema_extra=omit_null)
     last_name: PersonName | None = Field(default=None, json_schema_extra=omit_null)

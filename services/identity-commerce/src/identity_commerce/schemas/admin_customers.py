@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from shopkit.bodies import ClosedModel, read_body
 from shopkit.money import Money
 from shopkit.pages import Page
 
@@ -36,17 +37,11 @@ class CustomerSummary(BaseModel):
     @classmethod
     def of(cls, row: CustomerRow) -> Self:
         user = row.user
-        return cls(
-            id=user.id,
-            email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            role=user.role,  # type: ignore[arg-type]  # the check constraint keeps it known
-            permissions=sorted(user.permissions),  # type: ignore[arg-type]
+        return read_body(
+            cls,
+            user,
+            permissions=sorted(user.permissions),
             active=user.is_active,
-            email_verified=user.email_verified,
-            created_at=user.created_at,
-            last_login_at=user.last_login_at,
             order_count=row.order_count,
             total_spent=row.total_spent,
             last_order_at=row.last_order_at,
@@ -65,9 +60,7 @@ class CustomerDetail(CustomerSummary):
     )
 
 
-class RoleChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RoleChange(ClosedModel):
     role: RoleName
     permissions: list[PermissionName] = Field(
         default_factory=list,

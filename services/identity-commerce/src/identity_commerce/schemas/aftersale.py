@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from shopkit.bodies import ClosedModel
 from shopkit.fields import JSON_INTEGER, Sku
 from shopkit.money import MoneyIn
 from shopkit.pages import Page
@@ -17,16 +18,12 @@ UnitCount = Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER]
 Reason = Annotated[str, *text(500)]
 
 
-class LineIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LineIn(ClosedModel):
     sku: Sku
     quantity: UnitCount
 
 
-class RefundIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RefundIn(ClosedModel):
     lines: list[LineIn] = Field(
         default_factory=list,
         max_length=500,
@@ -47,22 +44,16 @@ class RefundCreatedOut(BaseModel):
     order: AdminOrderOut
 
 
-class ReturnIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReturnIn(ClosedModel):
     lines: list[LineIn] = Field(min_length=1, max_length=500)
     reason: Reason
 
 
-class ReturnDecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReturnDecisionIn(ClosedModel):
     note: Annotated[str, *text(1000)] | None = None
 
 
-class ReturnReceiveIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReturnReceiveIn(ClosedModel):
     restock: bool = Field(default=True, description="Put the returned units back on the shelf")
     note: Annotated[str, *text(1000)] | None = None
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, Field
+from shopkit.bodies import read_body
 from shopkit.fields import JSON_INTEGER, Sku
 from shopkit.money import Money
 
@@ -45,19 +46,8 @@ class CartLineOut(BaseModel):
 
     @classmethod
     def of(cls, line: CartLine) -> CartLineOut:
-        item = line.item
-        return cls(
-            id=item.id,
-            sku=item.sku,
-            product_id=item.product_id,
-            name=item.name,
-            image_url=item.image_url,
-            unit_price=item.unit_price,
-            currency=item.currency,
-            quantity=item.quantity,
-            line_total=line.line_total,
-            available=item.available,
-            available_quantity=line.available_quantity,
+        return read_body(
+            cls, line.item, line_total=line.line_total, available_quantity=line.available_quantity
         )
 
 

@@ -18,6 +18,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from shopkit.bodies import ClosedModel, read_body
 from shopkit.money import Money
 from shopkit.pages import Page
 
@@ -58,9 +59,7 @@ SHIPPING_METHOD_ID = (
 )
 
 
-class CreatePaymentIntentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CreatePaymentIntentIn(ClosedModel):
     shipping_address_id: uuid.UUID
     billing_address_id: uuid.UUID
     shipping_method_id: uuid.UUID | None = Field(default=None, description=SHIPPING_METHOD_ID)
@@ -72,10 +71,8 @@ class GuestAddressIn(AddressIn):
     model_config = ConfigDict(extra="forbid")
 
 
-class GuestCreatePaymentIntentIn(BaseModel):
+class GuestCreatePaymentIntentIn(ClosedModel):
     """Guest checkout (with X-Cart-Token, without Authorization)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     email: Email
     shipping_address: GuestAddressIn
@@ -116,19 +113,10 @@ class ShippingMethodOption(BaseModel):
 
     @classmethod
     def of(cls, option: ShippingOption, price: Decimal) -> ShippingMethodOption:
-        return cls(
-            id=option.id,
-            name=option.name,
-            price=price,
-            regular_price=option.price,
-            free_over=option.free_over,
-            delivery_estimate=option.delivery_estimate,
-        )
+        return read_body(cls, option, price=price, regular_price=option.price)
 
 
-class ConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ConfirmIn(ClosedModel):
     order_id: uuid.UUID
     payment_method_id: (
         Annotated[
@@ -144,12 +132,6 @@ class ConfirmIn(BaseModel):
 
 
 # --- orders -------------------------------------------------------------------------------
-def _same_names(source: object, schema: type[BaseModel], *, leave: set[str]) -> dict[str, Any]:
-    """The fields of `schema` that `source` (a model) holds under the same name; nested
-    models are read by their own schema's attributes (from_attributes)."""
-    return {name: getattr(source, name) for name in schema.model_fields if name not in leave}
-
-
 class OrderItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -227,13 +209,7 @@ class PaymentOut(BaseModel):
     @classmethod
     def of(cls, payment: Payment, order_status: str) -> PaymentOut:
         awaiting = order_status == OrderStatus.PENDING_PAYMENT
-        return cls.model_validate(
-            {
-                **_same_names(payment, cls, leave={"client_secret"}),
-                "client_secret": payment.client_secret if awaiting else None,
-            },
-            from_attributes=True,
-        )
+        return read_body(cls, payment, client_secret=payment.client_secret if awaiting else None)
 
 
 class FulfillmentOut(BaseModel):
@@ -302,13 +278,11 @@ class OrderOut(BaseModel):
         """The order with its items, payment and timeline (loaded with it); the shipment
         as catalog-fulfillment reports it when asked (`fulfillment`)."""
         payment = order.payment
-        return cls.model_validate(
-            {
-                **_same_names(order, cls, leave={"payment", "fulfillment"}),
-                "payment": PaymentOut.of(payment, order.status) if payment else None,
-                "fulfillment": FulfillmentOut.of(order, fulfillment),
-            },
-            from_attributes=True,
+        return read_body(
+            cls,
+            order,
+            payment=PaymentOut.of(payment, order.status) if payment else None,
+            fulfillment=FulfillmentOut.of(order, fulfillment),
         )
 
 
@@ -338,10 +312,7 @@ class OrderSummary(BaseModel):
 
     @classmethod
     def of(cls, order: Order, item_count: int) -> Self:
-        return cls.model_validate(
-            {**_same_names(order, cls, leave={"item_count"}), "item_count": item_count},
-            from_attributes=True,
-        )
+        return read_body(cls, order, item_count=item_count)
 
 
 class AdminOrderSummary(OrderSummary):
@@ -358,15 +329,12 @@ class AdminOrderPage(Page[AdminOrderSummary]):
     pass
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CancelIn(ClosedModel):
     reason: Annotated[str, *text(500)] | None = None
 
 
-class StatusChangeIn(BaseModel):
+class StatusChangeIn(ClosedModel):
     model_config = ConfigDict(
-        extra="forbid",
         # the rule of _shipping_needs_tracking, stated in the schema
         json_schema_extra={
             "if": {"properties": {"status": {"const": "shipped"}}},

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from shopkit.bodies import ClosedModel, read_body
 from shopkit.fields import DATE_TIME_TEXT, JSON_INTEGER, JsonBool
 from shopkit.money import Money, MoneyIn
 
@@ -31,13 +32,12 @@ PERCENT_STRING = r"^(?:100(?:\.0{1,2})?|[0-9]{1,2}(?:\.[0-9]{1,2})?)$"
 PointInTime = Annotated[AwareDatetime, DATE_TIME_TEXT]
 
 
-class PromotionIn(BaseModel):
+class PromotionIn(ClosedModel):
     """A code's terms. A window whose start is not before its end, or a value of 0, is
     allowed: such a code simply never takes anything off (as a filter that matches nothing
     is an empty page, not an error)."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "if": {"properties": {"kind": {"const": "percent"}}},
             "then": {
@@ -90,27 +90,10 @@ class PromotionOut(BaseModel):
 
     @classmethod
     def of(cls, promotion: Promotion, *, reserved: int = 0, redeemed: int = 0) -> PromotionOut:
-        return cls(
-            id=promotion.id,
-            code=promotion.code,
-            kind=promotion.kind,  # type: ignore[arg-type]
-            value=promotion.value,
-            min_subtotal=promotion.min_subtotal,
-            starts_at=promotion.starts_at,
-            ends_at=promotion.ends_at,
-            usage_limit=promotion.usage_limit,
-            per_customer_limit=promotion.per_customer_limit,
-            active=promotion.active,
-            times_used=redeemed,
-            reserved=reserved,
-            created_at=promotion.created_at,
-            updated_at=promotion.updated_at,
-        )
+        return read_body(cls, promotion, times_used=redeemed, reserved=reserved)
 
 
-class ShippingZoneIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ShippingZoneIn(ClosedModel):
     name: Annotated[str, *text(100)]
     countries: list[CountryCode] = Field(
         default_factory=list,
@@ -131,9 +114,7 @@ class ShippingZoneOut(BaseModel):
         return cls(id=zone.id, name=zone.name, countries=list(zone.countries))
 
 
-class ShippingMethodIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ShippingMethodIn(ClosedModel):
     zone_id: uuid.UUID
     name: Annotated[str, *text(100)]
     price: MoneyIn
@@ -155,15 +136,7 @@ class ShippingMethodOut(BaseModel):
 
     @classmethod
     def of(cls, method: ShippingMethod) -> ShippingMethodOut:
-        return cls(
-            id=method.id,
-            zone_id=method.zone_id,
-            name=method.name,
-            price=method.price,
-            free_over=method.free_over,
-            delivery_estimate=method.delivery_estimate,
-            active=method.active,
-        )
+        return read_body(cls, method)
 
 
 class ShippingSetupOut(BaseModel):
