@@ -4,7 +4,7 @@ Also enables pg_trgm (typo-tolerant search) and cube + earthdistance (store loca
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import MONEY, foreign_key, timestamp, timestamps
+from shopkit import migration_ops as ddl
 from sqlalchemy.dialects import postgresql
 
 revision = "0002"
@@ -25,51 +25,49 @@ def upgrade() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS earthdistance")
     op.create_table(
         "categories",
-        sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("slug", sa.String(length=140), nullable=False),
-        sa.Column("description", sa.Text(), server_default="", nullable=False),
-        sa.Column("parent_id", sa.Uuid(), nullable=True),
-        sa.Column("position", sa.Integer(), server_default="0", nullable=False),
-        timestamp("created_at"),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        foreign_key("categories", "parent_id", "categories", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
-        sa.UniqueConstraint("slug", name=op.f("uq_categories_slug")),
+        ddl.required("name", sa.String(120)),
+        ddl.required("slug", sa.String(140)),
+        ddl.required("description", sa.Text(), server_default=""),
+        ddl.optional("parent_id", sa.Uuid()),
+        ddl.required("position", sa.Integer(), server_default="0"),
+        ddl.timestamp("created_at"),
+        *ddl.uuid_primary_key("categories"),
+        ddl.foreign_key("categories", "parent_id", "categories", ondelete="RESTRICT"),
+        ddl.unique("categories", "slug"),
     )
     op.create_index(op.f("ix_categories_parent_id"), "categories", ["parent_id"])
     op.create_table(
         "fulfillments",
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("carrier", sa.String(length=60), nullable=False),
-        sa.Column("tracking_number", sa.String(length=120), nullable=False),
-        sa.Column("tracking_url", sa.String(length=500), nullable=True),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("in_transit_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        *timestamps(),
-        sa.CheckConstraint(
-            "status IN ('shipped', 'in_transit', 'delivered')", name=op.f("ck_fulfillments_status")
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("carrier", sa.String(60)),
+        ddl.required("tracking_number", sa.String(120)),
+        ddl.optional("tracking_url", sa.String(500)),
+        ddl.required("status", sa.String(16)),
+        ddl.required("shipped_at", ddl.TIMESTAMPTZ),
+        ddl.optional("in_transit_at", ddl.TIMESTAMPTZ),
+        ddl.optional("delivered_at", ddl.TIMESTAMPTZ),
+        *ddl.uuid_primary_key("fulfillments"),
+        *ddl.timestamps(),
+        ddl.check(
+            "fulfillments", "status", ddl.one_of("status", ("shipped", "in_transit", "delivered"))
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fulfillments")),
-        sa.UniqueConstraint("order_id", name=op.f("uq_fulfillments_order_id")),
+        ddl.unique("fulfillments", "order_id"),
     )
     op.create_index(op.f("ix_fulfillments_user_id"), "fulfillments", ["user_id"])
     op.create_table(
         "reservations",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("committed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("released_at", sa.DateTime(timezone=True), nullable=True),
-        *timestamps(),
-        sa.CheckConstraint(
-            "status IN ('reserved', 'committed', 'released', 'expired')",
-            name=op.f("ck_reservations_status"),
+        *ddl.uuid_primary_key("reservations"),
+        ddl.required("status", sa.String(16)),
+        ddl.required("expires_at", ddl.TIMESTAMPTZ),
+        ddl.optional("committed_at", ddl.TIMESTAMPTZ),
+        ddl.optional("released_at", ddl.TIMESTAMPTZ),
+        *ddl.timestamps(),
+        ddl.check(
+            "reservations",
+            "status",
+            ddl.one_of("status", ("reserved", "committed", "released", "expired")),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reservations")),
     )
     op.create_index(
         "ix_reservations_live_expiry",
@@ -79,28 +77,27 @@ def upgrade() -> None:
     )
     op.create_table(
         "restocks",
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("items", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        timestamp("created_at"),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_restocks")),
+        ddl.required("key", sa.String(200)),
+        ddl.required("items", ddl.JSONB),
+        ddl.timestamp("created_at"),
+        ddl.primary_key("restocks", "key"),
     )
     op.create_table(
         "stores",
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("address", sa.String(length=300), nullable=False),
-        sa.Column("city", sa.String(length=120), nullable=False),
-        sa.Column("region", sa.String(length=120), nullable=True),
-        sa.Column("postal_code", sa.String(length=20), nullable=True),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("lat", sa.Float(), nullable=False),
-        sa.Column("lng", sa.Float(), nullable=False),
-        sa.Column("phone", sa.String(length=40), nullable=True),
-        sa.Column("opening_hours", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        timestamp("created_at"),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint("lat BETWEEN -90 AND 90", name=op.f("ck_stores_lat_range")),
-        sa.CheckConstraint("lng BETWEEN -180 AND 180", name=op.f("ck_stores_lng_range")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")),
+        ddl.required("name", sa.String(200)),
+        ddl.required("address", sa.String(300)),
+        ddl.required("city", sa.String(120)),
+        ddl.optional("region", sa.String(120)),
+        ddl.optional("postal_code", sa.String(20)),
+        ddl.required("country", sa.String(2)),
+        ddl.required("lat", sa.Float()),
+        ddl.required("lng", sa.Float()),
+        ddl.optional("phone", sa.String(40)),
+        ddl.required("opening_hours", ddl.JSONB),
+        ddl.timestamp("created_at"),
+        *ddl.uuid_primary_key("stores"),
+        ddl.check("stores", "lat_range", "lat BETWEEN -90 AND 90"),
+        ddl.check("stores", "lng_range", "lng BETWEEN -180 AND 180"),
     )
     op.create_index("ix_stores_city", "stores", ["country", "city"])
     op.create_index(
@@ -111,37 +108,31 @@ def upgrade() -> None:
     )
     op.create_table(
         "products",
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("slug", sa.String(length=220), nullable=False),
-        sa.Column("description", sa.Text(), server_default="", nullable=False),
-        sa.Column("brand", sa.String(length=120), nullable=True),
-        sa.Column("category_id", sa.Uuid(), nullable=False),
-        sa.Column("status", sa.String(length=16), server_default="active", nullable=False),
-        sa.Column("currency", sa.String(length=3), server_default="USD", nullable=False),
-        sa.Column("min_price", MONEY, server_default="0", nullable=False),
-        sa.Column("max_price", MONEY, server_default="0", nullable=False),
-        sa.Column(
-            "rating_avg", sa.Numeric(precision=3, scale=2), server_default="0", nullable=False
-        ),
-        sa.Column("rating_count", sa.Integer(), server_default="0", nullable=False),
-        sa.Column(
+        ddl.required("name", sa.String(200)),
+        ddl.required("slug", sa.String(220)),
+        ddl.required("description", sa.Text(), server_default=""),
+        ddl.optional("brand", sa.String(120)),
+        ddl.required("category_id", sa.Uuid()),
+        ddl.required("status", sa.String(16), server_default="active"),
+        ddl.required("currency", sa.String(3), server_default="USD"),
+        ddl.required("min_price", ddl.MONEY, server_default="0"),
+        ddl.required("max_price", ddl.MONEY, server_default="0"),
+        ddl.required("rating_avg", sa.Numeric(precision=3, scale=2), server_default="0"),
+        ddl.required("rating_count", sa.Integer(), server_default="0"),
+        ddl.required(
             "search_vector",
             postgresql.TSVECTOR(),
             sa.Computed(
                 "setweight(to_tsvector('english', coalesce(name, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')",
                 persisted=True,
             ),
-            nullable=False,
         ),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        *timestamps(),
-        sa.CheckConstraint("status IN ('active', 'archived')", name=op.f("ck_products_status")),
-        sa.CheckConstraint(
-            "min_price >= 0 AND max_price >= min_price", name=op.f("ck_products_price_range")
-        ),
-        foreign_key("products", "category_id", "categories", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
-        sa.UniqueConstraint("slug", name=op.f("uq_products_slug")),
+        *ddl.uuid_primary_key("products"),
+        *ddl.timestamps(),
+        ddl.check("products", "status", ddl.one_of("status", ("active", "archived"))),
+        ddl.check("products", "price_range", "min_price >= 0 AND max_price >= min_price"),
+        ddl.foreign_key("products", "category_id", "categories", ondelete="RESTRICT"),
+        ddl.unique("products", "slug"),
     )
     for name, columns in ACTIVE_PRODUCT_INDEXES.items():
         op.create_index(name, "products", columns, postgresql_where="status = 'active'")
@@ -160,53 +151,45 @@ def upgrade() -> None:
     )
     op.create_table(
         "product_images",
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("url", sa.String(length=2000), nullable=False),
-        sa.Column("alt", sa.String(length=300), server_default="", nullable=False),
-        sa.Column("position", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        foreign_key("product_images", "product_id", "products", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_product_images")),
+        ddl.required("product_id", sa.Uuid()),
+        ddl.required("url", sa.String(2000)),
+        ddl.required("alt", sa.String(300), server_default=""),
+        ddl.required("position", sa.Integer(), server_default="0"),
+        *ddl.uuid_primary_key("product_images"),
+        ddl.foreign_key("product_images", "product_id", "products", ondelete="CASCADE"),
     )
     op.create_index(op.f("ix_product_images_product_id"), "product_images", ["product_id"])
     op.create_table(
         "reviews",
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("author_name", sa.String(length=120), nullable=False),
-        sa.Column("rating", sa.SmallInteger(), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("verified_purchase", sa.Boolean(), nullable=False),
-        timestamp("created_at"),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint("rating BETWEEN 1 AND 5", name=op.f("ck_reviews_rating_range")),
-        foreign_key("reviews", "product_id", "products", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
+        ddl.required("product_id", sa.Uuid()),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("author_name", sa.String(120)),
+        ddl.required("rating", sa.SmallInteger()),
+        ddl.required("title", sa.String(200)),
+        ddl.required("comment", sa.Text()),
+        ddl.required("verified_purchase", sa.Boolean()),
+        ddl.timestamp("created_at"),
+        *ddl.uuid_primary_key("reviews"),
+        ddl.check("reviews", "rating_range", "rating BETWEEN 1 AND 5"),
+        ddl.foreign_key("reviews", "product_id", "products", ondelete="CASCADE"),
         sa.UniqueConstraint("product_id", "user_id", name="uq_reviews_product_user"),
     )
     op.create_index("ix_reviews_product_newest", "reviews", ["product_id", "created_at"])
     op.create_table(
         "variants",
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column(
-            "attributes",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default="{}",
-            nullable=False,
-        ),
-        sa.Column("price", MONEY, nullable=False),
-        sa.Column("currency", sa.String(length=3), server_default="USD", nullable=False),
-        sa.Column("active", sa.Boolean(), server_default="true", nullable=False),
-        sa.Column("position", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        *timestamps(),
-        sa.CheckConstraint("price >= 0", name=op.f("ck_variants_price_not_negative")),
-        foreign_key("variants", "product_id", "products", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_variants")),
-        sa.UniqueConstraint("sku", name=op.f("uq_variants_sku")),
+        ddl.required("product_id", sa.Uuid()),
+        ddl.required("sku", sa.String(64)),
+        ddl.required("name", sa.String(200)),
+        ddl.required("attributes", ddl.JSONB, server_default="{}"),
+        ddl.required("price", ddl.MONEY),
+        ddl.required("currency", sa.String(3), server_default="USD"),
+        ddl.required("active", sa.Boolean(), server_default="true"),
+        ddl.required("position", sa.Integer(), server_default="0"),
+        *ddl.uuid_primary_key("variants"),
+        *ddl.timestamps(),
+        ddl.check("variants", "price_not_negative", "price >= 0"),
+        ddl.foreign_key("variants", "product_id", "products", ondelete="RESTRICT"),
+        ddl.unique("variants", "sku"),
     )
     op.create_index(
         "ix_variants_price_product",
@@ -217,21 +200,17 @@ def upgrade() -> None:
     op.create_index("ix_variants_product_price", "variants", ["product_id", "price"])
     op.create_table(
         "inventory",
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("on_hand", sa.Integer(), nullable=False),
-        sa.Column("reserved", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("reorder_level", sa.Integer(), server_default="5", nullable=False),
-        *timestamps(),
-        sa.CheckConstraint("on_hand >= 0", name=op.f("ck_inventory_on_hand_not_negative")),
-        sa.CheckConstraint(
-            "reorder_level >= 0", name=op.f("ck_inventory_reorder_level_not_negative")
-        ),
-        sa.CheckConstraint(
-            "reserved <= on_hand", name=op.f("ck_inventory_reserved_within_on_hand")
-        ),
-        sa.CheckConstraint("reserved >= 0", name=op.f("ck_inventory_reserved_not_negative")),
-        foreign_key("inventory", "sku", "variants", referred_column="sku", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("sku", name=op.f("pk_inventory")),
+        ddl.required("sku", sa.String(64)),
+        ddl.required("on_hand", sa.Integer()),
+        ddl.required("reserved", sa.Integer(), server_default="0"),
+        ddl.required("reorder_level", sa.Integer(), server_default="5"),
+        *ddl.timestamps(),
+        ddl.check("inventory", "on_hand_not_negative", "on_hand >= 0"),
+        ddl.check("inventory", "reorder_level_not_negative", "reorder_level >= 0"),
+        ddl.check("inventory", "reserved_within_on_hand", "reserved <= on_hand"),
+        ddl.check("inventory", "reserved_not_negative", "reserved >= 0"),
+        ddl.foreign_key("inventory", "sku", "variants", referred_column="sku", ondelete="RESTRICT"),
+        ddl.primary_key("inventory", "sku"),
     )
     op.create_index(
         "ix_inventory_available",
@@ -241,13 +220,13 @@ def upgrade() -> None:
     )
     op.create_table(
         "reservation_items",
-        sa.Column("reservation_id", sa.Uuid(), nullable=False),
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_reservation_items_quantity_positive")),
-        foreign_key("reservation_items", "reservation_id", "reservations", ondelete="CASCADE"),
-        foreign_key("reservation_items", "sku", "variants", referred_column="sku"),
-        sa.PrimaryKeyConstraint("reservation_id", "sku", name=op.f("pk_reservation_items")),
+        ddl.required("reservation_id", sa.Uuid()),
+        ddl.required("sku", sa.String(64)),
+        ddl.required("quantity", sa.Integer()),
+        ddl.check("reservation_items", "quantity_positive", "quantity > 0"),
+        ddl.foreign_key("reservation_items", "reservation_id", "reservations", ondelete="CASCADE"),
+        ddl.foreign_key("reservation_items", "sku", "variants", referred_column="sku"),
+        ddl.primary_key("reservation_items", "reservation_id", "sku"),
     )
 
 

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit import migration_ops as ddl
 
 revision = "0003"
 down_revision = "0002"
@@ -18,8 +19,8 @@ WORDS_OF = """
 def upgrade() -> None:
     op.create_table(
         "search_terms",
-        sa.Column("word", sa.String(length=100), nullable=False),
-        sa.PrimaryKeyConstraint("word", name=op.f("pk_search_terms")),
+        ddl.required("word", sa.String(100)),
+        ddl.primary_key("search_terms", "word"),
     )
     op.create_index(
         "ix_search_terms_word_trgm",

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import foreign_key
+from shopkit import migration_ops as ddl
 
 revision = "0004"
 down_revision = "0003"
@@ -25,22 +25,15 @@ REFRESH_RATINGS = """
 def upgrade() -> None:
     op.create_table(
         "purchase_checks",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("verified", sa.Boolean(), nullable=False),
-        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
-        foreign_key("purchase_checks", "product_id", "products", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("user_id", "product_id", name=op.f("pk_purchase_checks")),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("product_id", sa.Uuid()),
+        ddl.required("verified", sa.Boolean()),
+        ddl.required("asked_at", ddl.TIMESTAMPTZ),
+        ddl.foreign_key("purchase_checks", "product_id", "products", ondelete="CASCADE"),
+        ddl.primary_key("purchase_checks", "user_id", "product_id"),
     )
-    op.add_column(
-        "reviews", sa.Column("verification_due_at", sa.DateTime(timezone=True), nullable=True)
-    )
-    op.create_index(
-        "ix_reviews_verification_due",
-        "reviews",
-        ["verification_due_at"],
-        postgresql_where="verification_due_at IS NOT NULL",
-    )
+    op.add_column("reviews", ddl.optional("verification_due_at", ddl.TIMESTAMPTZ))
+    ddl.create_index_where_not_null("ix_reviews_verification_due", "reviews", "verification_due_at")
     # A verified review was verified by identity-commerce when it was written.
     op.execute(
         """

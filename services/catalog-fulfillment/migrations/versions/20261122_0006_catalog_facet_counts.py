@@ -15,6 +15,7 @@ like ix_products_active_category (newest) and ix_products_active_facets (price) 
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit import migration_ops as ddl
 
 revision = "0006"
 down_revision = "0005"
@@ -76,10 +77,10 @@ TRIGGERS = {
 def upgrade() -> None:
     op.create_table(
         "catalog_facet_counts",
-        sa.Column("category_id", sa.Uuid(), nullable=False),
-        sa.Column("band", sa.SmallInteger(), nullable=False),
-        sa.Column("products", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("category_id", "band", name=op.f("pk_catalog_facet_counts")),
+        ddl.required("category_id", sa.Uuid()),
+        ddl.required("band", sa.SmallInteger()),
+        ddl.required("products", sa.BigInteger()),
+        ddl.primary_key("catalog_facet_counts", "category_id", "band"),
     )
     op.execute(PRICE_BAND_SQL)
     op.execute(COUNT_CHANGES)

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import MONEY, foreign_key, timestamp, timestamps
+from shopkit import migration_ops as ddl
 
 revision = "0002"
 down_revision = "0001"
@@ -11,42 +11,40 @@ down_revision = "0001"
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("email", sa.String(length=320), nullable=False),
-        sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.Column("first_name", sa.String(length=100), nullable=False),
-        sa.Column("last_name", sa.String(length=100), nullable=False),
-        sa.Column("phone", sa.String(length=32), nullable=True),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("is_active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True),
-        *timestamps(),
-        sa.CheckConstraint("email = lower(btrim(email))", name=op.f("ck_users_email_normalised")),
-        sa.CheckConstraint("role IN ('customer', 'admin')", name=op.f("ck_users_role_known")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        *ddl.uuid_primary_key("users"),
+        ddl.required("email", sa.String(320)),
+        ddl.required("password_hash", sa.String(255)),
+        ddl.required("first_name", sa.String(100)),
+        ddl.required("last_name", sa.String(100)),
+        ddl.optional("phone", sa.String(32)),
+        ddl.required("role", sa.String(16)),
+        ddl.required("is_active", sa.Boolean(), server_default=sa.text("true")),
+        ddl.optional("last_login_at", ddl.TIMESTAMPTZ),
+        ddl.optional("password_changed_at", ddl.TIMESTAMPTZ),
+        *ddl.timestamps(),
+        ddl.check("users", "email_normalised", "email = lower(btrim(email))"),
+        ddl.check("users", "role_known", ddl.one_of("role", ("customer", "admin"))),
+        ddl.unique("users", "email"),
     )
 
     op.create_table(
         "addresses",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("full_name", sa.String(length=200), nullable=False),
-        sa.Column("line1", sa.String(length=200), nullable=False),
-        sa.Column("line2", sa.String(length=200), nullable=True),
-        sa.Column("city", sa.String(length=100), nullable=False),
-        sa.Column("state", sa.String(length=100), nullable=True),
-        sa.Column("postal_code", sa.String(length=20), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("phone", sa.String(length=32), nullable=True),
-        sa.Column("is_default", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        *timestamps(),
-        sa.CheckConstraint("kind IN ('shipping', 'billing')", name=op.f("ck_addresses_kind_known")),
-        sa.CheckConstraint("country ~ '^[A-Z]{2}$'", name=op.f("ck_addresses_country_alpha2")),
-        foreign_key("addresses", "user_id", "users", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_addresses")),
+        *ddl.uuid_primary_key("addresses"),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("kind", sa.String(16)),
+        ddl.required("full_name", sa.String(200)),
+        ddl.required("line1", sa.String(200)),
+        ddl.optional("line2", sa.String(200)),
+        ddl.required("city", sa.String(100)),
+        ddl.optional("state", sa.String(100)),
+        ddl.required("postal_code", sa.String(20)),
+        ddl.required("country", sa.String(2)),
+        ddl.optional("phone", sa.String(32)),
+        ddl.required("is_default", sa.Boolean(), server_default=sa.text("false")),
+        *ddl.timestamps(),
+        ddl.check("addresses", "kind_known", ddl.one_of("kind", ("shipping", "billing"))),
+        ddl.check("addresses", "country_alpha2", "country ~ '^[A-Z]{2}$'"),
+        ddl.foreign_key("addresses", "user_id", "users", ondelete="CASCADE"),
     )
     op.create_index(op.f("ix_addresses_user_id"), "addresses", ["user_id"])
     op.create_index(
@@ -59,33 +57,32 @@ def upgrade() -> None:
 
     op.create_table(
         "cart_items",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("product_id", sa.Uuid(), nullable=True),
-        sa.Column("variant_id", sa.Uuid(), nullable=True),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("image_url", sa.String(length=1000), nullable=True),
-        sa.Column("unit_price", MONEY, nullable=False),
-        sa.Column("currency", sa.String(length=3), server_default=sa.text("'USD'"), nullable=False),
-        sa.Column("available", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        timestamp("catalog_checked_at"),
-        *timestamps(),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_cart_items_quantity_positive")),
-        foreign_key("cart_items", "user_id", "users", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cart_items")),
-        sa.UniqueConstraint("user_id", "sku", name="uq_cart_items_user_id_sku"),
+        *ddl.uuid_primary_key("cart_items"),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("sku", sa.String(64)),
+        ddl.required("quantity", sa.Integer()),
+        ddl.optional("product_id", sa.Uuid()),
+        ddl.optional("variant_id", sa.Uuid()),
+        ddl.required("name", sa.String(300)),
+        ddl.optional("image_url", sa.String(1000)),
+        ddl.required("unit_price", ddl.MONEY),
+        ddl.required("currency", sa.String(3), server_default=sa.text("'USD'")),
+        ddl.required("available", sa.Boolean(), server_default=sa.text("true")),
+        ddl.timestamp("catalog_checked_at"),
+        *ddl.timestamps(),
+        ddl.check("cart_items", "quantity_positive", "quantity > 0"),
+        ddl.foreign_key("cart_items", "user_id", "users", ondelete="CASCADE"),
+        ddl.unique("cart_items", "user_id", "sku"),
     )
     op.create_index(op.f("ix_cart_items_user_id"), "cart_items", ["user_id"])
 
     op.create_table(
         "rate_limit_counters",
-        sa.Column("key", sa.String(length=400), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limit_counters")),
+        ddl.required("key", sa.String(400)),
+        ddl.required("count", sa.Integer()),
+        ddl.required("window_started_at", ddl.TIMESTAMPTZ),
+        ddl.required("expires_at", ddl.TIMESTAMPTZ),
+        ddl.primary_key("rate_limit_counters", "key"),
     )
     op.create_index(
         op.f("ix_rate_limit_counters_expires_at"), "rate_limit_counters", ["expires_at"]

@@ -2,8 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import MONEY, foreign_key, timestamp, timestamps
-from sqlalchemy.dialects import postgresql
+from shopkit import migration_ops as ddl
 
 revision = "0003"
 down_revision = "0002"
@@ -25,43 +24,36 @@ def upgrade() -> None:
     op.execute("CREATE SEQUENCE order_number_seq")
     op.create_table(
         "orders",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
+        *ddl.uuid_primary_key("orders"),
+        ddl.required(
             "number",
-            sa.String(length=32),
+            sa.String(32),
             server_default=sa.text(
                 "'SO-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' "
                 "|| lpad(nextval('order_number_seq')::text, 6, '0')"
             ),
-            nullable=False,
         ),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("subtotal", MONEY, nullable=False),
-        sa.Column("shipping", MONEY, nullable=False),
-        sa.Column("tax", MONEY, nullable=False),
-        sa.Column("total", MONEY, nullable=False),
-        sa.Column("customer_email", sa.String(length=320), nullable=False),
-        sa.Column("customer_name", sa.String(length=200), nullable=False),
-        sa.Column("customer_phone", sa.String(length=32), nullable=True),
-        sa.Column("shipping_address", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("billing_address", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("reservation_expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("carrier", sa.String(length=64), nullable=True),
-        sa.Column("tracking_number", sa.String(length=128), nullable=True),
-        sa.Column("tracking_url", sa.String(length=1000), nullable=True),
-        *timestamps(),
-        sa.CheckConstraint(
-            "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")",
-            name=op.f("ck_orders_status_known"),
-        ),
-        sa.CheckConstraint(
-            "total = subtotal + shipping + tax", name=op.f("ck_orders_total_adds_up")
-        ),
-        foreign_key("orders", "user_id", "users", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
-        sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("status", sa.String(24)),
+        ddl.required("currency", sa.String(3)),
+        ddl.required("subtotal", ddl.MONEY),
+        ddl.required("shipping", ddl.MONEY),
+        ddl.required("tax", ddl.MONEY),
+        ddl.required("total", ddl.MONEY),
+        ddl.required("customer_email", sa.String(320)),
+        ddl.required("customer_name", sa.String(200)),
+        ddl.optional("customer_phone", sa.String(32)),
+        ddl.required("shipping_address", ddl.JSONB),
+        ddl.required("billing_address", ddl.JSONB),
+        ddl.required("reservation_expires_at", ddl.TIMESTAMPTZ),
+        ddl.optional("carrier", sa.String(64)),
+        ddl.optional("tracking_number", sa.String(128)),
+        ddl.optional("tracking_url", sa.String(1000)),
+        *ddl.timestamps(),
+        ddl.check("orders", "status_known", ddl.one_of("status", STATUSES)),
+        ddl.check("orders", "total_adds_up", "total = subtotal + shipping + tax"),
+        ddl.foreign_key("orders", "user_id", "users", ondelete="RESTRICT"),
+        ddl.unique("orders", "number"),
     )
     op.execute("ALTER SEQUENCE order_number_seq OWNED BY orders.number")
     op.create_index("ix_orders_user_id_created_at", "orders", ["user_id", "created_at"])
@@ -75,37 +67,33 @@ def upgrade() -> None:
 
     op.create_table(
         "order_items",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("product_id", sa.Uuid(), nullable=True),
-        sa.Column("variant_id", sa.Uuid(), nullable=True),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("unit_price", MONEY, nullable=False),
-        sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("line_total", MONEY, nullable=False),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_order_items_quantity_positive")),
-        sa.CheckConstraint(
-            "line_total = unit_price * quantity", name=op.f("ck_order_items_line_total_adds_up")
-        ),
-        foreign_key("order_items", "order_id", "orders", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
+        *ddl.uuid_primary_key("order_items"),
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("position", sa.Integer()),
+        ddl.required("sku", sa.String(64)),
+        ddl.optional("product_id", sa.Uuid()),
+        ddl.optional("variant_id", sa.Uuid()),
+        ddl.required("name", sa.String(300)),
+        ddl.required("unit_price", ddl.MONEY),
+        ddl.required("quantity", sa.Integer()),
+        ddl.required("line_total", ddl.MONEY),
+        ddl.check("order_items", "quantity_positive", "quantity > 0"),
+        ddl.check("order_items", "line_total_adds_up", "line_total = unit_price * quantity"),
+        ddl.foreign_key("order_items", "order_id", "orders", ondelete="CASCADE"),
     )
     op.create_index(op.f("ix_order_items_order_id"), "order_items", ["order_id"])
     op.create_index(op.f("ix_order_items_product_id"), "order_items", ["product_id"])
 
     op.create_table(
         "order_status_changes",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=False), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        timestamp("at"),
-        foreign_key("order_status_changes", "order_id", "orders", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_status_changes")),
+        *ddl.uuid_primary_key("order_status_changes"),
+        ddl.required("seq", sa.BigInteger(), sa.Identity(always=False)),
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("status", sa.String(24)),
+        ddl.optional("note", sa.Text()),
+        ddl.required("actor", sa.String(80)),
+        ddl.timestamp("at"),
+        ddl.foreign_key("order_status_changes", "order_id", "orders", ondelete="CASCADE"),
     )
     op.create_index(
         "ix_order_status_changes_order_id_seq", "order_status_changes", ["order_id", "seq"]
@@ -113,61 +101,58 @@ def upgrade() -> None:
 
     op.create_table(
         "payments",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("provider", sa.String(length=16), nullable=False),
-        sa.Column("payment_intent_id", sa.String(length=255), nullable=False),
-        sa.Column("client_secret", sa.String(length=255), nullable=True),
-        sa.Column("amount", MONEY, nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("failure_code", sa.String(length=64), nullable=True),
-        sa.Column("failure_message", sa.Text(), nullable=True),
-        sa.Column("refunded_amount", MONEY, nullable=False),
-        *timestamps(),
-        foreign_key("payments", "order_id", "orders", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
-        sa.UniqueConstraint("order_id", name=op.f("uq_payments_order_id")),
-        sa.UniqueConstraint("payment_intent_id", name=op.f("uq_payments_payment_intent_id")),
+        *ddl.uuid_primary_key("payments"),
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("provider", sa.String(16)),
+        ddl.required("payment_intent_id", sa.String(255)),
+        ddl.optional("client_secret", sa.String(255)),
+        ddl.required("amount", ddl.MONEY),
+        ddl.required("currency", sa.String(3)),
+        ddl.required("status", sa.String(32)),
+        ddl.optional("failure_code", sa.String(64)),
+        ddl.optional("failure_message", sa.Text()),
+        ddl.required("refunded_amount", ddl.MONEY),
+        *ddl.timestamps(),
+        ddl.foreign_key("payments", "order_id", "orders", ondelete="CASCADE"),
+        ddl.unique("payments", "order_id"),
+        ddl.unique("payments", "payment_intent_id"),
     )
 
     op.create_table(
         "payment_refunds",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("payment_id", sa.Uuid(), nullable=False),
-        sa.Column("stripe_refund_id", sa.String(length=255), nullable=False),
-        sa.Column("amount", MONEY, nullable=False),
-        sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        timestamp("created_at"),
-        foreign_key("payment_refunds", "payment_id", "payments", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_refunds")),
-        sa.UniqueConstraint("stripe_refund_id", name=op.f("uq_payment_refunds_stripe_refund_id")),
+        *ddl.uuid_primary_key("payment_refunds"),
+        ddl.required("payment_id", sa.Uuid()),
+        ddl.required("stripe_refund_id", sa.String(255)),
+        ddl.required("amount", ddl.MONEY),
+        ddl.required("status", sa.String(32)),
+        ddl.optional("reason", sa.Text()),
+        ddl.timestamp("created_at"),
+        ddl.foreign_key("payment_refunds", "payment_id", "payments", ondelete="CASCADE"),
+        ddl.unique("payment_refunds", "stripe_refund_id"),
     )
     op.create_index(op.f("ix_payment_refunds_payment_id"), "payment_refunds", ["payment_id"])
 
     op.create_table(
         "stripe_events",
-        sa.Column("event_id", sa.String(length=255), nullable=False),
-        sa.Column("type", sa.String(length=100), nullable=False),
-        sa.Column("object_id", sa.String(length=255), nullable=True),
-        timestamp("received_at"),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_stripe_events")),
+        ddl.required("event_id", sa.String(255)),
+        ddl.required("type", sa.String(100)),
+        ddl.optional("object_id", sa.String(255)),
+        ddl.timestamp("received_at"),
+        ddl.primary_key("stripe_events", "event_id"),
     )
 
     op.create_table(
         "idempotency_keys",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=False),
-        sa.Column("request_hash", sa.String(length=64), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=True),
-        sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column("response_body", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        timestamp("created_at"),
-        foreign_key("idempotency_keys", "user_id", "users", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
-        sa.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),
+        *ddl.uuid_primary_key("idempotency_keys"),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("key", sa.String(255)),
+        ddl.required("request_hash", sa.String(64)),
+        ddl.optional("order_id", sa.Uuid()),
+        ddl.optional("status_code", sa.Integer()),
+        ddl.optional("response_body", ddl.JSONB),
+        ddl.timestamp("created_at"),
+        ddl.foreign_key("idempotency_keys", "user_id", "users", ondelete="CASCADE"),
+        ddl.unique("idempotency_keys", "user_id", "key"),
     )
 
 

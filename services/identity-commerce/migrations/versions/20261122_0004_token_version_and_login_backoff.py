@@ -3,6 +3,7 @@
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit import migration_ops as ddl
 
 revision = "0004"
 down_revision = "0003"
@@ -11,14 +12,14 @@ down_revision = "0003"
 def upgrade() -> None:
     op.add_column(
         "users",
-        sa.Column("token_version", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        ddl.required("token_version", sa.Integer(), server_default=sa.text("0")),
     )
     op.create_check_constraint(
         op.f("ck_users_token_version_not_negative"), "users", "token_version >= 0"
     )
     op.add_column(
         "rate_limit_counters",
-        sa.Column("last_hit_at", sa.DateTime(timezone=True), nullable=True),
+        ddl.optional("last_hit_at", ddl.TIMESTAMPTZ),
     )
 
 

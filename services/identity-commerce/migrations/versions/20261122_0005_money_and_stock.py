@@ -2,8 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import foreign_key, timestamp
-from sqlalchemy.dialects import postgresql
+from shopkit import migration_ops as ddl
 
 revision = "0005"
 down_revision = "0004"
@@ -16,27 +15,26 @@ OLD_NUMBER = NUMBER_PREFIX + "lpad(nextval('order_number_seq')::text, 6, '0')"
 
 def upgrade() -> None:
     op.alter_column("orders", "number", server_default=sa.text(NEW_NUMBER))
-    op.add_column("orders", sa.Column("attention", sa.Text(), nullable=True))
+    op.add_column("orders", ddl.optional("attention", sa.Text()))
     op.add_column(
         "orders",
-        sa.Column("expiry_attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        ddl.required("expiry_attempts", sa.Integer(), server_default=sa.text("0")),
     )
-    op.add_column("orders", sa.Column("expiry_retry_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("orders", ddl.optional("expiry_retry_at", ddl.TIMESTAMPTZ))
     op.create_table(
         "order_followups",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        timestamp("next_attempt_at"),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        timestamp("created_at"),
-        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        foreign_key("order_followups", "order_id", "orders", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_followups")),
-        sa.UniqueConstraint("order_id", "kind", name="uq_order_followups_order_id_kind"),
+        *ddl.uuid_primary_key("order_followups"),
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("kind", sa.String(32)),
+        ddl.required("payload", ddl.JSONB),
+        ddl.required("status", sa.String(16)),
+        ddl.required("attempts", sa.Integer()),
+        ddl.timestamp("next_attempt_at"),
+        ddl.optional("last_error", sa.Text()),
+        ddl.timestamp("created_at"),
+        ddl.optional("done_at", ddl.TIMESTAMPTZ),
+        ddl.foreign_key("order_followups", "order_id", "orders", ondelete="CASCADE"),
+        ddl.unique("order_followups", "order_id", "kind"),
     )
     op.create_index(
         "ix_order_followups_due",

@@ -3,7 +3,7 @@ verified emails, guest carts and guest orders"""
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import foreign_key, timestamp
+from shopkit import migration_ops as ddl
 
 revision = "0007"
 down_revision = "0006"
@@ -15,7 +15,7 @@ def _owned_by_a_user_or_a_guest_cart(table: str, *, unique_per_owner: str) -> No
     """Rows of `table` belong to a user or to a guest cart (new), never both; its
     `unique_per_owner` column stays unique per guest cart as it is per user."""
     op.alter_column(table, "user_id", nullable=True)
-    op.add_column(table, sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
+    op.add_column(table, ddl.optional("guest_cart_id", sa.Uuid()))
     op.create_foreign_key(
         op.f(f"fk_{table}_guest_cart_id_guest_carts"),
         table,
@@ -41,41 +41,40 @@ def _owned_by_a_user_only(table: str, *, unique_per_owner: str) -> None:
 
 
 def upgrade() -> None:
-    op.add_column("users", sa.Column("email_verified_at", sa.DateTime(timezone=True)))
+    op.add_column("users", ddl.optional("email_verified_at", ddl.TIMESTAMPTZ))
     # Accounts made before verification existed keep what they could do (write reviews):
     # taking that away by a migration would punish them for a check they were never offered.
     op.execute("UPDATE users SET email_verified_at = created_at")
 
     op.create_table(
         "account_links",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("purpose", sa.String(length=32), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("token_version", sa.Integer(), nullable=False),
-        sa.Column("email", sa.String(length=320), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        timestamp("created_at"),
-        sa.CheckConstraint(
-            "purpose IN ('password_reset', 'email_verification')",
-            name=op.f("ck_account_links_purpose_known"),
+        *ddl.uuid_primary_key("account_links"),
+        ddl.required("user_id", sa.Uuid()),
+        ddl.required("purpose", sa.String(32)),
+        ddl.required("token_hash", sa.String(64)),
+        ddl.required("token_version", sa.Integer()),
+        ddl.required("email", sa.String(320)),
+        ddl.required("expires_at", ddl.TIMESTAMPTZ),
+        ddl.optional("used_at", ddl.TIMESTAMPTZ),
+        ddl.timestamp("created_at"),
+        ddl.check(
+            "account_links",
+            "purpose_known",
+            ddl.one_of("purpose", ("password_reset", "email_verification")),
         ),
-        foreign_key("account_links", "user_id", "users", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_links")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_account_links_token_hash")),
+        ddl.foreign_key("account_links", "user_id", "users", ondelete="CASCADE"),
+        ddl.unique("account_links", "token_hash"),
     )
     op.create_index("ix_account_links_user_id_purpose", "account_links", ["user_id", "purpose"])
     op.create_index("ix_account_links_expires_at", "account_links", ["expires_at"])
 
     op.create_table(
         "guest_carts",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        timestamp("last_used_at"),
-        timestamp("created_at"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_guest_carts")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_guest_carts_token_hash")),
+        *ddl.uuid_primary_key("guest_carts"),
+        ddl.required("token_hash", sa.String(64)),
+        ddl.timestamp("last_used_at"),
+        ddl.timestamp("created_at"),
+        ddl.unique("guest_carts", "token_hash"),
     )
     op.create_index("ix_guest_carts_last_used_at", "guest_carts", ["last_used_at"])
 
@@ -84,8 +83,8 @@ def upgrade() -> None:
     _owned_by_a_user_or_a_guest_cart("idempotency_keys", unique_per_owner="key")
 
     op.alter_column("orders", "user_id", nullable=True)
-    op.add_column("orders", sa.Column("guest_token", sa.String(length=64), nullable=True))
-    op.add_column("orders", sa.Column("guest_cart_id", sa.Uuid(), nullable=True))
+    op.add_column("orders", ddl.optional("guest_token", sa.String(64)))
+    op.add_column("orders", ddl.optional("guest_cart_id", sa.Uuid()))
     op.create_unique_constraint(op.f("uq_orders_guest_token"), "orders", ["guest_token"])
     op.create_check_constraint(
         op.f("ck_orders_account_or_guest_token"),
@@ -93,12 +92,7 @@ def upgrade() -> None:
         "user_id IS NOT NULL OR guest_token IS NOT NULL",
     )
     # Pending guest orders per cart (the per-cart abuse limit) are found by this index.
-    op.create_index(
-        "ix_orders_guest_cart_id",
-        "orders",
-        ["guest_cart_id"],
-        postgresql_where=sa.text("guest_cart_id IS NOT NULL"),
-    )
+    ddl.create_index_where_not_null("ix_orders_guest_cart_id", "orders", "guest_cart_id")
 
 
 def downgrade() -> None:

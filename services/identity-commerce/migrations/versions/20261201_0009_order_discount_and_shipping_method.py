@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import MONEY
+from shopkit import migration_ops as ddl
 
 revision = "0009"
 down_revision = "0008"
@@ -11,10 +11,10 @@ down_revision = "0008"
 def upgrade() -> None:
     op.add_column(
         "orders",
-        sa.Column("discount", MONEY, nullable=False, server_default=sa.text("0")),
+        ddl.required("discount", ddl.MONEY, server_default=sa.text("0")),
     )
-    op.add_column("orders", sa.Column("promo_code", sa.String(64), nullable=True))
-    op.add_column("orders", sa.Column("shipping_method", sa.String(100), nullable=True))
+    op.add_column("orders", ddl.optional("promo_code", sa.String(64)))
+    op.add_column("orders", ddl.optional("shipping_method", sa.String(100)))
 
 
 def downgrade() -> None:

@@ -1,12 +1,11 @@
 """partial refunds and returns: refunded units per line, what each refund covered, the
 partially_refunded status, one restock per refund, and returns"""
 
-from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from shopkit.migration_ops import MONEY, foreign_key, timestamps
-from sqlalchemy.dialects import postgresql
+from shopkit import migration_ops as ddl
 
 revision = "0011"
 down_revision = "0010"
@@ -25,19 +24,29 @@ OLD_STATUSES = (
 NEW_STATUSES = (*OLD_STATUSES, "partially_refunded")
 
 
-def _status_check(statuses: Sequence[str]) -> str:
-    return "status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
+def _refund_columns() -> list[sa.Column[Any]]:
+    """The columns this revision adds to payment_refunds, in order (new ones each call: a
+    column belongs to one table only)."""
+    return [
+        ddl.optional("idempotency_key", sa.String(255)),
+        ddl.optional("request_hash", sa.String(64)),
+        ddl.required("goods_amount", ddl.MONEY, server_default="0"),
+        ddl.required("shipping_amount", ddl.MONEY, server_default="0"),
+        ddl.required("lines", ddl.JSONB, server_default=sa.text("'[]'::jsonb")),
+        ddl.required("restock", sa.Boolean(), server_default=sa.false()),
+        ddl.optional("actor", sa.String(80)),
+    ]
 
 
 def upgrade() -> None:
     op.drop_constraint(op.f("ck_orders_status_known"), "orders", type_="check")
     op.create_check_constraint(
-        op.f("ck_orders_status_known"), "orders", _status_check(NEW_STATUSES)
+        op.f("ck_orders_status_known"), "orders", ddl.one_of("status", NEW_STATUSES)
     )
 
     op.add_column(
         "order_items",
-        sa.Column("refunded_quantity", sa.Integer(), nullable=False, server_default="0"),
+        ddl.required("refunded_quantity", sa.Integer(), server_default="0"),
     )
     op.create_check_constraint(
         op.f("ck_order_items_refunded_quantity_within_quantity"),
@@ -45,30 +54,8 @@ def upgrade() -> None:
         "refunded_quantity >= 0 AND refunded_quantity <= quantity",
     )
 
-    op.add_column("payment_refunds", sa.Column("idempotency_key", sa.String(255), nullable=True))
-    op.add_column("payment_refunds", sa.Column("request_hash", sa.String(64), nullable=True))
-    op.add_column(
-        "payment_refunds",
-        sa.Column("goods_amount", MONEY, nullable=False, server_default="0"),
-    )
-    op.add_column(
-        "payment_refunds",
-        sa.Column("shipping_amount", MONEY, nullable=False, server_default="0"),
-    )
-    op.add_column(
-        "payment_refunds",
-        sa.Column(
-            "lines",
-            postgresql.JSONB(astext_type=sa.Text()),
-            nullable=False,
-            server_default=sa.text("'[]'::jsonb"),
-        ),
-    )
-    op.add_column(
-        "payment_refunds",
-        sa.Column("restock", sa.Boolean(), nullable=False, server_default=sa.false()),
-    )
-    op.add_column("payment_refunds", sa.Column("actor", sa.String(80), nullable=True))
+    for column in _refund_columns():
+        op.add_column("payment_refunds", column)
     op.create_unique_constraint(
         op.f("uq_payment_refunds_payment_id_idempotency_key"),
         "payment_refunds",
@@ -79,7 +66,7 @@ def upgrade() -> None:
     # the whole-order ones keep the empty key.
     op.add_column(
         "order_followups",
-        sa.Column("key", sa.String(120), nullable=False, server_default=""),
+        ddl.required("key", sa.String(120), server_default=""),
     )
     op.drop_constraint(op.f("uq_order_followups_order_id_kind"), "order_followups", type_="unique")
     op.create_unique_constraint(
@@ -88,22 +75,22 @@ def upgrade() -> None:
 
     op.create_table(
         "order_returns",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("lines", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("requested_by", sa.String(80), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("refund_id", sa.Uuid(), nullable=True),
-        *timestamps(),
-        sa.CheckConstraint(
-            "status IN ('requested', 'approved', 'rejected', 'received')",
-            name=op.f("ck_order_returns_status_known"),
+        *ddl.uuid_primary_key("order_returns"),
+        ddl.required("order_id", sa.Uuid()),
+        ddl.required("status", sa.String(16)),
+        ddl.required("reason", sa.Text()),
+        ddl.required("lines", ddl.JSONB),
+        ddl.required("requested_by", sa.String(80)),
+        ddl.optional("note", sa.Text()),
+        ddl.optional("refund_id", sa.Uuid()),
+        *ddl.timestamps(),
+        ddl.check(
+            "order_returns",
+            "status_known",
+            ddl.one_of("status", ("requested", "approved", "rejected", "received")),
         ),
-        foreign_key("order_returns", "order_id", "orders", ondelete="CASCADE"),
-        foreign_key("order_returns", "refund_id", "payment_refunds", ondelete="SET NULL"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_returns")),
+        ddl.foreign_key("order_returns", "order_id", "orders", ondelete="CASCADE"),
+        ddl.foreign_key("order_returns", "refund_id", "payment_refunds", ondelete="SET NULL"),
     )
     op.create_index(op.f("ix_order_returns_order_id"), "order_returns", ["order_id"])
     op.create_index("ix_order_returns_status_created_at", "order_returns", ["status", "created_at"])
@@ -126,16 +113,8 @@ def downgrade() -> None:
     op.drop_constraint(
         op.f("uq_payment_refunds_payment_id_idempotency_key"), "payment_refunds", type_="unique"
     )
-    for column in (
-        "actor",
-        "restock",
-        "lines",
-        "shipping_amount",
-        "goods_amount",
-        "request_hash",
-        "idempotency_key",
-    ):
-        op.drop_column("payment_refunds", column)
+    for column in reversed(_refund_columns()):
+        op.drop_column("payment_refunds", column.name)
 
     op.drop_constraint(
         op.f("ck_order_items_refunded_quantity_within_quantity"), "order_items", type_="check"
@@ -147,5 +126,5 @@ def downgrade() -> None:
     op.execute("UPDATE orders SET status = 'paid' WHERE status = 'partially_refunded'")
     op.drop_constraint(op.f("ck_orders_status_known"), "orders", type_="check")
     op.create_check_constraint(
-        op.f("ck_orders_status_known"), "orders", _status_check(OLD_STATUSES)
+        op.f("ck_orders_status_known"), "orders", ddl.one_of("status", OLD_STATUSES)
     )

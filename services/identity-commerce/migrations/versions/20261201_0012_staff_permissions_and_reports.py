@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from alembic import op
+from shopkit import migration_ops as ddl
 from sqlalchemy.dialects import postgresql
 
 revision = "0012"
@@ -13,15 +14,12 @@ PERMISSIONS = "ARRAY['orders', 'catalog', 'customers', 'reports']::varchar[]"
 def upgrade() -> None:
     op.drop_constraint(op.f("ck_users_role_known"), "users", type_="check")
     op.create_check_constraint(
-        op.f("ck_users_role_known"), "users", "role IN ('customer', 'staff', 'admin')"
+        op.f("ck_users_role_known"), "users", ddl.one_of("role", ("customer", "staff", "admin"))
     )
     op.add_column(
         "users",
-        sa.Column(
-            "permissions",
-            postgresql.ARRAY(sa.String(16)),
-            server_default=sa.text("'{}'"),
-            nullable=False,
+        ddl.required(
+            "permissions", postgresql.ARRAY(sa.String(16)), server_default=sa.text("'{}'")
         ),
     )
     op.create_check_constraint(
@@ -46,5 +44,5 @@ def downgrade() -> None:
     )
     op.drop_constraint(op.f("ck_users_role_known"), "users", type_="check")
     op.create_check_constraint(
-        op.f("ck_users_role_known"), "users", "role IN ('customer', 'admin')"
+        op.f("ck_users_role_known"), "users", ddl.one_of("role", ("customer", "admin"))
     )
