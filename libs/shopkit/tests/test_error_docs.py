@@ -4,9 +4,11 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from shopkit.errors import (
     Conflict,
+    Forbidden,
     NotFound,
     RequestInvalid,
     Unauthorized,
+    behind_token,
     error_responses,
 )
 
@@ -60,3 +62,14 @@ def test_the_documented_body_is_the_one_the_error_sends() -> None:
     assert error.status_code == NotFound.documented().status_code == 404
     NotFound.body_schema.model_validate(error.body())
     assert set(error.body()) == set(NotFound.body_schema.model_fields)
+
+
+def test_behind_token_puts_401_and_403_first_in_the_wording_given() -> None:
+    staff_only = Forbidden.documented("Staff only")
+    responses = behind_token(NotFound.documented("No such thing"), forbidden=staff_only)
+    assert list(responses) == [401, 403, 404]
+    assert responses[401]["description"] == Unauthorized.description
+    assert responses[403]["description"] == "Staff only"
+    assert responses == error_responses(
+        Unauthorized, staff_only, NotFound.documented("No such thing")
+    )

@@ -170,6 +170,19 @@ def error_responses(*errors: type[ProblemError] | DocumentedError) -> dict[int |
     }
 
 
+# An error class as it documents itself, or one `.documented(...)` for a route.
+Documented = type[ProblemError] | DocumentedError
+
+
+def behind_token(
+    *errors: Documented, unauthorized: Documented = Unauthorized, forbidden: Documented = Forbidden
+) -> dict[int | str, Any]:
+    """`responses=` of a route that takes a token: 401 (`unauthorized`) for a missing,
+    invalid or expired one, 403 (`forbidden`) for one that may not do this, then what the
+    route itself can answer (`errors`, in the order documented)."""
+    return error_responses(unauthorized, forbidden, *errors)
+
+
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content=body, headers=headers)
 

@@ -7,7 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, status
 from shopkit.auth import require_permission
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
+from shopkit.errors import (
+    Conflict,
+    NotFound,
+    behind_token,
+)
 from shopkit.fields import SKU_PATTERN, SafeText
 from shopkit.tokens import Principal
 
@@ -68,11 +72,8 @@ async def _detail(
     response_model=CategoryNode,
     status_code=status.HTTP_201_CREATED,
     summary="Create a category (optionally under a parent)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("Parent not found"),
-        Conflict.documented("Slug taken"),
+    responses=behind_token(
+        NotFound.documented("Parent not found"), Conflict.documented("Slug taken")
     ),
 )
 async def create_category(
@@ -89,11 +90,8 @@ async def create_category(
     summary="Edit a category's name, slug, description or position",
     description="Only the fields given change. `children` is empty here: the tree is "
     "`GET /catalog/categories`.",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("No such category"),
-        Conflict.documented("Slug taken"),
+    responses=behind_token(
+        NotFound.documented("No such category"), Conflict.documented("Slug taken")
     ),
 )
 async def update_category(
@@ -112,7 +110,7 @@ async def update_category(
     "/products",
     response_model=AdminProductPage,
     summary="All products, archived ones included",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=behind_token(),
 )
 async def list_products(
     session: SessionDep,
@@ -150,7 +148,7 @@ async def list_products(
     "/products/{product_id}",
     response_model=ProductDetail,
     summary="One product as admins see it (archived products and retired skus included)",
-    responses=error_responses(Unauthorized, Forbidden, NotFound.documented("No such product")),
+    responses=behind_token(NotFound.documented("No such product")),
 )
 async def read_product(
     product_id: uuid.UUID, session: SessionDep, settings: SettingsDep, _: CatalogStaff
@@ -163,11 +161,8 @@ async def read_product(
     response_model=ProductDetail,
     status_code=status.HTTP_201_CREATED,
     summary="Create a product with its variants, images and initial stock",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("Category not found"),
-        Conflict.documented("Slug or sku taken"),
+    responses=behind_token(
+        NotFound.documented("Category not found"), Conflict.documented("Slug or sku taken")
     ),
 )
 async def create_product(
@@ -187,11 +182,8 @@ async def create_product(
     "/products/{product_id}",
     response_model=ProductDetail,
     summary="Edit a product; a given variant list replaces the old one (left-out skus retire)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("No such product or category"),
-        Conflict.documented("Slug or sku taken"),
+    responses=behind_token(
+        NotFound.documented("No such product or category"), Conflict.documented("Slug or sku taken")
     ),
 )
 async def update_product(
@@ -213,7 +205,7 @@ async def update_product(
     response_model=ProductDetail,
     summary="Archive a product: gone from the catalog and search, kept for admins and past "
     "orders; `PUT` with `status: active` restores it",
-    responses=error_responses(Unauthorized, Forbidden, NotFound.documented("No such product")),
+    responses=behind_token(NotFound.documented("No such product")),
 )
 async def archive_product(
     product_id: uuid.UUID,
@@ -233,7 +225,7 @@ async def archive_product(
     "/inventory",
     response_model=StockPage,
     summary="Stock per sku, lowest availability first (low_stock: at or below reorder level)",
-    responses=error_responses(Unauthorized, Forbidden),
+    responses=behind_token(),
 )
 async def list_stock(
     session: SessionDep,
@@ -251,11 +243,8 @@ async def list_stock(
     "/inventory/{sku}",
     response_model=StockLevel,
     summary="Set the counted stock of a sku (and optionally its reorder level)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("Unknown sku"),
-        Conflict.documented("Below the units already reserved"),
+    responses=behind_token(
+        NotFound.documented("Unknown sku"), Conflict.documented("Below the units already reserved")
     ),
 )
 async def set_stock(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from shopkit.auth import require_permission
 from shopkit.csv_export import CSV_RESPONSE, csv_response
-from shopkit.errors import Forbidden, Unauthorized, error_responses
+from shopkit.errors import behind_token
 from shopkit.keyset import keyset_pages
 from shopkit.tokens import Principal
 from sqlalchemy import select
@@ -87,7 +87,7 @@ async def _variant_pages(request: Request) -> AsyncIterator[Sequence[Sequence[An
         "starting with = + - @ are prefixed with ' so spreadsheets do not run them. "
         "Permission `catalog`."
     ),
-    responses={**CSV_RESPONSE, **error_responses(Unauthorized, Forbidden)},
+    responses={**CSV_RESPONSE, **behind_token()},
 )
 async def products_csv(_: CatalogStaff, request: Request) -> StreamingResponse:
     return await csv_response("products.csv", PRODUCT_COLUMNS, _variant_pages(request))

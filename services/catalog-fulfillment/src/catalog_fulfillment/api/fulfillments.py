@@ -6,7 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Response, status
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
+from shopkit.errors import (
+    Conflict,
+    NotFound,
+    behind_token,
+)
 from shopkit.scopes import FULFILLMENTS_WRITE
 from shopkit.tokens import Principal
 
@@ -33,7 +37,7 @@ Reader = Annotated[Principal, scoped(FULFILLMENTS_WRITE, roles=("customer", "sta
     summary="Record that an order shipped (service only; same order again returns it)",
     responses={
         200: {"model": FulfillmentOut, "description": "Already recorded: the existing one"},
-        **error_responses(Unauthorized, Forbidden),
+        **behind_token(),
     },
 )
 async def create_fulfillment(
@@ -49,11 +53,8 @@ async def create_fulfillment(
     "/{order_id}/status",
     response_model=FulfillmentOut,
     summary="Move a shipment forward: shipped -> in_transit -> delivered",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("No fulfillment for this order"),
-        Conflict.documented("Backwards"),
+    responses=behind_token(
+        NotFound.documented("No fulfillment for this order"), Conflict.documented("Backwards")
     ),
 )
 async def update_status(
@@ -67,9 +68,7 @@ async def update_status(
     "/{order_id}",
     response_model=FulfillmentOut,
     summary="The shipment of an order (its owner, admins and services)",
-    responses=error_responses(
-        Unauthorized, Forbidden, NotFound.documented("No fulfillment for this order, or not yours")
-    ),
+    responses=behind_token(NotFound.documented("No fulfillment for this order, or not yours")),
 )
 async def read_fulfillment(
     order_id: uuid.UUID, session: SessionDep, principal: Reader

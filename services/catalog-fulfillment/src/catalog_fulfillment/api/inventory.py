@@ -8,11 +8,9 @@ from shopkit.auth import scoped
 from shopkit.db import SessionDep
 from shopkit.errors import (
     Conflict,
-    Forbidden,
     MethodNotAllowed,
     NotFound,
-    Unauthorized,
-    error_responses,
+    behind_token,
 )
 from shopkit.fields import SKU_PATTERN
 from shopkit.scopes import INVENTORY_READ, INVENTORY_WRITE
@@ -83,9 +81,7 @@ def stock_level(item: InventoryItem) -> StockLevel:
     "/{sku:stock_sku}",
     response_model=StockLevel,
     summary="Stock level of one sku (admins and services)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
+    responses=behind_token(
         NotFound.documented("Unknown sku"),
         MethodNotAllowed.documented(
             "The path names an action (reserve, commit, release, restock), which takes POST only"
@@ -103,13 +99,11 @@ async def read_stock(sku: SkuPath, session: SessionDep, _: StockReader) -> Stock
     summary="Hold stock for an order: all lines or none",
     responses={
         200: {"model": ReservationOut, "description": "Replay: the first result, unchanged"},
-        **error_responses(
-            Unauthorized,
-            Forbidden,
+        **behind_token(
             Conflict.documented(
                 "Not enough stock (with `shortages`), or the id was used for other items",
                 body=StockConflict,
-            ),
+            )
         ),
     },
 )
@@ -137,11 +131,8 @@ async def reserve(
     "/commit",
     response_model=ReservationOut,
     summary="Sell the held stock (idempotent)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("No such reservation"),
-        Conflict.documented("Released or expired"),
+    responses=behind_token(
+        NotFound.documented("No such reservation"), Conflict.documented("Released or expired")
     ),
 )
 async def commit(
@@ -160,11 +151,8 @@ async def commit(
     "/release",
     response_model=ReservationOut,
     summary="Give the held stock back (idempotent)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("No such reservation"),
-        Conflict.documented("Already committed"),
+    responses=behind_token(
+        NotFound.documented("No such reservation"), Conflict.documented("Already committed")
     ),
 )
 async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> ReservationOut:
@@ -175,11 +163,8 @@ async def release(body: ReservationRef, session: SessionDep, _: StockWriter) -> 
     "/restock",
     response_model=RestockOut,
     summary="Put units of a cancelled paid order back on hand (idempotent by key)",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden,
-        NotFound.documented("Unknown sku"),
-        Conflict.documented("Key used for other items"),
+    responses=behind_token(
+        NotFound.documented("Unknown sku"), Conflict.documented("Key used for other items")
     ),
 )
 async def restock(body: RestockRequest, session: SessionDep, _: StockWriter) -> RestockOut:

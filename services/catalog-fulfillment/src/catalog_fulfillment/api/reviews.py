@@ -12,7 +12,7 @@ from shopkit.errors import (
     Forbidden,
     NotFound,
     ServiceUnavailable,
-    Unauthorized,
+    behind_token,
     error_responses,
 )
 from shopkit.scopes import REVIEWS_WRITE
@@ -69,13 +69,12 @@ async def product_reviews(
     description="Only accounts whose email is verified may review (403 otherwise): "
     "identity-commerce says so in the account status it is asked for on every request "
     "with a user token, so a verification counts on the very next request.",
-    responses=error_responses(
-        Unauthorized,
-        Forbidden.documented(
-            "The account's email is not verified yet (`code`: `email_not_verified`)"
-        ),
+    responses=behind_token(
         NotFound.documented("No such product"),
         Conflict.documented("Already reviewed"),
+        forbidden=Forbidden.documented(
+            "The account's email is not verified yet (`code`: `email_not_verified`)"
+        ),
     ),
 )
 async def create_review(
@@ -103,7 +102,7 @@ async def create_review(
     "products' ratings are recounted. All answers are gathered before anything is written: "
     "when identity-commerce cannot answer, 503 with Retry-After and nothing changes. "
     "Idempotent: calling again gives the same result.",
-    responses=error_responses(Unauthorized, Forbidden, ServiceUnavailable),
+    responses=behind_token(ServiceUnavailable),
 )
 async def reverify(
     body: ReverifyRequest, session: SessionDep, _: ReviewVerifier, identity: IdentityDep

@@ -20,6 +20,7 @@ from shopkit.errors import (
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
+    behind_token,
     error_responses,
 )
 
@@ -29,7 +30,6 @@ from identity_commerce.api.deps import (
     PasswordHasherDep,
     SettingsDep,
 )
-from identity_commerce.api.responses import behind_token
 from identity_commerce.core.config import Settings
 from identity_commerce.models import LinkPurpose
 from identity_commerce.schemas.accounts import (

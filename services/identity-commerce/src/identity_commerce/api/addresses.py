@@ -7,10 +7,9 @@ from typing import Literal
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import NotFound, RequestInvalid
+from shopkit.errors import NotFound, RequestInvalid, behind_token
 
 from identity_commerce.api.deps import CurrentAccount
-from identity_commerce.api.responses import behind_token
 from identity_commerce.models import Address
 from identity_commerce.schemas.addresses import AddressIn, AddressOut
 from identity_commerce.services import addresses

@@ -10,12 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from shopkit.auth import AdminPrincipal
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, Forbidden, NotFound, RequestInvalid
+from shopkit.errors import Conflict, Forbidden, NotFound, RequestInvalid, behind_token
 from shopkit.fields import SafeText
 from shopkit.pages import Paging
 
 from identity_commerce.api.deps import CustomersStaff
-from identity_commerce.api.responses import behind_token
 from identity_commerce.models import UserRole
 from identity_commerce.schemas.addresses import AddressOut
 from identity_commerce.schemas.admin_customers import (

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable
+from shopkit.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable, behind_token
 from shopkit.pages import Paging
 
 from identity_commerce.api.deps import (
@@ -15,7 +15,7 @@ from identity_commerce.api.deps import (
     OrdersStaff,
     StripeDep,
 )
-from identity_commerce.api.responses import STRIPE_REFUSED, behind_token
+from identity_commerce.api.responses import STRIPE_REFUSED
 from identity_commerce.schemas.orders import (
     AdminOrderOut,
     AdminOrderPage,

@@ -6,11 +6,10 @@ import uuid
 
 from fastapi import APIRouter, status
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, NotFound, RequestInvalid
+from shopkit.errors import Conflict, NotFound, RequestInvalid, behind_token
 from sqlalchemy import select
 
 from identity_commerce.api.deps import CatalogStaff
-from identity_commerce.api.responses import behind_token
 from identity_commerce.api.unique_names import flush_unique
 from identity_commerce.models import Order, Promotion
 from identity_commerce.schemas.pricing_admin import PromotionIn, PromotionOut

@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from shopkit.csv_export import CSV_RESPONSE, csv_response
 from shopkit.db import SessionDep
-from shopkit.errors import RequestInvalid, TooManyRequests
+from shopkit.errors import RequestInvalid, TooManyRequests, behind_token
 from shopkit.fields import DATE_TEXT
 from shopkit.keyset import keyset_pages
 from shopkit.money import Money
@@ -31,7 +31,6 @@ from identity_commerce.api.deps import (
     SessionFactoryDep,
     SettingsDep,
 )
-from identity_commerce.api.responses import behind_token
 from identity_commerce.models import Order, OrderItem, Payment, User
 from identity_commerce.services import rate_limit
 from identity_commerce.services.customers_admin import figures_per_account

@@ -11,7 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from shopkit.auth import CurrentUser
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable, TooManyRequests
+from shopkit.errors import (
+    Conflict,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    TooManyRequests,
+    behind_token,
+)
 from shopkit.pages import Paging
 
 from identity_commerce.api.deps import (
@@ -21,7 +28,6 @@ from identity_commerce.api.deps import (
     SettingsDep,
     StripeDep,
 )
-from identity_commerce.api.responses import behind_token
 from identity_commerce.clients.stripe import StripeRequestRefused
 from identity_commerce.core.config import Settings
 from identity_commerce.models import ReturnStatus

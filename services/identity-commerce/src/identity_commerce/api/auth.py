@@ -14,6 +14,7 @@ from shopkit.errors import (
     ServiceUnavailable,
     TooManyRequests,
     Unauthorized,
+    behind_token,
     error_responses,
 )
 from shopkit.tokens import TokenSigner
@@ -24,7 +25,6 @@ from identity_commerce.api.deps import (
     PasswordHasherDep,
     SettingsDep,
 )
-from identity_commerce.api.responses import behind_token
 from identity_commerce.core.config import Settings
 from identity_commerce.models import LinkPurpose, User
 from identity_commerce.schemas.accounts import (

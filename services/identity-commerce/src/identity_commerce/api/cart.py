@@ -23,6 +23,7 @@ from shopkit.errors import (
     RequestInvalid,
     ServiceUnavailable,
     TooManyRequests,
+    behind_token,
     error_responses,
 )
 from shopkit.tokens import USER_ROLES
@@ -37,7 +38,6 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
-from identity_commerce.api.responses import behind_token
 from identity_commerce.models import GuestCart
 from identity_commerce.schemas.cart import (
     CartItemAdd,

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
-from shopkit.errors import NotFound, RequestInvalid
+from shopkit.errors import NotFound, RequestInvalid, behind_token
 from shopkit.scopes import ACCOUNTS_READ, PURCHASES_READ
 from shopkit.tokens import Principal
 
-from identity_commerce.api.responses import behind_token
 from identity_commerce.schemas.accounts import AccountStatusOut
 from identity_commerce.schemas.orders import VerifiedPurchase
 from identity_commerce.services.accounts import account_status

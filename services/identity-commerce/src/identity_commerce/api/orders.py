@@ -15,7 +15,14 @@ from shopkit.auth import (
     verified_principal,
 )
 from shopkit.db import SessionDep
-from shopkit.errors import Conflict, Forbidden, NotFound, RequestInvalid, ServiceUnavailable
+from shopkit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    ServiceUnavailable,
+    behind_token,
+)
 from shopkit.pages import Paging
 from shopkit.tokens import USER_ROLES
 from sqlalchemy import select
@@ -29,7 +36,7 @@ from identity_commerce.api.deps import (
     bearer_or_guest_token,
     guest_token_header,
 )
-from identity_commerce.api.responses import STRIPE_REFUSED, behind_token
+from identity_commerce.api.responses import STRIPE_REFUSED
 from identity_commerce.models import Order
 from identity_commerce.schemas.orders import (
     CancelIn,

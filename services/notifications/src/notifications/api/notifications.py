@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from shopkit.auth import scoped
 from shopkit.db import SessionDep
-from shopkit.errors import Forbidden, RequestInvalid, Unauthorized, error_responses
+from shopkit.errors import Forbidden, RequestInvalid, Unauthorized, behind_token
 from shopkit.events import EventType
 from shopkit.pages import Paging
 from shopkit.scopes import EVENTS_WRITE
@@ -24,12 +24,12 @@ router = APIRouter(tags=["sent log"])
     "/notifications",
     response_model=SentMessagePage,
     summary="Messages sent, newest first",
-    responses=error_responses(
-        Unauthorized.documented("No or invalid token"),
-        Forbidden.documented(
+    responses=behind_token(
+        RequestInvalid.documented("Unknown type or bad paging"),
+        unauthorized=Unauthorized.documented("No or invalid token"),
+        forbidden=Forbidden.documented(
             "Customers, and services without events:write, may not read the sent log"
         ),
-        RequestInvalid.documented("Unknown type or bad paging"),
     ),
 )
 async def sent_log(

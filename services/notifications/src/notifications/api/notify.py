@@ -14,7 +14,7 @@ from shopkit.errors import (
     RequestInvalid,
     ServiceUnavailable,
     Unauthorized,
-    error_responses,
+    behind_token,
 )
 from shopkit.scopes import EVENTS_WRITE
 from shopkit.tokens import Principal
@@ -62,14 +62,14 @@ ENVELOPE_EXAMPLE = {
     status_code=202,
     response_model=NotifyResult,
     summary="Handle one event: send its messages once per event id",
-    responses=error_responses(
-        Unauthorized.documented("No or invalid token"),
-        Forbidden.documented(
-            "Not a service token holding events:write (customers and admins may not post events)"
-        ),
+    responses=behind_token(
         PayloadTooLarge.documented("Body too large"),
         RequestInvalid.documented("Malformed envelope, unknown event type or missing data fields"),
         ServiceUnavailable.documented("Database or mail provider unavailable; retry later"),
+        unauthorized=Unauthorized.documented("No or invalid token"),
+        forbidden=Forbidden.documented(
+            "Not a service token holding events:write (customers and admins may not post events)"
+        ),
     ),
     # The body is validated by handle_event (shared with the Lambda handler); its schema is
     # stated here in full, one envelope shape per event type.
